@@ -1,0 +1,119 @@
+"""The `crm` command: a stable scripting interface (SPEC.md), and the door to the app.
+
+Each command group lives in its own module with a `register(subparsers)` function; handlers take
+the parsed arguments and a `Context` and return an exit code. Textual is imported only to open
+the app, so scripted commands start fast.
+"""
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from crm.dates import DATE_HELP, parse_date, resolve_today
+from crm.errors import UserError
+
+EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"{self.prog}: {message} (see {self.prog} --help)\n")
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@dataclass
+class Context:
+    """What every command needs: where the database is and what day it is."""
+
+    db_path: Path
+    today: date
+    _db: object = field(default=None, repr=False)
+
+    def open(self) -> None:
+        """Open the database on first use (so `--help` and bad dates never create a file)."""
+        if self._db is None:
+            from crm.db import open_database
+
+            self._db = open_database(self.db_path)
+
+    def date(self, text: str | None, default: date | None = None) -> date:
+        """A date option as typed (relative forms count from --today), or `default`/today."""
+        if text is None:
+            return default or self.today
+        return parse_date(text, self.today)
+
+
+def _command_modules():
+    from crm.cli import clients, incidents
+
+    return (clients, incidents)
+
+
+def build_parser() -> Parser:
+    parser = Parser(
+        prog="crm",
+        description="Rapport: a terminal CRM for small agencies. Without a command, opens the app.",
+        epilog=f"DATE accepts {DATE_HELP}.",
+    )
+    parser.add_argument("--db", metavar="PATH", help="database file (else $CRM_DB, else the user data dir)")
+    parser.add_argument("--today", metavar="DATE", help="pretend today is DATE (else $CRM_TODAY)")
+    from crm import __version__
+
+    parser.add_argument("--version", action="version", version=f"crm {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for module in _command_modules():
+        module.register(sub)
+    return parser
+
+
+def _open_app(ctx: Context) -> int:
+    from crm.app import run_app
+
+    return run_app(ctx.db_path, ctx.today)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        from crm.db import resolve_path
+
+        ctx = Context(db_path=resolve_path(args.db), today=resolve_today(args.today))
+        handler = getattr(args, "handler", None)
+        if handler is None:
+            if args.command:  # a group without its subcommand, e.g. `crm client`
+                args.group_parser.print_help(sys.stderr)
+                return EXIT_BAD_INPUT
+            ctx.open()
+            return _open_app(ctx)
+        if not getattr(args, "no_db", False):
+            ctx.open()
+        return handler(args, ctx) or EXIT_OK
+    except UserError as exc:
+        sys.stderr.write(f"crm: {exc}\n")
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        sys.stderr.write("crm: interrupted; nothing was half-written\n")
+        return 130
+    except BrokenPipeError:
+        # `crm review | head`: the reader went away; silence Python's own complaint at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        if os.environ.get("CRM_DEBUG"):
+            raise
+        sys.stderr.write(f"crm: unexpected error: {type(exc).__name__}: {exc} (set CRM_DEBUG=1 for details)\n")
+        return EXIT_UNEXPECTED
+
+
+def group(sub, name: str, help_text: str) -> argparse._SubParsersAction:
+    """A command group such as `client`, whose subcommands are registered on the result."""
+    parser = sub.add_parser(name, help=help_text, description=help_text)
+    parser.set_defaults(group_parser=parser)
+    return parser.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser)

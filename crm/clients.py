@@ -1,0 +1,161 @@
+"""Clients: adding, editing, finding by name, status changes and touches."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from crm import audit, validate
+from crm.domain import NEW_CLIENT_STATUSES, STATUSES, TEMPERAMENTS, TIERS, TOUCH_KINDS
+from crm.errors import StaleEditError, UserError
+from crm.models import Client, Contact, StatusChange, Touch, database
+from crm.text import safe_line
+
+EDITABLE = ("name", "company", "email", "phone", "country", "language", "birthday", "notes", "tier", "temperament")
+
+# Which statuses each status change may start from.
+_TRANSITIONS = {
+    "depart": (("active", "prospect"), "departed"),
+    "part": (("active", "prospect", "departed"), "parted"),
+    "return": (("departed", "parted", "prospect"), "active"),
+}
+
+
+@dataclass(frozen=True)
+class ClientFields:
+    """What a user may type about a client, before validation."""
+
+    name: str
+    company: str = ""
+    email: str = ""
+    phone: str = ""
+    country: str = ""
+    language: str = ""
+    birthday: date | None = None
+    notes: str = ""
+    tier: str = "regular"
+    temperament: str = "balanced"
+
+    def cleaned(self) -> dict[str, object]:
+        """The fields validated and normalised; UserError on the first bad one."""
+        return {
+            "name": validate.name(self.name),
+            "company": validate.text(self.company.strip(), "company", limit=validate.MAX_NAME),
+            "email": validate.email(self.email),
+            "phone": validate.phone(self.phone),
+            "country": validate.country(self.country),
+            "language": validate.language(self.language),
+            "birthday": self.birthday,
+            "notes": validate.text(self.notes, "notes"),
+            "tier": validate.choice(self.tier, TIERS, "tier"),
+            "temperament": validate.choice(self.temperament, TEMPERAMENTS, "temperament"),
+        }
+
+
+def add_client(fields: ClientFields, *, status: str = "active", today: date) -> int:
+    """Create a client; its first status change dates the relationship (and the quiet clock)."""
+    values = fields.cleaned()
+    status = validate.choice(status, NEW_CLIENT_STATUSES, "status for a new client")
+    with database.atomic():
+        client = Client.create(**values, status=status, status_since=today, **audit.created())
+        StatusChange.create(client=client, on=today, old_status="", new_status=status, reason="", **audit.created())
+    return client.id
+
+
+def edit_client(client_id: int, version: int, fields: ClientFields) -> int:
+    """Save edited fields if nobody changed the client since `version` was read; the new version."""
+    values = fields.cleaned()
+    with database.atomic():
+        changed = (
+            Client.update(**values, version=Client.version + 1, **audit.updated())
+            .where((Client.id == client_id) & (Client.version == version))
+            .execute()
+        )
+        if not changed:
+            current = Client.get_or_none(Client.id == client_id)
+            if current is None:
+                raise UserError(f"client #{client_id} no longer exists")
+            raise StaleEditError(
+                f"{safe_line(current.name)} was changed by {safe_line(current.updated_by)} meanwhile; "
+                "reload to see their change, then edit again"
+            )
+    return version + 1
+
+
+def find_client(ref: str) -> Client:
+    """The client named by `ref`: an id (`12` or `#12`), an exact name, or a unique part of one."""
+    ref = ref.strip()
+    digits = ref.removeprefix("#")
+    if digits.isdigit():
+        client = Client.get_or_none(Client.id == int(digits))
+        if client is None:
+            raise UserError(f"no client with id {digits}")
+        return client
+    if not ref:
+        raise UserError("no client given")
+    wanted = ref.casefold()
+    # Python's casefold handles Cyrillic and accents, which SQLite's lower() does not.
+    rows = list(Client.select(Client.id, Client.name).tuples())
+    exact = [row for row in rows if row[1].casefold() == wanted]
+    matches = exact or [row for row in rows if wanted in row[1].casefold()]
+    if len(matches) == 1:
+        return Client.get_by_id(matches[0][0])
+    if not matches:
+        raise UserError(f"no client named {safe_line(ref)!r}")
+    shown = ", ".join(f"#{cid} {safe_line(name)}" for cid, name in matches[:10])
+    more = f" and {len(matches) - 10} more" if len(matches) > 10 else ""
+    raise UserError(f"{safe_line(ref)!r} matches several clients: {shown}{more}; use the id")
+
+
+def change_status(client_id: int, action: str, *, on: date, reason: str = "") -> str:
+    """Depart, part or return a client, recorded as a dated status change; the new status."""
+    allowed, new_status = _TRANSITIONS[action]
+    reason = validate.text(reason, "reason")
+    with database.atomic():
+        client = Client.get_by_id(client_id)
+        if client.status not in allowed:
+            raise UserError(f"{safe_line(client.name)} is {client.status}; cannot {action} from there")
+        StatusChange.create(
+            client=client, on=on, old_status=client.status, new_status=new_status, reason=reason, **audit.created()
+        )
+        Client.update(status=new_status, status_since=on, version=Client.version + 1, **audit.updated()).where(
+            Client.id == client_id
+        ).execute()
+    return new_status
+
+
+def log_touch(client_id: int, *, kind: str = "note", on: date, note: str = "") -> int:
+    """Record a contact with the client; any touch restarts the quiet clock."""
+    kind = validate.choice(kind, TOUCH_KINDS, "touch kind")
+    note = validate.text(note, "note")
+    with database.atomic():
+        touch = Touch.create(client=client_id, kind=kind, on=on, note=note, **audit.created())
+    return touch.id
+
+
+def add_contact(
+    client_id: int,
+    name: str,
+    *,
+    role: str = "",
+    email: str = "",
+    phone: str = "",
+    birthday: date | None = None,
+    decision_maker: bool = False,
+) -> int:
+    """Add a person at the client; at most one contact is the decision-maker."""
+    values = {
+        "name": validate.name(name, "contact name"),
+        "role": validate.text(role.strip(), "role", limit=validate.MAX_NAME),
+        "email": validate.email(email),
+        "phone": validate.phone(phone),
+    }
+    with database.atomic():
+        if decision_maker:
+            Contact.update(decision_maker=False).where(Contact.client == client_id).execute()
+        contact = Contact.create(
+            client=client_id, birthday=birthday, decision_maker=decision_maker, **values, **audit.created()
+        )
+    return contact.id
+
+
+def check_status(value: str) -> str:
+    return validate.choice(value, STATUSES, "status")

@@ -1,0 +1,130 @@
+"""Opening the database: location, file mode, connection settings and forward migrations.
+
+Settings follow PITFALLS.md: WAL, foreign keys, a busy timeout, and IMMEDIATE transactions so
+concurrent writers wait for each other instead of failing with SQLITE_BUSY_SNAPSHOT.
+"""
+
+import os
+import sqlite3
+from pathlib import Path
+
+import peewee
+from peewee import SqliteDatabase
+
+from crm.dates import utcnow
+from crm.errors import DatabaseError
+from crm.migrations import LATEST, MIGRATIONS
+from crm.models import database
+
+APP_NAME = "rapport"
+BUSY_TIMEOUT_S = 10
+PRAGMAS = {"journal_mode": "wal", "foreign_keys": 1, "synchronous": "full"}
+
+
+def default_path() -> Path:
+    """The database used when neither --db nor $CRM_DB names one."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / "rapport.db"
+
+
+def resolve_path(option: str | None = None) -> Path:
+    """`--db`, else $CRM_DB, else the platform's user-data directory."""
+    text = option or os.environ.get("CRM_DB")
+    return Path(text).expanduser() if text else default_path()
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the database file 0600 (and its directory 0700) before SQLite opens it."""
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise DatabaseError(f"cannot create database {path}: {exc.strerror}") from None
+    os.close(fd)
+
+
+def _schema_version(conn: sqlite3.Connection, path: Path) -> int:
+    """The file's schema version, 0 for an empty file; DatabaseError if it isn't ours."""
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{path} is not a Rapport database ({exc})") from None
+    if not tables:
+        return 0
+    if "schema_version" not in tables:
+        raise DatabaseError(f"{path} is not a Rapport database (it has other tables)")
+    (version,) = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()
+    if version > LATEST:
+        raise DatabaseError(
+            f"{path} was written by a newer Rapport (schema {version}; this release knows {LATEST}); "
+            "upgrade Rapport to open it"
+        )
+    return version
+
+
+def _backup_before_migration(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    target = path.with_name(f"{path.name}.v{version}.bak")
+    fd = os.open(target, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+    os.close(fd)
+    dest = sqlite3.connect(target)
+    try:
+        conn.backup(dest)
+    finally:
+        dest.close()
+
+
+def migrate(conn: sqlite3.Connection, path: Path) -> int:
+    """Bring the schema to LATEST in one IMMEDIATE transaction; returns the version found."""
+    found = _schema_version(conn, path)
+    if found == LATEST:
+        return found
+    if found:
+        _backup_before_migration(conn, path, found)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        found = _schema_version(conn, path)  # another process may have migrated meanwhile
+        if found == 0:
+            conn.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at DATETIME NOT NULL)")
+        for version in range(found + 1, LATEST + 1):
+            for statement in MIGRATIONS[version - 1]:
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", (version, utcnow().isoformat(" "))
+            )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return found
+
+
+def open_database(path: Path) -> SqliteDatabase:
+    """Open (creating if needed) the database at `path`, migrated to the current schema."""
+    path = Path(path)
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a directory, not a database file")
+    _create_private_file(path)
+    db = SqliteDatabase(
+        str(path),
+        timeout=BUSY_TIMEOUT_S,
+        lock_type="IMMEDIATE",
+        pragmas=PRAGMAS,
+        autoconnect=True,
+    )
+    try:
+        conn = db.connection()
+        migrate(conn, path)
+    except DatabaseError:
+        db.close()
+        raise
+    except (sqlite3.OperationalError, peewee.OperationalError) as exc:
+        db.close()
+        raise DatabaseError(f"cannot open database {path}: {exc}") from None
+    except (sqlite3.DatabaseError, peewee.DatabaseError) as exc:
+        db.close()
+        raise DatabaseError(f"{path} is not a Rapport database ({exc})") from None
+    database.initialize(db)
+    return db

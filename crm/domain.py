@@ -1,0 +1,38 @@
+"""The vocabulary of the domain: every enumerated value a user can type or see."""
+
+TEMPERAMENTS = (
+    "fierce",
+    "balanced",
+    "quiet",
+    "key",
+    "know-it-all",
+    "compensation-seeker",
+    "whiny",
+)
+TIERS = ("key", "regular")
+STATUSES = ("prospect", "active", "departed", "parted")
+# Statuses a client can be created with; departed and parted are reached through a status change.
+NEW_CLIENT_STATUSES = ("prospect", "active")
+TOUCH_KINDS = ("call", "email", "meeting", "greeting", "news", "gift", "letter", "note")
+SEVERITIES = ("low", "medium", "high")
+GROUPS = ("A", "B", "C")
+OUTCOMES = ("retained", "departed", "parted")
+EVENT_KINDS = (
+    "complaint",
+    "call",
+    "meeting",
+    "email",
+    "apology",
+    "fix_delivered",
+    "client_approved",
+    "compensation_offered",
+    "decision",
+    "note",
+    "resolved",
+)
+PROMISE_STATUSES = ("open", "kept", "broken", "renegotiated")
+COMPENSATION_KINDS = ("gift", "bonus", "discount", "refund", "redo")
+COMPENSATION_STATUSES = ("offered", "accepted", "used", "expired")
+DUE_KINDS = ("promise", "checkin", "winback", "greeting", "bonus_expiry", "incident_stale", "quiet", "custom")
+RECURRENCES = ("weekly", "monthly", "yearly")  # plus "Nm": every N months
+DEFAULT_CURRENCY = "EUR"

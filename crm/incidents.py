@@ -1,0 +1,108 @@
+"""Incidents: complaints and conflicts, their timeline, resolution and compensation."""
+
+from datetime import date
+from decimal import Decimal
+
+from crm import audit, validate
+from crm.clients import change_status
+from crm.dates import add_months
+from crm.domain import COMPENSATION_KINDS, DEFAULT_CURRENCY, EVENT_KINDS, OUTCOMES, SEVERITIES
+from crm.errors import UserError
+from crm.models import Client, Compensation, Incident, IncidentEvent, database
+from crm.money import Money
+
+BONUS_VALIDITY_MONTHS = 3  # PLAYBOOK §6: up to three months is typical
+
+
+def get_incident(incident_id: int) -> Incident:
+    incident = Incident.get_or_none(Incident.id == incident_id)
+    if incident is None:
+        raise UserError(f"no incident with id {incident_id}")
+    return incident
+
+
+def open_incident(client_id: int, title: str, *, severity: str = "medium", on: date, words: str = "") -> int:
+    """Open an incident; the client's own words, when given, become its first timeline event."""
+    title = validate.name(title, "incident title")
+    severity = validate.choice(severity, SEVERITIES, "severity")
+    words = validate.text(words, "text")
+    with database.atomic():
+        incident = Incident.create(client=client_id, title=title, severity=severity, opened_on=on, **audit.created())
+        if words.strip():
+            IncidentEvent.create(incident=incident, on=on, kind="complaint", text=words, **audit.created())
+    return incident.id
+
+
+def log_event(incident_id: int, text: str, *, kind: str = "note", on: date) -> int:
+    """Add an event to an incident's timeline."""
+    get_incident(incident_id)
+    kind = validate.choice(kind, EVENT_KINDS, "event kind")
+    text = validate.text(text, "event text", required=True)
+    with database.atomic():
+        event = IncidentEvent.create(incident=incident_id, on=on, kind=kind, text=text, **audit.created())
+    return event.id
+
+
+def resolve_incident(incident_id: int, *, outcome: str = "retained", on: date, note: str = "") -> None:
+    """Close an incident; an outcome of departed or parted also changes the client's status."""
+    outcome = validate.choice(outcome, OUTCOMES, "outcome")
+    incident = get_incident(incident_id)
+    if incident.resolved_on is not None:
+        raise UserError(f"incident #{incident_id} was already resolved on {incident.resolved_on}")
+    if on < incident.opened_on:
+        raise UserError(f"incident #{incident_id} was opened on {incident.opened_on}; it cannot be resolved before")
+    with database.atomic():
+        Incident.update(resolved_on=on, outcome=outcome, version=Incident.version + 1, **audit.updated()).where(
+            Incident.id == incident_id
+        ).execute()
+        IncidentEvent.create(
+            incident=incident_id, on=on, kind="resolved", text=note or f"Resolved: client {outcome}", **audit.created()
+        )
+        client = Client.get_by_id(incident.client_id)
+        action = {"departed": "depart", "parted": "part"}.get(outcome)
+        wanted = {"depart": "departed", "part": "parted"}.get(action or "")
+        if action and client.status != wanted:
+            change_status(client.id, action, on=on, reason=f"Incident #{incident_id}: {incident.title}")
+
+
+def compensate(
+    incident_id: int,
+    *,
+    kind: str,
+    amount: Decimal,
+    currency: str = DEFAULT_CURRENCY,
+    valid_until: date | None = None,
+    on: date,
+    note: str = "",
+) -> int:
+    """Record a compensation offered on an incident; a bonus without a validity gets three months."""
+    kind = validate.choice(kind, COMPENSATION_KINDS, "compensation kind")
+    if amount < 0:
+        raise UserError("amount must not be negative")
+    if valid_until is not None and valid_until < on:
+        raise UserError(f"valid-until {valid_until} is before the offer date {on}")
+    if kind == "bonus" and valid_until is None:
+        valid_until = add_months(on, BONUS_VALIDITY_MONTHS)
+    incident = get_incident(incident_id)
+    note = validate.text(note, "note")
+    with database.atomic():
+        comp = Compensation.create(
+            client=incident.client_id,
+            incident=incident_id,
+            on=on,
+            kind=kind,
+            amount=amount,
+            currency=currency,
+            valid_until=valid_until,
+            note=note,
+            **audit.created(),
+        )
+        until = f", valid until {valid_until}" if valid_until else ""
+        IncidentEvent.create(
+            incident=incident_id,
+            on=on,
+            kind="compensation_offered",
+            text=f"Offered {kind} of {Money(amount, currency)}{until}",
+            **audit.created(),
+        )
+    return comp.id

@@ -1,0 +1,41 @@
+"""The schema, version by version. A step, once released, never changes: later needs get a new step.
+
+Each step is a list of SQL statements; `db.open_database` applies the missing ones in order inside
+one IMMEDIATE transaction after backing the file up, so no release ever asks a user to start over.
+"""
+
+# Version 1: the whole domain of SPEC.md.
+V1 = [
+    'CREATE TABLE "client" ("id" INTEGER NOT NULL PRIMARY KEY, "created_at" DATETIME NOT NULL, "created_by" VARCHAR(255) NOT NULL, "updated_at" DATETIME NOT NULL, "updated_by" VARCHAR(255) NOT NULL, "name" VARCHAR(255) NOT NULL, "company" VARCHAR(255) NOT NULL, "email" VARCHAR(255) NOT NULL, "phone" VARCHAR(255) NOT NULL, "country" VARCHAR(255) NOT NULL, "language" VARCHAR(255) NOT NULL, "birthday" DATE, "notes" TEXT NOT NULL, "tier" VARCHAR(255) NOT NULL, "temperament" VARCHAR(255) NOT NULL, "status" VARCHAR(255) NOT NULL, "status_since" DATE NOT NULL, "revenue" TEXT, "currency" VARCHAR(255) NOT NULL, "version" INTEGER NOT NULL)',
+    'CREATE INDEX "client_status" ON "client" ("status")',
+    'CREATE INDEX "client_name" ON "client" ("name" COLLATE NOCASE)',
+    'CREATE TABLE "contact" ("id" INTEGER NOT NULL PRIMARY KEY, "created_at" DATETIME NOT NULL, "created_by" VARCHAR(255) NOT NULL, "updated_at" DATETIME NOT NULL, "updated_by" VARCHAR(255) NOT NULL, "client_id" INTEGER NOT NULL, "name" VARCHAR(255) NOT NULL, "role" VARCHAR(255) NOT NULL, "email" VARCHAR(255) NOT NULL, "phone" VARCHAR(255) NOT NULL, "birthday" DATE, "decision_maker" INTEGER NOT NULL, FOREIGN KEY ("client_id") REFERENCES "client" ("id") ON DELETE CASCADE)',
+    'CREATE INDEX "contact_client_id" ON "contact" ("client_id")',
+    'CREATE TABLE "status_change" ("id" INTEGER NOT NULL PRIMARY KEY, "created_at" DATETIME NOT NULL, "created_by" VARCHAR(255) NOT NULL, "updated_at" DATETIME NOT NULL, "updated_by" VARCHAR(255) NOT NULL, "client_id" INTEGER NOT NULL, "on" DATE NOT NULL, "old_status" VARCHAR(255) NOT NULL, "new_status" VARCHAR(255) NOT NULL, "reason" TEXT NOT NULL, FOREIGN KEY ("client_id") REFERENCES "client" ("id") ON DELETE CASCADE)',
+    'CREATE INDEX "status_change_client_on" ON "status_change" ("client_id", "on")',
+    'CREATE TABLE "touch" ("id" INTEGER NOT NULL PRIMARY KEY, "created_at" DATETIME NOT NULL, "created_by" VARCHAR(255) NOT NULL, "updated_at" DATETIME NOT NULL, "updated_by" VARCHAR(255) NOT NULL, "client_id" INTEGER NOT NULL, "on" DATE NOT NULL, "kind" VARCHAR(255) NOT NULL, "note" TEXT NOT NULL, FOREIGN KEY ("client_id") REFERENCES "client" ("id") ON DELETE CASCADE)',
+    'CREATE INDEX "touch_client_on" ON "touch" ("client_id", "on")',
+    'CREATE TABLE "incident" ("id" INTEGER NOT NULL PRIMARY KEY, "created_at" DATETIME NOT NULL, "created_by" VARCHAR(255) NOT NULL, "updated_at" DATETIME NOT NULL, "updated_by" VARCHAR(255) NOT NULL, "client_id" INTEGER NOT NULL, "title" VARCHAR(255) NOT NULL, "severity" VARCHAR(255) NOT NULL, "group" VARCHAR(255), "cause" TEXT NOT NULL, "opened_on" DATE NOT NULL, "resolved_on" DATE, "outcome" VARCHAR(255), "strategy" VARCHAR(255), "postmortem_cause" TEXT NOT NULL, "postmortem_rule" TEXT NOT NULL, "wizard" TEXT NOT NULL, "version" INTEGER NOT NULL, FOREIGN KEY ("client_id") REFERENCES "client" ("id") ON DELETE CASCADE)',
+    'CREATE INDEX "incident_client_id" ON "incident" ("client_id")',
+    'CREATE INDEX "incident_resolved_on" ON "incident" ("resolved_on")',
+    'CREATE TABLE "incident_event" ("id" INTEGER NOT NULL PRIMARY KEY, "created_at" DATETIME NOT NULL, "created_by" VARCHAR(255) NOT NULL, "updated_at" DATETIME NOT NULL, "updated_by" VARCHAR(255) NOT NULL, "incident_id" INTEGER NOT NULL, "on" DATE NOT NULL, "kind" VARCHAR(255) NOT NULL, "text" TEXT NOT NULL, FOREIGN KEY ("incident_id") REFERENCES "incident" ("id") ON DELETE CASCADE)',
+    'CREATE INDEX "incident_event_incident_on" ON "incident_event" ("incident_id", "on")',
+    'CREATE TABLE "promise" ("id" INTEGER NOT NULL PRIMARY KEY, "created_at" DATETIME NOT NULL, "created_by" VARCHAR(255) NOT NULL, "updated_at" DATETIME NOT NULL, "updated_by" VARCHAR(255) NOT NULL, "client_id" INTEGER NOT NULL, "incident_id" INTEGER, "text" TEXT NOT NULL, "made_on" DATE NOT NULL, "due" DATE NOT NULL, "status" VARCHAR(255) NOT NULL, "closed_on" DATE, "replaces_id" INTEGER, FOREIGN KEY ("client_id") REFERENCES "client" ("id") ON DELETE CASCADE, FOREIGN KEY ("incident_id") REFERENCES "incident" ("id") ON DELETE SET NULL, FOREIGN KEY ("replaces_id") REFERENCES "promise" ("id") ON DELETE SET NULL)',
+    'CREATE INDEX "promise_client_id" ON "promise" ("client_id")',
+    'CREATE INDEX "promise_incident_id" ON "promise" ("incident_id")',
+    'CREATE INDEX "promise_replaces_id" ON "promise" ("replaces_id")',
+    'CREATE INDEX "promise_status_due" ON "promise" ("status", "due")',
+    'CREATE TABLE "compensation" ("id" INTEGER NOT NULL PRIMARY KEY, "created_at" DATETIME NOT NULL, "created_by" VARCHAR(255) NOT NULL, "updated_at" DATETIME NOT NULL, "updated_by" VARCHAR(255) NOT NULL, "client_id" INTEGER NOT NULL, "incident_id" INTEGER, "on" DATE NOT NULL, "kind" VARCHAR(255) NOT NULL, "amount" TEXT NOT NULL, "currency" VARCHAR(255) NOT NULL, "valid_until" DATE, "status" VARCHAR(255) NOT NULL, "note" TEXT NOT NULL, FOREIGN KEY ("client_id") REFERENCES "client" ("id") ON DELETE CASCADE, FOREIGN KEY ("incident_id") REFERENCES "incident" ("id") ON DELETE SET NULL)',
+    'CREATE INDEX "compensation_client_id" ON "compensation" ("client_id")',
+    'CREATE INDEX "compensation_incident_id" ON "compensation" ("incident_id")',
+    'CREATE INDEX "compensation_kind_valid_until" ON "compensation" ("kind", "valid_until")',
+    'CREATE TABLE "reminder" ("id" INTEGER NOT NULL PRIMARY KEY, "created_at" DATETIME NOT NULL, "created_by" VARCHAR(255) NOT NULL, "updated_at" DATETIME NOT NULL, "updated_by" VARCHAR(255) NOT NULL, "client_id" INTEGER NOT NULL, "text" TEXT NOT NULL, "due" DATE NOT NULL, "every" VARCHAR(255) NOT NULL, FOREIGN KEY ("client_id") REFERENCES "client" ("id") ON DELETE CASCADE)',
+    'CREATE INDEX "reminder_client_id" ON "reminder" ("client_id")',
+    'CREATE INDEX "reminder_due" ON "reminder" ("due")',
+    'CREATE TABLE "item_state" ("item_id" VARCHAR(255) NOT NULL PRIMARY KEY, "created_at" DATETIME NOT NULL, "created_by" VARCHAR(255) NOT NULL, "updated_at" DATETIME NOT NULL, "updated_by" VARCHAR(255) NOT NULL, "state" VARCHAR(255) NOT NULL, "until" DATE, "note" TEXT NOT NULL)',
+    'CREATE TABLE "setting" ("key" VARCHAR(255) NOT NULL PRIMARY KEY, "value" TEXT NOT NULL)',
+]
+
+# MIGRATIONS[n - 1] brings a database from version n - 1 to version n.
+MIGRATIONS: list[list[str]] = [V1]
+LATEST = len(MIGRATIONS)

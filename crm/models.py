@@ -1,0 +1,180 @@
+"""The storage model: one peewee model per table. The schema itself is owned by `migrations`."""
+
+from decimal import Decimal
+
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    DatabaseProxy,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+database = DatabaseProxy()
+
+
+class MoneyField(TextField):
+    """Decimal stored as text: SQLite's NUMERIC would round through a float."""
+
+    def db_value(self, value: Decimal | None) -> str | None:
+        return None if value is None else str(value)
+
+    def python_value(self, value: str | None) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Audited(BaseModel):
+    """Who made a row and when, and who changed it last (timestamps in UTC)."""
+
+    created_at = DateTimeField()
+    created_by = CharField()
+    updated_at = DateTimeField()
+    updated_by = CharField()
+
+
+class Client(Audited):
+    id = AutoField()
+    name = CharField()
+    company = CharField(default="")
+    email = CharField(default="")
+    phone = CharField(default="")
+    country = CharField(default="")  # ISO 3166 alpha-2, "" when unknown
+    language = CharField(default="")  # ISO 639-1
+    birthday = DateField(null=True)
+    notes = TextField(default="")
+    tier = CharField(default="regular")
+    temperament = CharField(default="balanced")
+    status = CharField(default="active")
+    status_since = DateField()
+    revenue = MoneyField(null=True)  # yearly value of the account, for the wizard's diagnosis
+    currency = CharField(default="EUR")
+    version = IntegerField(default=1)  # optimistic locking of edits
+
+
+class Contact(Audited):
+    id = AutoField()
+    client = ForeignKeyField(Client, backref="contacts", on_delete="CASCADE")
+    name = CharField()
+    role = CharField(default="")
+    email = CharField(default="")
+    phone = CharField(default="")
+    birthday = DateField(null=True)
+    decision_maker = BooleanField(default=False)
+
+
+class StatusChange(Audited):
+    id = AutoField()
+    client = ForeignKeyField(Client, backref="status_changes", on_delete="CASCADE")
+    on = DateField()
+    old_status = CharField()
+    new_status = CharField()
+    reason = TextField(default="")
+
+
+class Touch(Audited):
+    id = AutoField()
+    client = ForeignKeyField(Client, backref="touches", on_delete="CASCADE")
+    on = DateField()
+    kind = CharField()
+    note = TextField(default="")
+
+
+class Incident(Audited):
+    id = AutoField()
+    client = ForeignKeyField(Client, backref="incidents", on_delete="CASCADE")
+    title = CharField()
+    severity = CharField(default="medium")
+    group = CharField(null=True)  # PLAYBOOK §1: A, B or C once diagnosed
+    cause = TextField(default="")
+    opened_on = DateField()
+    resolved_on = DateField(null=True)
+    outcome = CharField(null=True)  # retained, departed, parted
+    strategy = CharField(null=True)
+    postmortem_cause = TextField(default="")
+    postmortem_rule = TextField(default="")
+    wizard = TextField(default="")  # JSON: the wizard's answers and saved result
+    version = IntegerField(default=1)
+
+
+class IncidentEvent(Audited):
+    id = AutoField()
+    incident = ForeignKeyField(Incident, backref="events", on_delete="CASCADE")
+    on = DateField()
+    kind = CharField()
+    text = TextField()
+
+
+class Promise(Audited):
+    id = AutoField()
+    client = ForeignKeyField(Client, backref="promises", on_delete="CASCADE")
+    incident = ForeignKeyField(Incident, backref="promises", null=True, on_delete="SET NULL")
+    text = TextField()
+    made_on = DateField()
+    due = DateField()
+    status = CharField(default="open")
+    closed_on = DateField(null=True)  # when kept, broken or renegotiated
+    # A renegotiated promise is closed and replaced by a new one; the old due date stays in history.
+    replaces = ForeignKeyField("self", null=True, backref="replaced_by", on_delete="SET NULL")
+
+
+class Compensation(Audited):
+    id = AutoField()
+    client = ForeignKeyField(Client, backref="compensations", on_delete="CASCADE")
+    incident = ForeignKeyField(Incident, backref="compensations", null=True, on_delete="SET NULL")
+    on = DateField()
+    kind = CharField()
+    amount = MoneyField()
+    currency = CharField(default="EUR")
+    valid_until = DateField(null=True)
+    status = CharField(default="offered")
+    note = TextField(default="")
+
+
+class Reminder(Audited):
+    """A custom reminder the owner set by hand, optionally recurring."""
+
+    id = AutoField()
+    client = ForeignKeyField(Client, backref="reminders", on_delete="CASCADE")
+    text = TextField()
+    due = DateField()
+    every = CharField(default="")  # "", weekly, monthly, yearly or Nm
+
+
+class ItemState(Audited):
+    """A due item marked done or snoozed; keyed by the item's stable id, one row per occurrence."""
+
+    item_id = CharField(primary_key=True)
+    state = CharField()  # done or snoozed
+    until = DateField(null=True)  # for snoozed
+    note = TextField(default="")
+
+
+class Setting(BaseModel):
+    key = CharField(primary_key=True)
+    value = TextField()
+
+
+MODELS: tuple[type[BaseModel], ...] = (
+    Client,
+    Contact,
+    StatusChange,
+    Touch,
+    Incident,
+    IncidentEvent,
+    Promise,
+    Compensation,
+    Reminder,
+    ItemState,
+    Setting,
+)

@@ -1,0 +1,102 @@
+"""Promises to clients: made, kept (on time or late), broken, or renegotiated to a new date."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from peewee import fn
+
+from crm import audit, validate
+from crm.errors import UserError
+from crm.models import Promise, database
+
+
+@dataclass(frozen=True)
+class PromiseRecord:
+    """How a client's promises went: PLAYBOOK §5 says promises are sacred."""
+
+    kept_on_time: int
+    kept_late: int
+    broken: int
+    open: int
+
+    @property
+    def closed(self) -> int:
+        return self.kept_on_time + self.kept_late + self.broken
+
+    def __str__(self) -> str:
+        if not self.closed:
+            return "no promises closed yet"
+        return f"{self.kept_on_time} of {self.closed} kept on time"
+
+
+def get_promise(promise_id: int) -> Promise:
+    promise = Promise.get_or_none(Promise.id == promise_id)
+    if promise is None:
+        raise UserError(f"no promise with id {promise_id}")
+    return promise
+
+
+def add_promise(client_id: int, text: str, *, due: date, on: date, incident_id: int | None = None) -> int:
+    text = validate.text(text, "promise", required=True)
+    if due < on:
+        raise UserError(f"due date {due} is in the past (today is {on})")
+    with database.atomic():
+        promise = Promise.create(
+            client=client_id, incident=incident_id, text=text, made_on=on, due=due, **audit.created()
+        )
+    return promise.id
+
+
+def _close(promise_id: int, status: str, on: date) -> Promise:
+    promise = get_promise(promise_id)
+    if promise.status != "open":
+        raise UserError(f"promise #{promise_id} is already {promise.status}")
+    Promise.update(status=status, closed_on=on, **audit.updated()).where(Promise.id == promise_id).execute()
+    return promise
+
+
+def keep_promise(promise_id: int, *, on: date) -> bool:
+    """Mark a promise kept; True if it was kept on time."""
+    with database.atomic():
+        promise = _close(promise_id, "kept", on)
+    return on <= promise.due
+
+
+def break_promise(promise_id: int, *, on: date) -> None:
+    with database.atomic():
+        _close(promise_id, "broken", on)
+
+
+def renegotiate_promise(promise_id: int, *, new_due: date, on: date) -> int:
+    """Agree a new due date with the client: the old promise stays in history; the new one's id."""
+    with database.atomic():
+        old = _close(promise_id, "renegotiated", on)
+        if new_due < on:
+            raise UserError(f"new due date {new_due} is in the past (today is {on})")
+        new = Promise.create(
+            client=old.client_id,
+            incident=old.incident_id,
+            text=old.text,
+            made_on=on,
+            due=new_due,
+            replaces=old.id,
+            **audit.created(),
+        )
+    return new.id
+
+
+def promise_record(client_id: int) -> PromiseRecord:
+    counts = {"kept_on_time": 0, "kept_late": 0, "broken": 0, "open": 0}
+    late = (Promise.status == "kept") & (Promise.closed_on > Promise.due)
+    query = (
+        Promise.select(Promise.status, late.alias("late"), fn.COUNT(Promise.id).alias("n"))
+        .where(Promise.client == client_id)
+        .group_by(Promise.status, late)
+        .tuples()
+    )
+    for status, is_late, n in query:
+        if status == "kept":
+            counts["kept_late" if is_late else "kept_on_time"] += n
+        elif status in ("broken", "open"):
+            counts[status] += n
+    return PromiseRecord(**counts)

@@ -1,0 +1,34 @@
+"""Making user text harmless on a terminal while keeping it readable.
+
+Names, notes and imported files may hold escape sequences (an OSC 52 clipboard write, a CSI that
+clears the screen) or bidi overrides that reorder what the owner reads. Such characters are shown
+as visible escapes (``\\x1b``) rather than dropped, so nothing is hidden and nothing is executed.
+Stored data stays exactly as given; this runs only at the edge of display.
+"""
+
+import re
+
+_BIDI = "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
+# C0 controls except tab and newline, DEL, C1 controls, and bidi controls.
+_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
+_UNSAFE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def safe(text: object) -> str:
+    """The text with every terminal-control character shown as a visible escape."""
+    return _UNSAFE.sub(_visible, str(text))
+
+
+def safe_line(text: object) -> str:
+    """Like `safe`, for one line of a table: tabs and newlines become spaces."""
+    return _UNSAFE_LINE.sub(lambda m: " " if m.group() in "\t\n" else _visible(m), str(text))
+
+
+def shorten(text: str, width: int) -> str:
+    """The text cut to `width` characters with an ellipsis when longer."""
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"

@@ -1,0 +1,84 @@
+"""The merged story of one client: touches, incidents and their events, promises, compensations
+and status changes, newest first."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from crm.models import Compensation, Incident, IncidentEvent, Promise, StatusChange, Touch
+from crm.money import Money
+
+
+@dataclass(frozen=True)
+class Entry:
+    on: date
+    kind: str  # a touch kind, "incident", an event kind, "promise", "compensation" or "status"
+    text: str
+    author: str
+    at: datetime  # when it was recorded, to order entries of the same day
+    incident_id: int | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return {"date": self.on.isoformat(), "kind": self.kind, "text": self.text}
+
+
+def _status_text(change: StatusChange) -> str:
+    if not change.old_status:
+        return f"Added as {change.new_status}" + (f": {change.reason}" if change.reason else "")
+    verb = {"departed": "Departed", "parted": "Parted", "active": "Back to active"}.get(
+        change.new_status, f"Now {change.new_status}"
+    )
+    return verb + (f": {change.reason}" if change.reason else "")
+
+
+def _promise_entries(promise: Promise) -> list[Entry]:
+    entries = [Entry(promise.made_on, "promise", f"Promised by {promise.due}: {promise.text}", promise.created_by,
+                     promise.created_at, promise.incident_id)]
+    if promise.status != "open" and promise.closed_on:
+        if promise.status == "kept":
+            how = "on time" if promise.closed_on <= promise.due else f"late (due {promise.due})"
+            text = f"Kept {how}: {promise.text}"
+        elif promise.status == "broken":
+            text = f"Broken (due {promise.due}): {promise.text}"
+        else:
+            text = f"Renegotiated (was due {promise.due}): {promise.text}"
+        entries.append(Entry(promise.closed_on, f"promise_{promise.status}", text, promise.updated_by,
+                             promise.updated_at, promise.incident_id))
+    return entries
+
+
+def client_timeline(client_id: int, limit: int | None = None) -> list[Entry]:
+    """Every dated thing about the client, newest first (`limit` keeps the newest few)."""
+    entries: list[Entry] = []
+    for t in Touch.select().where(Touch.client == client_id):
+        entries.append(Entry(t.on, t.kind, t.note or t.kind.capitalize(), t.created_by, t.created_at))
+    for s in StatusChange.select().where(StatusChange.client == client_id):
+        entries.append(Entry(s.on, "status", _status_text(s), s.created_by, s.created_at))
+    titles: dict[int, str] = {}
+    for i in Incident.select().where(Incident.client == client_id):
+        titles[i.id] = i.title
+        entries.append(Entry(i.opened_on, "incident", f"#{i.id} opened ({i.severity}): {i.title}", i.created_by,
+                             i.created_at, i.id))
+    if titles:
+        events = IncidentEvent.select().where(IncidentEvent.incident.in_(list(titles)))
+        for e in events:
+            entries.append(Entry(e.on, e.kind, f"#{e.incident_id} {e.text}", e.created_by, e.created_at,
+                                 e.incident_id))
+    for p in Promise.select().where(Promise.client == client_id):
+        entries.extend(_promise_entries(p))
+    # A compensation on an incident is told by the incident's "compensation_offered" event.
+    for c in Compensation.select().where((Compensation.client == client_id) & Compensation.incident.is_null()):
+        until = f", valid until {c.valid_until}" if c.valid_until else ""
+        entries.append(Entry(c.on, "compensation", f"{c.kind.capitalize()} {Money(c.amount, c.currency)}{until} "
+                             f"({c.status})", c.created_by, c.created_at, c.incident_id))
+    entries.sort(key=lambda e: (e.on, e.at), reverse=True)
+    return entries[:limit] if limit else entries
+
+
+def incident_timeline(incident_id: int) -> list[Entry]:
+    """An incident's own events, oldest first, as the story of the conflict reads."""
+    return [
+        Entry(e.on, e.kind, e.text, e.created_by, e.created_at, incident_id)
+        for e in IncidentEvent.select().where(IncidentEvent.incident == incident_id).order_by(
+            IncidentEvent.on, IncidentEvent.id
+        )
+    ]

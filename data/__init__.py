@@ -1,0 +1,1 @@
+"""Shipped data: playbook content, templates and demo seeds."""

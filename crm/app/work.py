@@ -1,0 +1,58 @@
+"""Database work off the UI thread.
+
+`db_work` runs a plain core function in a thread worker with its own connection, then hands the
+result to a callback on the UI thread. Failures never kill the app: a UserError becomes a visible
+notification with its message; anything else an error notification.
+"""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from textual.dom import DOMNode
+from textual.worker import Worker
+
+from crm.errors import UserError
+from crm.models import database
+
+T = TypeVar("T")
+
+
+def db_work(
+    node: DOMNode,
+    fn: Callable[[], T],
+    on_done: Callable[[T], Any] | None = None,
+    *,
+    group: str = "db",
+    exclusive: bool = True,
+    on_error: Callable[[str], Any] | None = None,
+) -> Worker[None]:
+    """Run `fn()` in a thread with its own connection; call `on_done(result)` on the UI thread.
+
+    `exclusive` cancels the previous job of the same group (filter-as-you-type keeps only the last).
+    `on_error(message)` is called for a UserError (e.g. to keep a form open); otherwise it is
+    notified.
+    """
+    app = node.app
+
+    def job() -> None:
+        try:
+            with database.connection_context():
+                result = fn()
+        except UserError as exc:
+            message = str(exc)
+            if on_error is not None:
+                app.call_from_thread(on_error, message)
+            else:
+                app.call_from_thread(app.notify, message, severity="error", markup=False)
+            return
+        except Exception as exc:  # never let a worker take the app down (PITFALLS.md)
+            message = f"Unexpected error: {type(exc).__name__}: {exc}"
+            if on_error is not None:
+                app.call_from_thread(on_error, message)
+            else:
+                app.call_from_thread(app.notify, message, severity="error", markup=False, timeout=10)
+            return
+        if on_done is not None:
+            app.call_from_thread(on_done, result)
+
+    return node.run_worker(job, thread=True, group=group, exclusive=exclusive, exit_on_error=False)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from textual.dom import DOMNode
-from textual.worker import Worker
+from textual.worker import Worker, get_current_worker
 
 from crm.errors import UserError
 from crm.models import database
@@ -52,7 +52,8 @@ def db_work(
             else:
                 app.call_from_thread(app.notify, message, severity="error", markup=False, timeout=10)
             return
-        if on_done is not None:
+        # A newer job of the same group cancelled this one: its result is stale, drop it.
+        if on_done is not None and not get_current_worker().is_cancelled:
             app.call_from_thread(on_done, result)
 
     return node.run_worker(job, thread=True, group=group, exclusive=exclusive, exit_on_error=False)

@@ -2,36 +2,185 @@
 
 Screens read the database in thread workers (see `crm.app.work`) and reload when
 `data_generation` changes: after this session's own writes (`note_change`) and when another
-session wrote (PRAGMA data_version polled every few seconds).
+session wrote (PRAGMA data_version polled every few seconds on a connection kept for it).
 """
 
+import sqlite3
 from datetime import date
 from pathlib import Path
+from typing import ClassVar
 
-from textual.app import App, ComposeResult
+from textual.app import App
+from textual.binding import Binding, BindingType
 from textual.reactive import reactive
-from textual.widgets import Footer, Header, Static
+from textual.screen import ModalScreen, Screen
+from textual.theme import Theme
+
+from crm.app.commands import RapportCommands
+from crm.app.work import db_work
+from crm.models import Client, Setting
+
+THEME_SETTING = "ui.theme"
+DARK_THEME, LIGHT_THEME = "textual-dark", "textual-light"
+# Actions that leave the current screen; refused while a dialog is open so typed text is never lost.
+NAVIGATION = {"show_review", "show_clients", "show_keep_in_touch", "open_wizard", "help", "back"}
+
+
+def saved_theme() -> str | None:
+    """The theme this database's owner chose last time (read on the calling thread)."""
+    row = Setting.get_or_none(Setting.key == THEME_SETTING)
+    return row.value if row else None
+
+
+def save_theme(name: str) -> None:
+    Setting.insert(key=THEME_SETTING, value=name).on_conflict_replace().execute()
 
 
 class RapportApp(App[None]):
     TITLE = "Rapport"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {RapportCommands}
+    POLL_SECONDS = 2.0
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "show_review", "Review", id="go.review"),
+        Binding("c", "show_clients", "Clients", id="go.clients"),
+        Binding("k", "show_keep_in_touch", "Keep", tooltip="Keep in touch", id="go.keep_in_touch"),
+        Binding("w", "open_wizard", "Wizard", tooltip="Sort out the relationship (wizard)", show=False,
+                id="go.wizard"),
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+        Binding("ctrl+t", "toggle_theme", "Light/dark", tooltip="Light or dark theme (remembered)", show=False,
+                id="app.theme"),
+        Binding("escape", "back", "Back", tooltip="Back to the previous screen", id="app.back"),
+    ]
 
     # Bumped whenever the database changed (here or in another session); screens watch it.
     data_generation: reactive[int] = reactive(0)
 
-    def __init__(self, db_path: Path, today: date) -> None:
+    def __init__(self, db_path: Path, today: date, theme: str | None = None) -> None:
         super().__init__()
         self.db_path = db_path
         self.today = today
+        if theme in self.available_themes:
+            self.theme = theme
+        else:
+            self.theme = DARK_THEME
+        self._watch_connection: sqlite3.Connection | None = None
+        self._data_version: int | None = None
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("Welcome to Rapport.", markup=False)
-        yield Footer()
+    def get_default_screen(self) -> Screen:
+        from crm.app.screens.review import ReviewScreen
+
+        return ReviewScreen()
+
+    def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.set_interval(self.POLL_SECONDS, self.poll_changes)
+        self.poll_changes()
+        db_work(self, lambda: Client.select().exists(), self._offer_welcome, group="welcome")
+
+    def on_unmount(self) -> None:
+        if self._watch_connection is not None:
+            self._watch_connection.close()
+
+    def _offer_welcome(self, has_clients: bool) -> None:
+        if not has_clients:
+            from crm.app.screens.welcome import WelcomeScreen
+
+            self.push_screen(WelcomeScreen())
+
+    # --- change detection -------------------------------------------------------------------
 
     def note_change(self) -> None:
         """Tell every screen the data changed (call after a successful write)."""
         self.data_generation += 1
+
+    def poll_changes(self) -> None:
+        """Check PRAGMA data_version off the UI thread; bump `data_generation` if it moved."""
+        self.run_worker(self._read_data_version, thread=True, group="data-version", exclusive=True,
+                        exit_on_error=False)
+
+    def _read_data_version(self) -> None:
+        try:
+            if self._watch_connection is None:
+                # Kept open: data_version only compares commits seen by one connection.
+                self._watch_connection = sqlite3.connect(self.db_path, timeout=1, check_same_thread=False)
+            (version,) = self._watch_connection.execute("PRAGMA data_version").fetchone()
+        except sqlite3.Error:
+            return  # a busy or vanished file: try again at the next tick
+        previous, self._data_version = self._data_version, version
+        if previous is not None and version != previous:
+            self.call_from_thread(self.note_change)
+
+    # --- theme ------------------------------------------------------------------------------
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
+
+    def _remember_theme(self, theme: Theme) -> None:
+        db_work(self, lambda: save_theme(theme.name), group="theme")
+
+    # --- navigation -------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in NAVIGATION and isinstance(self.screen, ModalScreen):
+            return False
+        if action in {"back", "show_review"} and len(self.screen_stack) <= 1:
+            return False  # already home: hide the hint
+        return True
+
+    def _show_section(self, screen_class: type[Screen] | None) -> None:
+        """Show a top-level section: unwind to Review, then push the section (escape leads home).
+
+        A section already open is brought back as it was (its filter, its cursor).
+        """
+        stack = self.screen_stack
+        if screen_class is not None:
+            for index in range(len(stack) - 1, 0, -1):
+                if isinstance(stack[index], screen_class):
+                    for _ in range(len(stack) - 1 - index):
+                        self.pop_screen()
+                    return
+        for _ in range(len(stack) - 1):
+            self.pop_screen()
+        if screen_class is not None:
+            self.push_screen(screen_class())
+
+    def show_review(self) -> None:
+        self._show_section(None)
+
+    def show_clients(self) -> None:
+        from crm.app.screens.clients import ClientsScreen
+
+        self._show_section(ClientsScreen)
+
+    def show_keep_in_touch(self) -> None:
+        from crm.app.screens.keep_in_touch import KeepInTouchScreen
+
+        self._show_section(KeepInTouchScreen)
+
+    def action_show_review(self) -> None:
+        self.show_review()
+
+    def action_show_clients(self) -> None:
+        self.show_clients()
+
+    def action_show_keep_in_touch(self) -> None:
+        self.show_keep_in_touch()
+
+    def action_open_wizard(self) -> None:
+        self.open_wizard(client_id=self.screen_client_id())
+
+    def action_help(self) -> None:
+        from crm.app.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def screen_client_id(self) -> int | None:
+        """The client the current screen is about, if it says (`client_id` attribute)."""
+        value = getattr(self.screen, "client_id", None)
+        return value if isinstance(value, int) else None
 
     # Navigation contract used by every screen.
     def open_client(self, client_id: int) -> None:
@@ -44,6 +193,18 @@ class RapportApp(App[None]):
 
         self.push_screen(IncidentScreen(incident_id))
 
+    def open_wizard(self, client_id: int | None = None, incident_id: int | None = None) -> None:
+        """Open "Sort out the relationship" for a client or an incident (or to choose one)."""
+        try:
+            from crm.app.screens.wizard import WizardScreen
+        except ModuleNotFoundError as exc:
+            if exc.name != "crm.app.screens.wizard":
+                raise
+            self.notify("The relationship wizard is coming soon.", title="Sort out the relationship")
+            return
+        self.push_screen(WizardScreen(client_id=client_id, incident_id=incident_id))
+
 
 def make_app(db_path: Path, today: date) -> RapportApp:
-    return RapportApp(db_path, today)
+    """The app for an opened database (see `crm.db.open_database`), in its owner's theme."""
+    return RapportApp(db_path, today, theme=saved_theme())

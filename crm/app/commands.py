@@ -1,0 +1,102 @@
+"""The command palette (ctrl+p): every action of the app, and a jump to any client by name.
+
+Client names come from the database in a thread worker when the palette opens. Names are user
+text: hits are built as `rich.text.Text` (Textual would parse a plain string as markup).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from rich.style import Style
+from rich.text import Text
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
+
+from crm.models import Client
+from crm.text import safe_line
+
+if TYPE_CHECKING:
+    from crm.app.app import RapportApp
+
+MATCH_STYLE = Style(reverse=True)
+
+
+@dataclass(frozen=True)
+class PaletteClient:
+    id: int
+    name: str
+    status: str
+
+
+def palette_clients() -> list[PaletteClient]:
+    """Every client, for the palette's "Client: …" jump (a few thousand names is fine)."""
+    query = Client.select(Client.id, Client.name, Client.status).order_by(Client.name)
+    return [PaletteClient(c.id, c.name, c.status) for c in query]
+
+
+def highlighted(matcher: Matcher, candidate: str) -> Text:
+    """`candidate` literally (never as markup), with the fuzzy-matched letters reversed."""
+    text = Text(candidate)
+    _, offsets = matcher.fuzzy_search.match(matcher.query, candidate)
+    for offset in offsets:
+        if not candidate[offset].isspace():
+            text.stylize(MATCH_STYLE, offset, offset + 1)
+    return text
+
+
+class RapportCommands(Provider):
+    """Rapport's actions ("Go to: Review", "Client: Acme", …) for the command palette."""
+
+    _clients: list[PaletteClient]
+
+    @property
+    def rapport(self) -> "RapportApp":
+        return cast("RapportApp", self.app)
+
+    async def startup(self) -> None:
+        worker = self.app.run_worker(_load_clients, thread=True, group="palette", exit_on_error=False)
+        await worker.wait()
+        self._clients = worker.result or []
+
+    def actions(self) -> list[tuple[str, Callable[[], object], str]]:
+        app = self.rapport
+        client_id = app.screen_client_id()
+        return [
+            ("Go to: Review", app.show_review, "The weekly review: what is due (r)"),
+            ("Go to: Clients", app.show_clients, "All clients, filtered as you type (c)"),
+            ("Go to: Keep in touch", app.show_keep_in_touch, "Departed clients: win-backs and greetings (k)"),
+            (
+                "Sort out the relationship…",
+                partial(app.open_wizard, client_id=client_id),
+                "The wizard for an unhappy client (w)",
+            ),
+            ("Toggle dark/light theme", app.action_toggle_theme, "Remembered for next time (ctrl+t)"),
+            ("Help: keys", app.action_help, "Every key, screen by screen (?)"),
+            ("Quit", app.exit, "Leave Rapport (ctrl+q)"),
+        ]
+
+    def client_commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        app = self.rapport
+        return [
+            (f"Client: {safe_line(c.name)}", partial(app.open_client, c.id), f"Open this {c.status} client")
+            for c in self._clients
+        ]
+
+    async def discover(self) -> Hits:
+        for name, command, help_text in self.actions():
+            yield DiscoveryHit(Text(name), command, text=name, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, command, help_text in self.actions() + self.client_commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, highlighted(matcher, name), command, text=name, help=help_text)
+
+
+def _load_clients() -> list[PaletteClient]:
+    from crm.models import database
+
+    with database.connection_context():
+        return palette_clients()

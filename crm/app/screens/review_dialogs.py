@@ -1,0 +1,179 @@
+"""Small dialogs of the review: a note for "done", a snooze date, a touch, a letter draft.
+
+Each returns its answer through `dismiss` (None when cancelled) and never touches the database:
+the review screen does the writing, so a dialog stays a pure question.
+"""
+
+from datetime import date, timedelta
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.events import Key
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Select, Static, TextArea
+
+from crm.dates import DATE_HELP, add_months, parse_date
+from crm.domain import TOUCH_KINDS
+from crm.errors import UserError
+from crm.text import safe, safe_line
+
+
+def _about(title: str, client: str) -> Content:
+    """"Title — Client", literally."""
+    return Content.assemble((safe_line(title), "bold"), " — ", safe_line(client))
+
+
+def _hint(text: str) -> Static:
+    return Static(text, classes="hint", markup=False)
+
+
+class NoteDialog(ModalScreen[str | None]):
+    """"Done" with an optional note; Enter confirms, Escape cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, client: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self._about = _about(title, client)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Mark done", classes="dialog-title")
+            yield Static(self._about)
+            yield Input(placeholder="note (optional)", id="note")
+            yield _hint("enter done · esc cancel")
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class SnoozeDialog(ModalScreen[date | None]):
+    """Snooze until a date: one key for the usual choices, or type any date."""
+
+    QUICK_KEYS = frozenset({"1", "w", "m"})
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "pick(1)", "Tomorrow"),
+        Binding("w", "pick(7)", "+1 week"),
+        Binding("m", "pick_month", "+1 month"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, title: str, client: str, today: date) -> None:
+        super().__init__(classes="dialog-screen")
+        self._about = _about(title, client)
+        self._today = today
+
+    def compose(self) -> ComposeResult:
+        today = self._today
+        with Vertical(classes="dialog"):
+            yield Label("Snooze until…", classes="dialog-title")
+            yield Static(self._about)
+            yield Static(
+                f"1  tomorrow      {today + timedelta(days=1):%a %d %b}\n"
+                f"w  in a week     {today + timedelta(days=7):%a %d %b}\n"
+                f"m  in a month    {add_months(today, 1):%a %d %b}",
+                markup=False,
+            )
+            yield Input(placeholder="or type a date: friday, +3d, 25.12.2026", id="until")
+            yield Static("", id="error", classes="error", markup=False)
+            yield _hint("1 / w / m, or type a date and enter · esc cancel")
+
+    def on_mount(self) -> None:
+        self.set_focus(None)  # the one-key choices first; typing goes to the date field
+
+    def on_key(self, event: Key) -> None:
+        field = self.query_one("#until", Input)
+        if not field.has_focus and event.is_printable and event.character and event.key not in self.QUICK_KEYS:
+            field.focus()
+            field.insert_text_at_cursor(event.character)
+            event.stop()
+
+    def action_pick(self, days: int) -> None:
+        self.dismiss(self._today + timedelta(days=days))
+
+    def action_pick_month(self) -> None:
+        self.dismiss(add_months(self._today, 1))
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        error = self.query_one("#error", Static)
+        if not event.value.strip():
+            error.update(f"Type a date ({DATE_HELP}).")
+            return
+        try:
+            until = parse_date(event.value, self._today)
+        except UserError as exc:
+            error.update(str(exc))
+            return
+        if until <= self._today:
+            error.update(f"Pick a day after today ({self._today:%a %d %b}).")
+            return
+        self.dismiss(until)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TouchDialog(ModalScreen[tuple[str, str] | None]):
+    """Log a touch: its kind and a note; Enter in the note confirms."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, client: str, kind: str = "call") -> None:
+        super().__init__(classes="dialog-screen")
+        self._client = client
+        self._kind = kind if kind in TOUCH_KINDS else "call"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Log a touch", classes="dialog-title")
+            yield Static(Content.assemble("with ", (safe_line(self._client), "bold")))
+            yield Select(((k, k) for k in TOUCH_KINDS), value=self._kind, allow_blank=False, id="kind")
+            yield Input(placeholder="what was said (optional)", id="note")
+            yield _hint("enter log · tab/shift+tab kind · esc cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#note", Input).focus()
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        kind = self.query_one("#kind", Select).value
+        self.dismiss((str(kind), event.value.strip()))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class DraftDialog(ModalScreen[None]):
+    """A letter draft to read, select and copy (c copies it all to the clipboard)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "copy", "Copy"),
+        Binding("escape", "close", "Close"),
+    ]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self._title = title
+        self._text = safe(text)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog draft"):
+            yield Label(Content(safe_line(self._title)), classes="dialog-title")
+            yield TextArea(self._text, read_only=True, soft_wrap=True, id="letter")
+            yield _hint("c copy all · select with shift+arrows · esc close")
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(self._text)
+        self.notify("Letter copied to the clipboard.", markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

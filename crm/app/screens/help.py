@@ -70,7 +70,7 @@ class HelpScreen(Screen[None]):
         lines = self._section(
             "Everywhere",
             app_bindings,
-            [("ctrl+p", "Command palette: every action, jump to a client"), ("ctrl+q", "Quit")],
+            [("^p", "Command palette: every action, jump to a client"), ("^q", "Quit")],
         )
         for title, module, name, extra in SCREENS:
             bindings = _screen_bindings(module, name)

@@ -16,9 +16,9 @@ if TYPE_CHECKING:
 
 DEMO_CLIENTS = 40
 INTRO = (
-    "Rapport keeps your client relationships in order: who you promised what, who went quiet.\n"
-    "Once a week, clear the review: greetings, check-ins, win-backs, promises due.\n"
-    "On a bad day, the wizard walks you through sorting out an unhappy client."
+    "Rapport remembers your clients: promises, complaints, who went quiet.\n"
+    "Each week, clear the review: greetings, win-backs, promises due.\n"
+    "On a bad day, its wizard helps you sort out an unhappy client."
 )
 
 
@@ -44,7 +44,7 @@ class WelcomeScreen(ModalScreen[None]):
                 yield Button("d  Demo data", id="demo", variant="primary")
                 yield Button("a  Add a client", id="add_client")
                 yield Button("s  Skip", id="skip")
-            yield Static("Demo data: 40 made-up clients, safe to explore. Only offered while empty.",
+            yield Static(f"Demo data: {DEMO_CLIENTS} made-up clients to explore; offered only while empty.",
                          classes="hint", markup=False)
 
     @on(Button.Pressed)

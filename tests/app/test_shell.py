@@ -1,0 +1,217 @@
+"""The app shell: navigation, help, palette, theme, welcome, and other sessions' changes."""
+
+import importlib.util
+from datetime import timedelta
+
+import pytest
+from textual.command import CommandPalette
+
+from crm.app.app import THEME_SETTING, make_app
+from crm.app.screens.help import HelpScreen
+from crm.app.screens.keep_in_touch import KeepInTouchScreen
+from crm.app.screens.review import ReviewScreen
+from crm.app.screens.review_dialogs import NoteDialog
+from crm.app.screens.welcome import WelcomeScreen
+from crm.clients import ClientFields, add_client
+from crm.models import Client, Setting
+from crm.promises import add_promise
+from crm.widgets.due_list import DueList
+
+
+async def settle(app, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.fixture
+def acme(db, today) -> int:
+    client_id = add_client(ClientFields(name="Acme Ltd"), today=today - timedelta(days=10))
+    add_promise(client_id, "Send the fixed logo", due=today, on=today - timedelta(days=1))
+    return client_id
+
+
+async def test_opens_on_review_and_keys_navigate(acme, db_path, today):
+    app = make_app(db_path, today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("k")
+        await settle(app, pilot)
+        assert isinstance(app.screen, KeepInTouchScreen)
+        await pilot.press("k")  # already there: stays, doesn't stack a second copy
+        assert len(app.screen_stack) == 2
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("escape")  # nothing behind the home screen: still there
+        assert isinstance(app.screen, ReviewScreen) and app.is_running
+
+
+@pytest.mark.skipif(importlib.util.find_spec("crm.app.screens.clients") is None, reason="Clients screen not built")
+async def test_c_opens_clients_and_r_comes_home(acme, db_path, today):
+    from crm.app.screens.clients import ClientsScreen
+
+    app = make_app(db_path, today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientsScreen)
+        await pilot.press("escape", "k")
+        await settle(app, pilot)
+        assert isinstance(app.screen, KeepInTouchScreen)
+        await pilot.press("r")
+        assert isinstance(app.screen, ReviewScreen) and len(app.screen_stack) == 1
+
+
+async def test_navigation_keys_type_into_dialogs_instead(acme, db_path, today):
+    app = make_app(db_path, today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d", "k", "c", "r")
+        assert isinstance(app.screen, NoteDialog)
+        assert app.screen.query_one("#note").value == "kcr"
+
+
+async def test_help_lists_keys_by_screen(acme, db_path, today):
+    app = make_app(db_path, today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-keys").render())
+        for section in ("Everywhere", "Review", "Snooze dialog", "Keep in touch"):
+            assert section in text
+        for line in ("Mark done, with an optional note", "Look 7 or 30 days ahead", "Light or dark theme",
+                     "^p", "Quit"):
+            assert line in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_palette_jumps_to_a_client_by_fuzzy_name(acme, db_path, today, monkeypatch):
+    add_client(ClientFields(name="[bold]Brackets[/] & Co"), today=today)
+    app = make_app(db_path, today)
+    opened: list[int] = []
+    monkeypatch.setattr(app, "open_client", opened.append)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"acmltd")
+        await settle(app, pilot)
+        await pilot.pause(0.3)  # the palette gathers hits on a short debounce
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert opened == [acme]
+
+
+async def test_palette_shows_hostile_names_literally(acme, db_path, today):
+    add_client(ClientFields(name="[bold]Brackets[/] & Co"), today=today)
+    app = make_app(db_path, today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p", *"brackets")
+        await settle(app, pilot)
+        await pilot.pause(0.3)
+        from textual.command import CommandList
+
+        hits = app.screen.query_one(CommandList)
+        prompts = [str(hits.get_option_at_index(i).prompt) for i in range(hits.option_count)]
+        assert any("Client: [bold]Brackets[/] & Co" in p for p in prompts)
+
+
+async def test_palette_offers_every_action(acme, db_path, today):
+    app = make_app(db_path, today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await settle(app, pilot)
+        await pilot.pause(0.3)
+        from textual.command import CommandList
+
+        hits = app.screen.query_one(CommandList)
+        prompts = "\n".join(str(hits.get_option_at_index(i).prompt) for i in range(hits.option_count))
+        for action in ("Go to: Review", "Go to: Clients", "Go to: Keep in touch", "Sort out the relationship…",
+                       "Toggle dark/light theme"):
+            assert action in prompts
+
+
+async def test_theme_toggle_is_remembered_across_restarts(acme, db_path, today):
+    app = make_app(db_path, today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert app.current_theme.dark
+        await pilot.press("ctrl+t")
+        await settle(app, pilot)
+        assert not app.current_theme.dark
+    assert Setting.get_by_id(THEME_SETTING).value == "textual-light"
+    again = make_app(db_path, today)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(again, pilot)
+        assert again.theme == "textual-light"
+        await pilot.press("ctrl+t")
+        await settle(again, pilot)
+    assert Setting.get_by_id(THEME_SETTING).value == "textual-dark"
+
+
+async def test_welcome_on_an_empty_database_and_skip(db, db_path, today):
+    app = make_app(db_path, today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+        await pilot.press("k")  # navigation waits until the welcome is answered
+        assert isinstance(app.screen, WelcomeScreen)
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        assert "nothing due" in str(app.screen.query_one("#review-empty").render())
+
+
+async def test_no_welcome_when_there_are_clients(acme, db_path, today):
+    app = make_app(db_path, today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert not any(isinstance(s, WelcomeScreen) for s in app.screen_stack)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("crm.demo") is None, reason="demo data not built")
+async def test_welcome_loads_demo_data(db, db_path, today):
+    app = make_app(db_path, today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        assert Client.select().count() == 40
+        assert app.screen.query_one(DueList).items  # the demo's review shows up at once
+
+
+async def test_wizard_key_is_answered(acme, db_path, today, monkeypatch):
+    app = make_app(db_path, today)
+    notices: list[str] = []
+    monkeypatch.setattr(app, "notify", lambda message, **_: notices.append(message))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("w")
+        await pilot.pause()
+        if importlib.util.find_spec("crm.app.screens.wizard") is None:
+            assert any("coming soon" in n for n in notices)
+        else:
+            assert not isinstance(app.screen, ReviewScreen)
+
+
+async def test_another_sessions_write_shows_up(acme, db_path, today):
+    app = make_app(db_path, today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        before = len(app.screen.query_one(DueList).items)
+        # Written on this thread's own connection: for the app's watcher it is another session.
+        add_promise(acme, "Promise made elsewhere", due=today, on=today)
+        app.poll_changes()  # what the 2-second timer does
+        await settle(app, pilot)
+        items = app.screen.query_one(DueList).items
+        assert len(items) == before + 1
+        assert any("Promise made elsewhere" in i.title for i in items)

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, cast
 from rich.style import Style
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
+from textual.worker import WorkerCancelled, WorkerFailed
 
-from crm.models import Client
+from crm.models import Client, database
 from crm.text import safe_line
 
 if TYPE_CHECKING:
@@ -56,8 +57,10 @@ class RapportCommands(Provider):
 
     async def startup(self) -> None:
         worker = self.app.run_worker(_load_clients, thread=True, group="palette", exit_on_error=False)
-        await worker.wait()
-        self._clients = worker.result or []
+        try:
+            self._clients = await worker.wait()
+        except (WorkerFailed, WorkerCancelled):
+            self._clients = []  # the actions still work; the failure is in the log
 
     def actions(self) -> list[tuple[str, Callable[[], object], str]]:
         app = self.rapport
@@ -96,7 +99,5 @@ class RapportCommands(Provider):
 
 
 def _load_clients() -> list[PaletteClient]:
-    from crm.models import database
-
     with database.connection_context():
         return palette_clients()

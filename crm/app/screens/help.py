@@ -19,7 +19,8 @@ SCREENS = (
     ("Clients", "crm.app.screens.clients", "ClientsScreen", [("↑ ↓", "Move"), ("enter", "Open the client")]),
     ("Client", "crm.app.screens.client", "ClientScreen", []),
     ("Incident", "crm.app.screens.incident", "IncidentScreen", []),
-    ("Keep in touch", "crm.app.screens.keep_in_touch", "KeepInTouchScreen", [("enter", "Open the client")]),
+    ("Keep in touch", "crm.app.screens.keep_in_touch", "KeepInTouchScreen",
+     [("enter", "Open the client"), ("tab", "Between departed and parted")]),
 )
 KEY_WIDTH = 12
 

@@ -85,8 +85,7 @@ class KeepInTouchScreen(Screen[None]):
     """Departed clients with last touch, departure, next win-back and next greeting."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("o", "open_client", "Open", id="keep.open"),
-        Binding("tab", "switch_table", "Departed/parted", show=False, id="keep.switch"),
+        Binding("o", "open_client", "Open", tooltip="Open the client", id="keep.open"),
     ]
 
     def __init__(self) -> None:
@@ -161,13 +160,17 @@ class KeepInTouchScreen(Screen[None]):
         if current is not None and current in {str(r.client_id) for r in self._rows[table_id]}:
             table.move_cursor(row=table.get_row_index(current))
 
-    def action_switch_table(self) -> None:
-        self.focus_next(DataTable)
+    @property
+    def client_id(self) -> int | None:
+        """The highlighted client: what the wizard key (w) and `o` are about."""
+        table = self.focused if isinstance(self.focused, DataTable) else self.query_one("#departed", DataTable)
+        if not table.row_count:
+            return None
+        return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
     def action_open_client(self) -> None:
-        table = self.focused if isinstance(self.focused, DataTable) else self.query_one("#departed", DataTable)
-        if table.row_count:
-            self.rapport.open_client(int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
+        if self.client_id is not None:
+            self.rapport.open_client(self.client_id)
 
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:

@@ -140,6 +140,12 @@ class ReviewScreen(Screen[None]):
             return None
         return cast("DueItem | None", self.query_one(DueList).highlighted_item)
 
+    @property
+    def client_id(self) -> int | None:
+        """The highlighted item's client: what the wizard key (w) is about."""
+        item = self.current
+        return item.client_id if item else None
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in {"done", "snooze", "touch", "open_client"}:
             return self.current is not None

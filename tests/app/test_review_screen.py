@@ -10,7 +10,7 @@ from crm.app.screens.review_dialogs import DraftDialog, NoteDialog, SnoozeDialog
 from crm.clients import ClientFields, add_client
 from crm.models import ItemState, Touch
 from crm.promises import add_promise
-from crm.review import review
+from crm.review import DueItem, review
 from crm.widgets.due_list import DueList
 
 
@@ -231,3 +231,37 @@ async def test_hostile_client_names_render_literally(db, db_path, today):
         assert isinstance(app.screen, NoteDialog)
         await pilot.press("escape")
         assert app.is_running
+
+
+def test_grouping_puts_shared_occasions_under_one_heading(today):
+    from crm.widgets.due_list import Heading, group_rows
+
+    def item(n: int, kind: str, days: int, occasion: str = "") -> DueItem:
+        due = today + timedelta(days=days)
+        return DueItem(f"{kind}:{n}", kind, due, n, f"Client {n}", f"{kind} {n}", due < today, occasion)
+
+    rows = group_rows(
+        [
+            item(1, "greeting", 3, "Thanksgiving"),
+            item(2, "promise", -1),
+            item(3, "greeting", 3, "Thanksgiving"),
+            item(4, "greeting", 2, "Birthday"),
+            item(5, "quiet", 0),
+            item(6, "custom", 12),
+        ],
+        today,
+    )
+    shape = [row.text if isinstance(row, Heading) else (row.item.id, row.under_occasion) for row in rows]
+    assert shape == [
+        "Overdue — 1",
+        ("promise:2", False),
+        "Today — 1",
+        ("quiet:5", False),
+        "This week — 3",
+        ("greeting:4", False),  # a lone birthday needs no heading of its own
+        "Thanksgiving — 2 clients",
+        ("greeting:1", True),
+        ("greeting:3", True),
+        "Later — 1",
+        ("custom:6", False),
+    ]

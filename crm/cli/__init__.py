@@ -50,9 +50,9 @@ class Context:
 
 
 def _command_modules():
-    from crm.cli import clients, incidents
+    from crm.cli import clients, data, incidents
 
-    return (clients, incidents)
+    return (clients, incidents, data)
 
 
 def build_parser() -> Parser:
@@ -96,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ctx.open()
         return handler(args, ctx) or EXIT_OK
     except UserError as exc:
-        sys.stderr.write(f"crm: {exc}\n")
+        sys.stderr.write(f"crm: {_shown(exc)}\n")
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         sys.stderr.write("crm: interrupted; nothing was half-written\n")
@@ -106,10 +106,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except Exception as exc:  # the last line of defence: one line, never a traceback
+        from crm.db import storage_problem
+
+        if problem := storage_problem(exc):
+            sys.stderr.write(f"crm: {problem}\n")
+            return EXIT_BAD_INPUT
         if os.environ.get("CRM_DEBUG"):
             raise
         sys.stderr.write(f"crm: unexpected error: {type(exc).__name__}: {exc} (set CRM_DEBUG=1 for details)\n")
         return EXIT_UNEXPECTED
+
+
+def _shown(exc: Exception) -> str:
+    """An error message made terminal-safe line by line: it may quote what the user typed."""
+    from crm.text import safe_line, shorten
+
+    return "\n".join(shorten(safe_line(line), 500) for line in str(exc).split("\n"))
 
 
 def group(sub, name: str, help_text: str) -> argparse._SubParsersAction:

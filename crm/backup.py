@@ -1,0 +1,174 @@
+"""Consistent copies of the database: on demand (`crm backup PATH`) and a daily rotation.
+
+Copies go through SQLite's online backup API, which reads one snapshot of the database while other
+sessions keep writing (WAL readers never block writers). Every copy is first written to a private
+temporary file beside its target and renamed into place, so a full disk or a kill leaves either the
+old file or the new one, never half of one.
+"""
+
+import os
+import re
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import IO
+
+from crm.errors import UserError
+from crm.models import Setting, database
+from crm.text import safe_line
+
+DEFAULT_KEEP = 7
+DEFAULT_DIR = "backups"  # beside the database unless the `backup.dir` setting says otherwise
+DAILY_NAME = "rapport-{day}.db"
+_DAILY = re.compile(r"^rapport-(\d{4}-\d{2}-\d{2})\.db$")
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def private_dir(directory: Path) -> None:
+    """Create `directory` (and missing parents) 0700; an existing one is left as it is."""
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot create directory {safe_line(directory)}: {exc.strerror}") from None
+    if not directory.is_dir():
+        raise UserError(f"{safe_line(directory)} is not a directory")
+
+
+@contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """A 0600 temporary file beside `target` that replaces it only once the block succeeds.
+
+    Any failure (full disk, read-only directory, an exception in the block) removes the temporary
+    file and leaves `target` exactly as it was.
+    """
+    private_dir(target.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")  # mode 0600
+    except OSError as exc:
+        raise UserError(f"cannot write {safe_line(target)}: {exc.strerror}") from None
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, target)
+    except OSError as exc:
+        _discard(tmp)
+        raise UserError(f"cannot write {safe_line(target)}: {exc.strerror or exc}; it was left unchanged") from None
+    except BaseException:
+        _discard(tmp)
+        raise
+
+
+@contextmanager
+def atomic_file(target: Path, mode: str = "wb") -> Iterator[IO]:
+    """`atomic_path`, opened for writing and synced to disk before it replaces `target`."""
+    with atomic_path(target) as tmp:
+        with open(tmp, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
+def _discard(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def _database_file() -> Path:
+    (_, _, file) = database.connection().execute("PRAGMA database_list").fetchone()
+    return Path(file)
+
+
+def _check_target(target: Path) -> None:
+    """Refuse to overwrite the live database or a file that is not an SQLite database."""
+    if not target.exists():
+        return
+    if target.is_dir():
+        raise UserError(f"{safe_line(target)} is a directory; give a file name for the backup")
+    if target.resolve() == _database_file().resolve():
+        raise UserError(f"{safe_line(target)} is the database itself; choose another file for the backup")
+    with open(target, "rb") as handle:
+        head = handle.read(len(_SQLITE_HEADER))
+    if head and head != _SQLITE_HEADER:
+        raise UserError(f"{safe_line(target)} exists and is not a database; not overwriting it")
+
+
+def backup_to(path: Path | str) -> Path:
+    """Copy the open database to `path` (0600, in a 0700 directory if one is created); the path.
+
+    The copy is one consistent snapshot even while others write, and a self-contained single
+    file (rollback journal, no -wal beside it), ready to be opened or restored as is.
+    """
+    target = Path(path).expanduser()
+    _check_target(target)
+    source = database.connection()
+    with atomic_path(target) as tmp:
+        dest = sqlite3.connect(tmp)
+        try:
+            # The default single step (pages=-1) reads one snapshot; small steps restart on every write.
+            source.backup(dest)
+            dest.execute("PRAGMA journal_mode=DELETE")
+            (verdict,) = dest.execute("PRAGMA quick_check").fetchone()
+        except sqlite3.Error as exc:
+            raise UserError(f"cannot write the backup {safe_line(target)}: {exc}; it was left unchanged") from None
+        finally:
+            dest.close()
+        if verdict != "ok":
+            raise UserError(f"the backup failed its check ({verdict}); {safe_line(target)} was left unchanged")
+    return target
+
+
+def _setting(key: str) -> str | None:
+    row = Setting.get_or_none(Setting.key == key)
+    return row.value if row else None
+
+
+def backup_dir(db_path: Path) -> Path:
+    """Where daily backups go: the `backup.dir` setting (relative to the database's directory),
+    else `backups/` beside the database."""
+    configured = _setting("backup.dir")
+    directory = Path(configured).expanduser() if configured else Path(DEFAULT_DIR)
+    return directory if directory.is_absolute() else Path(db_path).parent / directory
+
+
+def backup_keep() -> int:
+    """How many daily backups to keep: the `backup.keep` setting, else 7 (0 turns them off)."""
+    configured = _setting("backup.keep")
+    if configured is None:
+        return DEFAULT_KEEP
+    try:
+        keep = int(configured)
+    except ValueError:
+        raise UserError(f"setting backup.keep must be a whole number, not {safe_line(configured)!r}") from None
+    if keep < 0:
+        raise UserError(f"setting backup.keep must not be negative ({keep})")
+    return keep
+
+
+def daily_backups(directory: Path) -> list[Path]:
+    """The daily backups in `directory`, oldest first."""
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.iterdir() if _DAILY.match(p.name))
+
+
+def rotate_daily(db_path: Path, today: date, keep: int | None = None, directory: Path | None = None) -> Path | None:
+    """Make today's backup unless it exists, then keep only the newest `keep`; the new file or None.
+
+    Call it once the database is open (the app does at start). Idempotent per day, and safe when
+    several sessions start at once: the rename is atomic and a second copy of the same day is
+    simply not made. `keep` and `directory` default to the settings `backup.keep` and `backup.dir`.
+    """
+    keep = backup_keep() if keep is None else keep
+    if keep <= 0:
+        return None
+    directory = backup_dir(db_path) if directory is None else Path(directory)
+    target = directory / DAILY_NAME.format(day=today.isoformat())
+    made = None if target.exists() else backup_to(target)
+    for old in daily_backups(directory)[:-keep]:
+        old.unlink(missing_ok=True)
+    return made

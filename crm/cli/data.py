@@ -1,0 +1,88 @@
+"""`crm export`, `crm import` and `crm backup`."""
+
+import argparse
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from crm import exchange
+from crm.backup import atomic_file, backup_to
+from crm.cli import EXIT_BAD_INPUT, Context
+from crm.errors import UserError
+from crm.text import safe_line
+
+IMPORT_HELP = """\
+Import PATH: a Rapport export (.json, into an empty database only: everything, ids kept),
+clients as CSV (header row; columns such as name/full name/client, company/organization,
+email/e-mail, phone/tel/mobile, country, language, birthday/date of birth, notes, tier,
+temperament, status; comma, semicolon or tab; other columns are kept in the notes), or
+contacts as vCards (.vcf, versions 3 and 4). UTF-8, at most 50 MB.
+
+All or nothing: if any row is invalid, nothing is imported and the command exits with code 2,
+listing every bad row with its line number. --dry-run checks the whole file, reports what would
+be imported and each rejected row, and writes nothing.
+"""
+
+
+def register(sub) -> None:
+    export = sub.add_parser("export", help="write everything as JSON, or clients as CSV",
+                            description="Write every table as JSON (for import and archives), or clients as CSV "
+                                        "(for spreadsheets). Files are created private (0600).")
+    export.add_argument("--format", choices=("json", "csv"), default="json")
+    export.add_argument("--out", metavar="PATH", help="write to PATH instead of standard output")
+    export.set_defaults(handler=_export)
+
+    imported = sub.add_parser("import", help="import a .json export, clients .csv or contacts .vcf (all or nothing)",
+                              description=IMPORT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    imported.add_argument("path", metavar="PATH")
+    imported.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    imported.set_defaults(handler=_import)
+
+    backup = sub.add_parser("backup", help="a consistent copy of the database, safe while others use it",
+                            description="Copy the database to PATH (a private 0600 file) through SQLite's online "
+                                        "backup, consistent even while others write. Restore: see README, Backups.")
+    backup.add_argument("path", metavar="PATH", help="the copy's file name (an existing directory: a dated file in it)")
+    backup.set_defaults(handler=_backup)
+
+
+def _refuse_database(out: Path, ctx: Context) -> None:
+    if out.exists() and out.resolve() == Path(ctx.db_path).resolve():
+        raise UserError(f"{safe_line(out)} is the database itself; choose another file")
+
+
+def _export(args: argparse.Namespace, ctx: Context) -> int:
+    text = exchange.export_json() if args.format == "json" else exchange.export_csv()
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    out = Path(args.out).expanduser()
+    if out.is_dir():
+        raise UserError(f"{safe_line(out)} is a directory; give a file name for the export")
+    _refuse_database(out, ctx)
+    with atomic_file(out, "w") as handle:
+        handle.write(text)
+    print(f"exported to {safe_line(out)}")
+    return 0
+
+
+def _import(args: argparse.Namespace, ctx: Context) -> int:
+    report = exchange.import_file(args.path, today=ctx.today, dry_run=args.dry_run)
+    print(report.summary())
+    if report.ignored:
+        print("ignored columns: " + safe_line(", ".join(report.ignored)))
+    if report.notes_from:
+        print("kept in notes: " + safe_line(", ".join(report.notes_from)))
+    if report.rejected:
+        print(f"{len(report.rejected)} row(s) would be rejected:")
+        for rejected in report.rejected:
+            print(f"  {rejected}")
+        return EXIT_BAD_INPUT
+    return 0
+
+
+def _backup(args: argparse.Namespace, ctx: Context) -> int:
+    target = Path(args.path).expanduser()
+    if target.is_dir():
+        target = target / f"rapport-{datetime.now():%Y-%m-%d-%H%M%S}.db"
+    print(f"backed up to {safe_line(backup_to(target))}")
+    return 0

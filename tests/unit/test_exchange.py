@@ -1,0 +1,232 @@
+"""Export and import: a lossless JSON round trip, clients from CSV and vCards, all or nothing."""
+
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from crm import audit, clients, incidents, promises
+from crm.db import open_database
+from crm.exchange import export_json, import_file
+from crm.models import MODELS, Client, ItemState, Reminder, Setting, database
+from tests.hostile import HOSTILE, LONG_TEXT
+
+
+def fill(today: date) -> None:
+    """A database with a row in every table, hostile text included."""
+    a = clients.add_client(clients.ClientFields(name="Acme", company=HOSTILE[0], email="a@acme.example",
+                                                phone="+49 30 1", country="DE", language="de",
+                                                birthday=date(1980, 2, 29), notes=LONG_TEXT,
+                                                tier="key", temperament="fierce"), today=today)
+    b = clients.add_client(clients.ClientFields(name=HOSTILE[8], notes="\n".join(HOSTILE)), status="prospect",
+                           today=today)
+    clients.add_contact(a, "Hans", role="CEO", birthday=date(1970, 12, 24), decision_maker=True)
+    clients.log_touch(a, kind="call", on=today, note=HOSTILE[9])
+    clients.change_status(b, "depart", on=today, reason=HOSTILE[20])
+    incident = incidents.open_incident(a, "Late", severity="high", on=today, words=HOSTILE[1])
+    incidents.log_event(incident, HOSTILE[3], kind="apology", on=today)
+    incidents.compensate(incident, kind="bonus", amount=Decimal("250.10"), on=today)
+    first = promises.add_promise(a, "Fix it", due=today + timedelta(days=3), on=today, incident_id=incident)
+    promises.renegotiate_promise(first, new_due=today + timedelta(days=9), on=today)
+    incidents.resolve_incident(incident, on=today + timedelta(days=1))
+    with database.atomic():
+        Reminder.create(client=a, text=HOSTILE[12], due=today, every="3m", **audit.created())
+        ItemState.create(item_id="quiet:1:2026-11-23", state="snoozed", until=today, note="x", **audit.created())
+        Setting.create(key="backup.keep", value="3")
+
+
+def test_json_round_trip_is_identical(db, tmp_path, today, cli):
+    fill(today)
+    first = export_json()
+    assert all(json.loads(first)["tables"][m._meta.table_name] for m in MODELS)  # every table is covered
+    db.close()
+    (tmp_path / "export.json").write_text(first, encoding="utf-8")
+
+    result = cli("--db", str(tmp_path / "copy.db"), "import", str(tmp_path / "export.json"))
+    assert result.code == 0, result.err
+    assert "client: 2" in result.out
+    again = cli("--db", str(tmp_path / "copy.db"), "export")
+    assert again.out == first
+    assert json.loads(again.out)["tables"]["client"][0]["notes"] == LONG_TEXT
+
+
+def test_json_import_only_into_an_empty_database(db, tmp_path, today, cli):
+    fill(today)
+    (tmp_path / "e.json").write_text(export_json(), encoding="utf-8")
+    db.close()
+    result = cli("import", str(tmp_path / "e.json"))
+    assert result.code == 2 and "empty database" in result.err
+    assert len(result.err.splitlines()) == 1
+
+
+def test_json_with_bad_rows_or_references_imports_nothing(db, tmp_path, today, cli):
+    fill(today)
+    data = json.loads(export_json())
+    db.close()
+    data["tables"]["client"][1]["status"] = "angry"
+    data["tables"]["touch"][0]["client_id"] = 99
+    data["tables"]["contact"][0]["birthday"] = "1970-13-01"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    target = str(tmp_path / "new.db")
+
+    result = cli("--db", target, "import", str(path))
+    assert result.code == 2
+    assert "3 invalid row(s); nothing was imported" in result.err
+    assert "client #2: status: unknown value 'angry'" in result.err
+    assert "touch #1: client_id 99 is not in the file" in result.err
+    assert "contact #1: birthday" in result.err
+    open_database(tmp_path / "new.db")
+    assert Client.select().count() == 0
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"schema_version": 99}, "newer Rapport"),
+    ({"format": "other"}, "not a Rapport export"),
+    ({"tables": {"secret": []}}, "unknown tables: secret"),
+])
+def test_json_that_is_not_ours_or_too_new_is_refused(tmp_path, cli, change, message):
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps({"format": "rapport", "format_version": 1, "schema_version": 1, "tables": {}} | change))
+    result = cli("import", str(path))
+    assert result.code == 2 and message in result.err
+
+
+def test_csv_with_sniffed_delimiter_and_common_headers(tmp_path, cli, db):
+    path = tmp_path / "clients.csv"
+    path.write_bytes(
+        "\ufeffFull Name;E-Mail;Organization;Tel;Date of birth;Country;Status;Source\r\n"
+        "Anna Berg;anna@berg.example;Berg AG;+49 30 5;17.05.1980;de;active;fair\r\n"
+        '"Bob; the ""builder""";;;;;;departed;\r\n'.encode()
+    )
+    result = cli("import", str(path))
+    assert result.code == 0, result.err
+    assert "imported clients: 2" in result.out and "kept in notes: Source" in result.out
+    anna = clients.find_client("anna berg")
+    assert (anna.email, anna.company, anna.phone, anna.birthday, anna.country, anna.notes) == (
+        "anna@berg.example", "Berg AG", "+49 30 5", date(1980, 5, 17), "DE", "Source: fair")
+    assert clients.find_client('Bob; the "builder"').status == "departed"
+
+
+def test_tab_separated_first_and_last_name(tmp_path, cli, db):
+    path = tmp_path / "people.txt"
+    path.write_text("First Name\tLast Name\tmobile\nAda\tLovelace\t+44 20 1\n", encoding="utf-8")
+    assert cli("import", str(path)).code == 0
+    assert clients.find_client("Ada Lovelace").phone == "+44 20 1"
+
+
+def test_csv_bad_rows_are_listed_with_line_numbers_and_nothing_is_written(tmp_path, cli, db):
+    path = tmp_path / "c.csv"
+    path.write_text('name,email,notes\nGood,,\nBad,not-mail,\n"Multi\nline",,\n,x@y.example,\nWorse,,"a\x00b"\n'
+                    "Good,,\n", encoding="utf-8")
+    dry = cli("import", str(path), "--dry-run")
+    assert dry.code == 2
+    assert "would import clients: 2" in dry.out
+    assert "line 3: not an e-mail address: 'not-mail'" in dry.out
+    assert "line 6: name must not be empty" in dry.out
+    assert "line 7: notes must not contain a NUL character" in dry.out
+    assert "line 8: same name and e-mail as line 2" in dry.out
+    real = cli("import", str(path))
+    assert real.code == 2 and "4 invalid row(s); nothing was imported" in real.err
+    assert "line 3:" in real.err
+    open_database(tmp_path / "crm.db")
+    assert Client.select().count() == 0
+
+
+def test_dry_run_writes_nothing(tmp_path, cli, db):
+    path = tmp_path / "c.csv"
+    path.write_text("name\nAnna\nBob\n", encoding="utf-8")
+    db.close()
+    before = (tmp_path / "crm.db").read_bytes()
+    result = cli("import", str(path), "--dry-run")
+    assert result.code == 0 and "would import clients: 2" in result.out
+    assert (tmp_path / "crm.db").read_bytes() == before
+    assert cli("client", "list").out.strip() == "No clients."
+    assert cli("import", str(path)).code == 0
+    assert cli("import", str(path)).code == 2  # the same file twice adds nothing twice
+
+
+def test_csv_without_a_name_column_names_the_columns_found(tmp_path, cli):
+    path = tmp_path / "c.csv"
+    path.write_text("id|label|mail\n1|x|y\n", encoding="utf-8")
+    result = cli("import", str(path))
+    assert result.code == 2
+    assert "no name column" in result.err and "'id|label|mail'" in result.err
+
+
+def test_invalid_utf8_names_line_and_byte(tmp_path, cli):
+    path = tmp_path / "c.csv"
+    path.write_bytes(b"name,notes\nAnna,fine\nJos\xe9,latin-1\n")
+    result = cli("import", str(path))
+    assert result.code == 2
+    assert "not UTF-8 text: line 3, byte 4 (0xe9)" in result.err
+
+
+def test_huge_file_refused_before_reading(tmp_path, cli):
+    path = tmp_path / "huge.csv"
+    with open(path, "wb") as handle:
+        handle.truncate(51 * 1024 * 1024)  # sparse: no time spent writing it
+    result = cli("import", str(path))
+    assert result.code == 2 and "51.0 MB" in result.err and "limited to 50 MB" in result.err
+
+
+VCARDS = """BEGIN:VCARD
+VERSION:3.0
+FN:Anna Example
+N:Example;Anna;;;
+ORG:Acme;Sales
+EMAIL;TYPE=work:anna@acme.example
+EMAIL;TYPE=home:anna@home.example
+TEL:+49 30 1234
+BDAY:1980-05-17
+ADR;TYPE=work:;;Street 1;Berlin;;10115;DE
+NOTE:Met at the fair\\, liked [bold]us[/]
+END:VCARD
+BEGIN:VCARD
+VERSION:4.0
+N:Doe;John;;;
+BDAY:--0517
+LANG:en
+END:VCARD
+"""
+
+
+def test_vcards_map_to_clients(tmp_path, cli, db):
+    path = tmp_path / "contacts.vcf"
+    path.write_text(VCARDS, encoding="utf-8")
+    result = cli("import", str(path))
+    assert result.code == 0, result.err
+    anna = clients.find_client("Anna Example")
+    assert (anna.company, anna.email, anna.phone, anna.birthday, anna.country) == (
+        "Acme", "anna@acme.example", "+49 30 1234", date(1980, 5, 17), "DE")
+    assert anna.notes.startswith("Met at the fair, liked [bold]us[/]")
+    assert "E-mail: anna@home.example" in anna.notes and "Berlin" in anna.notes
+    john = clients.find_client("John Doe")
+    assert (john.language, john.birthday, "Birthday: --0517" in john.notes) == ("en", None, True)
+
+
+def test_broken_vcard_is_one_rejected_row(tmp_path, cli):
+    path = tmp_path / "contacts.vcf"
+    path.write_text(VCARDS + "BEGIN:VCARD\nVERSION:3.0\nFN:Broken\nTHIS LINE IS NOT A PROPERTY\nEND:VCARD\n"
+                    "BEGIN:VCARD\nVERSION:3.0\nFN:Mail\nEMAIL:nope\nEND:VCARD\n", encoding="utf-8")
+    dry = cli("import", str(path), "--dry-run")
+    assert dry.code == 2
+    assert "would import clients: 2" in dry.out
+    assert "line 19: not a valid vCard (Failed to parse line: THIS LINE IS NOT A PROPERTY)" in dry.out
+    assert "line 24: not an e-mail address: 'nope'" in dry.out
+
+
+def test_csv_export_is_spreadsheet_safe_and_imports_back(tmp_path, cli, db, today):
+    for name in HOSTILE[:30]:
+        clients.add_client(clients.ClientFields(name=name, notes=name, company=name), today=today)
+    db.close()
+    exported = cli("export", "--format", "csv", "--out", str(tmp_path / "c.csv"))
+    assert exported.code == 0
+    text = (tmp_path / "c.csv").read_bytes().decode()
+    assert "'=HYPERLINK(" in text and ",'+cmd|" in text
+    assert not any(cell.lstrip('"').startswith(("=", "+c", "@")) for line in text.split("\r\n") for cell in line.split(","))  # a spreadsheet sees text, not a formula
+    assert cli("--db", str(tmp_path / "other.db"), "import", str(tmp_path / "c.csv")).code == 0
+    database.initialize(open_database(tmp_path / "other.db"))
+    names = [(c.name, c.company, c.notes) for c in Client.select().order_by(Client.id)]
+    assert names == [(n, n, n) for n in HOSTILE[:30]]

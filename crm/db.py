@@ -101,12 +101,50 @@ def migrate(conn: sqlite3.Connection, path: Path) -> int:
     return found
 
 
+def _probe(path: Path) -> None:
+    """Check the file read-only before the real connection's pragmas (WAL) could change a
+    foreign or newer file, and refuse one we could read but not write."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"cannot open database {path}: {exc}") from None
+    try:
+        _schema_version(conn, path)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"cannot open database {path}: {exc}") from None
+    finally:
+        conn.close()
+    for where in (path, path.parent):
+        if not os.access(where, os.W_OK):
+            what = "the database" if where == path else "its directory (SQLite keeps -wal and -shm files there)"
+            raise DatabaseError(f"cannot write {path}: {what} is read-only for you; nothing was changed")
+
+
+def storage_problem(exc: BaseException) -> str | None:
+    """One clear line for an SQLite failure a user can act on (full disk, busy, read-only), else None.
+
+    SQLite rolls the failed statement's transaction back, so in each case nothing was written.
+    """
+    if not isinstance(exc, (sqlite3.Error, peewee.DatabaseError)):
+        return None
+    text = str(exc).lower()
+    if "disk is full" in text or "disk i/o error" in text:
+        return "the disk is full (or failing); nothing was written — free some space and try again"
+    if "locked" in text or "busy" in text:
+        return (f"the database stayed busy for {BUSY_TIMEOUT_S} s (another session is writing a lot); "
+                "nothing was written — try again")
+    if "readonly" in text or "read-only" in text:
+        return "the database is read-only for you; nothing was written"
+    return None
+
+
 def open_database(path: Path) -> SqliteDatabase:
     """Open (creating if needed) the database at `path`, migrated to the current schema."""
     path = Path(path)
     if path.is_dir():
         raise DatabaseError(f"{path} is a directory, not a database file")
     _create_private_file(path)
+    _probe(path)
     db = SqliteDatabase(
         str(path),
         timeout=BUSY_TIMEOUT_S,

@@ -46,12 +46,13 @@ def log_event(incident_id: int, text: str, *, kind: str = "note", on: date) -> i
 def resolve_incident(incident_id: int, *, outcome: str = "retained", on: date, note: str = "") -> None:
     """Close an incident; an outcome of departed or parted also changes the client's status."""
     outcome = validate.choice(outcome, OUTCOMES, "outcome")
-    incident = get_incident(incident_id)
-    if incident.resolved_on is not None:
-        raise UserError(f"incident #{incident_id} was already resolved on {incident.resolved_on}")
-    if on < incident.opened_on:
-        raise UserError(f"incident #{incident_id} was opened on {incident.opened_on}; it cannot be resolved before")
-    with database.atomic():
+    note = validate.text(note, "note")
+    with database.atomic():  # read under the write lock: two sessions must not both resolve it
+        incident = get_incident(incident_id)
+        if incident.resolved_on is not None:
+            raise UserError(f"incident #{incident_id} was already resolved on {incident.resolved_on}")
+        if on < incident.opened_on:
+            raise UserError(f"incident #{incident_id} was opened on {incident.opened_on}; it cannot be resolved before")
         Incident.update(resolved_on=on, outcome=outcome, version=Incident.version + 1, **audit.updated()).where(
             Incident.id == incident_id
         ).execute()

@@ -15,12 +15,15 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()./-]{3,40}$")
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
 _EVERY = re.compile(r"^([1-9][0-9]?)m$")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # what undecodable bytes in argv become
 
 
 def text(value: str, what: str = "text", *, required: bool = False, limit: int = MAX_TEXT) -> str:
     """Free text: stored as given, but never NUL (it truncates in C tools) or beyond `limit`."""
     if "\x00" in value:
         raise UserError(f"{what} must not contain a NUL character")
+    if bad := _SURROGATE.search(value):
+        raise UserError(f"{what} is not valid UTF-8 (at character {bad.start() + 1})")
     if len(value) > limit:
         raise UserError(f"{what} is too long ({len(value)} characters; at most {limit})")
     if required and not value.strip():
@@ -33,14 +36,14 @@ def name(value: str, what: str = "name") -> str:
 
 
 def email(value: str) -> str:
-    value = value.strip()
+    value = text(value.strip(), "e-mail", limit=MAX_NAME)
     if value and not _EMAIL.match(value):
         raise UserError(f"not an e-mail address: {value!r}")
     return value
 
 
 def phone(value: str) -> str:
-    value = value.strip()
+    value = text(value.strip(), "phone", limit=MAX_NAME)
     if value and not _PHONE.match(value):
         raise UserError(f"not a phone number: {value!r} (digits, spaces, + ( ) - . /)")
     return value

@@ -102,10 +102,14 @@ def migrate(conn: sqlite3.Connection, path: Path) -> int:
 
 
 def _probe(path: Path) -> None:
-    """Check the file read-only before the real connection's pragmas (WAL) could change a
-    foreign or newer file, and refuse one we could read but not write."""
+    """Read the file's schema with a plain connection before the real one's pragmas (WAL) could
+    change a foreign or newer file, and refuse one we could read but not write."""
+    for where in (path, path.parent):
+        if not os.access(where, os.W_OK):
+            what = "the database" if where == path else "its directory (SQLite keeps -wal and -shm files there)"
+            raise DatabaseError(f"cannot write {path}: {what} is read-only for you; nothing was changed")
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
     except sqlite3.Error as exc:
         raise DatabaseError(f"cannot open database {path}: {exc}") from None
     try:
@@ -114,20 +118,22 @@ def _probe(path: Path) -> None:
         raise DatabaseError(f"cannot open database {path}: {exc}") from None
     finally:
         conn.close()
-    for where in (path, path.parent):
-        if not os.access(where, os.W_OK):
-            what = "the database" if where == path else "its directory (SQLite keeps -wal and -shm files there)"
-            raise DatabaseError(f"cannot write {path}: {what} is read-only for you; nothing was changed")
 
 
 def storage_problem(exc: BaseException) -> str | None:
     """One clear line for an SQLite failure a user can act on (full disk, busy, read-only), else None.
 
     SQLite rolls the failed statement's transaction back, so in each case nothing was written.
+    The cause is looked for down the chain: after a full disk, peewee's own ROLLBACK fails too.
     """
-    if not isinstance(exc, (sqlite3.Error, peewee.DatabaseError)):
+    causes = []
+    while exc is not None and len(causes) < 5:
+        if isinstance(exc, (sqlite3.Error, peewee.DatabaseError)):
+            causes.append(str(exc).lower())
+        exc = exc.__cause__ or exc.__context__
+    text = " | ".join(causes)
+    if not text:
         return None
-    text = str(exc).lower()
     if "disk is full" in text or "disk i/o error" in text:
         return "the disk is full (or failing); nothing was written — free some space and try again"
     if "locked" in text or "busy" in text:

@@ -57,7 +57,7 @@ HOSTILE: list[str] = [
     "x" * 200,
 ]
 
-LONG_TEXT = "long " * 20_000  # 100,000 characters
+LONG_TEXT = "long " * 19_999 + "long."  # 100,000 characters, no whitespace at the ends
 assert len(LONG_TEXT) == 100_000
 
 REFUSED: list[str] = ["nul\x00byte", "bad\udcffutf8"]

@@ -8,7 +8,7 @@ import pytest
 
 from crm import audit, clients, incidents, promises
 from crm.db import open_database
-from crm.exchange import export_json, import_file
+from crm.exchange import export_json
 from crm.models import MODELS, Client, ItemState, Reminder, Setting, database
 from tests.hostile import HOSTILE, LONG_TEXT
 

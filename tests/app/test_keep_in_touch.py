@@ -4,6 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
+pytest.importorskip("crm.review", reason="the review rules (crm.review) are not built yet")
+
 from crm.app.app import make_app
 from crm.app.screens.keep_in_touch import KeepInTouchScreen, keep_in_touch_rows
 from crm.clients import ClientFields, add_client, change_status, log_touch

@@ -59,6 +59,7 @@ class SnoozeDialog(ModalScreen[date | None]):
     """Snooze until a date: one key for the usual choices, or type any date."""
 
     QUICK_KEYS = frozenset({"1", "w", "m"})
+    AUTO_FOCUS = ""  # the one-key choices first; any other key starts typing a date
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "pick(1)", "Tomorrow"),
         Binding("w", "pick(7)", "+1 week"),
@@ -85,9 +86,6 @@ class SnoozeDialog(ModalScreen[date | None]):
             yield Input(placeholder="or type a date: friday, +3d, 25.12.2026", id="until")
             yield Static("", id="error", classes="error", markup=False)
             yield _hint("1 / w / m, or type a date and enter · esc cancel")
-
-    def on_mount(self) -> None:
-        self.set_focus(None)  # the one-key choices first; typing goes to the date field
 
     def on_key(self, event: Key) -> None:
         field = self.query_one("#until", Input)

@@ -1,0 +1,250 @@
+"""One client: the card, the merged timeline, open promises, what is due, touches per month.
+
+Loaded in one worker as a `crm.profile.ClientProfile` and reloaded whenever data changes (here or
+in another session). Every action opens a form that saves in its own worker and stays open on a
+failure; the screen only reloads afterwards.
+"""
+
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Sparkline, Static, TabbedContent, TabPane
+from textual.widgets.option_list import Option
+
+from crm.app.screens import forms
+from crm.app.work import db_work
+from crm.profile import ClientProfile, OpenPromise, client_profile
+from crm.text import safe_line
+from crm.widgets.client_card import ClientCard
+from crm.widgets.timeline import Timeline
+
+if TYPE_CHECKING:
+    from crm.app.app import RapportApp
+
+# Status changes: which statuses each may start from (crm.clients enforces the same).
+STATUS_ACTIONS = {
+    "depart": ("active", "prospect"),
+    "part": ("active", "prospect", "departed"),
+    "return": ("departed", "parted", "prospect"),
+}
+ACTION_VERBS = {"depart": "departed", "part": "parted", "return": "is active again"}
+
+
+def promise_prompt(promise: OpenPromise) -> Content:
+    overdue = " overdue" if promise.overdue else ""
+    return Content.assemble(
+        Content.styled(f"due {promise.due:%d %b %Y}{overdue}", "$text-error" if promise.overdue else "$text-muted"),
+        "  ",
+        safe_line(promise.text),
+    )
+
+
+def due_prompt(item: Any) -> Content:
+    """A `crm.review.DueItem`: date, kind, title."""
+    return Content.assemble(
+        Content.styled(f"{item.due:%d %b %Y}", "$text-error" if item.overdue else "$text-muted"),
+        "  ",
+        Content.styled(item.kind.replace("_", " "), "$text-accent"),
+        "  ",
+        safe_line(item.title),
+    )
+
+
+class ClientScreen(Screen[None]):
+    """Everything about one client, and the keys to act on it."""
+
+    DEFAULT_CSS = """
+    ClientScreen #spark-row { height: 1; padding: 0 1; }
+    ClientScreen #spark-label { width: auto; color: $text-muted; padding-right: 1; }
+    ClientScreen #spark-total { width: auto; color: $text-muted; padding-left: 1; }
+    ClientScreen Sparkline { width: 1fr; height: 1; }
+    ClientScreen TabbedContent { height: 1fr; }
+    ClientScreen TabPane { padding: 0; }
+    ClientScreen OptionList { height: 1fr; border: none; padding: 0; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("t", "touch", "Touch", tooltip="Log a touch (call, e-mail, meeting …)", id="client.touch"),
+        Binding("i", "incident", "Incident", tooltip="Open an incident", id="client.incident"),
+        Binding("p", "promise", "Promise", tooltip="Make a promise", id="client.promise"),
+        Binding("k", "keep", "Kept", tooltip="Mark an open promise kept", id="client.keep"),
+        Binding("e", "edit", "Edit", tooltip="Edit the client", id="client.edit"),
+        Binding("x", "status('depart')", "Depart", tooltip="The client leaves (kept in touch)",
+                id="client.depart"),
+        Binding("P", "status('part')", "Part", key_display="P", tooltip="We end it (do not contact)",
+                id="client.part"),
+        Binding("b", "status('return')", "Win back", tooltip="The client is back (active)", id="client.return"),
+        Binding("w", "wizard", "Wizard", tooltip="Sort out the relationship", id="client.wizard"),
+        Binding("1", "tab('timeline')", "Timeline", show=False, id="client.tab.timeline"),
+        Binding("2", "tab('promises')", "Promises", show=False, id="client.tab.promises"),
+        Binding("3", "tab('due')", "Due", show=False, id="client.tab.due"),
+    ]
+
+    def __init__(self, client_id: int) -> None:
+        super().__init__()
+        self.client_id = client_id
+        self.profile: ClientProfile | None = None
+
+    @property
+    def rapport(self) -> "RapportApp":
+        return cast("RapportApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield ClientCard("Loading…", id="card")
+        with Horizontal(id="spark-row"):
+            yield Static("Touches, 12 months", id="spark-label", markup=False)
+            yield Sparkline([], id="spark")
+            yield Static("", id="spark-total", markup=False)
+        with TabbedContent(id="tabs"):
+            with TabPane("Timeline", id="timeline"):
+                yield Timeline(empty="Nothing recorded yet.", id="timeline-list")
+            with TabPane("Promises", id="promises"):
+                yield OptionList(id="promise-list")
+            with TabPane("Due", id="due"):
+                yield OptionList(id="due-list")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = "Client"
+        self.watch(self.app, "data_generation", self.reload, init=False)
+        self.query_one(Timeline).focus()
+        self.reload()
+
+    def reload(self) -> None:
+        client_id, today = self.client_id, self.rapport.today
+        db_work(self, lambda: client_profile(client_id, today), self._show, group="client-profile")
+
+    def _show(self, profile: ClientProfile) -> None:
+        self.profile = profile
+        self.sub_title = safe_line(profile.name)
+        self.query_one(ClientCard).show(profile)
+        self.query_one(Sparkline).data = list(profile.touches_per_month)
+        total = sum(profile.touches_per_month)
+        self.query_one("#spark-total", Static).update(f"{total} touch{'es' if total != 1 else ''}")
+        self.query_one(Timeline).show_entries(profile.timeline)
+        self._fill(
+            "#promise-list",
+            [Option(promise_prompt(p), id=str(p.id)) for p in profile.open_promises],
+            "No open promises.",
+        )
+        self._fill("#due-list", [Option(due_prompt(i)) for i in profile.due], "Nothing due in the next year.")
+        tabs = self.query_one(TabbedContent)
+        tabs.get_tab("timeline").label = Content(f"Timeline ({len(profile.timeline):,})")
+        tabs.get_tab("promises").label = Content(f"Promises ({len(profile.open_promises)})")
+        tabs.get_tab("due").label = Content(f"Due ({len(profile.due)})")
+        self.refresh_bindings()
+
+    def _fill(self, selector: str, options: list[Option], empty: str) -> None:
+        listing = self.query_one(selector, OptionList)
+        index = listing.highlighted
+        listing.clear_options()
+        listing.add_options(options or [Option(Content.styled(empty, "$text-muted"), disabled=True)])
+        if options and index is not None:
+            listing.highlighted = min(index, len(options) - 1)
+
+    # --- keys -------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "tab":
+            return True
+        profile = self.profile
+        if profile is None:
+            return False if action in {"touch", "incident", "promise", "keep", "edit", "status"} else True
+        if action == "keep":
+            return bool(profile.open_promises)
+        if action == "status":
+            return profile.status in STATUS_ACTIONS[str(parameters[0])]
+        return True
+
+    def action_tab(self, pane: str) -> None:
+        self.query_one(TabbedContent).active = pane
+        target = {"timeline": Timeline, "promises": "#promise-list", "due": "#due-list"}[pane]
+        self.query_one(target).focus()  # type: ignore[call-overload]
+
+    def _form(self, form: forms.FormScreen, done: str | None = None) -> None:
+        """Open a form; on success say what happened (the form already noted the change)."""
+
+        def closed(result: object) -> None:
+            if result is not None and done:
+                self.notify(done, markup=False)
+
+        self.app.push_screen(form, closed)
+
+    def action_touch(self) -> None:
+        if self.profile:
+            self._form(forms.touch_form(self.client_id, self.profile.name, self.rapport.today), "Touch logged.")
+
+    def action_incident(self) -> None:
+        if not self.profile:
+            return
+
+        def opened(incident_id: int | None) -> None:
+            if incident_id is not None:
+                self.rapport.open_incident(incident_id)
+
+        self.app.push_screen(forms.incident_form(self.client_id, self.profile.name, self.rapport.today), opened)
+
+    def action_promise(self) -> None:
+        if self.profile:
+            self._form(forms.promise_form(self.client_id, self.profile.name, self.rapport.today), "Promise made.")
+
+    def action_keep(self) -> None:
+        """Keep the highlighted promise (Promises tab), the only one, or one picked from a list."""
+        profile = self.profile
+        if not profile or not profile.open_promises:
+            return
+        today = self.rapport.today
+
+        def kept(on_time: bool | None) -> None:
+            if on_time is not None:
+                self.notify("Promise kept on time." if on_time else "Promise kept, late.", markup=False)
+
+        def picked(promise: OpenPromise | None) -> None:
+            if promise is not None:
+                self.app.push_screen(forms.keep_form(promise.id, promise.text, promise.due, today), kept)
+
+        highlighted = self.query_one("#promise-list", OptionList).highlighted_option
+        if self.query_one(TabbedContent).active == "promises" and highlighted is not None:
+            picked(next((p for p in profile.open_promises if str(p.id) == highlighted.id), None))
+        elif len(profile.open_promises) == 1:
+            picked(profile.open_promises[0])
+        else:
+            choices = [(f"due {p.due:%d %b %Y}  {p.text}", p) for p in profile.open_promises]
+            self.app.push_screen(forms.PickScreen("Which promise was kept?", choices), picked)
+
+    def action_edit(self) -> None:
+        client_id, today = self.client_id, self.rapport.today
+        db_work(self, lambda: forms.read_client_snapshot(client_id),
+                lambda snapshot: self._form(forms.EditClientForm(client_id, snapshot, today), "Saved."),
+                group="client-edit")
+
+    def action_status(self, action: str) -> None:
+        if not self.profile:
+            return
+        name = self.profile.name
+        self._form(forms.status_form(self.client_id, name, action, self.rapport.today),
+                   f"{safe_line(name)} {ACTION_VERBS[action]}.")
+
+    def action_wizard(self) -> None:
+        self.rapport.open_wizard(client_id=self.client_id)
+
+    @on(Timeline.Selected)
+    def _entry(self, event: Timeline.Selected) -> None:
+        entry = event.entry
+        if entry.incident_id is not None:
+            self.rapport.open_incident(entry.incident_id)
+        else:
+            from crm.app.screens.review_dialogs import DraftDialog
+
+            title = f"{entry.on:%d %b %Y} · {entry.kind.replace('_', ' ')} · by {entry.author}"
+            self.app.push_screen(DraftDialog(title, entry.text))
+
+    @on(OptionList.OptionSelected, "#promise-list")
+    def _promise_selected(self) -> None:
+        self.action_keep()

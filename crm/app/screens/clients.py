@@ -1,0 +1,222 @@
+"""Clients: every client in a table, filtered as you type, with how each relationship stands.
+
+The rows are loaded once per data change into a cache of plain rows; typing filters that cache
+in a worker (exclusive, so only the last keystroke's result is shown). The table never holds more
+than a few hundred rows: a DataTable measures every cell, and nobody scrolls through 5,000 names.
+"""
+
+from datetime import date
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.events import Key
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from crm.app.screens.forms import EditClientForm, add_client_form, read_client_snapshot
+from crm.app.work import db_work
+from crm.roster import ClientRow, client_rows, filter_rows
+from crm.text import safe_line, shorten
+from crm.widgets.health_light import health_cell
+
+if TYPE_CHECKING:
+    from crm.app.app import RapportApp
+
+MAX_ROWS = 200
+NAME_WIDTH = 24
+# f cycles through these: all, then the busiest status first.
+STATUS_FILTERS: tuple[str | None, ...] = (None, "active", "prospect", "departed", "parted")
+
+
+def _day(value: date | None) -> Text:
+    return Text(f"{value:%d %b %y}") if value else Text("—", style="dim")
+
+
+def row_cells(row: ClientRow) -> tuple[Text, ...]:
+    """A table row; user text made safe and cut to the column (DataTable cells as Text, never str)."""
+    name = shorten(safe_line(row.name), NAME_WIDTH)
+    if row.next_due:
+        due = Text(f"{row.next_due.due:%d %b} {shorten(safe_line(row.next_due.title), 28)}",
+                   style="bold" if row.next_due.overdue else "")
+    else:
+        due = Text("—", style="dim")
+    return (
+        Text(name, style="bold"),
+        Text(row.status),
+        Text(row.temperament),
+        health_cell(row.health),
+        _day(row.last_touch),
+        Text(str(row.open_incidents) if row.open_incidents else "—", style="" if row.open_incidents else "dim"),
+        due,
+    )
+
+
+class ClientsScreen(Screen[None]):
+    """Find a client by typing; open, add or edit one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add", "Add", tooltip="Add a client", id="clients.add"),
+        Binding("e", "edit", "Edit", tooltip="Edit the highlighted client", id="clients.edit"),
+        Binding("f", "cycle_status", "Status", tooltip="Show all / active / prospect / departed / parted",
+                id="clients.status"),
+        Binding("slash", "focus_filter", "Filter", key_display="/", id="clients.filter"),
+        Binding("escape", "clear_or_back", "Clear/back", tooltip="Clear the filter, or go back", id="clients.escape"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[ClientRow] = []
+        self._shown: list[ClientRow] = []
+        self._status_index = 0
+        self._loaded = False
+
+    @property
+    def rapport(self) -> "RapportApp":
+        return cast("RapportApp", self.app)
+
+    @property
+    def status(self) -> str | None:
+        return STATUS_FILTERS[self._status_index]
+
+    @property
+    def client_id(self) -> int | None:
+        """The highlighted client: what edit, open and the wizard act on."""
+        table = self.query_one(DataTable)
+        if not self._shown or table.cursor_row < 0:
+            return None
+        return self._shown[min(table.cursor_row, len(self._shown) - 1)].id
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder="Type to filter: name, company, e-mail, country  (↓ to the list)", id="filter",
+                    compact=True)
+        yield Static("Loading…", id="clients-bar", classes="bar", markup=False)
+        yield DataTable(id="clients", cursor_type="row", zebra_stripes=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = "Clients"
+        table = self.query_one(DataTable)
+        table.add_column("Client", width=NAME_WIDTH)
+        for label in ("Status", "Temperament", "Health", "Last touch", "Inc."):
+            table.add_column(label)
+        table.add_column("Next due")
+        self.watch(self.app, "data_generation", self.reload, init=False)
+        self.query_one("#filter", Input).focus()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self._loaded and self.focused is None:
+            self.query_one(DataTable).focus()
+
+    # --- loading and filtering --------------------------------------------------------------
+
+    def reload(self) -> None:
+        today = self.rapport.today
+        db_work(self, lambda: client_rows(today), self._loaded_rows, group="clients-load")
+
+    def _loaded_rows(self, rows: list[ClientRow]) -> None:
+        self._rows = rows
+        self._loaded = True
+        self.refilter()
+
+    def refilter(self) -> None:
+        rows, text, status = self._rows, self.query_one("#filter", Input).value, self.status
+        db_work(self, lambda: filter_rows(rows, text, status), self._show, group="clients-filter", exclusive=True)
+
+    @on(Input.Changed, "#filter")
+    def _typed(self) -> None:
+        if self._loaded:
+            self.refilter()
+
+    def _show(self, matches: list[ClientRow]) -> None:
+        table = self.query_one(DataTable)
+        current = self.client_id
+        self._shown = matches[:MAX_ROWS]
+        table.clear()
+        for row in self._shown:
+            table.add_row(*row_cells(row), key=str(row.id))
+        if current is not None and any(r.id == current for r in self._shown):
+            table.move_cursor(row=table.get_row_index(str(current)))
+        self._show_bar(len(matches))
+        self.refresh_bindings()
+
+    def _show_bar(self, matches: int) -> None:
+        total = len(self._rows)
+        which = f"{self.status} clients" if self.status else "clients"
+        if matches > len(self._shown):
+            text = f"showing {len(self._shown):,} of {matches:,} {which}, type to narrow"
+        elif matches == total and not self.status:
+            text = f"{total:,} clients"
+        else:
+            text = f"{matches:,} of {total:,} clients" + (f" · {self.status}" if self.status else "")
+        status = self.status or "all"
+        self.query_one("#clients-bar", Static).update(f"{text}  ·  f status: {status}")
+
+    # --- keys -------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "edit":
+            return self.client_id is not None
+        return True
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        """Enter in the filter: open the only match, else go to the list."""
+        if len(self._shown) == 1:
+            self.rapport.open_client(self._shown[0].id)
+        else:
+            self.query_one(DataTable).focus()
+
+    def on_key(self, event: Key) -> None:
+        if event.key == "down" and self.query_one("#filter", Input).has_focus:
+            self.query_one(DataTable).focus()
+            event.stop()
+
+    @on(DataTable.RowSelected)
+    def _open(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.rapport.open_client(int(event.row_key.value))
+
+    @on(DataTable.RowHighlighted)
+    def _moved(self) -> None:
+        self.refresh_bindings()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_clear_or_back(self) -> None:
+        field = self.query_one("#filter", Input)
+        if field.value:
+            field.value = ""
+            field.focus()
+        elif self.status:
+            self._status_index = 0
+            self.refilter()
+        elif len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    def action_cycle_status(self) -> None:
+        self._status_index = (self._status_index + 1) % len(STATUS_FILTERS)
+        self.refilter()
+
+    def action_add(self) -> None:
+        def added(client_id: int | None) -> None:
+            if client_id is not None:
+                self.rapport.open_client(client_id)
+
+        self.app.push_screen(add_client_form(self.rapport.today), added)
+
+    def action_edit(self) -> None:
+        client_id = self.client_id
+        if client_id is None:
+            return
+        today = self.rapport.today
+
+        def edit(snapshot) -> None:
+            self.app.push_screen(EditClientForm(client_id, snapshot, today))
+
+        db_work(self, lambda: read_client_snapshot(client_id), edit, group="clients-edit")

@@ -1,0 +1,612 @@
+"""Modal forms: clients, touches, incidents, events, promises, compensations, status changes.
+
+Every field is checked as it is typed by the same functions the command line uses (`crm.validate`,
+`crm.dates.parse_date`, `crm.money`), so the messages match. Enter (or ctrl+s) saves, Escape
+cancels. The form itself runs the save in a worker and closes only when it succeeded: on a
+UserError it stays open with the message and everything typed; on a stale edit it says who changed
+the record and offers to reload their version without losing what was typed.
+"""
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, ClassVar, Generic, TypeVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets.option_list import Option
+
+from crm import validate
+from crm.app.work import db_work
+from crm.clients import ClientFields
+from crm.dates import DATE_HELP, parse_date
+from crm.domain import (
+    COMPENSATION_KINDS,
+    EVENT_KINDS,
+    NEW_CLIENT_STATUSES,
+    OUTCOMES,
+    SEVERITIES,
+    TEMPERAMENTS,
+    TIERS,
+    TOUCH_KINDS,
+)
+from crm.errors import StaleEditError, UserError
+from crm.money import Money, parse_amount, parse_currency
+from crm.text import safe_line, shorten
+
+T = TypeVar("T")
+Values = dict[str, str]
+Check = Callable[[str], object]
+
+
+class CoreCheck(Validator):
+    """A Textual validator around a core check that raises UserError (the CLI's own message)."""
+
+    def __init__(self, check: Check) -> None:
+        super().__init__()
+        self.check = check
+
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            self.check(value)
+        except UserError as exc:
+            return self.failure(str(exc))
+        return self.success()
+
+
+@dataclass(frozen=True)
+class Field:
+    """One labelled field: a text input (checked as typed), a choice, or a multi-line text."""
+
+    name: str
+    label: str
+    value: str = ""
+    check: Check | None = None
+    choices: Sequence[str] = ()
+    long: bool = False  # a TextArea: enter makes a new line, ctrl+s saves
+    placeholder: str = ""
+    preview: Callable[[str], str] | None = None  # shown beside a valid value (e.g. a parsed date)
+
+
+def date_field(name: str, label: str, today: date, value: str = "today", *, optional: bool = False) -> Field:
+    """A date typed the CLI's way (+3d, friday, 25.12.2026), previewed as the day it means."""
+
+    def check(text: str) -> date | None:
+        if optional and not text.strip():
+            return None
+        return parse_date(text, today)
+
+    def preview(text: str) -> str:
+        day = check(text)
+        return f"{day:%a %d %b %Y}" if day else ""
+
+    return Field(name, label, value, check, placeholder=DATE_HELP if optional else "", preview=preview)
+
+
+def optional_date(text: str, today: date) -> date | None:
+    return parse_date(text, today) if text.strip() else None
+
+
+@dataclass(frozen=True)
+class Stale:
+    """The save was refused because someone else changed the record (their name in the message)."""
+
+    message: str
+
+
+@dataclass(frozen=True)
+class _Saved(Generic[T]):
+    value: T
+
+
+def _attempt(save: Callable[[Values], T], values: Values) -> "_Saved[T] | Stale":
+    try:
+        return _Saved(save(values))
+    except StaleEditError as exc:
+        return Stale(str(exc))
+
+
+class FormScreen(ModalScreen[T | None]):
+    """A form of `fields` whose `save(values)` runs in a worker; dismissed with its result."""
+
+    DEFAULT_CSS = """
+    FormScreen {
+        align: center middle;
+        background: $background 60%;
+    }
+    FormScreen > VerticalScroll {
+        width: 70;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        padding: 0 1;
+        border: round $primary;
+        border-title-style: bold;
+        background: $surface;
+    }
+    FormScreen .about { color: $text-muted; margin-bottom: 1; }
+    FormScreen .row { height: auto; }
+    FormScreen .row Label { width: 14; padding-right: 1; }
+    FormScreen .row Input, FormScreen .row Select { width: 1fr; }
+    FormScreen .row TextArea { width: 1fr; height: 4; }
+    FormScreen .note { padding-left: 14; height: auto; color: $text-muted; }
+    FormScreen .note.-invalid { color: $text-error; }
+    FormScreen #form-message { height: auto; margin-top: 1; }
+    FormScreen #form-message.-error { color: $text-error; }
+    FormScreen .hint { color: $text-muted; margin-top: 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save"),
+    ]
+
+    def __init__(
+        self, title: str, fields: Sequence[Field], save: Callable[[Values], T], *, about: str | Content = ""
+    ) -> None:
+        super().__init__()
+        self.form_title = title
+        self.fields = {f.name: f for f in fields}
+        self.save_values = save
+        self.about = about
+        self._saving = False
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll() as box:
+            box.border_title = self.form_title
+            if self.about:
+                about = self.about if isinstance(self.about, Content) else Content(safe_line(self.about))
+                yield Static(about, classes="about")
+            for f in self.fields.values():
+                with Horizontal(classes="row"):
+                    yield Label(f.label)
+                    yield self._widget(f)
+                yield Static("", id=f"note-{f.name}", classes="note", markup=False)
+            yield Static("", id="form-message", markup=False)
+            long = any(f.long for f in self.fields.values())
+            enter = "ctrl+s save" if long else "enter save"
+            yield Static(f"{enter} · tab next field · esc cancel", classes="hint", markup=False)
+
+    def _widget(self, f: Field) -> Input | Select[str] | TextArea:
+        wid = f"field-{f.name}"
+        if f.choices:
+            value = f.value if f.value in f.choices else f.choices[0]
+            return Select(((c, c) for c in f.choices), value=value, allow_blank=False,
+                          id=wid, compact=True)
+        if f.long:
+            return TextArea(f.value, id=wid, soft_wrap=True, compact=True, placeholder=f.placeholder,
+                            tab_behavior="focus")
+        validators = [CoreCheck(f.check)] if f.check else []
+        return Input(f.value, placeholder=f.placeholder, validators=validators, validate_on=["changed"],
+                     id=wid, compact=True, select_on_focus=False)
+
+    def on_mount(self) -> None:
+        for f in self.fields.values():
+            self._show_note(f.name)
+
+    # --- values and checks ------------------------------------------------------------------
+
+    def values(self) -> Values:
+        """What is in the form now, as typed."""
+        result: Values = {}
+        for name in self.fields:
+            widget = self.query_one(f"#field-{name}")
+            if isinstance(widget, Input):
+                result[name] = widget.value
+            elif isinstance(widget, TextArea):
+                result[name] = widget.text
+            else:
+                result[name] = str(widget.value)
+        return result
+
+    def set_value(self, name: str, value: str) -> None:
+        widget = self.query_one(f"#field-{name}")
+        if isinstance(widget, Input):
+            widget.value = value
+        elif isinstance(widget, TextArea):
+            widget.text = value
+        elif isinstance(widget, Select):
+            widget.value = value
+        self._show_note(name)
+
+    def _problem(self, name: str, value: str) -> str | None:
+        check = self.fields[name].check
+        if check is None:
+            return None
+        try:
+            check(value)
+        except UserError as exc:
+            return str(exc)
+        return None
+
+    def _show_note(self, name: str) -> None:
+        f = self.fields[name]
+        widget = self.query_one(f"#field-{name}")
+        if not isinstance(widget, Input):
+            return
+        note = self.query_one(f"#note-{name}", Static)
+        problem = self._problem(name, widget.value)
+        text = problem or (f.preview(widget.value) if f.preview else "")
+        note.update(safe_line(text or ""))
+        note.set_class(problem is not None, "-invalid")
+        note.display = bool(text)
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        if event.input.id and event.input.id.startswith("field-"):
+            self._show_note(event.input.id.removeprefix("field-"))
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    # --- saving -----------------------------------------------------------------------------
+
+    def show_message(self, text: str, *, error: bool = True) -> None:
+        message = self.query_one("#form-message", Static)
+        message.update(safe_line(text))
+        message.set_class(error, "-error")
+
+    def action_save(self) -> None:
+        if self._saving:
+            return
+        values = self.values()
+        problems = {name: p for name in self.fields if (p := self._problem(name, values[name]))}
+        for name in problems:
+            self._show_note(name)
+        if problems:
+            first = next(iter(problems))
+            self.show_message(f"{self.fields[first].label}: {problems[first]}")
+            self.query_one(f"#field-{first}").focus()
+            return
+        self._saving = True
+        self.show_message("Saving…", error=False)
+        db_work(self, lambda: _attempt(self.save_values, values), self._saved, group=f"form-{id(self)}",
+                on_error=self._failed)
+
+    def _saved(self, outcome: "_Saved[T] | Stale") -> None:
+        self._saving = False
+        if isinstance(outcome, Stale):
+            self.on_stale(outcome.message)
+            return
+        self.app.note_change()  # type: ignore[attr-defined]
+        self.dismiss(outcome.value)
+
+    def _failed(self, message: str) -> None:
+        self._saving = False
+        self.show_message(message)
+
+    def on_stale(self, message: str) -> None:
+        self.show_message(message)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+# --- the forms ------------------------------------------------------------------------------
+
+
+def client_fields(values: Mapping[str, str], today: date, *, new: bool) -> list[Field]:
+    """The client form's fields, filled from `values` (empty for a new client)."""
+    get = values.get
+    fields = [
+        Field("name", "Name", get("name", ""), validate.name),
+        Field("company", "Company", get("company", ""),
+              lambda v: validate.text(v.strip(), "company", limit=validate.MAX_NAME)),
+        Field("email", "E-mail", get("email", ""), validate.email),
+        Field("phone", "Phone", get("phone", ""), validate.phone),
+        Field("country", "Country", get("country", ""), validate.country, placeholder="ISO code: DE, RO, US"),
+        Field("language", "Language", get("language", ""), validate.language, placeholder="ISO code: en, de, ru"),
+        date_field("birthday", "Birthday", today, get("birthday", ""), optional=True),
+        Field("tier", "Tier", get("tier", "regular"), choices=TIERS),
+        Field("temperament", "Temperament", get("temperament", "balanced"), choices=TEMPERAMENTS),
+    ]
+    if new:
+        fields.append(Field("status", "Status", "active", choices=NEW_CLIENT_STATUSES))
+    fields.append(Field("notes", "Notes", get("notes", ""), lambda v: validate.text(v, "notes"), long=True))
+    return fields
+
+
+def client_from(values: Values, today: date) -> ClientFields:
+    return ClientFields(
+        name=values["name"],
+        company=values["company"],
+        email=values["email"],
+        phone=values["phone"],
+        country=values["country"],
+        language=values["language"],
+        birthday=optional_date(values["birthday"], today),
+        notes=values["notes"],
+        tier=values["tier"],
+        temperament=values["temperament"],
+    )
+
+
+def add_client_form(today: date) -> "FormScreen[int]":
+    """New client; dismissed with its id."""
+    from crm.clients import add_client
+
+    def save(values: Values) -> int:
+        return add_client(client_from(values, today), status=values["status"], today=today)
+
+    return FormScreen("New client", client_fields({}, today, new=True), save)
+
+
+@dataclass
+class Snapshot:
+    """A record as read: its version and its fields as text."""
+
+    version: int
+    values: Values = field(default_factory=dict)
+
+
+class EditClientForm(FormScreen[int]):
+    """Edit a client with optimistic locking; on a conflict, reload merges their change with yours.
+
+    Reloading takes their value for every field you did not touch and keeps yours for the rest,
+    so saving afterwards loses neither side's work.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+r", "reload", "Reload theirs", show=False),
+    ]
+
+    def __init__(self, client_id: int, snapshot: Snapshot, today: date) -> None:
+        from crm.clients import edit_client
+
+        self.client_id = client_id
+        self.snapshot = snapshot
+        self.today = today
+        self._stale = False
+
+        def save(values: Values) -> int:
+            return edit_client(client_id, self.snapshot.version, client_from(values, today))
+
+        super().__init__("Edit client", client_fields(snapshot.values, today, new=False), save,
+                         about=snapshot.values.get("name", ""))
+
+    def on_stale(self, message: str) -> None:
+        self._stale = True
+        self.show_message(f"{message}. Press ctrl+r to load their version; what you typed stays.")
+
+    def action_reload(self) -> None:
+        if not self._stale:
+            return
+        client_id = self.client_id
+        db_work(self, lambda: read_client_snapshot(client_id), self._merge, group=f"form-reload-{id(self)}")
+
+    def _merge(self, theirs: Snapshot) -> None:
+        mine = self.values()
+        taken, kept = [], []
+        for name, their_value in theirs.values.items():
+            if name not in mine:
+                continue
+            if mine[name] == self.snapshot.values.get(name, ""):
+                if their_value != mine[name]:
+                    self.set_value(name, their_value)
+                    taken.append(self.fields[name].label.lower())
+            elif their_value != self.snapshot.values.get(name, "") and their_value != mine[name]:
+                kept.append(f"{self.fields[name].label.lower()} (theirs: {shorten(safe_line(their_value), 30)})")
+        self.snapshot = theirs
+        self._stale = False
+        parts = [f"took their {', '.join(taken)}" if taken else "nothing new of theirs in fields you left"]
+        if kept:
+            parts.append(f"kept yours for {', '.join(kept)}")
+        self.show_message(f"Reloaded: {'; '.join(parts)}. Enter saves.", error=False)
+
+
+def read_client_snapshot(client_id: int) -> Snapshot:
+    """The client's current version and editable fields (run in a worker)."""
+    from crm.models import Client
+    from crm.profile import client_form_values
+
+    client = Client.get_or_none(Client.id == client_id)
+    if client is None:
+        raise UserError(f"client #{client_id} no longer exists")
+    return Snapshot(client.version, client_form_values(client))
+
+
+def touch_form(client_id: int, client: str, today: date, kind: str = "call") -> "FormScreen[int]":
+    from crm.clients import log_touch
+
+    def save(values: Values) -> int:
+        return log_touch(client_id, kind=values["kind"], on=parse_date(values["on"], today), note=values["note"])
+
+    return FormScreen(
+        "Log a touch",
+        [
+            Field("kind", "Kind", kind, choices=TOUCH_KINDS),
+            date_field("on", "On", today),
+            Field("note", "Note", "", lambda v: validate.text(v, "note"), placeholder="what was said (optional)"),
+        ],
+        save,
+        about=f"with {client}",
+    )
+
+
+def incident_form(client_id: int, client: str, today: date) -> "FormScreen[int]":
+    """Open an incident; the client's own words become its first timeline event."""
+    from crm.incidents import open_incident
+
+    def save(values: Values) -> int:
+        return open_incident(client_id, values["title"], severity=values["severity"],
+                             on=parse_date(values["on"], today), words=values["words"])
+
+    return FormScreen(
+        "Open an incident",
+        [
+            Field("title", "Title", "", lambda v: validate.name(v, "incident title"),
+                  placeholder="what went wrong, in a few words"),
+            Field("severity", "Severity", "medium", choices=SEVERITIES),
+            date_field("on", "Opened", today),
+            Field("words", "Their words", "", lambda v: validate.text(v, "text"), long=True,
+                  placeholder="what the client said, as they said it"),
+        ],
+        save,
+        about=f"for {client}",
+    )
+
+
+def event_form(incident_id: int, title: str, today: date) -> "FormScreen[int]":
+    from crm.incidents import log_event
+
+    def save(values: Values) -> int:
+        return log_event(incident_id, values["text"], kind=values["kind"], on=parse_date(values["on"], today))
+
+    kinds = [k for k in EVENT_KINDS if k != "resolved"]  # resolving has its own form
+    return FormScreen(
+        "Add an event",
+        [
+            Field("kind", "Kind", "note", choices=kinds),
+            date_field("on", "On", today),
+            Field("text", "What happened", "", lambda v: validate.text(v, "event text", required=True), long=True),
+        ],
+        save,
+        about=f"#{incident_id} {title}",
+    )
+
+
+def promise_form(client_id: int, client: str, today: date, incident_id: int | None = None) -> "FormScreen[int]":
+    from crm.promises import add_promise
+
+    def check_due(text: str) -> date:
+        due = parse_date(text, today)
+        if due < today:
+            raise UserError(f"due date {due} is in the past (today is {today})")
+        return due
+
+    def save(values: Values) -> int:
+        return add_promise(client_id, values["text"], due=parse_date(values["due"], today), on=today,
+                           incident_id=incident_id)
+
+    due = date_field("due", "Due", today, "+1w")
+    about = f"to {client}" + (f" (incident #{incident_id})" if incident_id else "")
+    return FormScreen(
+        "Make a promise",
+        [
+            Field("text", "Promise", "", lambda v: validate.text(v, "promise", required=True),
+                  placeholder="what we will do"),
+            Field(due.name, due.label, due.value, check_due, preview=due.preview),
+        ],
+        save,
+        about=about,
+    )
+
+
+def keep_form(promise_id: int, text: str, due: date, today: date) -> "FormScreen[bool]":
+    """Mark a promise kept on a date; dismissed with whether it was on time."""
+    from crm.promises import keep_promise
+
+    def save(values: Values) -> bool:
+        return keep_promise(promise_id, on=parse_date(values["on"], today))
+
+    return FormScreen("Keep a promise", [date_field("on", "Kept on", today)], save,
+                      about=f"{text} (due {due:%d %b %Y})")
+
+
+def compensation_form(incident_id: int, title: str, currency: str, today: date) -> "FormScreen[Money]":
+    """Offer a compensation; dismissed with its amount (a bonus without a date gets three months)."""
+    from crm.incidents import compensate
+
+    def amount_preview(text: str) -> str:
+        return f"= {Money(parse_amount(text), currency)}" if text.strip() else ""
+
+    def save(values: Values) -> Money:
+        amount, code = parse_amount(values["amount"]), parse_currency(values["currency"])
+        compensate(incident_id, kind=values["kind"], amount=amount, currency=code,
+                   valid_until=optional_date(values["valid_until"], today), on=today, note=values["note"])
+        return Money(amount, code)
+
+    return FormScreen(
+        "Offer a compensation",
+        [
+            Field("kind", "Kind", "gift", choices=COMPENSATION_KINDS),
+            Field("amount", "Amount", "", parse_amount, placeholder="e.g. 300 or 2,000.00", preview=amount_preview),
+            Field("currency", "Currency", currency, parse_currency),
+            date_field("valid_until", "Valid until", today, "", optional=True),
+            Field("note", "Note", "", lambda v: validate.text(v, "note")),
+        ],
+        save,
+        about=f"#{incident_id} {title} · a bonus is valid 3 months unless you give a date",
+    )
+
+
+STATUS_TITLES = {"depart": "The client leaves", "part": "We part with the client", "return": "Won back"}
+
+
+def status_form(client_id: int, client: str, action: str, today: date) -> "FormScreen[str]":
+    """Depart, part or return, with a date and a reason; dismissed with the new status."""
+    from crm.clients import change_status
+
+    def save(values: Values) -> str:
+        return change_status(client_id, action, on=parse_date(values["on"], today), reason=values["reason"])
+
+    return FormScreen(
+        STATUS_TITLES[action],
+        [
+            date_field("on", "On", today),
+            Field("reason", "Reason", "", lambda v: validate.text(v, "reason"), placeholder="why (optional)"),
+        ],
+        save,
+        about=client,
+    )
+
+
+def resolve_form(incident_id: int, title: str, today: date) -> "FormScreen[str]":
+    """Resolve an incident; dismissed with the outcome."""
+    from crm.incidents import resolve_incident
+
+    def save(values: Values) -> str:
+        resolve_incident(incident_id, outcome=values["outcome"], on=parse_date(values["on"], today),
+                         note=values["note"])
+        return values["outcome"]
+
+    return FormScreen(
+        "Resolve the incident",
+        [
+            Field("outcome", "Outcome", "retained", choices=OUTCOMES),
+            date_field("on", "On", today),
+            Field("note", "Note", "", lambda v: validate.text(v, "note"), placeholder="how it ended (optional)"),
+        ],
+        save,
+        about=f"#{incident_id} {title} · a check-in follows in 30 days",
+    )
+
+
+class PickScreen(ModalScreen[Any]):
+    """Pick one of a few things (e.g. which open promise was kept); dismissed with its value."""
+
+    DEFAULT_CSS = """
+    PickScreen { align: center middle; background: $background 60%; }
+    PickScreen > OptionList {
+        width: 70; max-width: 100%; height: auto; max-height: 80%;
+        border: round $primary; border-title-style: bold; background: $surface;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, choices: Sequence[tuple[str, Any]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = list(choices)
+
+    def compose(self) -> ComposeResult:
+        options = OptionList(*(Option(Content(safe_line(label)), id=str(i))
+                               for i, (label, _) in enumerate(self.choices)))
+        options.border_title = self.title_text
+        options.border_subtitle = "enter pick · esc cancel"
+        yield options
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.choices[int(event.option.id or 0)][1])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+

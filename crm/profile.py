@@ -1,0 +1,217 @@
+"""Read models for the Client and Incident pages: everything one screen shows, in one plain object.
+
+Each is built in a worker thread in a few queries; the screens only lay it out.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from crm.dates import add_months
+from crm.errors import UserError
+from crm.health import Health, assess
+from crm.incidents import get_incident
+from crm.models import Client, Compensation, Contact, Promise, Touch
+from crm.promises import PromiseRecord, promise_record
+from crm.roster import health_facts
+from crm.timeline import Entry, client_timeline, incident_timeline
+
+SPARK_MONTHS = 12
+DUE_HORIZON_DAYS = 400  # far enough to see the next win-back and every yearly greeting
+
+
+@dataclass(frozen=True)
+class ContactView:
+    name: str
+    role: str
+    email: str
+    phone: str
+    decision_maker: bool
+
+
+@dataclass(frozen=True)
+class OpenPromise:
+    id: int
+    text: str
+    due: date
+    incident_id: int | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class ClientProfile:
+    id: int
+    name: str
+    company: str
+    email: str
+    phone: str
+    country: str
+    language: str
+    status: str
+    status_since: date | None
+    tier: str
+    temperament: str
+    approach: str  # PLAYBOOK §3 for the temperament ("" until the playbook module exists)
+    notes: str
+    version: int
+    contacts: tuple[ContactView, ...]
+    health: Health
+    record: PromiseRecord
+    touches_per_month: tuple[int, ...]  # the last SPARK_MONTHS months, oldest first
+    open_promises: tuple[OpenPromise, ...]
+    due: tuple[Any, ...]  # crm.review.DueItem (empty until that module exists)
+    timeline: tuple[Entry, ...]  # newest first
+
+
+def client_form_values(client: Client) -> dict[str, str]:
+    """A client's editable fields as text, the way the edit form shows and compares them."""
+    return {
+        "name": client.name,
+        "company": client.company,
+        "email": client.email,
+        "phone": client.phone,
+        "country": client.country,
+        "language": client.language,
+        "birthday": client.birthday.isoformat() if client.birthday else "",
+        "tier": client.tier,
+        "temperament": client.temperament,
+        "notes": client.notes,
+    }
+
+
+def approach_for(temperament: str) -> str:
+    """How to talk to this temperament (PLAYBOOK §3); "" if the playbook does not know it."""
+    try:
+        from crm.playbook import temperament as playbook_temperament
+    except ImportError:  # the playbook module is written in parallel; the card simply omits it
+        return ""
+    try:
+        return playbook_temperament(temperament).approach
+    except KeyError:
+        return ""
+
+
+def client_due_items(client_id: int, today: date) -> tuple[Any, ...]:
+    """The client's due items over the next year, or none while `crm.review` is missing."""
+    try:
+        from crm.review import client_due
+    except ModuleNotFoundError as exc:
+        if exc.name != "crm.review":
+            raise
+        return ()
+    return tuple(client_due(client_id, today, days=DUE_HORIZON_DAYS))
+
+
+def touches_per_month(days: Iterable[date], today: date, months: int = SPARK_MONTHS) -> list[int]:
+    """How many touches fell in each of the last `months` calendar months (this one last)."""
+    first = add_months(today.replace(day=1), -(months - 1))
+    counts = [0] * months
+    for day in days:
+        if first <= day <= today:
+            counts[(day.year - first.year) * 12 + day.month - first.month] += 1
+    return counts
+
+
+def client_profile(client_id: int, today: date, timeline_limit: int | None = None) -> ClientProfile:
+    """Everything the Client screen shows about one client."""
+    client = Client.get_or_none(Client.id == client_id)
+    if client is None:
+        raise UserError(f"client #{client_id} no longer exists")
+    facts = health_facts(today, [client_id])[client_id]
+    contacts = tuple(
+        ContactView(c.name, c.role, c.email, c.phone, c.decision_maker)
+        for c in Contact.select().where(Contact.client == client_id).order_by(Contact.decision_maker.desc(), Contact.id)
+    )
+    since = add_months(today.replace(day=1), -(SPARK_MONTHS - 1))
+    touch_days = (t.on for t in Touch.select(Touch.on).where((Touch.client == client_id) & (Touch.on >= since)))
+    promises = tuple(
+        OpenPromise(p.id, p.text, p.due, p.incident_id, p.due < today)
+        for p in Promise.select().where((Promise.client == client_id) & (Promise.status == "open")).order_by(
+            Promise.due, Promise.id
+        )
+    )
+    return ClientProfile(
+        id=client.id,
+        name=client.name,
+        company=client.company,
+        email=client.email,
+        phone=client.phone,
+        country=client.country,
+        language=client.language,
+        status=client.status,
+        status_since=client.status_since,
+        tier=client.tier,
+        temperament=client.temperament,
+        approach=approach_for(client.temperament),
+        notes=client.notes,
+        version=client.version,
+        contacts=contacts,
+        health=assess(facts, today),
+        record=promise_record(client_id),
+        touches_per_month=tuple(touches_per_month(touch_days, today)),
+        open_promises=promises,
+        due=client_due_items(client_id, today),
+        timeline=tuple(client_timeline(client_id, timeline_limit)),
+    )
+
+
+@dataclass(frozen=True)
+class CompensationView:
+    kind: str
+    amount: Decimal
+    currency: str
+    valid_until: date | None
+    status: str
+
+
+@dataclass(frozen=True)
+class IncidentProfile:
+    id: int
+    client_id: int
+    client: str
+    currency: str  # the client's currency, the default for a compensation
+    title: str
+    severity: str
+    group: str | None
+    strategy: str | None
+    opened_on: date
+    resolved_on: date | None
+    outcome: str | None
+    compensations: tuple[CompensationView, ...]
+    open_promises: tuple[OpenPromise, ...]
+    timeline: tuple[Entry, ...]  # oldest first
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_on is None
+
+
+def incident_profile(incident_id: int, today: date) -> IncidentProfile:
+    """Everything the Incident screen shows about one incident."""
+    incident = get_incident(incident_id)
+    client = Client.get_by_id(incident.client_id)
+    compensations = tuple(
+        CompensationView(c.kind, c.amount, c.currency, c.valid_until, c.status)
+        for c in Compensation.select().where(Compensation.incident == incident_id).order_by(Compensation.id)
+    )
+    promises: Sequence[Promise] = Promise.select().where(
+        (Promise.incident == incident_id) & (Promise.status == "open")
+    ).order_by(Promise.due)
+    return IncidentProfile(
+        id=incident.id,
+        client_id=client.id,
+        client=client.name,
+        currency=client.currency,
+        title=incident.title,
+        severity=incident.severity,
+        group=incident.group,
+        strategy=incident.strategy,
+        opened_on=incident.opened_on,
+        resolved_on=incident.resolved_on,
+        outcome=incident.outcome,
+        compensations=compensations,
+        open_promises=tuple(OpenPromise(p.id, p.text, p.due, p.incident_id, p.due < today) for p in promises),
+        timeline=tuple(incident_timeline(incident_id)),
+    )

@@ -1,0 +1,88 @@
+"""The Client screen's header card: who the client is, how to talk to them, how things stand.
+
+Takes plain data (`crm.profile.ClientProfile` fits). Every user string is made terminal-safe and
+shown literally (Content, never markup); long values wrap instead of breaking the layout.
+"""
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Protocol
+
+from textual.content import Content
+from textual.widgets import Static
+
+from crm.text import safe_line, shorten
+from crm.widgets.health_light import HealthLike, health_content
+
+NOTES_WIDTH = 160  # the card shows the start of the notes; the edit form shows them all
+
+
+class ContactLike(Protocol):
+    name: str
+    role: str
+    decision_maker: bool
+
+
+class CardLike(Protocol):
+    name: str
+    company: str
+    email: str
+    phone: str
+    country: str
+    language: str
+    status: str
+    status_since: date | None
+    tier: str
+    temperament: str
+    approach: str
+    notes: str
+    contacts: Sequence[ContactLike]
+    health: HealthLike
+    record: object  # str() reads "4 of 5 kept on time"
+
+
+def _contact(contact: ContactLike) -> Content:
+    name = Content(safe_line(contact.name))
+    if contact.decision_maker:
+        name = Content.assemble(Content.styled("★ ", "$text-warning"), name.stylize("bold"))
+    if contact.role:
+        name = Content.assemble(name, f" ({safe_line(contact.role)})")
+    return name
+
+
+def card_content(card: CardLike) -> Content:
+    """The card's lines: name and status; temperament and approach; health and promises; details."""
+    title = Content.styled(safe_line(card.name), "bold $text-primary")
+    if card.company:
+        title = Content.assemble(title, " — ", safe_line(card.company))
+    since = f" since {card.status_since:%d %b %Y}" if card.status_since else ""
+    status = Content.styled(f"{card.status}{since}", "$text-accent")
+    tier = " · key account" if card.tier == "key" else ""
+    lines = [Content.assemble(title, "  ", status, tier)]
+    temperament = Content.styled(card.temperament, "bold")
+    lines.append(Content.assemble(temperament, ": ", card.approach) if card.approach else temperament)
+    lines.append(Content.assemble(health_content(card.health), " · promises: ", str(card.record)))
+    details = [safe_line(v) for v in (card.country, card.language, card.email, card.phone) if v]
+    if details:
+        lines.append(Content(" · ".join(details)))
+    if card.contacts:
+        lines.append(Content.assemble("Contacts: ", Content(", ").join(_contact(c) for c in card.contacts)))
+    if card.notes.strip():
+        lines.append(Content.styled(shorten(safe_line(card.notes), NOTES_WIDTH), "$text-muted"))
+    return Content("\n").join(lines)
+
+
+class ClientCard(Static):
+    """The header card; `show` replaces its contents."""
+
+    DEFAULT_CSS = """
+    ClientCard {
+        height: auto;
+        max-height: 9;
+        padding: 0 1;
+        background: $boost;
+    }
+    """
+
+    def show(self, card: CardLike) -> None:
+        self.update(card_content(card))

@@ -1,0 +1,44 @@
+"""The health traffic light: a coloured dot with its word (for monochrome terminals) and reasons.
+
+Takes plain data (`crm.health.Health` or anything with `light` and `reasons`).
+"""
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from rich.text import Text
+from textual.content import Content
+from textual.widgets import Static
+
+# Rich colours for table cells (Rich styles there), theme variables for widgets.
+CELL_STYLES = {"green": "green", "amber": "yellow", "red": "bold red"}
+THEME_STYLES = {"green": "$text-success", "amber": "$text-warning", "red": "bold $text-error"}
+
+
+class HealthLike(Protocol):
+    light: str
+    reasons: Sequence[str]
+
+
+def health_cell(health: HealthLike) -> Text:
+    """"● amber" for a table cell."""
+    return Text(f"● {health.light}", style=CELL_STYLES.get(health.light, ""))
+
+
+def health_content(health: HealthLike) -> Content:
+    """"● amber — 1 open incident, silent 120 days" (reasons come from our rules, not from users)."""
+    light = Content.styled(f"● {health.light}", THEME_STYLES.get(health.light, ""))
+    if not health.reasons:
+        return light
+    return Content.assemble(light, " — ", ", ".join(health.reasons))
+
+
+class HealthLight(Static):
+    """One line (wrapping if needed): the light and what drives it."""
+
+    DEFAULT_CSS = """
+    HealthLight { height: auto; }
+    """
+
+    def show(self, health: HealthLike) -> None:
+        self.update(health_content(health))

@@ -1,0 +1,122 @@
+"""A timeline of dated entries as a keyboard list, shown a page at a time.
+
+A client's story can hold thousands of entries; building a line for each would make the screen
+slow to open. The list shows the newest page and a last line to show the next one, so opening
+costs the same for 20 entries or 20,000. Entries are plain data (`crm.timeline.Entry` fits);
+their text is made terminal-safe and shown literally.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from crm.text import safe_line, shorten
+
+PAGE = 200
+TEXT_LIMIT = 240  # a long note is cut in the list; selecting the entry shows all of it
+KIND_WIDTH = 13
+MORE_ID = "more"
+# Kinds that belong to a conflict, shown in the warning colour so trouble stands out.
+TROUBLE = {"incident", "complaint", "promise_broken", "resolved"}
+
+
+class EntryLike(Protocol):
+    on: date
+    kind: str
+    text: str
+    author: str
+    incident_id: int | None
+
+
+def kind_label(kind: str) -> str:
+    """"fix_delivered" → "fix delivered"."""
+    return kind.replace("_", " ")
+
+
+def entry_prompt(entry: EntryLike) -> Content:
+    style = "$text-warning" if entry.kind in TROUBLE else "$text-accent"
+    return Content.assemble(
+        Content.styled(f"{entry.on:%d %b %Y}", "$text-muted"),
+        "  ",
+        Content.styled(kind_label(entry.kind), style).truncate(KIND_WIDTH, ellipsis=True, pad=True),
+        " ",
+        shorten(safe_line(entry.text), TEXT_LIMIT),
+    )
+
+
+class Timeline(OptionList):
+    """Entries in the order given; enter on one posts `Timeline.Selected`."""
+
+    DEFAULT_CSS = """
+    Timeline {
+        height: 1fr;
+        border: none;
+        padding: 0;
+        &:focus { border: none; }
+    }
+    """
+
+    @dataclass
+    class Selected(Message):
+        """An entry was chosen (enter or click)."""
+
+        timeline: "Timeline"
+        entry: EntryLike
+
+    def __init__(self, *, empty: str = "Nothing yet.", id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._entries: Sequence[EntryLike] = ()
+        self._shown = 0
+        self._empty = empty
+
+    @property
+    def entries(self) -> Sequence[EntryLike]:
+        return self._entries
+
+    @property
+    def shown(self) -> int:
+        """How many entries are in the list (the rest wait behind the "show more" line)."""
+        return self._shown
+
+    @property
+    def highlighted_entry(self) -> EntryLike | None:
+        index = self.highlighted
+        return self._entries[index] if index is not None and index < self._shown else None
+
+    def show_entries(self, entries: Sequence[EntryLike]) -> None:
+        """Replace the entries, keeping as many shown as before and the cursor where it was."""
+        index = self.highlighted
+        self._entries = entries
+        self._shown = 0
+        self.clear_options()
+        if not entries:
+            self.add_option(Option(Content.styled(self._empty, "$text-muted"), disabled=True))
+            return
+        self._show_more(max(PAGE, min(index or 0, len(entries)) + 1))
+        self.highlighted = min(index or 0, self.option_count - 1)
+
+    def _show_more(self, count: int) -> None:
+        if self.option_count > self._shown:  # the "show more" line
+            self.remove_option(MORE_ID)
+        start, end = self._shown, min(self._shown + count, len(self._entries))
+        self.add_options(Option(entry_prompt(e), id=str(i)) for i, e in enumerate(self._entries[start:end], start))
+        self._shown = end
+        rest = len(self._entries) - end
+        if rest:
+            more = f"▼ {rest:,} older — enter to show {min(PAGE, rest):,} more"
+            self.add_option(Option(Content.styled(more, "italic $text-muted"), id=MORE_ID))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id == MORE_ID:
+            index = self._shown
+            self._show_more(PAGE)
+            self.highlighted = index
+        elif event.option.id is not None:
+            self.post_message(self.Selected(self, self._entries[int(event.option.id)]))

@@ -44,12 +44,12 @@ STATUS_WEIGHTS = {"active": 70, "prospect": 8, "departed": 15, "parted": 7}
 TEMPERAMENT_WEIGHTS = {"balanced": 34, "quiet": 16, "whiny": 12, "know-it-all": 12, "key": 10,
                        "compensation-seeker": 8, "fierce": 8}
 CURRENT_PROMISE = 0.35  # share of active clients with a promise made in the last two weeks
-OVERDUE = 0.03  # share of past-due promises still open
+OVERDUE = 0.2  # share of promises due in the last two weeks still open (overdue)
 HISTORY_DAYS = 548  # about 18 months of touches
 # How a closed promise went (renegotiated ones get a new due date, which then runs its course).
 PROMISE_OUTCOMES = {"kept": 72, "late": 14, "broken": 5, "renegotiated": 9}
 CURRENCY_SCALE = {"EUR": 1, "USD": 1, "GBP": 1, "RUB": 90, "RON": 5}
-STRATEGY = {"retained": "start_over", "departed": "soften_the_blow", "parted": "soften_the_blow"}
+STRATEGY = {"retained": "start_over", "departed": "soften_blow", "parted": "part"}  # crm.diagnosis keys
 MAX_CLIENTS = 100_000
 _VARIABLES = 30_000  # SQLite allows 32,766 bound values per statement since 3.32
 
@@ -407,7 +407,7 @@ class _Generator:
         overdue ones too), unless `settle`: the client has left, so every promise was closed."""
         rng, today, book = self.rng, self.today, self.book
         due = made + timedelta(days=rng.randint(3, 21))
-        if not settle and (due >= today or rng.random() < OVERDUE):
+        if not settle and (due >= today or (due >= today - timedelta(days=14) and rng.random() < OVERDUE)):
             book.promise(client, text, made, due, "open", None, incident, replaces)
             return
         outcome = _pick(rng, PROMISE_OUTCOMES)

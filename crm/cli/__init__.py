@@ -50,9 +50,9 @@ class Context:
 
 
 def _command_modules():
-    from crm.cli import clients, data, incidents
+    from crm.cli import clients, data, demo, incidents
 
-    return (clients, incidents, data)
+    return (clients, incidents, data, demo)
 
 
 def build_parser() -> Parser:

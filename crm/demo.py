@@ -263,6 +263,7 @@ class _Generator:
         self.countries = {code: pool for code, pool in _seed("countries").items() if not code.startswith("_")}
         self.history = _seed("history")
         self.names = {row["name"].casefold() for row in book.rows[Client]}
+        self.long_silence_shown = False  # the first active client gets one, however small the book
 
     def day(self, start: date, end: date) -> date:
         """A random day in [start, end] (start when the range is empty)."""
@@ -386,7 +387,10 @@ class _Generator:
         rng = self.rng
         if temperament == "quiet":
             return rng.randint(0, 28) if rng.random() < 0.75 else rng.randint(31, 80)
-        return rng.randint(0, 60) if rng.random() < 0.9 else rng.randint(91, 200)
+        if not self.long_silence_shown or rng.random() < 0.1:
+            self.long_silence_shown = True
+            return rng.randint(91, 200)
+        return rng.randint(0, 60)
 
     def _touches(self, client: dict, start: date, end: date, n: int, last: date | None = None) -> None:
         kinds, notes = self.history["touch_kinds"], self.history["touch_notes"]

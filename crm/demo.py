@@ -515,11 +515,19 @@ def _plan(rng: random.Random, n: int) -> list[tuple[str, str]]:
     return plan
 
 
+def _require_empty() -> None:
+    existing = Client.select().count()
+    if existing:
+        raise UserError(f"the database already has {existing} client{'s' if existing != 1 else ''}; "
+                        "demo data goes only into an empty one")
+
+
 def fill_demo(n_clients: int, today: date, seed: int = 1) -> dict[str, int]:
     """Fill an empty database with `n_clients` demo clients and their history; the rows created per
     table (client, touch, incident, …) and `timeline_entries` in all."""
     if not 1 <= n_clients <= MAX_CLIENTS:
         raise UserError(f"the number of demo clients must be between 1 and {MAX_CLIENTS:,}")
+    _require_empty()  # before the work of building; checked again under the write lock
     rng = random.Random(seed)
     book = _Book(today)
     stories = _seed("stories")["stories"][:n_clients]
@@ -528,12 +536,7 @@ def fill_demo(n_clients: int, today: date, seed: int = 1) -> dict[str, int]:
     generator = _Generator(book, rng)
     for temperament, status in _plan(rng, n_clients - len(stories)):
         generator.client(temperament, status)
-    with database.atomic():  # IMMEDIATE: the emptiness check and the writes hold the write lock
-        existing = Client.select().count()
-        if existing:
-            raise UserError(
-                f"the database already has {existing} client{'s' if existing != 1 else ''}; "
-                "demo data goes only into an empty one")
+    with database.atomic():  # IMMEDIATE: nobody can add a client between the check and the writes
+        _require_empty()
         book.write()
     return book.counts()
-

@@ -1,0 +1,252 @@
+"""`crm review`, `crm done`, `crm snooze`, `crm remind add`, `crm ics` and `crm digest`."""
+
+import argparse
+import shutil
+import sys
+import textwrap
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from crm.cli import Context, group
+from crm.cli.output import created, emit_json
+from crm.clients import find_client
+from crm.domain import RECURRENCES
+from crm.errors import UserError
+from crm.reminders import add_reminder
+from crm.review import KIND_COUNTS, KIND_LABELS, WHEN_ORDER, DueItem, mark_done, review, snooze, when
+from crm.text import safe, safe_line, shorten
+
+REVIEW_DAYS, ICS_DAYS = 7, 60
+# An occasion shared by more clients than this is listed as a paragraph of names, not one per line.
+OCCASION_LINES = 10
+OVERDUE_NAMED = 10  # the digest names this many overdue items
+
+
+def register(sub) -> None:
+    rev = sub.add_parser("review", help="what is due: overdue items plus the next N days")
+    rev.add_argument("--days", type=int, default=REVIEW_DAYS, metavar="N", help=f"look N days ahead ({REVIEW_DAYS})")
+    rev.add_argument("--json", action="store_true")
+    rev.set_defaults(handler=_review)
+
+    done = sub.add_parser("done", help="mark a due item done (logs a touch where it was a contact)")
+    done.add_argument("item", metavar="ITEM", help="the id crm review printed, e.g. greeting-7-20261225")
+    done.add_argument("--note", default="")
+    done.set_defaults(handler=_done)
+
+    later = sub.add_parser("snooze", help="hide a due item until a date, when it comes back")
+    later.add_argument("item", metavar="ITEM")
+    later.add_argument("--until", required=True, metavar="DATE")
+    later.set_defaults(handler=_snooze)
+
+    remind = group(sub, "remind", "custom reminders")
+    add = remind.add_parser("add", help="a reminder for a client on a date, optionally recurring; prints its id")
+    add.add_argument("client", metavar="CLIENT")
+    add.add_argument("text", metavar="TEXT")
+    add.add_argument("--due", required=True, metavar="DATE")
+    add.add_argument("--every", default="", metavar="|".join(RECURRENCES) + "|Nm", help="repeat; 3m = every 3 months")
+    add.add_argument("--json", action="store_true")
+    add.set_defaults(handler=_remind_add)
+
+    ics = sub.add_parser("ics", help="due items as an iCalendar feed (one all-day event each)")
+    ics.add_argument("--days", type=int, default=ICS_DAYS, metavar="N", help=f"look N days ahead ({ICS_DAYS})")
+    ics.add_argument("--out", metavar="PATH", help="write the feed to PATH (mode 0600) instead of stdout")
+    ics.set_defaults(handler=_ics)
+
+    digest = sub.add_parser("digest", help="a few lines for a login banner or a weekly cron mail")
+    digest.set_defaults(handler=_digest)
+
+
+def _days(value: int) -> int:
+    if not 0 <= value <= 3660:
+        raise UserError(f"--days must be from 0 to 3660, not {value}")
+    return value
+
+
+def _day(value: date) -> str:
+    return f"{value:%a} {value.day:2d} {value:%b}"
+
+
+def _date(value: date) -> str:
+    return f"{value:%a} {value.day} {value:%b}"
+
+
+def _plural(count: int, kind: str) -> str:
+    return f"{count} {KIND_COUNTS[kind][count != 1]}"
+
+
+# --- review ---------------------------------------------------------------------------------
+
+
+def _review(args: argparse.Namespace, ctx: Context) -> int:
+    days = _days(args.days)
+    items = review(ctx.today, days)
+    until = ctx.today + timedelta(days=days)
+    if args.json:
+        emit_json({"today": ctx.today.isoformat(), "until": until.isoformat(), "items": [i.as_json() for i in items]})
+    else:
+        print(render_review(items, ctx.today, until, shutil.get_terminal_size((100, 24)).columns))
+    return 0
+
+
+class _Columns:
+    """Widths for one review listing: date, kind, client, title, id."""
+
+    def __init__(self, items: Sequence[DueItem], width: int) -> None:
+        self.client = min(max((len(safe_line(i.client)) for i in items), default=6), 24)
+        self.id = max((len(i.id) for i in items), default=0)
+        used = 2 + 10 + 2 + 8 + 2 + self.client + 2 + 2 + self.id
+        self.title = max(width - used, 24)
+
+    def line(self, day: str, kind: str, client: str, title: str, item_id: str) -> str:
+        client = shorten(safe_line(client), self.client).ljust(self.client)
+        title = shorten(safe_line(title), self.title).ljust(self.title)
+        return f"  {day:10}  {kind:8}  {client}  {title}  {item_id}".rstrip()
+
+
+def render_review(items: Sequence[DueItem], today: date, until: date, width: int = 100) -> str:
+    """The plain review: a summary line, then Overdue / Today / This week / Later, greetings of one
+    occasion on one day gathered under a heading ("Christmas Day — 12 clients")."""
+    overdue = sum(1 for i in items if i.overdue)
+    head = f"Review for {today:%A} {today.day} {today:%B %Y}"
+    if not items:
+        return f"{head}: nothing due through {_date(until)}. All clear."
+    lines = [f"{head}: {len(items)} due through {_date(until)}" + (f", {overdue} overdue" if overdue else "")]
+    cols = _Columns(items, width)
+    for group_name in WHEN_ORDER:
+        members = [i for i in items if when(i, today) == group_name]
+        if not members:
+            continue
+        lines += ["", f"{group_name.upper()} — {len(members)}"]
+        occasions: dict[tuple[str, date], list[DueItem]] = {}
+        for item in members:
+            if item.kind == "greeting":
+                occasions.setdefault((item.occasion, item.due), []).append(item)
+        placed: set[tuple[str, date]] = set()
+        for item in members:
+            key = (item.occasion, item.due)
+            shared = occasions.get(key, []) if item.kind == "greeting" else []
+            if len(shared) < 2:
+                lines.append(cols.line(_day(item.due), KIND_LABELS[item.kind], item.client, item.title, item.id))
+            elif key not in placed:
+                placed.add(key)
+                lines += _occasion(shared, cols, width)
+    lines += ["", "crm done ITEM [--note TEXT] when dealt with · crm snooze ITEM --until DATE to see it again later"]
+    return "\n".join(lines)
+
+
+def _occasion(items: list[DueItem], cols: _Columns, width: int) -> list[str]:
+    first = items[0]
+    heading = f"{safe_line(first.occasion)} — {len(items)} clients"
+    lines = [f"  {_day(first.due):10}  {'Greeting':8}  {heading}"]
+    people = sorted(items, key=lambda i: (i.client.casefold(), i.id))
+    if len(people) <= OCCASION_LINES:
+        for item in people:
+            extra = "" if item.title == item.occasion else item.title  # e.g. "Christmas Day + birthday"
+            lines.append(cols.line("", "", item.client, extra, item.id))
+        return lines
+    names = ", ".join(f"{safe_line(i.client)} (#{i.client_id})" for i in people)
+    indent = " " * 26
+    lines += textwrap.wrap(names, width=max(width, 60), initial_indent=indent, subsequent_indent=indent)
+    lines.append(f"{indent}mark each done with: crm done greeting-<#>-{first.due:%Y%m%d}")
+    return lines
+
+
+# --- done, snooze, remind ----------------------------------------------------------------------
+
+
+def _done(args: argparse.Namespace, ctx: Context) -> int:
+    item = mark_done(args.item, ctx.today, args.note)
+    touch = {"greeting": "a greeting", "winback": "a call", "checkin": "a call", "quiet": "a call"}.get(item.kind)
+    effect = {"promise": "; promise kept", "incident_stale": "; noted on the incident"}.get(item.kind, "")
+    if touch:
+        effect = f"; logged {touch} with {safe_line(item.client)}"
+    print(f"done: {item.id} — {safe_line(item.title)} ({safe_line(item.client)}){effect}")
+    return 0
+
+
+def _snooze(args: argparse.Namespace, ctx: Context) -> int:
+    item = snooze(args.item, ctx.date(args.until), ctx.today)
+    print(f"snoozed until {item.due:%a %d %b %Y}: {item.id} — {safe_line(item.title)} ({safe_line(item.client)})")
+    return 0
+
+
+def _remind_add(args: argparse.Namespace, ctx: Context) -> int:
+    client = find_client(args.client)
+    due = ctx.date(args.due)
+    created(add_reminder(client.id, args.text, due=due, every=args.every, today=ctx.today), args.json)
+    return 0
+
+
+# --- ics -------------------------------------------------------------------------------------
+
+
+def calendar_feed(items: Sequence[DueItem], stamp: datetime) -> bytes:
+    """An RFC 5545 calendar: one all-day event per item, UID `<item-id>@rapport` so a subscribed
+    calendar updates an item (a snooze moves it) rather than adding a second one."""
+    from icalendar import Calendar, Event
+
+    cal = Calendar()
+    cal.add("prodid", "-//Rapport//Rapport CRM//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", "Rapport: due items")
+    for item in items:
+        event = Event()
+        event.add("uid", f"{item.id}@rapport")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", item.due)
+        event.add("dtend", item.due + timedelta(days=1))
+        event.add("summary", f"{KIND_LABELS[item.kind]}: {safe_line(item.client)} — {safe_line(item.title)}")
+        event.add("description", f"{safe(item.title)}\n\nWhen done: crm done {item.id}")
+        event.add("categories", [item.kind])
+        event.add("transp", "TRANSPARENT")
+        cal.add_component(event)
+    return cal.to_ical()
+
+
+def _ics(args: argparse.Namespace, ctx: Context) -> int:
+    items = review(ctx.today, _days(args.days))
+    feed = calendar_feed(items, datetime.now(timezone.utc).replace(microsecond=0))
+    if args.out is None:
+        sys.stdout.buffer.write(feed)
+        return 0
+    from crm.backup import atomic_file
+
+    out = Path(args.out).expanduser()
+    if out.is_dir():
+        raise UserError(f"{safe_line(out)} is a directory; give a file name for the feed")
+    if out.exists() and out.resolve() == Path(ctx.db_path).resolve():
+        raise UserError(f"{safe_line(out)} is the database itself; choose another file")
+    with atomic_file(out) as handle:
+        handle.write(feed)
+    print(f"{len(items)} events written to {safe_line(out)}")
+    return 0
+
+
+# --- digest ----------------------------------------------------------------------------------
+
+
+def render_digest(items: Sequence[DueItem], today: date, until: date) -> str:
+    """A few lines: how much is due, counts by kind, and the overdue items by client name."""
+    head = f"Rapport, {today:%a} {today.day} {today:%b %Y}"
+    if not items:
+        return f"{head}: nothing due through {_date(until)}."
+    overdue = [i for i in items if i.overdue]
+    lines = [f"{head}: {len(items)} due through {_date(until)}" + (f", {len(overdue)} overdue." if overdue else ".")]
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item.kind] = counts.get(item.kind, 0) + 1
+    lines.append("  " + ", ".join(_plural(n, kind) for kind, n in sorted(counts.items(), key=lambda kv: -kv[1])))
+    if overdue:
+        named = [f"{safe_line(i.client)} ({KIND_COUNTS[i.kind][0]}, {_date(i.due)})" for i in overdue[:OVERDUE_NAMED]]
+        more = f" and {len(overdue) - OVERDUE_NAMED} more" if len(overdue) > OVERDUE_NAMED else ""
+        lines += textwrap.wrap("Overdue: " + "; ".join(named) + more, width=78, initial_indent="  ", subsequent_indent="    ")
+    lines.append("  crm review for the list")
+    return "\n".join(lines)
+
+
+def _digest(args: argparse.Namespace, ctx: Context) -> int:
+    items = review(ctx.today, REVIEW_DAYS)
+    print(render_digest(items, ctx.today, ctx.today + timedelta(days=REVIEW_DAYS)))
+    return 0

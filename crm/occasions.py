@@ -1,0 +1,97 @@
+"""Public holidays as greeting occasions, from the `holidays` package.
+
+An occasion is what a greeting is sent for: one per holiday per year, on its first day. So
+Russia's New Year holidays (Jan 1–6 and 8, with Christmas on the 7th between them) are one
+occasion on Jan 1, Romania's two Easter days one occasion. Days that exist only because of the
+calendar (an "observed" Monday, a "day off substituted from" a Saturday, a bridge day) are not
+occasions. Names are kept in English for grouping ("Christmas Day — 12 clients") and, where the
+country's calendar is translated into the client's language, also in that language.
+
+Holiday tables are computed once per (country, year, language) and cached: a review of 5,000
+clients asks for a handful of countries, not for 5,000 calendars.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+
+import holidays
+
+from crm.validate import country_codes
+
+NEW_YEAR = "New Year's Day"
+# Same-named holiday days at most this far apart are one occasion (RU: Jan 1–6, then Jan 8).
+SAME_OCCASION_GAP = timedelta(days=3)
+_NOT_AN_OCCASION = re.compile(r"substitut|\bday off\b|\bbridge\b|\(observed\)|in lieu", re.IGNORECASE)
+_ESTIMATED = " (estimated)"
+
+
+@dataclass(frozen=True)
+class Holiday:
+    day: date  # the occasion's first day
+    name: str  # English: the same occasion in several countries groups together
+    local: str  # in the requested language where the country's calendar has it, else `name`
+
+
+def known_country(code: str) -> bool:
+    return code.upper() in country_codes()
+
+
+@cache
+def _languages(code: str) -> tuple[str | None, tuple[str, ...]]:
+    """The calendar's English variant (None: its default) and all languages it is translated into."""
+    supported = tuple(holidays.country_holidays(code).supported_languages)
+    english = next((lang for lang in ("en_US", "en_GB") if lang in supported), None)
+    english = english or next((lang for lang in supported if lang.startswith("en")), None)
+    return english, supported
+
+
+def _language_for(code: str, language: str) -> str | None:
+    """The calendar's variant of a client's ISO 639-1 language ("pt" → "pt_BR"), if it has one."""
+    if not language:
+        return None
+    supported = _languages(code)[1]
+    return next((lang for lang in supported if lang == language or lang.startswith(language + "_")), None)
+
+
+@cache
+def _days(code: str, year: int, language: str | None) -> tuple[tuple[date, tuple[str, ...]], ...]:
+    """Every holiday day of a year with its names (several holidays may share a day)."""
+    table = holidays.country_holidays(code, years=year, observed=False, language=language)
+    return tuple(sorted((day, tuple(table.get_list(day))) for day in table))
+
+
+@cache
+def _occasions(code: str, year: int, language: str | None) -> tuple[Holiday, ...]:
+    english = _languages(code)[0]
+    local_names = dict(_days(code, year, language)) if language else {}
+    last_seen: dict[str, date] = {}  # name → the latest day of its current run
+    found: list[Holiday] = []
+    # The previous year's tail tells whether Jan 1 continues a run that began in December.
+    for day, names in _days(code, year - 1, english) + _days(code, year, english):
+        local = local_names.get(day, ())
+        for position, raw in enumerate(names):
+            if _NOT_AN_OCCASION.search(raw):
+                continue
+            name = raw.removesuffix(_ESTIMATED)
+            previous = last_seen.get(name)
+            last_seen[name] = day
+            if previous is not None and day - previous <= SAME_OCCASION_GAP:
+                continue  # a further day of the same occasion
+            if day.year == year:
+                shown = local[position] if len(local) == len(names) else name
+                found.append(Holiday(day, name, shown.removesuffix(_ESTIMATED)))
+    return tuple(found)
+
+
+def holidays_between(country: str, start: date, end: date, language: str = "") -> list[Holiday]:
+    """The occasions whose first day falls in [start, end]; New Year's Day without a known country."""
+    code = country.upper()
+    found: list[Holiday] = []
+    for year in range(start.year, end.year + 1):
+        if code and known_country(code):
+            found += _occasions(code, year, _language_for(code, language))
+        else:
+            found.append(Holiday(date(year, 1, 1), NEW_YEAR, NEW_YEAR))
+    return [h for h in found if start <= h.day <= end]

@@ -1,0 +1,24 @@
+"""Custom reminders: set by hand for a client, on a date, optionally recurring."""
+
+from datetime import date
+
+from crm import audit, validate
+from crm.errors import UserError
+from crm.models import Client, Reminder, database
+
+
+def add_reminder(client_id: int, text: str, *, due: date, every: str = "", today: date) -> int:
+    """A reminder on `due`, repeating weekly, monthly, yearly or every N months ("3m"); its id.
+
+    Occurrences are always counted from `due` (the anchor), so a monthly reminder on the 31st
+    falls on the last day of shorter months and returns to the 31st after them.
+    """
+    text = validate.text(text, "reminder", required=True)
+    every = validate.recurrence(every)
+    if due < today:
+        raise UserError(f"due date {due} is in the past (today is {today})")
+    if Client.get_or_none(Client.id == client_id) is None:
+        raise UserError(f"no client with id {client_id}")
+    with database.atomic():
+        reminder = Reminder.create(client=client_id, text=text, due=due, every=every, **audit.created())
+    return reminder.id

@@ -1,0 +1,203 @@
+"""The weekly review: the rules' due items with what the owner did about them (done, snoozed).
+
+State lives in ItemState, one row per occurrence id:
+
+- done: that occurrence never comes back. Where the item was a contact it logs a touch (which
+  restarts the quiet clock); a promise is marked kept; a stale incident gets a timeline note, so
+  it is looked at again `stale_days` later if still open. Recurring items move to their next
+  occurrence, and each holiday greeting is one occurrence per client per occasion per year.
+- snoozed until a date: the item leaves the review and reappears on that date, shown with that
+  date as its due date; its look-back moves with it (a greeting snoozed to the 30th stays until
+  14 days after the 30th).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from peewee import chunked
+
+from crm import audit, validate
+from crm.clients import log_touch
+from crm.errors import UserError
+from crm.incidents import log_event
+from crm.models import ItemState, database
+from crm.promises import keep_promise
+from crm.rules import Occurrence, find_occurrence, load_rules, occurrences, parse_item_id, shifted
+from crm.text import safe_line
+
+# The touch a done item logs, for the kinds that are a contact with the client.
+DONE_TOUCH = {"greeting": "greeting", "winback": "call", "checkin": "call", "quiet": "call"}
+STALE_DONE_NOTE = "Looked at in the weekly review"
+# A snoozed occurrence is looked for this long after its date; every look-back is far shorter.
+SNOOZE_MEMORY = timedelta(days=400)
+
+# How each kind is named in a listing, and counted ("3 win-backs") in the digest.
+KIND_LABELS = {
+    "promise": "Promise",
+    "checkin": "Check-in",
+    "winback": "Win-back",
+    "greeting": "Greeting",
+    "bonus_expiry": "Bonus",
+    "incident_stale": "Incident",
+    "quiet": "Quiet",
+    "custom": "Reminder",
+}
+KIND_COUNTS = {
+    "promise": ("promise", "promises"),
+    "checkin": ("check-in", "check-ins"),
+    "winback": ("win-back", "win-backs"),
+    "greeting": ("greeting", "greetings"),
+    "bonus_expiry": ("bonus running out", "bonuses running out"),
+    "incident_stale": ("stale incident", "stale incidents"),
+    "quiet": ("quiet client", "quiet clients"),
+    "custom": ("reminder", "reminders"),
+}
+WHEN_ORDER = ("Overdue", "Today", "This week", "Later")
+
+
+@dataclass(frozen=True)
+class DueItem:
+    id: str
+    kind: str
+    due: date
+    client_id: int
+    client: str
+    title: str
+    overdue: bool
+    occasion: str = ""  # greetings: the holiday's English name or "Birthday"; "" otherwise
+
+    def as_json(self) -> dict:
+        """The keys of `crm review --json` (SPEC), nothing more."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "due": self.due.isoformat(),
+            "client": self.client,
+            "client_id": self.client_id,
+            "title": self.title,
+            "overdue": self.overdue,
+        }
+
+
+def when(item: DueItem, today: date) -> str:
+    """The review group of an item: Overdue, Today, This week (next 7 days) or Later."""
+    if item.due < today:
+        return "Overdue"
+    if item.due == today:
+        return "Today"
+    return "This week" if item.due <= today + timedelta(days=7) else "Later"
+
+
+def _item(occurrence: Occurrence, today: date) -> DueItem:
+    o = occurrence
+    return DueItem(o.id, o.kind, o.due, o.client_id, o.client, o.title, o.due < today, o.occasion)
+
+
+def _states(ids: Iterable[str]) -> dict[str, ItemState]:
+    found: dict[str, ItemState] = {}
+    for chunk in chunked(ids, 500):
+        found.update((s.item_id, s) for s in ItemState.select().where(ItemState.item_id.in_(chunk)))
+    return found
+
+
+def _shown(occurrence: Occurrence, state: ItemState | None, today: date) -> Occurrence | None:
+    """The occurrence as the review shows it today (moved to its snooze date), or None if done
+    or past its look-back."""
+    if state is not None and state.state == "done":
+        return None
+    if state is not None and state.state == "snoozed" and state.until is not None:
+        occurrence = shifted(occurrence, state.until)
+    if occurrence.last_day is not None and today > occurrence.last_day:
+        return None
+    return occurrence
+
+
+def _due(today: date, days: int, client_id: int | None = None) -> list[DueItem]:
+    if days < 0:
+        raise UserError(f"days must be 0 or more, not {days}")
+    rules = load_rules()
+    end = today + timedelta(days=days)
+    found = {o.id: o for o in occurrences(rules, today, end, client_id)}
+    states = _states(found)
+    # Snoozed occurrences coming back in the window whose natural date lies outside it.
+    snoozed = ItemState.select().where(
+        (ItemState.state == "snoozed") & (ItemState.until <= end) & (ItemState.until >= today - SNOOZE_MEMORY)
+    )
+    for state in snoozed:
+        if state.item_id not in found:
+            occurrence = find_occurrence(rules, state.item_id, today)
+            if occurrence is not None and client_id in (None, occurrence.client_id):
+                found[occurrence.id] = occurrence
+                states[occurrence.id] = state
+    items = []
+    for occurrence in found.values():
+        shown = _shown(occurrence, states.get(occurrence.id), today)
+        if shown is not None and shown.due <= end:
+            items.append(_item(shown, today))
+    items.sort(key=lambda i: (i.due, i.kind, i.client.casefold(), i.id))
+    return items
+
+
+def review(today: date, days: int = 7) -> list[DueItem]:
+    """Overdue items plus those due within `days`, sorted by (due, kind, client)."""
+    return _due(today, days)
+
+
+def client_due(client_id: int, today: date, days: int = 400) -> list[DueItem]:
+    """One client's overdue and upcoming items, including the next win-back and greetings."""
+    return _due(today, days, client_id)
+
+
+def _current(item: str, today: date) -> Occurrence:
+    """The occurrence `item` names as it stands today; UserError if it is not a current item."""
+    item = item.strip().lower()
+    kind = parse_item_id(item)[0]
+    state = ItemState.get_or_none(ItemState.item_id == item)
+    if state is not None and state.state == "done":
+        raise UserError(f"{item} is already done ({state.updated_at:%Y-%m-%d}, by {safe_line(state.updated_by)})")
+    occurrence = find_occurrence(load_rules(), item, today)
+    if occurrence is None:
+        raise UserError(f"{item} is not due: nothing of that kind is pending (see crm review)")
+    shown = _shown(occurrence, state, today)
+    if shown is None:
+        raise UserError(f"{item} is no longer in the review: {kind} items drop off after their look-back")
+    return shown
+
+
+def _remember(item: str, state: str, *, until: date | None = None, note: str = "") -> None:
+    stamp = audit.created()
+    update = {ItemState.state: state, ItemState.until: until, ItemState.note: note}
+    update |= {ItemState.updated_at: stamp["updated_at"], ItemState.updated_by: stamp["updated_by"]}
+    ItemState.insert(item_id=item, state=state, until=until, note=note, **stamp).on_conflict(
+        conflict_target=[ItemState.item_id], update=update
+    ).execute()
+
+
+def mark_done(item_id: str, today: date, note: str = "") -> DueItem:
+    """Mark an item done: logs a touch where it was a contact, keeps a promise, notes a stale
+    incident. UserError if the id is unknown or the item is not currently due."""
+    note = validate.text(note, "note")
+    item_id = item_id.strip().lower()
+    with database.atomic():  # IMMEDIATE: two sessions cannot both mark it
+        occurrence = _current(item_id, today)
+        kind, key, _ = parse_item_id(item_id)
+        if kind == "promise":
+            keep_promise(key, on=today)
+        elif kind == "incident_stale":
+            log_event(key, note or STALE_DONE_NOTE, kind="note", on=today)
+        elif kind in DONE_TOUCH:
+            log_touch(occurrence.client_id, kind=DONE_TOUCH[kind], on=today, note=note or occurrence.title)
+        _remember(item_id, "done", note=note)
+    return _item(occurrence, today)
+
+
+def snooze(item_id: str, until: date, today: date) -> DueItem:
+    """Hide an item until `until` (after today), when it reappears with that date as its due date."""
+    if until <= today:
+        raise UserError(f"snooze until a day after today ({today}), not {until}")
+    item_id = item_id.strip().lower()
+    with database.atomic():
+        occurrence = _current(item_id, today)
+        _remember(item_id, "snoozed", until=until)
+    return _item(shifted(occurrence, until), today)

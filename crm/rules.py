@@ -1,0 +1,516 @@
+"""The keep-in-touch rules (SPEC "Keep-in-touch rules"): which items are due, for whom, and when.
+
+Pure reads. Each rule turns the database into `Occurrence`s whose natural due date falls inside
+a `Scope`; what the owner did about them (done, snoozed) is applied in `crm.review`. Queries are
+bounded by the date window wherever the data allows, so a review costs what is due rather than
+what is stored.
+
+How long an item stays in the review as overdue when nobody acts on it (its look-back):
+
+- promise: until kept, broken or renegotiated: promises are sacred (PLAYBOOK §5).
+- checkin, winback: 30 days after their date (the next win-back follows six months later).
+- greeting: 14 days; a Christmas card in mid-January does more harm than none.
+- bonus_expiry: until the bonus's last valid day.
+- incident_stale, quiet: as long as the condition holds; a new event or touch gives a new date.
+- custom: one-off until done; a recurring one until its next occurrence comes due.
+
+Who gets nothing: parted clients (we ended it; do not contact) get no greeting, win-back, quiet
+or check-in; promises, bonuses, stale incidents and custom reminders remain, as they are our own
+obligations. Quiet is for active clients only.
+
+Ids are what the owner types (`crm done greeting-7-20261225`): the kind, the row it comes from
+and, for kinds that recur, the occurrence's natural date.
+"""
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, fields, replace
+from datetime import date, timedelta
+
+from peewee import fn
+
+from crm.dates import add_months
+from crm.errors import UserError
+from crm.models import (
+    Client,
+    Compensation,
+    Contact,
+    Incident,
+    IncidentEvent,
+    ItemState,
+    Promise,
+    Reminder,
+    Setting,
+    Touch,
+)
+from crm.money import Money
+from crm.occasions import holidays_between
+from crm.text import safe_line
+
+SETTING_PREFIX = "rules."
+# Every number of the rules, overridable by a Setting row `rules.<name>` (e.g. rules.quiet_days).
+DEFAULTS: dict[str, int] = {
+    "checkin_days": 30,  # check in this long after an incident is resolved
+    "checkin_lookback": 30,
+    "winback_months": 6,  # and every so many months while still departed
+    "winback_lookback": 30,
+    "greeting_lookback": 14,
+    "bonus_days": 14,  # warn this long before a bonus runs out (it then stays until it does)
+    "stale_days": 3,  # an open incident with no event for this long
+    "quiet_days": 90,
+    "quiet_days_quiet": 30,  # for temperament "quiet"
+}
+NOT_CONTACTED = "parted"
+CHECKIN_OUTCOMES = ("retained", "departed")
+OPEN_BONUS = ("offered", "accepted")
+# The id's prefix for each kind; kinds listed in DATED carry the occurrence's date in the id.
+PREFIX = {
+    "promise": "promise",
+    "checkin": "checkin",
+    "winback": "winback",
+    "greeting": "greeting",
+    "bonus_expiry": "bonus",
+    "incident_stale": "stale",
+    "quiet": "quiet",
+    "custom": "custom",
+}
+DATED = ("winback", "greeting", "incident_stale", "quiet", "custom")
+_KIND_OF = {prefix: kind for kind, prefix in PREFIX.items()}
+_ID = re.compile(r"^([a-z]+)-([0-9]{1,12})(?:-([0-9]{8}))?$")
+FOREVER = date(9000, 1, 1)  # an end for "whatever its date" that date arithmetic cannot overflow
+ID_HELP = "ids look like promise-12 or greeting-7-20261225, as crm review prints them"
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The numbers of the rules: DEFAULTS unless the Setting table overrides them."""
+
+    checkin_days: int = DEFAULTS["checkin_days"]
+    checkin_lookback: int = DEFAULTS["checkin_lookback"]
+    winback_months: int = DEFAULTS["winback_months"]
+    winback_lookback: int = DEFAULTS["winback_lookback"]
+    greeting_lookback: int = DEFAULTS["greeting_lookback"]
+    bonus_days: int = DEFAULTS["bonus_days"]
+    stale_days: int = DEFAULTS["stale_days"]
+    quiet_days: int = DEFAULTS["quiet_days"]
+    quiet_days_quiet: int = DEFAULTS["quiet_days_quiet"]
+
+    def lookback(self, kind: str) -> int | None:
+        """Days an item of `kind` stays after its date; None while its condition holds."""
+        return {
+            "checkin": self.checkin_lookback,
+            "winback": self.winback_lookback,
+            "greeting": self.greeting_lookback,
+            "bonus_expiry": self.bonus_days,
+        }.get(kind)
+
+
+def load_rules() -> Rules:
+    """The rules with any `rules.<name>` Setting rows applied; a bad value is a UserError."""
+    values: dict[str, int] = {}
+    names = {f.name for f in fields(Rules)}
+    for row in Setting.select().where(Setting.key.startswith(SETTING_PREFIX)):
+        name = row.key[len(SETTING_PREFIX) :]
+        if name not in names:
+            continue
+        text = row.value.strip()
+        if not text.isdigit() or int(text) < 1 or int(text) > 3660:
+            raise UserError(f"setting {safe_line(row.key)} must be a whole number from 1 to 3660, not {text!r}")
+        values[name] = int(text)
+    return Rules(**values)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which occurrences to produce: natural due dates in [start, end] (start None: no lower bound),
+    optionally for one client or one source row (the promise, incident, bonus or reminder)."""
+
+    today: date
+    start: date | None
+    end: date
+    client_id: int | None = None
+    entity_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One due item as the rules see it, before done/snoozed state is applied."""
+
+    id: str
+    kind: str
+    due: date
+    client_id: int
+    client: str
+    title: str
+    occasion: str = ""  # greetings: the holiday (English) or "Birthday"
+    last_day: date | None = None  # the last day it is shown if nobody acts; None: while it holds
+
+
+def item_id(kind: str, key: int, day: date | None = None) -> str:
+    return f"{PREFIX[kind]}-{key}" + (f"-{day:%Y%m%d}" if kind in DATED and day else "")
+
+
+def parse_item_id(text: str) -> tuple[str, int, date | None]:
+    """(kind, row id, occurrence date) of an item id; UserError if it cannot be one."""
+    match = _ID.match(text.strip().lower())
+    kind = _KIND_OF.get(match.group(1)) if match else None
+    if match is None or kind is None or (kind in DATED) != bool(match.group(3)):
+        raise UserError(f"unknown item id: {safe_line(text)!r} ({ID_HELP})")
+    day = None
+    if match.group(3):
+        digits = match.group(3)
+        try:
+            day = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+        except ValueError:
+            raise UserError(f"unknown item id: {safe_line(text)!r} (no such date in it)") from None
+    return kind, int(match.group(2)), day
+
+
+def _short(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _bounded(query, column, scope: Scope, shift: int = 0):
+    """`query` limited to rows whose `column` + `shift` days falls in the scope's window."""
+    if scope.start is not None:
+        query = query.where(column >= scope.start - timedelta(days=shift))
+    return query.where(column <= scope.end - timedelta(days=shift))
+
+
+def _for_client(query, scope: Scope, column=Client.id):
+    return query.where(column == scope.client_id) if scope.client_id is not None else query
+
+
+# --- the rules, one per kind ------------------------------------------------------------------
+
+
+def promises(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
+    """Open promises on their due date; overdue until kept (no look-back limit)."""
+    query = (
+        Promise.select(Promise.id, Promise.due, Promise.text, Client.id, Client.name)
+        .join(Client)
+        .where((Promise.status == "open") & (Promise.due <= scope.end))
+    )
+    if scope.entity_id is not None:
+        query = query.where(Promise.id == scope.entity_id)
+    for pid, due, text, client_id, name in _for_client(query, scope).tuples():
+        yield Occurrence(item_id("promise", pid), "promise", due, client_id, name, text)
+
+
+def checkins(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
+    """A call `checkin_days` after an incident is resolved with the client retained or departed."""
+    query = (
+        Incident.select(Incident.id, Incident.resolved_on, Incident.title, Client.id, Client.name)
+        .join(Client)
+        .where(
+            Incident.resolved_on.is_null(False)
+            & Incident.outcome.in_(CHECKIN_OUTCOMES)
+            & (Client.status != NOT_CONTACTED)
+        )
+    )
+    query = _bounded(query, Incident.resolved_on, scope, rules.checkin_days)
+    if scope.entity_id is not None:
+        query = query.where(Incident.id == scope.entity_id)
+    for iid, resolved, title, client_id, name in _for_client(query, scope).tuples():
+        due = resolved + timedelta(days=rules.checkin_days)
+        yield Occurrence(
+            item_id("checkin", iid), "checkin", due, client_id, name,
+            f"How are things since “{title}”? (resolved {_long(resolved)})",
+            last_day=due + timedelta(days=rules.checkin_lookback),
+        )
+
+
+def month_steps(anchor: date, step: int, start: date, end: date, first: int = 0) -> Iterator[date]:
+    """add_months(anchor, step * k) for k >= first falling in [start, end], each from the anchor."""
+    months = (start.year - anchor.year) * 12 + start.month - anchor.month
+    k = max(first, months // step - 1)
+    while (day := add_months(anchor, step * k)) <= end:
+        if day >= start:
+            yield day
+        k += 1
+
+
+def winbacks(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
+    """A call `winback_months` after departure, then every so many months while still departed.
+
+    Every occurrence is computed from the departure date (Aug 31 → Feb 28, Aug 31, Feb 28/29 …),
+    which is the client's `status_since` while departed.
+    """
+    query = Client.select(Client.id, Client.name, Client.status_since).where(Client.status == "departed")
+    for client_id, name, left in _for_client(query, scope).tuples():
+        for due in month_steps(left, rules.winback_months, scope.start or left, scope.end, first=1):
+            months = (due.year - left.year) * 12 + due.month - left.month
+            yield Occurrence(
+                item_id("winback", client_id, due), "winback", due, client_id, name,
+                f"Left {months} months ago ({_long(left)})",
+                last_day=due + timedelta(days=rules.winback_lookback),
+            )
+
+
+def anniversaries(born: date, start: date, end: date) -> Iterator[date]:
+    """The birthdays of someone born on `born` within [start, end]; Feb 29 falls on Feb 28."""
+    for year in range(max(start.year, born.year + 1), end.year + 1):
+        try:
+            day = born.replace(year=year)
+        except ValueError:  # Feb 29 in a common year
+            day = date(year, 2, 28)
+        if start <= day <= end:
+            yield day
+
+
+def _month_days(start: date, end: date) -> list[str] | None:
+    """The 'MM-DD' strings of the window (None when it spans a whole year), for birthday queries."""
+    if (end - start).days >= 365:
+        return None
+    days = {f"{start + timedelta(days=n):%m-%d}" for n in range((end - start).days + 1)}
+    if "02-28" in days:
+        days.add("02-29")  # celebrated on Feb 28 in common years
+    return sorted(days)
+
+
+@dataclass
+class _Greeting:
+    client: str
+    holidays: list[str]  # shown names
+    occasions: list[str]  # English names
+    birthdays: list[str]  # "" for the client's own, else the contact's description
+
+
+def greetings(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
+    """Birthdays of clients and their contacts and the public holidays of the client's country
+    (New Year's Day when none is set), for every client but parted ones.
+
+    One item per client per day: a contact's birthday on Christmas Day is one greeting, not two.
+    Its id carries the occasion's date, so each occasion is marked per client per year.
+    """
+    start = scope.start or scope.today
+    found: dict[tuple[int, date], _Greeting] = {}
+
+    def entry(client_id: int, name: str, day: date) -> _Greeting:
+        return found.setdefault((client_id, day), _Greeting(name, [], [], []))
+
+    month_days = _month_days(start, scope.end)
+    wanted = Client.status != NOT_CONTACTED
+
+    def born_in_window(query, column):
+        query = query.where(wanted & column.is_null(False))
+        if month_days is not None:
+            query = query.where(fn.strftime("%m-%d", column).in_(month_days))
+        return _for_client(query, scope).tuples()
+
+    for client_id, name, born in born_in_window(
+        Client.select(Client.id, Client.name, Client.birthday), Client.birthday
+    ):
+        for day in anniversaries(born, start, scope.end):
+            entry(client_id, name, day).birthdays.append("")
+    contacts = Contact.select(Client.id, Client.name, Contact.birthday, Contact.name, Contact.role).join(Client)
+    for client_id, name, born, contact, role in born_in_window(contacts, Contact.birthday):
+        for day in anniversaries(born, start, scope.end):
+            entry(client_id, name, day).birthdays.append(f"{contact} ({role})" if role else contact)
+
+    countries = Client.select(Client.country).where(wanted).distinct()
+    for (country,) in _for_client(countries, scope).tuples():
+        if not holidays_between(country, start, scope.end):
+            continue  # clients of this country have no holiday in the window: never loaded
+        clients = Client.select(Client.id, Client.name, Client.language).where(wanted & (Client.country == country))
+        for client_id, name, language in _for_client(clients, scope).tuples():
+            for holiday in holidays_between(country, start, scope.end, language):
+                greeting = entry(client_id, name, holiday.day)
+                local = f" ({holiday.local})" if holiday.local != holiday.name else ""
+                greeting.holidays.append(holiday.name + local)
+                greeting.occasions.append(holiday.name)
+
+    for (client_id, day), greeting in found.items():
+        parts = greeting.holidays + [f"birthday of {who}" if who else "birthday" for who in greeting.birthdays]
+        title = " + ".join(parts)
+        yield Occurrence(
+            item_id("greeting", client_id, day), "greeting", day, client_id, greeting.client,
+            title[:1].upper() + title[1:],
+            occasion=greeting.occasions[0] if greeting.occasions else "Birthday",
+            last_day=day + timedelta(days=rules.greeting_lookback),
+        )
+
+
+def bonus_expiries(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
+    """`bonus_days` before an offered or accepted bonus runs out; shown until its last valid day."""
+    query = (
+        Compensation.select(
+            Compensation.id, Compensation.valid_until, Compensation.amount, Compensation.currency,
+            Client.id, Client.name,
+        )
+        .join(Client, on=Compensation.client == Client.id)
+        .where((Compensation.kind == "bonus") & Compensation.status.in_(OPEN_BONUS))
+    )
+    query = _bounded(query, Compensation.valid_until, scope, -rules.bonus_days)
+    if scope.entity_id is not None:
+        query = query.where(Compensation.id == scope.entity_id)
+    for cid, until, amount, currency, client_id, name in _for_client(query, scope).tuples():
+        yield Occurrence(
+            item_id("bonus_expiry", cid), "bonus_expiry", until - timedelta(days=rules.bonus_days),
+            client_id, name, f"Bonus of {Money(amount, currency)} runs out on {_short(until)}: remind them",
+            last_day=until,
+        )
+
+
+def stale_incidents(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
+    """Open incidents `stale_days` after their last timeline event (or their opening)."""
+    last_event = IncidentEvent.select(fn.MAX(IncidentEvent.on)).where(IncidentEvent.incident == Incident.id)
+    query = (
+        Incident.select(Incident.id, Incident.title, Incident.opened_on, last_event, Client.id, Client.name)
+        .join(Client)
+        .where(Incident.resolved_on.is_null())
+    )
+    if scope.entity_id is not None:
+        query = query.where(Incident.id == scope.entity_id)
+    for iid, title, opened, last, client_id, name in _for_client(query, scope).tuples():
+        latest = max(opened, date.fromisoformat(last)) if last else opened
+        due = latest + timedelta(days=rules.stale_days)
+        if (scope.start is None or due >= scope.start) and due <= scope.end:
+            yield Occurrence(
+                item_id("incident_stale", iid, due), "incident_stale", due, client_id, name,
+                f"“{title}” (incident #{iid}): no news since {_short(latest)}",
+            )
+
+
+def quiet_clients(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
+    """Active clients with no touch for `quiet_days` (`quiet_days_quiet` for temperament quiet).
+
+    Becoming active (being added, or coming back) counts as a touch: `status_since` of an active
+    client is the day it became active. Any logged touch restarts the clock.
+    """
+    last_touch = Touch.select(fn.MAX(Touch.on)).where(Touch.client == Client.id)
+    latest = fn.MAX(fn.COALESCE(last_touch, Client.status_since), Client.status_since)
+    shortest = min(rules.quiet_days, rules.quiet_days_quiet)
+    query = Client.select(Client.id, Client.name, Client.temperament, latest).where(
+        (Client.status == "active") & (latest <= scope.end - timedelta(days=shortest))
+    )
+    for client_id, name, temperament, last in _for_client(query, scope).tuples():
+        last = date.fromisoformat(last)
+        due = last + timedelta(days=rules.quiet_days_quiet if temperament == "quiet" else rules.quiet_days)
+        if (scope.start is None or due >= scope.start) and due <= scope.end:
+            yield Occurrence(
+                item_id("quiet", client_id, due), "quiet", due, client_id, name,
+                f"No contact since {_long(last)}",
+            )
+
+
+RECURRENCE_LABEL = {"weekly": "every week", "monthly": "every month", "yearly": "every year"}
+
+
+def recurrence_months(every: str) -> int | None:
+    """Months between occurrences of a recurring reminder; None for weekly and one-off ones."""
+    if every == "monthly":
+        return 1
+    if every == "yearly":
+        return 12
+    if every.endswith("m") and every[:-1].isdigit():
+        return int(every[:-1])
+    return None
+
+
+def reminder_dates(anchor: date, every: str, start: date, end: date) -> Iterator[date]:
+    """Occurrences of a reminder in [start, end], each computed from the anchor (never chained)."""
+    if every == "weekly":
+        k = max(0, (start - anchor).days // 7)
+        while (day := anchor + timedelta(weeks=k)) <= end:
+            if day >= start:
+                yield day
+            k += 1
+    elif months := recurrence_months(every):
+        yield from month_steps(anchor, months, start, end)
+    elif start <= anchor <= end:
+        yield anchor
+
+
+def _latest_on_or_before(anchor: date, every: str, day: date) -> date:
+    """The last occurrence on or before `day` (the anchor itself if it is later)."""
+    if anchor >= day:
+        return anchor
+    step = timedelta(weeks=1) if every == "weekly" else None
+    if step:
+        return anchor + step * ((day - anchor).days // 7)
+    months = recurrence_months(every) or 1
+    latest = anchor
+    for occurrence in month_steps(anchor, months, add_months(day, -2 * months), day):
+        latest = occurrence
+    return latest
+
+
+def _after(anchor: date, every: str, day: date) -> date:
+    """The occurrence following `day`."""
+    return next(reminder_dates(anchor, every, day + timedelta(days=1), FOREVER))
+
+
+def custom_reminders(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
+    """Reminders set by hand. A one-off stays until done; a recurring one shows its occurrences in
+    the window, and a missed occurrence stays only until the next one comes due (it moves on)."""
+    query = (
+        Reminder.select(Reminder.id, Reminder.due, Reminder.every, Reminder.text, Client.id, Client.name)
+        .join(Client)
+        .where(Reminder.due <= scope.end)
+    )
+    if scope.entity_id is not None:
+        query = query.where(Reminder.id == scope.entity_id)
+    if scope.start is None:
+        # Done one-off reminders pile up over the years: skip them in SQL.
+        done_id = fn.printf("custom-%d-%s", Reminder.id, fn.replace(Reminder.due, "-", ""))
+        done = ItemState.select(ItemState.item_id).where((ItemState.item_id == done_id) & (ItemState.state == "done"))
+        query = query.where((Reminder.every != "") | ~fn.EXISTS(done))
+    for rid, anchor, every, text, client_id, name in _for_client(query, scope).tuples():
+        if not every:
+            if scope.start is None or anchor >= scope.start:
+                yield Occurrence(item_id("custom", rid, anchor), "custom", anchor, client_id, name, text)
+            continue
+        start = scope.start or _latest_on_or_before(anchor, every, scope.today)
+        label = RECURRENCE_LABEL.get(every) or f"every {every[:-1]} months"
+        for due in reminder_dates(anchor, every, start, scope.end):
+            yield Occurrence(
+                item_id("custom", rid, due), "custom", due, client_id, name, f"{text} ({label})",
+                last_day=_after(anchor, every, due) - timedelta(days=1),
+            )
+
+
+RULES: dict[str, Callable[[Rules, Scope], Iterator[Occurrence]]] = {
+    "promise": promises,
+    "checkin": checkins,
+    "winback": winbacks,
+    "greeting": greetings,
+    "bonus_expiry": bonus_expiries,
+    "incident_stale": stale_incidents,
+    "quiet": quiet_clients,
+    "custom": custom_reminders,
+}
+
+
+def occurrences(rules: Rules, today: date, end: date, client_id: int | None = None) -> Iterator[Occurrence]:
+    """Every occurrence still in its look-back on `today` and due by `end`."""
+    for kind, rule in RULES.items():
+        lookback = rules.lookback(kind)
+        start = today - timedelta(days=lookback) if lookback is not None else None
+        yield from rule(rules, Scope(today, start, end, client_id=client_id))
+
+
+def find_occurrence(rules: Rules, item: str, today: date) -> Occurrence | None:
+    """The occurrence an item id names, if the rules still produce it (whatever its date)."""
+    kind, key, day = parse_item_id(item)
+    wanted = item_id(kind, key, day)
+    if kind in ("greeting", "winback"):
+        scope = Scope(today, day, day, client_id=key)
+    elif kind == "quiet":
+        scope = Scope(today, None, FOREVER, client_id=key)
+    elif kind == "custom":
+        scope = Scope(today, day, day, entity_id=key)
+    else:
+        scope = Scope(today, None, FOREVER, entity_id=key)
+    return next((o for o in RULES[kind](rules, scope) if o.id == wanted), None)
+
+
+def shifted(occurrence: Occurrence, due: date) -> Occurrence:
+    """The occurrence moved to `due` (a snooze): its whole life moves by the same number of days."""
+    if occurrence.last_day is None:
+        return replace(occurrence, due=due)
+    return replace(occurrence, due=due, last_day=occurrence.last_day + (due - occurrence.due))

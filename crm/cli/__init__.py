@@ -50,9 +50,9 @@ class Context:
 
 
 def _command_modules():
-    from crm.cli import clients, data, demo, incidents
+    from crm.cli import clients, data, demo, incidents, review
 
-    return (clients, incidents, data, demo)
+    return (clients, incidents, data, demo, review)
 
 
 def build_parser() -> Parser:

@@ -1,5 +1,6 @@
 """Clients: adding, editing, finding by name, status changes and touches."""
 
+import difflib
 from dataclasses import dataclass
 from datetime import date
 
@@ -85,10 +86,7 @@ def find_client(ref: str) -> Client:
     ref = ref.strip()
     digits = ref.removeprefix("#")
     if digits.isdigit():
-        client = Client.get_or_none(Client.id == int(digits))
-        if client is None:
-            raise UserError(f"no client with id {digits}")
-        return client
+        return get_client(int(digits))
     if not ref:
         raise UserError("no client given")
     wanted = ref.casefold()
@@ -99,10 +97,31 @@ def find_client(ref: str) -> Client:
     if len(matches) == 1:
         return Client.get_by_id(matches[0][0])
     if not matches:
-        raise UserError(f"no client named {safe_line(ref)!r}")
-    shown = ", ".join(f"#{cid} {safe_line(name)}" for cid, name in matches[:10])
+        # A typo ("Acne") still points at the client meant: offer the closest names.
+        scored = sorted((-_likeness(wanted, row[1].casefold()), row) for row in rows)
+        near = [row for score, row in scored[:5] if -score >= 0.7]
+        hint = f"; did you mean {_listed(near)}?" if near else ""
+        raise UserError(f"no client named {safe_line(ref)!r}{hint}")
     more = f" and {len(matches) - 10} more" if len(matches) > 10 else ""
-    raise UserError(f"{safe_line(ref)!r} matches several clients: {shown}{more}; use the id")
+    raise UserError(f"{safe_line(ref)!r} matches several clients: {_listed(matches[:10])}{more}; use the id")
+
+
+def _likeness(wanted: str, name: str) -> float:
+    """How close `wanted` is to the name or to any run of as many words in it (0..1)."""
+    words, n = name.split(), max(1, len(wanted.split()))
+    pieces = [name, *(" ".join(words[i : i + n]) for i in range(len(words)))]
+    return max(difflib.SequenceMatcher(None, wanted, piece).ratio() for piece in pieces)
+
+
+def _listed(rows: list[tuple[int, str]]) -> str:
+    return ", ".join(f"#{cid} {safe_line(name)}" for cid, name in rows)
+
+
+def get_client(client_id: int) -> Client:
+    client = Client.get_or_none(Client.id == client_id)
+    if client is None:
+        raise UserError(f"no client with id {client_id}")
+    return client
 
 
 def change_status(client_id: int, action: str, *, on: date, reason: str = "") -> str:
@@ -110,7 +129,7 @@ def change_status(client_id: int, action: str, *, on: date, reason: str = "") ->
     allowed, new_status = _TRANSITIONS[action]
     reason = validate.text(reason, "reason")
     with database.atomic():
-        client = Client.get_by_id(client_id)
+        client = get_client(client_id)
         if client.status not in allowed:
             raise UserError(f"{safe_line(client.name)} is {client.status}; cannot {action} from there")
         StatusChange.create(

@@ -30,6 +30,24 @@ def add_months(anchor: date, months: int) -> date:
 def parse_date(text: str, today: date) -> date:
     """The date a user means by `text`, relative forms counted from `today`; UserError otherwise."""
     value = text.strip().lower()
+    for pattern, order in ((_ISO, (0, 1, 2)), (_DOTTED, (2, 1, 0))):
+        if match := pattern.match(value):
+            year, month, day = (int(match.group(i + 1)) for i in order)
+            try:
+                return date(year, month, day)
+            except ValueError:
+                raise UserError(f"no such date: {text!r}") from None
+    try:
+        found = _relative(value, today)
+    except (OverflowError, ValueError):  # past the year 9999
+        raise UserError(f"date out of range: {text!r}") from None
+    if found is None:
+        raise UserError(f"not a date: {text!r} (use {DATE_HELP})")
+    return found
+
+
+def _relative(value: str, today: date) -> date | None:
+    """A date named relative to `today` (today, +3d, friday …), or None if `value` is none of them."""
     if value == "today":
         return today
     if value == "tomorrow":
@@ -46,14 +64,7 @@ def parse_date(text: str, today: date) -> date:
         if unit == "w":
             return today + timedelta(weeks=count)
         return add_months(today, count if unit == "m" else 12 * count)
-    for pattern, order in ((_ISO, (0, 1, 2)), (_DOTTED, (2, 1, 0))):
-        if match := pattern.match(value):
-            year, month, day = (int(match.group(i + 1)) for i in order)
-            try:
-                return date(year, month, day)
-            except ValueError:
-                raise UserError(f"no such date: {text!r}") from None
-    raise UserError(f"not a date: {text!r} (use {DATE_HELP})")
+    return None
 
 
 def resolve_today(option: str | None = None) -> date:

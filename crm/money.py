@@ -2,13 +2,17 @@
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from crm.domain import DEFAULT_CURRENCY
 from crm.errors import UserError
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal(10) ** 12  # far beyond any compensation; keeps quantize within Decimal's precision
+_SPACES = re.compile(r"[\s_'\u2019]")  # 1 500, 1_500, 1'500 (Swiss)
+_GROUPED = re.compile(r"^[+-]?\d{1,3}([,.]\d{3})+$")
+_PLAIN = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -26,21 +30,35 @@ def format_amount(amount: Decimal) -> str:
 
 
 def parse_amount(text: str) -> Decimal:
-    """A non-negative amount from text such as '300', '1 500,50' or '2,000.00'; UserError otherwise."""
-    cleaned = text.strip().replace(" ", "").replace("\u00a0", "").replace("_", "")
-    if "," in cleaned and "." not in cleaned and cleaned.count(",") == 1 and len(cleaned.split(",")[1]) != 3:
-        cleaned = cleaned.replace(",", ".")  # a decimal comma: 1500,50
+    """A non-negative amount as people type it; UserError otherwise.
+
+    '300', '2,000.00', '1 500,50', '1.500,50' and '1'000' all work: with both separators the last
+    one is the decimal point; a lone comma is a decimal comma unless three digits follow (1,000).
+    Grouping must be in threes, so a typo such as '1,00,0' is refused rather than misread.
+    """
+    cleaned = _SPACES.sub("", text)
+    if "," in cleaned and "." in cleaned:
+        point = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
+    elif cleaned.count(",") == 1 and len(cleaned.split(",")[1]) != 3:
+        point = ","  # a decimal comma: 1500,50
+    elif cleaned.count(".") == 1:
+        point = "."
     else:
-        cleaned = cleaned.replace(",", "")  # thousands separators: 2,000.00
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        raise UserError(f"not an amount: {text!r}") from None
-    if not amount.is_finite():
+        point = ""  # only grouping separators (or none): 2,000 or 1.500.000
+    whole, _, fraction = cleaned.rpartition(point) if point else (cleaned, "", "")
+    if point and not whole:
+        whole = "0"  # ".5"
+    if any(sep in whole for sep in ",.") and not _GROUPED.match(whole):
+        raise UserError(f"not an amount: {text!r} (group thousands in threes, e.g. 2,000.00)")
+    number = re.sub("[,.]", "", whole) + (f".{fraction}" if point else "")
+    if not _PLAIN.match(number):
         raise UserError(f"not an amount: {text!r}")
+    amount = Decimal(number)
     if amount < 0:
         raise UserError(f"amount must not be negative: {text!r}")
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    if amount >= MAX_AMOUNT:
+        raise UserError(f"amount is too large: {text!r} (at most {format_amount(MAX_AMOUNT - CENT)})")
+    return amount.copy_abs().quantize(CENT, rounding=ROUND_HALF_UP)  # copy_abs: '-0' is 0.00
 
 
 def parse_currency(text: str) -> str:

@@ -51,6 +51,8 @@ def _close(promise_id: int, status: str, on: date) -> Promise:
     promise = get_promise(promise_id)
     if promise.status != "open":
         raise UserError(f"promise #{promise_id} is already {promise.status}")
+    if on < promise.made_on:
+        raise UserError(f"promise #{promise_id} was made on {promise.made_on}; it cannot be closed before")
     Promise.update(status=status, closed_on=on, **audit.updated()).where(Promise.id == promise_id).execute()
     return promise
 
@@ -86,17 +88,20 @@ def renegotiate_promise(promise_id: int, *, new_due: date, on: date) -> int:
 
 
 def promise_record(client_id: int) -> PromiseRecord:
-    counts = {"kept_on_time": 0, "kept_late": 0, "broken": 0, "open": 0}
+    return promise_records([client_id]).get(client_id, PromiseRecord(0, 0, 0, 0))
+
+
+def promise_records(client_ids: list[int] | None = None) -> dict[int, PromiseRecord]:
+    """Each client's record in one grouped query (None: every client that has promises)."""
+    counts: dict[int, dict[str, int]] = {}
     late = (Promise.status == "kept") & (Promise.closed_on > Promise.due)
-    query = (
-        Promise.select(Promise.status, late.alias("late"), fn.COUNT(Promise.id).alias("n"))
-        .where(Promise.client == client_id)
-        .group_by(Promise.status, late)
-        .tuples()
-    )
-    for status, is_late, n in query:
+    query = Promise.select(Promise.client, Promise.status, late.alias("late"), fn.COUNT(Promise.id).alias("n"))
+    if client_ids is not None:
+        query = query.where(Promise.client.in_(client_ids))
+    for client_id, status, is_late, n in query.group_by(Promise.client, Promise.status, late).tuples():
+        mine = counts.setdefault(client_id, {"kept_on_time": 0, "kept_late": 0, "broken": 0, "open": 0})
         if status == "kept":
-            counts["kept_late" if is_late else "kept_on_time"] += n
+            mine["kept_late" if is_late else "kept_on_time"] += n
         elif status in ("broken", "open"):
-            counts[status] += n
-    return PromiseRecord(**counts)
+            mine[status] += n
+    return {client_id: PromiseRecord(**mine) for client_id, mine in counts.items()}

@@ -30,9 +30,16 @@ def _status_text(change: StatusChange) -> str:
     return verb + (f": {change.reason}" if change.reason else "")
 
 
-def _promise_entries(promise: Promise) -> list[Entry]:
-    entries = [Entry(promise.made_on, "promise", f"Promised by {promise.due}: {promise.text}", promise.created_by,
-                     promise.created_at, promise.incident_id)]
+# Within one recorded second (a script, or a resolve that also departs the client), order by how
+# one thing follows another: the client is added, an incident opened, its events, promises made,
+# then what closes them and the status changes they cause.
+_RANK = {"added": 0, "incident": 1, "event": 2, "promise": 3, "compensation": 4, "touch": 5, "closed": 6,
+         "status": 7}
+
+
+def _promise_entries(promise: Promise) -> list[tuple[str, Entry]]:
+    entries = [("promise", Entry(promise.made_on, "promise", f"Promised by {promise.due}: {promise.text}",
+                                 promise.created_by, promise.created_at, promise.incident_id))]
     if promise.status != "open" and promise.closed_on:
         if promise.status == "kept":
             how = "on time" if promise.closed_on <= promise.due else f"late (due {promise.due})"
@@ -41,36 +48,39 @@ def _promise_entries(promise: Promise) -> list[Entry]:
             text = f"Broken (due {promise.due}): {promise.text}"
         else:
             text = f"Renegotiated (was due {promise.due}): {promise.text}"
-        entries.append(Entry(promise.closed_on, f"promise_{promise.status}", text, promise.updated_by,
-                             promise.updated_at, promise.incident_id))
+        entries.append(("closed", Entry(promise.closed_on, f"promise_{promise.status}", text, promise.updated_by,
+                                        promise.updated_at, promise.incident_id)))
     return entries
 
 
 def client_timeline(client_id: int, limit: int | None = None) -> list[Entry]:
     """Every dated thing about the client, newest first (`limit` keeps the newest few)."""
-    entries: list[Entry] = []
+    found: list[tuple[str, int, Entry]] = []  # (rank name, row id, entry)
     for t in Touch.select().where(Touch.client == client_id):
-        entries.append(Entry(t.on, t.kind, t.note or t.kind.capitalize(), t.created_by, t.created_at))
+        found.append(("touch", t.id, Entry(t.on, t.kind, t.note or t.kind.capitalize(), t.created_by, t.created_at)))
     for s in StatusChange.select().where(StatusChange.client == client_id):
-        entries.append(Entry(s.on, "status", _status_text(s), s.created_by, s.created_at))
+        rank = "status" if s.old_status else "added"
+        found.append((rank, s.id, Entry(s.on, "status", _status_text(s), s.created_by, s.created_at)))
     titles: dict[int, str] = {}
     for i in Incident.select().where(Incident.client == client_id):
         titles[i.id] = i.title
-        entries.append(Entry(i.opened_on, "incident", f"#{i.id} opened ({i.severity}): {i.title}", i.created_by,
-                             i.created_at, i.id))
+        found.append(("incident", i.id, Entry(i.opened_on, "incident", f"#{i.id} opened ({i.severity}): {i.title}",
+                                              i.created_by, i.created_at, i.id)))
     if titles:
         events = IncidentEvent.select().where(IncidentEvent.incident.in_(list(titles)))
         for e in events:
-            entries.append(Entry(e.on, e.kind, f"#{e.incident_id} {e.text}", e.created_by, e.created_at,
-                                 e.incident_id))
+            found.append(("event", e.id, Entry(e.on, e.kind, f"#{e.incident_id} {e.text}", e.created_by,
+                                               e.created_at, e.incident_id)))
     for p in Promise.select().where(Promise.client == client_id):
-        entries.extend(_promise_entries(p))
+        found.extend((rank, p.id, entry) for rank, entry in _promise_entries(p))
     # A compensation on an incident is told by the incident's "compensation_offered" event.
     for c in Compensation.select().where((Compensation.client == client_id) & Compensation.incident.is_null()):
         until = f", valid until {c.valid_until}" if c.valid_until else ""
-        entries.append(Entry(c.on, "compensation", f"{c.kind.capitalize()} {Money(c.amount, c.currency)}{until} "
-                             f"({c.status})", c.created_by, c.created_at, c.incident_id))
-    entries.sort(key=lambda e: (e.on, e.at), reverse=True)
+        found.append(("compensation", c.id, Entry(c.on, "compensation", f"{c.kind.capitalize()} "
+                      f"{Money(c.amount, c.currency)}{until} ({c.status})", c.created_by, c.created_at,
+                      c.incident_id)))
+    found.sort(key=lambda f: (f[2].on, f[2].at, _RANK[f[0]], f[1]), reverse=True)
+    entries = [entry for _, _, entry in found]
     return entries[:limit] if limit else entries
 
 

@@ -11,7 +11,7 @@ from crm.errors import UserError
 
 MAX_NAME = 200
 MAX_TEXT = 100_000
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")  # every domain label non-empty
 _PHONE = re.compile(r"^\+?[0-9 ()./-]{3,40}$")
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
 _EVERY = re.compile(r"^([1-9][0-9]?)m$")
@@ -44,7 +44,7 @@ def email(value: str) -> str:
 
 def phone(value: str) -> str:
     value = text(value.strip(), "phone", limit=MAX_NAME)
-    if value and not _PHONE.match(value):
+    if value and not (_PHONE.match(value) and sum(c.isdigit() for c in value) >= 3):
         raise UserError(f"not a phone number: {value!r} (digits, spaces, + ( ) - . /)")
     return value
 

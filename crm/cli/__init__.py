@@ -23,7 +23,10 @@ class Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line on stderr and exit code 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        sys.stderr.write(f"{self.prog}: {message} (see {self.prog} --help)\n")
+        # argparse quotes some arguments raw ("unrecognized arguments: …"): make them harmless.
+        from crm.text import safe_line, shorten
+
+        sys.stderr.write(f"{self.prog}: {shorten(safe_line(message), 500)} (see {self.prog} --help)\n")
         sys.exit(EXIT_BAD_INPUT)
 
 
@@ -79,8 +82,12 @@ def _open_app(ctx: Context) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run `crm ARGV`; the exit code (argparse's own exits for usage errors and --help included)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # the message is already on stderr (or the help on stdout)
+        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
     try:
         from crm.db import resolve_path
 
@@ -88,7 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = getattr(args, "handler", None)
         if handler is None:
             if args.command:  # a group without its subcommand, e.g. `crm client`
-                args.group_parser.print_help(sys.stderr)
+                prog = args.group_parser.prog
+                choices = ", ".join(args.group_actions.choices)
+                sys.stderr.write(f"{prog}: choose one of: {choices} (see {prog} --help)\n")
                 return EXIT_BAD_INPUT
             ctx.open()
             return _open_app(ctx)
@@ -127,5 +136,6 @@ def _shown(exc: Exception) -> str:
 def group(sub, name: str, help_text: str) -> argparse._SubParsersAction:
     """A command group such as `client`, whose subcommands are registered on the result."""
     parser = sub.add_parser(name, help=help_text, description=help_text)
-    parser.set_defaults(group_parser=parser)
-    return parser.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser)
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser)
+    parser.set_defaults(group_parser=parser, group_actions=actions)
+    return actions

@@ -78,7 +78,7 @@ def _add(args: argparse.Namespace, ctx: Context) -> int:
 
 def _list(args: argparse.Namespace, ctx: Context) -> int:
     status = clients.check_status(args.status) if args.status else None
-    rows = summaries(status=status)
+    rows = summaries(status=status, full=args.json)
     if args.json:
         emit_json(rows)
         return 0

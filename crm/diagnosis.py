@@ -76,7 +76,7 @@ class Answers:
         try:
             revenue = Decimal(self.yearly_revenue)
         except (InvalidOperation, TypeError, ValueError):
-            raise UserError(f"not an amount: {self.yearly_revenue!r}") from None
+            raise UserError(f"yearly revenue is not an amount: {self.yearly_revenue!r}") from None
         if not revenue.is_finite() or revenue < 0:
             raise UserError(f"yearly revenue must be a non-negative amount: {self.yearly_revenue!r}")
         object.__setattr__(self, "yearly_revenue", revenue)

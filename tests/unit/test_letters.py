@@ -1,0 +1,131 @@
+"""Letter drafts: every kind in every language, the playbook's shape, literal values, fallback."""
+
+import re
+import shutil
+from importlib.resources import as_file, files
+
+import pytest
+
+from crm import letters
+from crm.errors import UserError
+from crm.letters import KINDS, draft_letter, letter_languages
+
+LANGUAGES = ("en", "ru", "ro")
+HOSTILE = "[bold]$x{y}"
+_PLACEHOLDER = re.compile(r"\$(\w|\{)")
+
+
+def _cyrillic(text: str) -> bool:
+    return any("а" <= ch.lower() <= "я" for ch in text)
+
+
+def test_the_installed_package_ships_templates_in_three_languages():
+    assert letter_languages() == ("en", "ro", "ru")
+    for code in LANGUAGES:
+        for kind in KINDS:
+            assert (files("crm.data") / "templates" / code / f"{kind}.txt").is_file(), (code, kind)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("details", ["", "the banner was late"])
+def test_every_letter_is_complete_in_every_language(kind, language, details):
+    text = draft_letter(kind, language=language, client_name="Delta Inc", contact_name="Anna Petrova",
+                        occasion="Christmas Day", details=details)
+    assert not _PLACEHOLDER.search(text), text  # nothing left unfilled
+    assert "Anna Petrova" in text
+    assert ("Delta Inc" in text) == (kind != "birthday")  # a birthday is personal: no company name
+    assert _cyrillic(text) == (language == "ru")
+    assert details in text
+    assert "\n\n\n" not in text and text.endswith("\n")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", KINDS)
+def test_names_and_details_are_inserted_literally(kind, language):
+    text = draft_letter(kind, language=language, client_name=HOSTILE, occasion="$sender",
+                        sender="A & B {0}", details="${details} %s {}")
+    assert HOSTILE in text and "A & B {0}" in text and "${details} %s {}" in text
+    addressed = draft_letter(kind, language=language, client_name="Acme", contact_name="${client} [/]")
+    assert "${client} [/]" in addressed
+    if kind == "greeting":
+        assert "$sender" in text
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_without_a_contact_the_client_is_addressed(kind):
+    assert "Dear Acme Ltd," in draft_letter(kind, language="en", client_name="Acme Ltd")
+    assert "Dear Anna," in draft_letter(kind, language="en", client_name="Acme Ltd", contact_name="Anna")
+    assert "Dear Acme Ltd," in draft_letter(kind, language="en", client_name="Acme Ltd", contact_name="  ")
+
+
+def test_the_sender_signs_or_the_team_does():
+    assert draft_letter("greeting", language="en", client_name="Acme").endswith("\nThe team\n")
+    assert draft_letter("greeting", language="ru", client_name="Acme").endswith("\nВаша команда\n")
+    assert draft_letter("greeting", language="en", client_name="Acme", sender="Ion, Studio Nord").endswith(
+        "\nIon, Studio Nord\n")
+
+
+def test_a_greeting_names_its_occasion_or_wishes_for_the_season():
+    assert "On the occasion of Thanksgiving Day," in draft_letter(
+        "greeting", language="en", client_name="Acme", occasion="Thanksgiving Day")
+    assert "warmest wishes for the season" in draft_letter("greeting", language="en", client_name="Acme")
+    assert "«Новый год»" in draft_letter("greeting", language="ru", client_name="Acme", occasion="Новый год")
+
+
+@pytest.mark.parametrize(("language", "recognition", "forgiveness", "gift"), [
+    ("en", "our error", "forgiveness", "gift"),
+    ("ru", "наша ошибка", "прощения", "подарок"),
+    ("ro", "greșeala noastră", "iertare", "cadou"),
+])
+def test_the_apology_follows_the_rule_of_three_and_admits_a_real_error(language, recognition, forgiveness, gift):
+    admitted = draft_letter("apology", language=language, client_name="Acme", details="the logo colour was wrong")
+    assert "the logo colour was wrong" in admitted
+    positions = [admitted.lower().find(word) for word in (recognition, forgiveness, gift)]
+    assert -1 not in positions and positions == sorted(positions), positions  # in the rule's order
+    general = draft_letter("apology", language=language, client_name="Acme")
+    assert recognition not in general.lower()  # no error admitted that was not named
+    assert forgiveness in general and gift in general
+
+
+def test_parting_follows_the_four_steps_in_order():
+    text = draft_letter("parting", language="en", client_name="Acme", details="Studio Nord")
+    steps = ["Thank you for the time", "outside our competence", "refund", "recommend: Studio Nord"]
+    positions = [text.find(step) for step in steps]
+    assert -1 not in positions and positions == sorted(positions), positions
+    assert "recommend colleagues" in draft_letter("parting", language="en", client_name="Acme")
+
+
+def test_the_winback_respects_the_decision_and_does_not_sell():
+    text = draft_letter("winback", language="en", client_name="Acme", details="we now print in-house.")
+    assert "respect your decision" in text and "we now print in-house." in text
+    assert not re.search(r"discount|offer|limited|% off|buy", text, re.IGNORECASE)
+
+
+def test_the_checkin_asks_a_month_after_the_fix():
+    text = draft_letter("checkin", language="en", client_name="Acme", details="the reprint of the banners")
+    assert "About a month" in text and "the reprint of the banners" in text
+
+
+@pytest.mark.parametrize(("asked", "served"), [
+    ("de", "en"), ("", "en"), (None, "en"), ("RU", "ru"), ("ru-RU", "ru"), ("ro_RO", "ro"), ("../ru", "en"),
+])
+def test_a_language_without_templates_falls_back_to_english(asked, served):
+    assert draft_letter("apology", language=asked, client_name="Acme") == draft_letter(
+        "apology", language=served, client_name="Acme")
+
+
+def test_a_kind_missing_in_a_language_falls_back_to_english_alone(tmp_path, monkeypatch):
+    with as_file(files("crm.data") / "templates" / "en") as english:
+        shutil.copytree(english, tmp_path / "en")
+    (tmp_path / "xx").mkdir()
+    (tmp_path / "xx" / "greeting.txt").write_text("Salut $contact, $occasion_text/$sender\n", encoding="utf-8")
+    monkeypatch.setattr(letters, "_directory", lambda: tmp_path)
+    assert draft_letter("greeting", language="xx", client_name="Acme", occasion="Z") == (
+        "Salut Acme, On the occasion of Z, all of us send you our warmest wishes.\n\n/The team\n")
+    assert draft_letter("apology", language="xx", client_name="Acme").startswith("Subject: Our apologies, Acme")
+
+
+def test_an_unknown_kind_is_refused():
+    with pytest.raises(UserError, match="unknown letter kind: 'invoice'"):
+        draft_letter("invoice", language="en", client_name="Acme")

@@ -22,6 +22,7 @@ NEXT_DUE_DAYS = 60
 @dataclass(frozen=True)
 class NextDue:
     due: date
+    kind: str
     title: str
     overdue: bool
 
@@ -100,7 +101,7 @@ def next_due_by_client(today: date, days: int = NEXT_DUE_DAYS) -> dict[int, Next
     for item in review(today, days):
         known = nearest.get(item.client_id)
         if known is None or item.due < known.due:
-            nearest[item.client_id] = NextDue(item.due, item.title, item.overdue)
+            nearest[item.client_id] = NextDue(item.due, item.kind, item.title, item.overdue)
     return nearest
 
 

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.events import Key
+from textual.events import Key, Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
@@ -20,35 +20,56 @@ from crm.app.screens.forms import EditClientForm, add_client_form, read_client_s
 from crm.app.work import db_work
 from crm.roster import ClientRow, client_rows, filter_rows
 from crm.text import safe_line, shorten
+from crm.widgets.due_list import KIND_LABELS
 from crm.widgets.health_light import health_cell
 
 if TYPE_CHECKING:
     from crm.app.app import RapportApp
 
 MAX_ROWS = 200
-NAME_WIDTH = 24
+# Fixed columns after the name; the name takes what is left of the width (at least NAME_MIN).
+COLUMNS = (("Status", 8), ("Temper.", 9), ("Health", 7), ("Touch", 5), ("Inc", 3), ("Next due", 16))
+NAME_MIN = 15
+CHROME = 2 * (len(COLUMNS) + 1) + 2  # a space either side of each cell, and the scrollbar
+SHORT_TEMPERAMENTS = {"know-it-all": "know-all", "compensation-seeker": "comp-seek"}
 # f cycles through these: all, then the busiest status first.
 STATUS_FILTERS: tuple[str | None, ...] = (None, "active", "prospect", "departed", "parted")
 
 
-def _day(value: date | None) -> Text:
-    return Text(f"{value:%d %b %y}") if value else Text("—", style="dim")
+def ago(day: date | None, today: date) -> str:
+    """How long since `day`, in five characters: today, 12d, 5w, 11mo, 3y."""
+    if day is None:
+        return "never"
+    days = (today - day).days
+    if days <= 0:
+        return "today"
+    if days < 14:
+        return f"{days}d"
+    if days < 60:
+        return f"{days // 7}w"
+    if days < 730:
+        return f"{days * 12 // 365}mo"
+    return f"{days // 365}y"
 
 
-def row_cells(row: ClientRow) -> tuple[Text, ...]:
+def name_width(screen_width: int) -> int:
+    return max(NAME_MIN, screen_width - CHROME - sum(width for _, width in COLUMNS))
+
+
+def row_cells(row: ClientRow, today: date, width: int) -> tuple[Text, ...]:
     """A table row; user text made safe and cut to the column (DataTable cells as Text, never str)."""
-    name = shorten(safe_line(row.name), NAME_WIDTH)
     if row.next_due:
-        due = Text(f"{row.next_due.due:%d %b} {shorten(safe_line(row.next_due.title), 28)}",
+        mark = "!" if row.next_due.overdue else " "
+        due = Text(f"{mark}{row.next_due.due:%d %b} {KIND_LABELS.get(row.next_due.kind, row.next_due.kind)}",
                    style="bold" if row.next_due.overdue else "")
     else:
         due = Text("—", style="dim")
     return (
-        Text(name, style="bold"),
+        Text(shorten(safe_line(row.name), width), style="bold"),
         Text(row.status),
-        Text(row.temperament),
+        Text(SHORT_TEMPERAMENTS.get(row.temperament, row.temperament)),
         health_cell(row.health),
-        _day(row.last_touch),
+        Text(ago(row.last_touch, today), style="" if row.last_touch else "dim"),
         Text(str(row.open_incidents) if row.open_incidents else "—", style="" if row.open_incidents else "dim"),
         due,
     )
@@ -72,6 +93,7 @@ class ClientsScreen(Screen[None]):
         self._shown: list[ClientRow] = []
         self._status_index = 0
         self._loaded = False
+        self._width = 0
 
     @property
     def rapport(self) -> "RapportApp":
@@ -99,11 +121,6 @@ class ClientsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "Clients"
-        table = self.query_one(DataTable)
-        table.add_column("Client", width=NAME_WIDTH)
-        for label in ("Status", "Temperament", "Health", "Last touch", "Inc."):
-            table.add_column(label)
-        table.add_column("Next due")
         self.watch(self.app, "data_generation", self.reload, init=False)
         self.query_one("#filter", Input).focus()
         self.reload()
@@ -133,16 +150,30 @@ class ClientsScreen(Screen[None]):
             self.refilter()
 
     def _show(self, matches: list[ClientRow]) -> None:
-        table = self.query_one(DataTable)
-        current = self.client_id
         self._shown = matches[:MAX_ROWS]
-        table.clear()
-        for row in self._shown:
-            table.add_row(*row_cells(row), key=str(row.id))
-        if current is not None and any(r.id == current for r in self._shown):
-            table.move_cursor(row=table.get_row_index(str(current)))
+        self._fill_table()
         self._show_bar(len(matches))
         self.refresh_bindings()
+
+    def _fill_table(self) -> None:
+        """(Re)build the table for the current width, keeping the cursor on the same client."""
+        table = self.query_one(DataTable)
+        current = self.client_id
+        width = name_width(self.size.width)
+        table.clear(columns=True)
+        table.add_column("Client", width=width)
+        for label, column_width in COLUMNS:
+            table.add_column(label, width=column_width)
+        today = self.rapport.today
+        for row in self._shown:
+            table.add_row(*row_cells(row, today, width), key=str(row.id))
+        if current is not None and any(r.id == current for r in self._shown):
+            table.move_cursor(row=table.get_row_index(str(current)))
+
+    def on_resize(self, event: Resize) -> None:
+        if self._loaded and name_width(event.size.width) != name_width(self._width):
+            self._fill_table()
+        self._width = event.size.width
 
     def _show_bar(self, matches: int) -> None:
         total = len(self._rows)

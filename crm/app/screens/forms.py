@@ -78,19 +78,18 @@ def date_field(name: str, label: str, today: date, value: str = "today", *, opti
     """A date typed the CLI's way (+3d, friday, 25.12.2026), previewed as the day it means."""
 
     def check(text: str) -> date | None:
-        if optional and not text.strip():
-            return None
-        return parse_date(text, today)
+        return optional_date(text, today) if optional else parse_date(text, today)
 
-    def preview(text: str) -> str:
-        day = check(text)
-        return f"{day:%a %d %b %Y}" if day else ""
-
-    return Field(name, label, value, check, placeholder=DATE_HELP if optional else "", preview=preview)
+    return Field(name, label, value, check, placeholder=DATE_HELP if optional else "",
+                 preview=lambda text: _day(check(text)))
 
 
 def optional_date(text: str, today: date) -> date | None:
     return parse_date(text, today) if text.strip() else None
+
+
+def _day(day: date | None) -> str:
+    return f"{day:%a %d %b %Y}" if day else ""
 
 
 @dataclass(frozen=True)
@@ -155,9 +154,11 @@ class FormScreen(ModalScreen[T | None]):
         self.save_values = save
         self.about = about
         self._saving = False
+        self._touched: set[str] = set()  # fields changed by the user or blamed by a save
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as box:
+            box.can_focus = False  # tab goes from field to field
             box.border_title = self.form_title
             if self.about:
                 about = self.about if isinstance(self.about, Content) else Content(safe_line(self.about))
@@ -188,6 +189,9 @@ class FormScreen(ModalScreen[T | None]):
     def on_mount(self) -> None:
         for f in self.fields.values():
             self._show_note(f.name)
+        # Start in the first field to type in: enter on a choice would open it rather than save.
+        typed = [f for f in self.fields.values() if not f.choices] or list(self.fields.values())
+        self.query_one(f"#field-{typed[0].name}").focus()
 
     # --- values and checks ------------------------------------------------------------------
 
@@ -225,12 +229,14 @@ class FormScreen(ModalScreen[T | None]):
         return None
 
     def _show_note(self, name: str) -> None:
+        """The field's problem, or a preview of a valid value (a blank field is not blamed until touched)."""
         f = self.fields[name]
         widget = self.query_one(f"#field-{name}")
-        if not isinstance(widget, Input):
-            return
         note = self.query_one(f"#note-{name}", Static)
-        problem = self._problem(name, widget.value)
+        if not isinstance(widget, Input):
+            note.display = False
+            return
+        problem = self._problem(name, widget.value) if widget.value or name in self._touched else None
         text = problem or (f.preview(widget.value) if f.preview else "")
         note.update(safe_line(text or ""))
         note.set_class(problem is not None, "-invalid")
@@ -239,7 +245,10 @@ class FormScreen(ModalScreen[T | None]):
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         if event.input.id and event.input.id.startswith("field-"):
-            self._show_note(event.input.id.removeprefix("field-"))
+            name = event.input.id.removeprefix("field-")
+            if event.value != self.fields[name].value:
+                self._touched.add(name)
+            self._show_note(name)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -258,6 +267,7 @@ class FormScreen(ModalScreen[T | None]):
             return
         values = self.values()
         problems = {name: p for name in self.fields if (p := self._problem(name, values[name]))}
+        self._touched.update(problems)
         for name in problems:
             self._show_note(name)
         if problems:
@@ -303,7 +313,8 @@ def client_fields(values: Mapping[str, str], today: date, *, new: bool) -> list[
         Field("phone", "Phone", get("phone", ""), validate.phone),
         Field("country", "Country", get("country", ""), validate.country, placeholder="ISO code: DE, RO, US"),
         Field("language", "Language", get("language", ""), validate.language, placeholder="ISO code: en, de, ru"),
-        date_field("birthday", "Birthday", today, get("birthday", ""), optional=True),
+        Field("birthday", "Birthday", get("birthday", ""), lambda v: optional_date(v, today),
+              placeholder="optional: 25.12.1980", preview=lambda v: _day(optional_date(v, today))),
         Field("tier", "Tier", get("tier", "regular"), choices=TIERS),
         Field("temperament", "Temperament", get("temperament", "balanced"), choices=TEMPERAMENTS),
     ]

@@ -281,9 +281,13 @@ class _Generator:
             last = last[female]
         return first, last
 
-    def _unique(self, name: str) -> str:
-        candidate, n = name, 1
-        while candidate.casefold() in self.names:
+    def _unique(self, name: str, pool: dict) -> str:
+        """`name`, or as an owner tells two same-named clients apart: by city (a number as a last resort)."""
+        cities = self.rng.sample(pool["cities"], len(pool["cities"]))
+        candidates = [name] + [f"{name} ({city})" for city in cities]
+        candidate = next((c for c in candidates if c.casefold() not in self.names), None)
+        n = 1
+        while candidate is None or candidate.casefold() in self.names:
             n += 1
             candidate = f"{name} ({n})"
         self.names.add(candidate.casefold())
@@ -310,18 +314,22 @@ class _Generator:
         pool = self.countries[country]
         book.begin_client(rng.choice(self.history["staff"]))
         first, last = self._person(pool)
-        personal = country == "" or rng.random() < 0.12  # a freelancer or a person, not a firm
+        personal = rng.random() < (0.6 if country == "" else 0.12)  # a freelancer or a person, not a firm
         if personal:
-            short, legal = f"{first} {last}", ""
+            name, legal = self._unique(f"{first} {last}", pool), ""
             domain = "gmail.com" if country != "RU" else "mail.ru"
         else:
-            short, legal = self._company(pool, country)
-            domain = f"{_slug(short)}.{pool['tld']}"
+            for _ in range(4):  # a fresh draw first: most collisions have an unused alternative
+                short, legal = self._company(pool, country)
+                if short.casefold() not in self.names:
+                    break
+            name = self._unique(short, pool)
+            domain = f"{_slug(name)}.{pool['tld']}"
         tier = "key" if rng.random() < (0.7 if temperament == "key" else 0.1) else "regular"
         scale = CURRENCY_SCALE[pool["currency"]] * (8 if tier == "key" else 1)
         start = today - timedelta(days=rng.randint(5, 120) if status == "prospect" else rng.randint(150, 1300))
         values = {
-            "name": self._unique(short), "company": legal,
+            "name": name, "company": legal,
             "email": f"{_slug(first)}.{_slug(last)}@{domain}" if personal else f"info@{domain}",
             "phone": self._phone(pool), "country": country, "language": pool["language"],
             "birthday": self._birthday() if personal and rng.random() < 0.6 else None,

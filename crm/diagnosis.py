@@ -20,6 +20,9 @@ NEGOTIATION = ("yes", "only-for-gain", "no")
 PROSPECTS = ("good", "unknown", "poor")
 VALUES = ("high", "medium", "low")
 FAULTS = ("ours", "out_of_scope", "in_scope")
+_YES_NO = {"yes": True, "no": False, True: True, False: False}
+_FLAGS = ("irrational", "rude_to_staff", "unfounded_demands", "threatens_reviews", "our_error", "within_scope",
+          "wants_to_leave")
 RECOMMENDED_STRATEGIES = ("start_over", "soften_blow", "part")
 COMPENSATION_ADVICE = ("double", "choice", "refund", "none")
 # One sign can be a bad day; two or more are a pattern (§4: high demands, nothing in return).
@@ -47,7 +50,10 @@ class ValueThresholds:
 
 @dataclass(frozen=True)
 class Answers:
-    """The owner's answers to the diagnosis questions; validated and normalised on creation."""
+    """The owner's answers to the diagnosis questions; validated and normalised on creation.
+
+    Yes/no answers take a bool or "yes"/"no" (the option keys of `Playbook.questions`).
+    """
 
     negativity: str = "medium"  # NEGATIVITY, or 0–3
     irrational: bool = False
@@ -64,6 +70,12 @@ class Answers:
     wants_to_leave: bool = False
 
     def __post_init__(self) -> None:
+        for name in _FLAGS:
+            value = getattr(self, name)
+            if isinstance(value, bool | str) and value in _YES_NO:
+                object.__setattr__(self, name, _YES_NO[value])
+            else:
+                raise UserError(f"answer yes or no for {name.replace('_', ' ')}: {value!r}")
         level = self.negativity
         if isinstance(level, int) and not isinstance(level, bool) and 0 <= level < len(NEGATIVITY):
             object.__setattr__(self, "negativity", NEGATIVITY[level])

@@ -188,13 +188,9 @@ def _load(code: str) -> Playbook:
         raw = _merged(raw, _read(code))
     return Playbook(
         language=code,
-        groups={key: Group(key=key, name=g["name"], summary=g["summary"], signs=tuple(g["signs"]),
-                           repair_cost=g["repair_cost"], consequences=tuple(g["consequences"]))
-                for key in GROUPS for g in [raw["groups"][key]]},
+        groups={key: _group(key, raw["groups"][key]) for key in GROUPS},
         temperaments={key: Temperament(key=key, **raw["temperaments"][key]) for key in TEMPERAMENTS},
-        strategies={key: Strategy(key=key, name=s["name"], fits=tuple(s["fits"]), fit=s["fit"],
-                                  essence=s["essence"], anti_pattern=s["anti_pattern"], warning=s["warning"])
-                    for key in STRATEGIES for s in [raw["strategies"][key]]},
+        strategies={key: _strategy(key, raw["strategies"][key]) for key in STRATEGIES},
         parting=Action(key="part", title=raw["parting"]["name"], text=raw["parting"]["essence"]),
         start_over_actions=tuple(Action(**a) for a in raw["start_over_actions"]),
         remedies={key: Action(key=key, **r) for key, r in raw["remedies"].items()},
@@ -207,10 +203,19 @@ def _load(code: str) -> Playbook:
         ),
         parting_steps=tuple(raw["parting_steps"]),
         cool_down=tuple(raw["cool_down"]),
-        step_lists={key: StepList(key=key, title=raw["step_lists"][key]["title"],
-                                  steps=tuple(raw["step_lists"][key]["steps"])) for key in STEP_LISTS},
+        step_lists={key: StepList(key, raw["step_lists"][key]["title"], tuple(raw["step_lists"][key]["steps"]))
+                    for key in STEP_LISTS},
         compensation=CompensationRules(**raw["compensation"]),
-        questions={key: Question(key=key, text=q["text"], options=dict(q["options"]))
-                   for key, q in raw["questions"].items()},
+        questions={key: Question(key, q["text"], dict(q["options"])) for key, q in raw["questions"].items()},
         messages=dict(raw["messages"]),
     )
+
+
+def _group(key: str, raw: dict[str, Any]) -> Group:
+    return Group(key=key, name=raw["name"], summary=raw["summary"], signs=tuple(raw["signs"]),
+                 repair_cost=raw["repair_cost"], consequences=tuple(raw["consequences"]))
+
+
+def _strategy(key: str, raw: dict[str, Any]) -> Strategy:
+    return Strategy(key=key, name=raw["name"], fits=tuple(raw["fits"]), fit=raw["fit"], essence=raw["essence"],
+                    anti_pattern=raw["anti_pattern"], warning=raw["warning"])

@@ -10,7 +10,8 @@ import pytest
 from crm.diagnosis import (
     BAD_CLIENT_MIN_CRITERIA, Answers, ValueThresholds, diagnose, recommend,
 )
-from crm.domain import TEMPERAMENTS
+from crm.diagnosis import NEGATIVITY, NEGOTIATION, PROSPECTS
+from crm.domain import TEMPERAMENTS, TIERS
 from crm.errors import UserError
 from crm.playbook import ANTI_PATTERNS, BAD_CLIENT_CRITERIA, load_playbook
 
@@ -252,11 +253,30 @@ def test_the_recommendation_speaks_russian():
     ("yearly_revenue", Decimal(-1), "yearly revenue must be a non-negative amount"),
     ("yearly_revenue", "lots", "yearly revenue is not an amount: 'lots'"),
     ("yearly_revenue", Decimal("NaN"), "yearly revenue must be a non-negative amount"),
+    ("our_error", "maybe", "answer yes or no for our error: 'maybe'"),
+    ("wants_to_leave", 1, "answer yes or no for wants to leave: 1"),
 ])
 def test_bad_answers_are_refused_with_a_clear_message(field, value, says):
     with pytest.raises(UserError) as refused:
         Answers(**{field: value})
     assert str(refused.value).startswith(says)
+
+
+def test_yes_and_no_are_accepted_as_the_wizard_offers_them():
+    assert Answers(our_error="yes", within_scope="no", irrational="no") == Answers(
+        our_error=True, within_scope=False, irrational=False)
+
+
+@pytest.mark.parametrize("language", ("en", "ru"))
+def test_the_playbook_asks_every_question_with_the_accepted_options(language):
+    questions = load_playbook(language).questions
+    assert set(questions) == {f.name for f in dataclasses.fields(Answers)}
+    allowed = {"negativity": NEGATIVITY, "ready_to_negotiate": NEGOTIATION, "tier": TIERS, "prospects": PROSPECTS,
+               "temperament": (), "yearly_revenue": ()}
+    for key, question in questions.items():
+        assert question.text
+        assert tuple(question.options) == allowed.get(key, ("yes", "no")), key
+        assert all(question.options.values()), key
 
 
 def test_answers_survive_a_save_and_resume_as_json():

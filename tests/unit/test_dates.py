@@ -1,0 +1,92 @@
+"""The date parser every command and form uses, and month arithmetic that never drifts."""
+
+from datetime import date
+
+import pytest
+
+from crm.dates import add_months, parse_date, resolve_today
+from crm.errors import UserError
+
+MONDAY = date(2026, 11, 23)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2026-12-25", date(2026, 12, 25)),
+    ("2026-1-5", date(2026, 1, 5)),
+    ("25.12.2026", date(2026, 12, 25)),
+    ("5.1.2027", date(2027, 1, 5)),
+    ("today", MONDAY),
+    ("TODAY", MONDAY),
+    ("  tomorrow ", date(2026, 11, 24)),
+    ("yesterday", date(2026, 11, 22)),
+    ("+0d", MONDAY),
+    ("+3d", date(2026, 11, 26)),
+    ("+2w", date(2026, 12, 7)),
+    ("+6m", date(2027, 5, 23)),
+    ("+1y", date(2027, 11, 23)),
+    ("+3D", date(2026, 11, 26)),
+    ("tuesday", date(2026, 11, 24)),
+    ("Friday", date(2026, 11, 27)),
+    ("sunday", date(2026, 11, 29)),
+    ("monday", date(2026, 11, 30)),  # today is a Monday: "monday" is the next one, not today
+])
+def test_every_accepted_form(text, expected):
+    assert parse_date(text, MONDAY) == expected
+
+
+@pytest.mark.parametrize("text", ["29.02.2028", "2028-02-29", "2024-02-29"])
+def test_leap_days_exist_in_leap_years(text):
+    assert parse_date(text, MONDAY).day == 29
+
+
+@pytest.mark.parametrize("text", ["31.02.2026", "29.02.2026", "2100-02-29", "31.04.2026", "2026-13-01",
+                                  "00.01.2026", "2026-00-10"])
+def test_impossible_dates_are_refused_by_name(text):
+    with pytest.raises(UserError) as refused:
+        parse_date(text, MONDAY)
+    assert str(refused.value) == f"no such date: {text!r}"
+
+
+@pytest.mark.parametrize("text", ["", "soon", "next friday", "25/12/2026", "12-25-2026", "25.12.26", "+3",
+                                  "3d", "-3d", "+3x", "2026-12-25T10:00", "fri"])
+def test_anything_else_is_refused_naming_the_value_and_the_forms(text):
+    with pytest.raises(UserError) as refused:
+        parse_date(text, MONDAY)
+    message = str(refused.value)
+    assert message.startswith(f"not a date: {text!r}") and "25.12.2026" in message and "+3d" in message
+
+
+@pytest.mark.parametrize("text, today", [("+9999y", MONDAY), ("tomorrow", date(9999, 12, 31)),
+                                         ("yesterday", date(1, 1, 1)), ("+9999m", date(9990, 1, 1))])
+def test_dates_beyond_the_calendar_are_a_clear_error(text, today):
+    with pytest.raises(UserError, match="date out of range"):
+        parse_date(text, today)
+
+
+@pytest.mark.parametrize("anchor, months, expected", [
+    (date(2026, 8, 31), 6, date(2027, 2, 28)),
+    (date(2027, 8, 31), 6, date(2028, 2, 29)),  # leap year
+    (date(2026, 1, 31), 1, date(2026, 2, 28)),
+    (date(2026, 1, 31), 2, date(2026, 3, 31)),  # from the anchor: no drift to the 28th
+    (date(2026, 1, 31), 3, date(2026, 4, 30)),
+    (date(2028, 2, 29), 12, date(2029, 2, 28)),
+    (date(2026, 11, 23), -3, date(2026, 8, 23)),
+    (date(2026, 12, 15), 1, date(2027, 1, 15)),
+])
+def test_add_months_clips_to_month_end_from_the_anchor(anchor, months, expected):
+    assert add_months(anchor, months) == expected
+
+
+def test_relative_months_clip_like_add_months():
+    assert parse_date("+1m", date(2026, 1, 31)) == date(2026, 2, 28)
+    assert parse_date("+6m", date(2026, 8, 31)) == date(2027, 2, 28)
+
+
+def test_today_comes_from_the_option_then_the_environment(monkeypatch):
+    monkeypatch.setenv("CRM_TODAY", "2026-11-23")
+    assert resolve_today() == MONDAY
+    assert resolve_today("01.03.2027") == date(2027, 3, 1)
+    monkeypatch.delenv("CRM_TODAY")
+    assert resolve_today() == date.today()
+    with pytest.raises(UserError, match="no such date"):
+        resolve_today("31.02.2026")

@@ -8,7 +8,8 @@ State lives in ItemState, one row per occurrence id:
   occurrence, and each holiday greeting is one occurrence per client per occasion per year.
 - snoozed until a date: the item leaves the review and reappears on that date, shown with that
   date as its due date; its look-back moves with it (a greeting snoozed to the 30th stays until
-  14 days after the 30th).
+  14 days after the 30th). Looking ahead (one client's items, the calendar feed) it is listed on
+  that date.
 """
 
 from collections.abc import Iterable
@@ -31,6 +32,7 @@ DONE_TOUCH = {"greeting": "greeting", "winback": "call", "checkin": "call", "qui
 STALE_DONE_NOTE = "Looked at in the weekly review"
 # A snoozed occurrence is looked for this long after its date; every look-back is far shorter.
 SNOOZE_MEMORY = timedelta(days=400)
+LATEST = date(8999, 12, 31)  # the rules look a year or so around a date: keep clear of date.max
 
 # How each kind is named in a listing, and counted ("3 win-backs") in the digest.
 KIND_LABELS = {
@@ -101,21 +103,27 @@ def _states(ids: Iterable[str]) -> dict[str, ItemState]:
     return found
 
 
-def _shown(occurrence: Occurrence, state: ItemState | None, today: date) -> Occurrence | None:
-    """The occurrence as the review shows it today (moved to its snooze date), or None if done
-    or past its look-back."""
+def _shown(
+    occurrence: Occurrence, state: ItemState | None, today: date, *, ahead: bool = True
+) -> Occurrence | None:
+    """The occurrence as it stands today (moved to its snooze date), or None if done, past its
+    look-back, or snoozed to a later day and not `ahead` (the review hides it till then)."""
     if state is not None and state.state == "done":
         return None
     if state is not None and state.state == "snoozed" and state.until is not None:
+        if state.until > today and not ahead:
+            return None
         occurrence = shifted(occurrence, state.until)
     if occurrence.last_day is not None and today > occurrence.last_day:
         return None
     return occurrence
 
 
-def _due(today: date, days: int, client_id: int | None = None) -> list[DueItem]:
+def _due(today: date, days: int, client_id: int | None = None, *, ahead: bool = False) -> list[DueItem]:
     if days < 0:
         raise UserError(f"days must be 0 or more, not {days}")
+    if today > LATEST or (LATEST - today).days < days:
+        raise UserError(f"the review cannot look beyond {LATEST}")
     rules = load_rules()
     end = today + timedelta(days=days)
     found = {o.id: o for o in occurrences(rules, today, end, client_id)}
@@ -132,7 +140,7 @@ def _due(today: date, days: int, client_id: int | None = None) -> list[DueItem]:
                 states[occurrence.id] = state
     items = []
     for occurrence in found.values():
-        shown = _shown(occurrence, states.get(occurrence.id), today)
+        shown = _shown(occurrence, states.get(occurrence.id), today, ahead=ahead)
         if shown is not None and shown.due <= end:
             items.append(_item(shown, today))
     items.sort(key=lambda i: (i.due, i.kind, i.client.casefold(), i.id))
@@ -140,19 +148,28 @@ def _due(today: date, days: int, client_id: int | None = None) -> list[DueItem]:
 
 
 def review(today: date, days: int = 7) -> list[DueItem]:
-    """Overdue items plus those due within `days`, sorted by (due, kind, client)."""
+    """Overdue items plus those due within `days`, sorted by (due, kind, client). A snoozed item
+    is left out until its snooze date."""
     return _due(today, days)
 
 
+def upcoming(today: date, days: int) -> list[DueItem]:
+    """Like `review`, but snoozed items are listed on their snooze date (for a calendar)."""
+    return _due(today, days, ahead=True)
+
+
 def client_due(client_id: int, today: date, days: int = 400) -> list[DueItem]:
-    """One client's overdue and upcoming items, including the next win-back and greetings."""
-    return _due(today, days, client_id)
+    """One client's overdue and upcoming items, including the next win-back and greetings;
+    snoozed items on their snooze date."""
+    return _due(today, days, client_id, ahead=True)
 
 
 def _current(item: str, today: date) -> Occurrence:
     """The occurrence `item` names as it stands today; UserError if it is not a current item."""
     item = item.strip().lower()
     kind = parse_item_id(item)[0]
+    if today > LATEST:
+        raise UserError(f"today must be {LATEST} at the latest, not {today}")
     state = ItemState.get_or_none(ItemState.item_id == item)
     if state is not None and state.state == "done":
         raise UserError(f"{item} is already done ({state.updated_at:%Y-%m-%d}, by {safe_line(state.updated_by)})")
@@ -196,6 +213,8 @@ def snooze(item_id: str, until: date, today: date) -> DueItem:
     """Hide an item until `until` (after today), when it reappears with that date as its due date."""
     if until <= today:
         raise UserError(f"snooze until a day after today ({today}), not {until}")
+    if until > LATEST:
+        raise UserError(f"snooze until {LATEST} at the latest, not {until}")
     item_id = item_id.strip().lower()
     with database.atomic():
         occurrence = _current(item_id, today)

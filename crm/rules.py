@@ -41,6 +41,7 @@ from crm.models import (
     Promise,
     Reminder,
     Setting,
+    StatusChange,
     Touch,
 )
 from crm.money import Money
@@ -285,12 +286,16 @@ def greetings(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
     (New Year's Day when none is set), for every client but parted ones.
 
     One item per client per day: a contact's birthday on Christmas Day is one greeting, not two.
-    Its id carries the occasion's date, so each occasion is marked per client per year.
+    Its id carries the occasion's date, so each occasion is marked per client per year. Occasions
+    before the client was added (its first status change) are not owed a greeting.
     """
     start = scope.start or scope.today
     found: dict[tuple[int, date], _Greeting] = {}
+    since = StatusChange.select(fn.MIN(StatusChange.on)).where(StatusChange.client == Client.id)
 
-    def entry(client_id: int, name: str, day: date) -> _Greeting:
+    def entry(client_id: int, name: str, day: date, first: str | None) -> _Greeting | None:
+        if first is not None and day < date.fromisoformat(first):
+            return None
         return found.setdefault((client_id, day), _Greeting(name, [], [], []))
 
     month_days = _month_days(start, scope.end)
@@ -302,24 +307,28 @@ def greetings(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
             query = query.where(fn.strftime("%m-%d", column).in_(month_days))
         return _for_client(query, scope).tuples()
 
-    for client_id, name, born in born_in_window(
-        Client.select(Client.id, Client.name, Client.birthday), Client.birthday
-    ):
+    clients = Client.select(Client.id, Client.name, since, Client.birthday)
+    for client_id, name, first, born in born_in_window(clients, Client.birthday):
         for day in anniversaries(born, start, scope.end):
-            entry(client_id, name, day).birthdays.append("")
-    contacts = Contact.select(Client.id, Client.name, Contact.birthday, Contact.name, Contact.role).join(Client)
-    for client_id, name, born, contact, role in born_in_window(contacts, Contact.birthday):
+            if greeting := entry(client_id, name, day, first):
+                greeting.birthdays.append("")
+    contacts = Contact.select(Client.id, Client.name, since, Contact.birthday, Contact.name, Contact.role).join(Client)
+    for client_id, name, first, born, contact, role in born_in_window(contacts, Contact.birthday):
         for day in anniversaries(born, start, scope.end):
-            entry(client_id, name, day).birthdays.append(f"{contact} ({role})" if role else contact)
+            if greeting := entry(client_id, name, day, first):
+                greeting.birthdays.append(f"{contact} ({role})" if role else contact)
 
     countries = Client.select(Client.country).where(wanted).distinct()
     for (country,) in _for_client(countries, scope).tuples():
         if not holidays_between(country, start, scope.end):
             continue  # clients of this country have no holiday in the window: never loaded
-        clients = Client.select(Client.id, Client.name, Client.language).where(wanted & (Client.country == country))
-        for client_id, name, language in _for_client(clients, scope).tuples():
+        clients = Client.select(Client.id, Client.name, since, Client.language).where(
+            wanted & (Client.country == country)
+        )
+        for client_id, name, first, language in _for_client(clients, scope).tuples():
             for holiday in holidays_between(country, start, scope.end, language):
-                greeting = entry(client_id, name, holiday.day)
+                if not (greeting := entry(client_id, name, holiday.day, first)):
+                    continue
                 local = f" ({holiday.local})" if holiday.local != holiday.name else ""
                 greeting.holidays.append(holiday.name + local)
                 greeting.occasions.append(holiday.name)

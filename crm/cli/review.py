@@ -14,7 +14,7 @@ from crm.clients import find_client
 from crm.domain import RECURRENCES
 from crm.errors import UserError
 from crm.reminders import add_reminder
-from crm.review import KIND_COUNTS, KIND_LABELS, WHEN_ORDER, DueItem, mark_done, review, snooze, when
+from crm.review import KIND_COUNTS, KIND_LABELS, WHEN_ORDER, DueItem, mark_done, review, snooze, upcoming, when
 from crm.text import safe, safe_line, shorten
 
 REVIEW_DAYS, ICS_DAYS = 7, 60
@@ -183,7 +183,8 @@ def _remind_add(args: argparse.Namespace, ctx: Context) -> int:
 
 def calendar_feed(items: Sequence[DueItem], stamp: datetime) -> bytes:
     """An RFC 5545 calendar: one all-day event per item, UID `<item-id>@rapport` so a subscribed
-    calendar updates an item (a snooze moves it) rather than adding a second one."""
+    calendar updates an item (a snooze moves it to its new date) rather than adding a second one.
+    Overdue items stay on their own date: the review, not the calendar, chases them."""
     from icalendar import Calendar, Event
 
     cal = Calendar()
@@ -206,7 +207,7 @@ def calendar_feed(items: Sequence[DueItem], stamp: datetime) -> bytes:
 
 
 def _ics(args: argparse.Namespace, ctx: Context) -> int:
-    items = review(ctx.today, _days(args.days))
+    items = upcoming(ctx.today, _days(args.days))
     feed = calendar_feed(items, datetime.now(timezone.utc).replace(microsecond=0))
     if args.out is None:
         sys.stdout.buffer.write(feed)
@@ -237,7 +238,7 @@ def render_digest(items: Sequence[DueItem], today: date, until: date) -> str:
     counts: dict[str, int] = {}
     for item in items:
         counts[item.kind] = counts.get(item.kind, 0) + 1
-    lines.append("  " + ", ".join(_plural(n, kind) for kind, n in sorted(counts.items(), key=lambda kv: -kv[1])))
+    lines.append("  " + ", ".join(_plural(n, kind) for kind, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))))
     if overdue:
         named = [f"{safe_line(i.client)} ({KIND_COUNTS[i.kind][0]}, {_date(i.due)})" for i in overdue[:OVERDUE_NAMED]]
         more = f" and {len(overdue) - OVERDUE_NAMED} more" if len(overdue) > OVERDUE_NAMED else ""

@@ -144,6 +144,12 @@ def test_parted_clients_get_no_greetings_departed_and_prospects_do(db):
     assert {departed, prospect} <= greeted
 
 
+def test_no_greeting_owed_for_an_occasion_before_the_client_was_added(db):
+    newcomer = client("Newcomer", since=date(2026, 11, 13), country="US")
+    # Veterans Day (11 Nov) is within the look-back, but they were not our client yet.
+    assert occasions(newcomer, date(2026, 11, 23), 7) == [(date(2026, 11, 26), "Thanksgiving Day")]
+
+
 def test_greeting_done_this_year_comes_back_next_year(db):
     berlin = client("Berlin GmbH", country="DE")
     mark_done(f"greeting-{berlin}-20261225", date(2026, 12, 24))
@@ -328,6 +334,15 @@ def test_snoozed_item_reappears_on_its_date_with_that_date(db, today):
     (back,) = due(acme, today + timedelta(days=10), 0, "promise")
     assert (back.due, back.overdue) == (today + timedelta(days=10), False)
     assert [i.overdue for i in due(acme, today + timedelta(days=12), 0, "promise")] == [True]
+
+
+def test_review_hides_a_snoozed_item_until_its_day_the_client_view_lists_it_then(db, today):
+    acme = client("Acme", since=today)
+    promise = add_promise(acme, "Call back", due=today, on=today)
+    snooze(f"promise-{promise}", today + timedelta(days=3), today)
+    assert [i for i in review(today, 7) if i.kind == "promise"] == []
+    assert [i.due for i in due(acme, today, 7, "promise")] == [today + timedelta(days=3)]
+    assert [i.due for i in review(today + timedelta(days=3), 7) if i.kind == "promise"] == [today + timedelta(days=3)]
 
 
 def test_snoozed_greeting_comes_back_after_its_look_back_would_have_ended(db):

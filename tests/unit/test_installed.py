@@ -1,10 +1,12 @@
 """The installed `crm` console script, run as a user's shell runs it."""
 
+import glob
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from importlib.resources import files
 from pathlib import Path
 
@@ -47,3 +49,20 @@ def test_the_package_data_is_installed():
     data = files("crm.data")
     assert data.is_dir()
     assert any(name.endswith(".json") for name in _files_under(data))
+
+
+def test_every_data_file_in_the_packages_is_shipped():
+    """A non-Python file (a .tcss stylesheet, a template) that no package-data pattern names is left
+    out of the wheel, and the installed app fails where the editable checkout worked."""
+    root = Path(__file__).resolve().parents[2]
+    config = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+    where = {name: root / config["package-dir"].get(name, name.replace(".", "/")) for name in config["packages"]}
+    patterns = config.get("package-data", {})
+    for folder in {root / "crm", root / "data", root / "widgets"}:
+        for path in folder.rglob("*"):
+            if path.is_dir() or path.suffix in (".py", ".pyc") or "__pycache__" in path.parts:
+                continue
+            package = max((n for n, d in where.items() if path.is_relative_to(d)), key=lambda n: len(str(where[n])))
+            shipped = {p for pattern in patterns.get(package, []) for p in glob.glob(pattern, root_dir=where[package],
+                                                                                    recursive=True)}
+            assert str(path.relative_to(where[package])) in shipped, f"{path.relative_to(root)} is not in the wheel"

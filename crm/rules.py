@@ -220,7 +220,7 @@ def checkins(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
         due = resolved + timedelta(days=rules.checkin_days)
         yield Occurrence(
             item_id("checkin", iid), "checkin", due, client_id, name,
-            f"How are things since “{title}”? (resolved {_long(resolved)})",
+            f"Check in after “{title}”",
             last_day=due + timedelta(days=rules.checkin_lookback),
         )
 
@@ -360,7 +360,7 @@ def bonus_expiries(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
     for cid, until, amount, currency, client_id, name in _for_client(query, scope).tuples():
         yield Occurrence(
             item_id("bonus_expiry", cid), "bonus_expiry", until - timedelta(days=rules.bonus_days),
-            client_id, name, f"Bonus of {Money(amount, currency)} runs out on {_short(until)}: remind them",
+            client_id, name, f"Bonus {Money(amount, currency)} ends {_short(until)}: remind them to use it",
             last_day=until,
         )
 
@@ -381,7 +381,7 @@ def stale_incidents(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
         if (scope.start is None or due >= scope.start) and due <= scope.end:
             yield Occurrence(
                 item_id("incident_stale", iid, due), "incident_stale", due, client_id, name,
-                f"“{title}” (incident #{iid}): no news since {_short(latest)}",
+                f"No news since {_short(latest)} on “{title}”",
             )
 
 

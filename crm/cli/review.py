@@ -4,6 +4,7 @@ import argparse
 import shutil
 import sys
 import textwrap
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -20,7 +21,7 @@ from crm.text import safe, safe_line, shorten
 REVIEW_DAYS, ICS_DAYS = 7, 60
 # An occasion shared by more clients than this is listed as a paragraph of names, not one per line.
 OCCASION_LINES = 10
-OVERDUE_NAMED = 10  # the digest names this many overdue items
+OVERDUE_NAMED = 5  # the digest names this many overdue clients per kind
 
 
 def register(sub) -> None:
@@ -90,18 +91,18 @@ def _review(args: argparse.Namespace, ctx: Context) -> int:
 
 
 class _Columns:
-    """Widths for one review listing: date, kind, client, title, id."""
+    """Widths for one review listing: date, id (it names the kind too), client, title."""
+
+    LEAD = 2 + 10 + 2  # indent and date column
 
     def __init__(self, items: Sequence[DueItem], width: int) -> None:
-        self.client = min(max((len(safe_line(i.client)) for i in items), default=6), 24)
         self.id = max((len(i.id) for i in items), default=0)
-        used = 2 + 10 + 2 + 8 + 2 + self.client + 2 + 2 + self.id
-        self.title = max(width - used, 24)
+        self.client = min(max((len(safe_line(i.client)) for i in items), default=6), 22)
+        self.title = max(width - self.LEAD - self.id - 2 - self.client - 2, 24)
 
-    def line(self, day: str, kind: str, client: str, title: str, item_id: str) -> str:
+    def line(self, day: str, item_id: str, client: str, title: str) -> str:
         client = shorten(safe_line(client), self.client).ljust(self.client)
-        title = shorten(safe_line(title), self.title).ljust(self.title)
-        return f"  {day:10}  {kind:8}  {client}  {title}  {item_id}".rstrip()
+        return f"  {day:10}  {item_id:{self.id}}  {client}  {shorten(safe_line(title), self.title)}".rstrip()
 
 
 def render_review(items: Sequence[DueItem], today: date, until: date, width: int = 100) -> str:
@@ -127,26 +128,27 @@ def render_review(items: Sequence[DueItem], today: date, until: date, width: int
             key = (item.occasion, item.due)
             shared = occasions.get(key, []) if item.kind == "greeting" else []
             if len(shared) < 2:
-                lines.append(cols.line(_day(item.due), KIND_LABELS[item.kind], item.client, item.title, item.id))
+                lines.append(cols.line(_day(item.due), item.id, item.client, item.title))
             elif key not in placed:
                 placed.add(key)
                 lines += _occasion(shared, cols, width)
-    lines += ["", "crm done ITEM [--note TEXT] when dealt with · crm snooze ITEM --until DATE to see it again later"]
+    lines += ["", "crm done ITEM [--note TEXT] when dealt with · crm snooze ITEM --until DATE to see it later"]
     return "\n".join(lines)
 
 
 def _occasion(items: list[DueItem], cols: _Columns, width: int) -> list[str]:
+    """An occasion's heading and its clients: one per line, or a paragraph of names when many."""
     first = items[0]
-    heading = f"{safe_line(first.occasion)} — {len(items)} clients"
-    lines = [f"  {_day(first.due):10}  {'Greeting':8}  {heading}"]
+    lines = [f"  {_day(first.due):10}  {safe_line(first.occasion)} — {len(items)} clients"]
     people = sorted(items, key=lambda i: (i.client.casefold(), i.id))
     if len(people) <= OCCASION_LINES:
         for item in people:
-            extra = "" if item.title == item.occasion else item.title  # e.g. "Christmas Day + birthday"
-            lines.append(cols.line("", "", item.client, extra, item.id))
+            # The heading names the occasion; only what the greeting adds (a birthday) is repeated.
+            extra = item.title.partition(" + ")[2]
+            lines.append(cols.line("", item.id, item.client, f"+ {extra}" if extra else ""))
         return lines
     names = ", ".join(f"{safe_line(i.client)} (#{i.client_id})" for i in people)
-    indent = " " * 26
+    indent = " " * cols.LEAD
     lines += textwrap.wrap(names, width=max(width, 60), initial_indent=indent, subsequent_indent=indent)
     lines.append(f"{indent}mark each done with: crm done greeting-<#>-{first.due:%Y%m%d}")
     return lines
@@ -229,20 +231,27 @@ def _ics(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def render_digest(items: Sequence[DueItem], today: date, until: date) -> str:
-    """A few lines: how much is due, counts by kind, and the overdue items by client name."""
+    """A few lines: how much is due, counts by kind, and the overdue items by client, per kind."""
     head = f"Rapport, {today:%a} {today.day} {today:%b %Y}"
     if not items:
         return f"{head}: nothing due through {_date(until)}."
     overdue = [i for i in items if i.overdue]
     lines = [f"{head}: {len(items)} due through {_date(until)}" + (f", {len(overdue)} overdue." if overdue else ".")]
-    counts: dict[str, int] = {}
-    for item in items:
-        counts[item.kind] = counts.get(item.kind, 0) + 1
-    lines.append("  " + ", ".join(_plural(n, kind) for kind, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))))
+    counts = Counter(i.kind for i in items)
+    by_count = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    lines += textwrap.wrap(", ".join(_plural(n, kind) for kind, n in by_count), width=78,
+                           initial_indent="  ", subsequent_indent="  ")
     if overdue:
-        named = [f"{safe_line(i.client)} ({KIND_COUNTS[i.kind][0]}, {_date(i.due)})" for i in overdue[:OVERDUE_NAMED]]
-        more = f" and {len(overdue) - OVERDUE_NAMED} more" if len(overdue) > OVERDUE_NAMED else ""
-        lines += textwrap.wrap("Overdue: " + "; ".join(named) + more, width=78, initial_indent="  ", subsequent_indent="    ")
+        late: dict[str, list[str]] = {}
+        for item in overdue:
+            names = late.setdefault(item.kind, [])
+            if safe_line(item.client) not in names:
+                names.append(safe_line(item.client))
+        parts = []
+        for kind, names in late.items():
+            more = f" +{len(names) - OVERDUE_NAMED}" if len(names) > OVERDUE_NAMED else ""
+            parts.append(f"{KIND_COUNTS[kind][1]} — {', '.join(names[:OVERDUE_NAMED])}{more}")
+        lines += textwrap.wrap("Overdue: " + "; ".join(parts), width=78, initial_indent="  ", subsequent_indent="    ")
     lines.append("  crm review for the list")
     return "\n".join(lines)
 

@@ -181,7 +181,7 @@ def test_digest_counts_by_kind_and_names_the_overdue(week, cli):
     lines = result.out.splitlines()
     assert lines[0] == "Rapport, Mon 23 Nov 2026: 4 due through Mon 30 Nov, 1 overdue."
     assert lines[1].strip() == "2 greetings, 2 promises"
-    assert "Overdue: Acme Ltd (promise, Sat 21 Nov)" in result.out
+    assert lines[2].strip() == "Overdue: promises — Acme Ltd"
     assert len(lines) <= 5
 
 
@@ -190,12 +190,12 @@ def test_digest_when_nothing_is_due(db, cli):
 
 
 def test_user_text_is_shown_literally_and_safely(db, cli, today):
-    evil = client("[bold]Evil[/] \x1b[2JCo", today)
+    evil = client("[bold]E[/]\x1b[2JCo", today)
     add_promise(evil, "Fix \x1b]52;c;aGk=\x07 it", due=today, on=today)
     out = cli("review").out
-    assert "\x1b" not in out and "[bold]Evil[/] \\x1b[2JCo" in out
+    assert "\x1b" not in out and "[bold]E[/]\\x1b[2JCo" in out
     data = review_json(cli)
-    assert data["items"][0]["client"] == "[bold]Evil[/] \x1b[2JCo"  # JSON stays exact
+    assert data["items"][0]["client"] == "[bold]E[/]\x1b[2JCo"  # JSON stays exact
     assert "\x1b" not in cli("digest").out
 
 

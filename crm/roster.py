@@ -5,14 +5,14 @@ load in one go; filtering then runs over the cached rows without touching the da
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import cast
 
 from peewee import Case, fn
 
 from crm.health import BROKEN_WINDOW_DAYS, Health, HealthFacts, assess
-from crm.models import Incident, Promise
+from crm.models import Client, Incident, Promise, Touch
 from crm.summary import summaries
 
 # How far ahead the table looks for each client's next due item (overdue ones always show).
@@ -53,9 +53,26 @@ def _counts(query) -> dict[int, int]:
     return {client_id: count for client_id, count in query.tuples()}
 
 
-def health_facts(today: date, client_ids: Sequence[int] | None = None) -> dict[int, HealthFacts]:
-    """Each client's health facts (all clients, or those in `client_ids`)."""
-    rows = summaries(client_ids=list(client_ids) if client_ids is not None else None)
+def _brief(client_ids: Sequence[int]) -> list[dict[str, object]]:
+    """The few summary keys health needs, for a few clients (summaries() scans every client's touches)."""
+    touches = Touch.select(Touch.client, fn.MAX(Touch.on)).where(Touch.client.in_(list(client_ids)))
+    last = dict(touches.group_by(Touch.client).tuples())
+    query = Client.select(Client.id, Client.status, Client.temperament, Client.status_since).where(
+        Client.id.in_(list(client_ids))
+    )
+    return [
+        {"id": c.id, "status": c.status, "temperament": c.temperament, "status_since": c.status_since,
+         "last_touch": last.get(c.id)}
+        for c in query
+    ]
+
+
+def health_facts(
+    today: date, client_ids: Sequence[int] | None = None, rows: Sequence[dict[str, object]] | None = None
+) -> dict[int, HealthFacts]:
+    """Each client's health facts (all clients, or those in `client_ids`; `rows`: their summaries)."""
+    if rows is None:
+        rows = summaries() if client_ids is None else _brief(client_ids)
     incidents = Incident.select(
         Incident.client, fn.COUNT(Incident.id), fn.SUM(Case(None, [(Incident.severity == "high", 1)], 0))
     ).where(Incident.resolved_on.is_null())
@@ -106,11 +123,11 @@ def next_due_by_client(today: date, days: int = NEXT_DUE_DAYS) -> dict[int, Next
 
 
 def client_rows(today: date) -> list[ClientRow]:
-    """Every client as a table row, ordered by name."""
-    facts = health_facts(today)
-    due = next_due_by_client(today)
+    """Every client as a table row, ordered by name; `next_due` is filled by `with_next_due`."""
+    found = summaries()
+    facts = health_facts(today, rows=found)
     rows = []
-    for s in summaries():
+    for s in found:
         cid = cast(int, s["id"])
         name, company, email, country = (cast(str, s[k]) for k in ("name", "company", "email", "country"))
         rows.append(
@@ -125,11 +142,17 @@ def client_rows(today: date) -> list[ClientRow]:
                 health=assess(facts[cid], today),
                 last_touch=_date(s["last_touch"]),
                 open_incidents=cast(int, s["open_incidents"]),
-                next_due=due.get(cid),
+                next_due=None,
                 search_key=" ".join((name, company, email, country)).casefold(),
             )
         )
     return rows
+
+
+def with_next_due(rows: Sequence[ClientRow], today: date) -> list[ClientRow]:
+    """The rows with each client's next due item (the slow part: the review's rules for everyone)."""
+    due = next_due_by_client(today)
+    return [replace(row, next_due=due.get(row.id)) for row in rows]
 
 
 def filter_rows(rows: Iterable[ClientRow], text: str = "", status: str | None = None) -> list[ClientRow]:

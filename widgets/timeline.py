@@ -18,12 +18,19 @@ from textual.widgets.option_list import Option
 
 from crm.text import safe_line, shorten
 
-PAGE = 200
+PAGE = 100
 TEXT_LIMIT = 240  # a long note is cut in the list; selecting the entry shows all of it
 KIND_WIDTH = 13
 MORE_ID = "more"
 # Kinds that belong to a conflict, shown in the warning colour so trouble stands out.
 TROUBLE = {"incident", "complaint", "promise_broken", "resolved"}
+SHORT_KINDS = {
+    "compensation_offered": "compensation",
+    "client_approved": "approved",
+    "promise_kept": "kept",
+    "promise_broken": "broken",
+    "promise_renegotiated": "renegotiated",
+}
 
 
 class EntryLike(Protocol):
@@ -35,8 +42,8 @@ class EntryLike(Protocol):
 
 
 def kind_label(kind: str) -> str:
-    """"fix_delivered" → "fix delivered"."""
-    return kind.replace("_", " ")
+    """"fix_delivered" → "fix delivered"; the longest kinds get a short word."""
+    return SHORT_KINDS.get(kind, kind.replace("_", " "))
 
 
 def entry_prompt(entry: EntryLike) -> Content:

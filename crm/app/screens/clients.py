@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from crm.app.screens.forms import EditClientForm, add_client_form, read_client_snapshot
 from crm.app.work import db_work
-from crm.roster import ClientRow, client_rows, filter_rows
+from crm.roster import ClientRow, client_rows, filter_rows, with_next_due
 from crm.text import safe_line, shorten
 from crm.widgets.due_list import KIND_LABELS
 from crm.widgets.health_light import health_cell
@@ -30,7 +30,7 @@ MAX_ROWS = 200
 # Fixed columns after the name; the name takes what is left of the width (at least NAME_MIN).
 COLUMNS = (("Status", 8), ("Temper.", 9), ("Health", 7), ("Touch", 5), ("Inc", 3), ("Next due", 16))
 NAME_MIN = 15
-CHROME = 2 * (len(COLUMNS) + 1) + 2  # a space either side of each cell, and the scrollbar
+CHROME = 2 * (len(COLUMNS) + 1) + 3  # a space either side of each cell, the scrollbar, one spare
 SHORT_TEMPERAMENTS = {"know-it-all": "know-all", "compensation-seeker": "comp-seek"}
 # f cycles through these: all, then the busiest status first.
 STATUS_FILTERS: tuple[str | None, ...] = (None, "active", "prospect", "departed", "parted")
@@ -136,8 +136,15 @@ class ClientsScreen(Screen[None]):
         db_work(self, lambda: client_rows(today), self._loaded_rows, group="clients-load")
 
     def _loaded_rows(self, rows: list[ClientRow]) -> None:
+        """Show the rows at once; the next due items (the review's rules for everyone) follow."""
         self._rows = rows
         self._loaded = True
+        self.refilter()
+        today = self.rapport.today
+        db_work(self, lambda: with_next_due(rows, today), self._loaded_due, group="clients-due")
+
+    def _loaded_due(self, rows: list[ClientRow]) -> None:
+        self._rows = rows
         self.refilter()
 
     def refilter(self) -> None:

@@ -25,7 +25,7 @@ from textual.widgets.option_list import Option
 from crm import validate
 from crm.app.work import db_work
 from crm.clients import ClientFields
-from crm.dates import DATE_HELP, parse_date
+from crm.dates import parse_date
 from crm.domain import (
     COMPENSATION_KINDS,
     EVENT_KINDS,
@@ -80,7 +80,7 @@ def date_field(name: str, label: str, today: date, value: str = "today", *, opti
     def check(text: str) -> date | None:
         return optional_date(text, today) if optional else parse_date(text, today)
 
-    return Field(name, label, value, check, placeholder=DATE_HELP if optional else "",
+    return Field(name, label, value, check, placeholder="optional: +3m, 25.02.2027 …" if optional else "",
                  preview=lambda text: _day(check(text)))
 
 

@@ -42,12 +42,14 @@ def incident_card(incident: IncidentProfile, today: date) -> Content:
     facts = [f"{incident.severity} severity"]
     if incident.group:
         facts.append(f"group {incident.group}")
-    facts.append(f"opened {incident.opened_on:%d %b %Y}")
+    if incident.resolved_on or incident.opened_on != today:
+        facts.append(f"opened {incident.opened_on:%d %b %Y}")
     if incident.resolved_on:
         facts.append(f"resolved {incident.resolved_on:%d %b %Y}: client {incident.outcome}")
         state = Content.styled("resolved", "$text-success")
     else:
-        facts.append(f"open {_days((today - incident.opened_on).days)}")
+        age = (today - incident.opened_on).days
+        facts.append(f"open {_days(age)}" if age > 0 else "opened today")
         state = Content.styled("open", "bold $text-warning")
     lines.append(Content.assemble(state, " · ", " · ".join(facts)))
     if incident.strategy:

@@ -89,7 +89,7 @@ class ChoiceSignal:
     text: str
 
 
-def money(value: Decimal) -> Decimal:
+def _cents(value: Decimal) -> Decimal:
     """`value` to the cent, half up."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
@@ -117,8 +117,8 @@ def discount_cost(order_value: Decimal | int | str, percent: Decimal | int | str
     rate = _amount(percent, "discount percent", upper=HUNDRED)
     margin_rate = _amount(margin_percent, "margin percent", upper=HUNDRED)
     months = _months(months)
-    margin = money(order * margin_rate / HUNDRED)
-    discount = money(order * rate / HUNDRED)
+    margin = _cents(order * margin_rate / HUNDRED)
+    discount = _cents(order * rate / HUNDRED)
     remaining = margin - discount
     book = load_playbook(language)
     summary = book.message(
@@ -139,7 +139,7 @@ def discount_cost(order_value: Decimal | int | str, percent: Decimal | int | str
 def next_order_discount_cost(next_order_value: Decimal | int | str,
                              percent: Decimal | int | str = DEFAULT_BONUS_PERCENT) -> Decimal:
     """What a `percent` discount on the (unknown) next order would cost: the trap §6 warns of."""
-    return money(_amount(next_order_value, "order value") * _amount(percent, "percent", upper=HUNDRED) / HUNDRED)
+    return _cents(_amount(next_order_value, "order value") * _amount(percent, "percent", upper=HUNDRED) / HUNDRED)
 
 
 def bonus(problem_order_value: Decimal | int | str, percent: Decimal | int | str = DEFAULT_BONUS_PERCENT, *,
@@ -152,7 +152,7 @@ def bonus(problem_order_value: Decimal | int | str, percent: Decimal | int | str
         "bonus.basis", percent=_plain(rate), next=format_amount(EXAMPLE_NEXT_ORDER),
         cost=format_amount(next_order_discount_cost(EXAMPLE_NEXT_ORDER, rate)),
     )
-    return Bonus(base=base, percent=rate, amount=money(base * rate / HUNDRED), issued_on=issued_on,
+    return Bonus(base=base, percent=rate, amount=_cents(base * rate / HUNDRED), issued_on=issued_on,
                  valid_until=add_months(issued_on, _months(months)), warning=warning)
 
 

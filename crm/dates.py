@@ -76,5 +76,6 @@ def resolve_today(option: str | None = None) -> date:
 
 
 def utcnow() -> datetime:
-    """The current UTC time, naive and to the second, as every timestamp is stored."""
-    return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    """The current UTC time, naive, as every timestamp is stored. Microseconds are kept: they order
+    the things one script records within a second (a client's timeline sorts by them)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)

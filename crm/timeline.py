@@ -30,9 +30,10 @@ def _status_text(change: StatusChange) -> str:
     return verb + (f": {change.reason}" if change.reason else "")
 
 
-# Within one recorded second (a script, or a resolve that also departs the client), order by how
-# one thing follows another: the client is added, an incident opened, its events, promises made,
-# then what closes them and the status changes they cause.
+# Entries of one day sort by when they were recorded. For equal stamps (demo data, rows written
+# at whole seconds by older releases) the order is how one thing follows another: the client is
+# added, an incident opened, its events, promises made, then what closes them and the status
+# changes they cause.
 _RANK = {"added": 0, "incident": 1, "event": 2, "promise": 3, "compensation": 4, "touch": 5, "closed": 6,
          "status": 7}
 

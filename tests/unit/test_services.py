@@ -428,3 +428,14 @@ def test_a_timeline_entered_within_one_second_still_reads_in_order(db, today):
     promises.keep_promise(pid, on=today)
     # Everything above shares one date and usually one recorded second.
     assert [e.kind for e in client_timeline(cid)] == ["promise_kept", "promise", "call", "incident", "status"]
+
+
+def test_the_timeline_follows_the_order_things_were_recorded_in(db, today):
+    cid = _add("Acme", today)
+    clients.log_touch(cid, kind="call", on=today, note="First a call")
+    iid = incidents.open_incident(cid, "Then a complaint", on=today)
+    clients.log_touch(cid, kind="email", on=today, note="Then an e-mail")
+    incidents.log_event(iid, "Then an apology", kind="apology", on=today)
+    assert [e.text for e in client_timeline(cid)] == [
+        "#1 Then an apology", "Then an e-mail", "#1 opened (medium): Then a complaint", "First a call",
+        "Added as active"]

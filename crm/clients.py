@@ -86,7 +86,13 @@ def find_client(ref: str) -> Client:
     ref = ref.strip()
     digits = ref.removeprefix("#")
     if digits.isdigit():
-        return get_client(int(digits))
+        client = Client.get_or_none(Client.id == int(digits))
+        if client is None and digits == ref:  # a client called "1984" is found by its name
+            named = list(Client.select().where(Client.name == ref).limit(2))
+            client = named[0] if len(named) == 1 else None
+        if client is None:
+            raise UserError(f"no client with id {digits}")
+        return client
     if not ref:
         raise UserError("no client given")
     wanted = ref.casefold()

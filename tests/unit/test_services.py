@@ -141,6 +141,15 @@ def test_unknown_ids_and_empty_refs(some_clients, ref, message):
         find_client(ref)
 
 
+def test_a_name_made_of_digits_is_found_when_no_client_has_that_id(db, today):
+    _add("Acme", today)
+    studio = _add("1984", today)
+    assert find_client("1984").id == studio
+    assert find_client("1").name == "Acme"  # an id still wins
+    with pytest.raises(UserError, match="no client with id 1984"):
+        find_client("#1984")  # "#" always means an id
+
+
 def test_two_clients_with_the_same_name_need_the_id(db, today):
     _add("Acme", today)
     _add("acme", today)

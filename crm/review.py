@@ -119,14 +119,14 @@ def _shown(
     return occurrence
 
 
-def _due(today: date, days: int, client_id: int | None = None, *, ahead: bool = False) -> list[DueItem]:
+def _due(today: date, days: int, clients: tuple[int, ...] | None = None, *, ahead: bool = False) -> list[DueItem]:
     if days < 0:
         raise UserError(f"days must be 0 or more, not {days}")
     if today > LATEST or (LATEST - today).days < days:
         raise UserError(f"the review cannot look beyond {LATEST}")
     rules = load_rules()
     end = today + timedelta(days=days)
-    found = {o.id: o for o in occurrences(rules, today, end, client_id)}
+    found = {o.id: o for o in occurrences(rules, today, end, clients)}
     states = _states(found)
     # Snoozed occurrences coming back in the window whose natural date lies outside it.
     snoozed = ItemState.select().where(
@@ -135,7 +135,7 @@ def _due(today: date, days: int, client_id: int | None = None, *, ahead: bool = 
     for state in snoozed:
         if state.item_id not in found:
             occurrence = find_occurrence(rules, state.item_id, today)
-            if occurrence is not None and client_id in (None, occurrence.client_id):
+            if occurrence is not None and (clients is None or occurrence.client_id in clients):
                 found[occurrence.id] = occurrence
                 states[occurrence.id] = state
     items = []
@@ -161,7 +161,18 @@ def upcoming(today: date, days: int) -> list[DueItem]:
 def client_due(client_id: int, today: date, days: int = 400) -> list[DueItem]:
     """One client's overdue and upcoming items, including the next win-back and greetings;
     snoozed items on their snooze date."""
-    return _due(today, days, client_id, ahead=True)
+    return _due(today, days, (client_id,), ahead=True)
+
+
+def clients_due(client_ids: Iterable[int], today: date, days: int = 400) -> dict[int, list[DueItem]]:
+    """`client_due` for many clients in one pass (a list of departed clients, say): far cheaper
+    than one call per client. Every id is a key, with an empty list when nothing is due."""
+    wanted = tuple(sorted(set(client_ids)))
+    found: dict[int, list[DueItem]] = {client_id: [] for client_id in wanted}
+    for chunk in chunked(wanted, 900):
+        for item in _due(today, days, tuple(chunk), ahead=True):
+            found[item.client_id].append(item)
+    return found
 
 
 def _current(item: str, today: date) -> Occurrence:

@@ -124,12 +124,12 @@ def load_rules() -> Rules:
 @dataclass(frozen=True)
 class Scope:
     """Which occurrences to produce: natural due dates in [start, end] (start None: no lower bound),
-    optionally for one client or one source row (the promise, incident, bonus or reminder)."""
+    optionally for some clients only or one source row (the promise, incident, bonus or reminder)."""
 
     today: date
     start: date | None
     end: date
-    client_id: int | None = None
+    clients: tuple[int, ...] | None = None
     entity_id: int | None = None
 
 
@@ -183,7 +183,9 @@ def _bounded(query, column, scope: Scope, shift: int = 0):
 
 
 def _for_client(query, scope: Scope, column=Client.id):
-    return query.where(column == scope.client_id) if scope.client_id is not None else query
+    if scope.clients is None:
+        return query
+    return query.where(column == scope.clients[0] if len(scope.clients) == 1 else column.in_(scope.clients))
 
 
 # --- the rules, one per kind ------------------------------------------------------------------
@@ -495,12 +497,14 @@ RULES: dict[str, Callable[[Rules, Scope], Iterator[Occurrence]]] = {
 }
 
 
-def occurrences(rules: Rules, today: date, end: date, client_id: int | None = None) -> Iterator[Occurrence]:
-    """Every occurrence still in its look-back on `today` and due by `end`."""
+def occurrences(
+    rules: Rules, today: date, end: date, clients: tuple[int, ...] | None = None
+) -> Iterator[Occurrence]:
+    """Every occurrence still in its look-back on `today` and due by `end` (for `clients` only)."""
     for kind, rule in RULES.items():
         lookback = rules.lookback(kind)
         start = today - timedelta(days=lookback) if lookback is not None else None
-        yield from rule(rules, Scope(today, start, end, client_id=client_id))
+        yield from rule(rules, Scope(today, start, end, clients=clients))
 
 
 def find_occurrence(rules: Rules, item: str, today: date) -> Occurrence | None:
@@ -508,9 +512,9 @@ def find_occurrence(rules: Rules, item: str, today: date) -> Occurrence | None:
     kind, key, day = parse_item_id(item)
     wanted = item_id(kind, key, day)
     if kind in ("greeting", "winback"):
-        scope = Scope(today, day, day, client_id=key)
+        scope = Scope(today, day, day, clients=(key,))
     elif kind == "quiet":
-        scope = Scope(today, None, FOREVER, client_id=key)
+        scope = Scope(today, None, FOREVER, clients=(key,))
     elif kind == "custom":
         scope = Scope(today, day, day, entity_id=key)
     else:

@@ -12,7 +12,7 @@ from pathlib import Path
 from crm.cli import Context, group
 from crm.cli.output import created, emit_json
 from crm.clients import find_client
-from crm.domain import RECURRENCES
+from crm.domain import DUE_KINDS, RECURRENCES
 from crm.errors import UserError
 from crm.reminders import add_reminder
 from crm.review import KIND_COUNTS, KIND_LABELS, WHEN_ORDER, DueItem, mark_done, review, snooze, upcoming, when
@@ -21,7 +21,7 @@ from crm.text import safe, safe_line, shorten
 REVIEW_DAYS, ICS_DAYS = 7, 60
 # An occasion shared by more clients than this is listed as a paragraph of names, not one per line.
 OCCASION_LINES = 10
-OVERDUE_NAMED = 5  # the digest names this many overdue clients per kind
+OVERDUE_NAMED = 3  # the digest names this many overdue clients per kind
 
 
 def register(sub) -> None:
@@ -240,18 +240,18 @@ def render_digest(items: Sequence[DueItem], today: date, until: date) -> str:
     counts = Counter(i.kind for i in items)
     by_count = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     lines += textwrap.wrap(", ".join(_plural(n, kind) for kind, n in by_count), width=78,
-                           initial_indent="  ", subsequent_indent="  ")
+                           initial_indent="  ", subsequent_indent="  ", break_on_hyphens=False)
     if overdue:
-        late: dict[str, list[str]] = {}
+        late: dict[str, dict[str, None]] = {}  # kind → client names, in order, once each
         for item in overdue:
-            names = late.setdefault(item.kind, [])
-            if safe_line(item.client) not in names:
-                names.append(safe_line(item.client))
+            late.setdefault(item.kind, {})[safe_line(item.client)] = None
         parts = []
-        for kind, names in late.items():
+        for kind, unique in sorted(late.items(), key=lambda kv: DUE_KINDS.index(kv[0])):  # promises first
+            names = list(unique)
             more = f" +{len(names) - OVERDUE_NAMED}" if len(names) > OVERDUE_NAMED else ""
             parts.append(f"{KIND_COUNTS[kind][1]} — {', '.join(names[:OVERDUE_NAMED])}{more}")
-        lines += textwrap.wrap("Overdue: " + "; ".join(parts), width=78, initial_indent="  ", subsequent_indent="    ")
+        lines += textwrap.wrap("Overdue: " + "; ".join(parts), width=78, initial_indent="  ", subsequent_indent="    ",
+                           break_on_hyphens=False)
     lines.append("  crm review for the list")
     return "\n".join(lines)
 

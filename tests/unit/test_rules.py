@@ -11,7 +11,7 @@ from crm.incidents import compensate, log_event, open_incident, resolve_incident
 from crm.models import Compensation, IncidentEvent, Promise, Setting, Touch
 from crm.promises import add_promise, keep_promise
 from crm.reminders import add_reminder
-from crm.review import client_due, mark_done, review, snooze
+from crm.review import client_due, clients_due, mark_done, review, snooze
 
 
 def client(name: str, since: date = date(2026, 1, 5), **fields) -> int:
@@ -379,3 +379,17 @@ def test_review_is_sorted_and_covers_overdue_plus_window(db, today):
     assert [i.due for i in items] == sorted(i.due for i in items)
     assert [i.title for i in items if i.kind == "promise"] == ["Old"]
     assert items[0].overdue and not items[-1].overdue
+
+
+def test_clients_due_in_one_pass_matches_one_client_at_a_time(db, today):
+    leaver = client("Leaver", country="DE", birthday=date(1980, 12, 3))
+    change_status(leaver, "depart", on=date(2026, 6, 30))
+    quiet = client("Quiet", since=date(2026, 1, 5), country="RU")
+    add_promise(quiet, "Call back", due=today, on=today)
+    nothing = client("Nothing", since=today)
+    together = clients_due([leaver, quiet, nothing, leaver], today, days=60)
+    assert set(together) == {leaver, quiet, nothing}
+    for client_id in (leaver, quiet, nothing):
+        assert together[client_id] == client_due(client_id, today, days=60)
+    assert {i.kind for i in together[leaver]} == {"winback", "greeting"}
+    assert together[nothing] == [i for i in together[nothing] if i.kind == "greeting"]

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 
-from peewee import fn
+from peewee import chunked, fn
 
 from crm.dates import add_months
 from crm.errors import UserError
@@ -241,17 +241,29 @@ def winbacks(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
     """A call `winback_months` after departure, then every so many months while still departed.
 
     Every occurrence is computed from the departure date (Aug 31 → Feb 28, Aug 31, Feb 28/29 …),
-    which is the client's `status_since` while departed.
+    which is the client's `status_since` while departed. The title names the decision-maker, if
+    known: keep in touch with the head (PLAYBOOK §7).
     """
     query = Client.select(Client.id, Client.name, Client.status_since).where(Client.status == "departed")
-    for client_id, name, left in _for_client(query, scope).tuples():
-        for due in month_steps(left, rules.winback_months, scope.start or left, scope.end, first=1):
-            months = (due.year - left.year) * 12 + due.month - left.month
-            yield Occurrence(
-                item_id("winback", client_id, due), "winback", due, client_id, name,
-                f"Left {months} months ago ({_long(left)})",
-                last_day=due + timedelta(days=rules.winback_lookback),
-            )
+    due_now = [
+        (client_id, name, left, due)
+        for client_id, name, left in _for_client(query, scope).tuples()
+        for due in month_steps(left, rules.winback_months, scope.start or left, scope.end, first=1)
+    ]
+    heads: dict[int, str] = {}
+    for chunk in chunked(sorted({row[0] for row in due_now}), 900):
+        deciders = Contact.select(Contact.client, Contact.name).where(
+            Contact.decision_maker & Contact.client.in_(chunk)
+        )
+        heads.update(deciders.tuples())
+    for client_id, name, left, due in due_now:
+        months = (due.year - left.year) * 12 + due.month - left.month
+        call = f": call {heads[client_id]}" if client_id in heads else ""
+        yield Occurrence(
+            item_id("winback", client_id, due), "winback", due, client_id, name,
+            f"Left {months} months ago ({_long(left)}){call}",
+            last_day=due + timedelta(days=rules.winback_lookback),
+        )
 
 
 def anniversaries(born: date, start: date, end: date) -> Iterator[date]:

@@ -45,6 +45,15 @@ def test_winback_from_august_2027_falls_on_leap_day(db):
     assert dates(leaver, date(2027, 9, 1), "winback", days=365) == [date(2028, 2, 29), date(2028, 8, 31)]
 
 
+def test_winback_names_the_decision_maker_to_call(db):
+    leaver = client("Leaver Ltd")
+    add_contact(leaver, "Office Manager")
+    add_contact(leaver, "Jana Novak", role="CEO", decision_maker=True)
+    change_status(leaver, "depart", on=date(2026, 5, 25))
+    (item,) = due(leaver, date(2026, 11, 23), 7, "winback")
+    assert item.title == "Left 6 months ago (25 May 2026): call Jana Novak"
+
+
 def test_winback_only_while_departed_and_never_for_parted(db):
     parted = client("Parted Ways")
     change_status(parted, "part", on=date(2026, 5, 20))

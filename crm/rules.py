@@ -115,8 +115,9 @@ def load_rules() -> Rules:
         if name not in names:
             continue
         text = row.value.strip()
-        if not text.isdigit() or int(text) < 1 or int(text) > 3660:
-            raise UserError(f"setting {safe_line(row.key)} must be a whole number from 1 to 3660, not {text!r}")
+        least = 0 if name.endswith("_lookback") else 1  # a look-back of 0: only on the day itself
+        if not text.isdigit() or not least <= int(text) <= 3660:
+            raise UserError(f"setting {safe_line(row.key)} must be a whole number from {least} to 3660, not {text!r}")
         values[name] = int(text)
     return Rules(**values)
 

@@ -215,3 +215,20 @@ async def test_hostile_names_render_literally(db, db_path, today):
 def test_ago_in_five_characters(today):
     assert [ago(today - timedelta(days=d), today) for d in (0, 3, 20, 100, 800)] == ["today", "3d", "2w", "3mo", "2y"]
     assert ago(None, today) == "never"
+
+
+async def test_changes_made_in_a_client_show_when_coming_back(clients, db_path, today):
+    app = start_app(db_path, today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_clients(app, pilot)
+        assert cells(app, "Bright Studio")[4] == "never"
+        await pilot.press(*"bright", "enter")  # open it
+        await settle(app, pilot)
+        await pilot.press("t")
+        await settle(app, pilot)
+        await pilot.press("enter")  # log a call today
+        await settle(app, pilot)
+        await pilot.press("escape")  # back to the list
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientsScreen)
+        assert cells(app, "Bright Studio")[4] == "today"

@@ -93,6 +93,7 @@ class ClientsScreen(Screen[None]):
         self._shown: list[ClientRow] = []
         self._status_index = 0
         self._loaded = False
+        self._stale = False  # data changed while another screen was on top
         self._width = 0
 
     @property
@@ -126,12 +127,18 @@ class ClientsScreen(Screen[None]):
         self.reload()
 
     def on_screen_resume(self) -> None:
+        if self._stale:
+            self.reload()
         if self._loaded and self.focused is None:
             self.query_one(DataTable).focus()
 
     # --- loading and filtering --------------------------------------------------------------
 
     def reload(self) -> None:
+        """Load every row again; while another screen is on top, wait until this one shows."""
+        self._stale = not self.is_current
+        if self._stale:
+            return
         today = self.rapport.today
         db_work(self, lambda: client_rows(today), self._loaded_rows, group="clients-load")
 

@@ -1,0 +1,191 @@
+"""The wizard's state and plan (crm.wizard): saving and resuming, and what a plan writes."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from crm import wizard
+from crm.clients import ClientFields, add_client
+from crm.errors import StaleEditError, UserError
+from crm.models import Client, Compensation, Incident, IncidentEvent, Promise, Reminder, Setting
+from crm.review import client_due, review
+from crm.wizard import PlanPromise, WizardState
+
+
+def key_client(today) -> int:
+    return add_client(ClientFields(name="Nordwind GmbH", tier="key", temperament="key", language="de"),
+                      today=today - timedelta(days=400))
+
+
+def words_in(session, today, words="The brochure went out with last year's prices!"):
+    return wizard.record_words(session, wizard.replace(session.state, words=words), today=today)
+
+
+def group_c_plan(state: WizardState, today) -> WizardState:
+    return wizard.replace(
+        state,
+        answers={**state.answers, "negativity": "low", "ready_to_negotiate": "yes", "our_error": "yes",
+                 "prospects": "good", "yearly_revenue": "40000"},
+        remedies=["apology_letter", "redo"],
+        compensation={"kind": "bonus", "order_value": "8,000", "percent": "10", "months": "3"},
+        fixed_by=(today + timedelta(days=5)).isoformat(),
+        promises=[PlanPromise("Reprint with the right prices", (today + timedelta(days=5)).isoformat()),
+                  PlanPromise("Apology letter signed by the director", (today + timedelta(days=1)).isoformat())],
+    )
+
+
+def test_state_round_trips_through_json():
+    state = WizardState(client_id=3, step="plan", steam="They are impossible [bold]!", words="x",
+                        remedies=["redo"], compensation={"kind": "gift", "gift_cost": "300"},
+                        promises=[PlanPromise("Redo", "2026-12-01")])
+    again = WizardState.from_dict(wizard.json.loads(wizard.json.dumps(state.to_dict())))
+    assert again == state
+    assert WizardState.from_dict({"client_id": 3, "step": "nonsense", "extra": 1}).step == "cool_down"
+
+
+def test_words_open_the_incident_and_the_state_resumes(db, today):
+    client_id = key_client(today)
+    session = wizard.start(client_id, today=today)
+    assert session.incident_id is None
+    assert session.state.answers["temperament"] == "key" and session.state.answers["tier"] == "key"
+    wizard.save_draft(wizard.replace(session.state, steam="never sent", step="words"))
+    session = wizard.start(client_id, today=today)  # left before the words: the draft comes back
+    assert (session.state.step, session.state.steam) == ("words", "never sent")
+
+    session = words_in(session, today)
+    incident = Incident.get_by_id(session.incident_id)
+    assert incident.title == "The brochure went out with last year's prices!"
+    event = IncidentEvent.get(IncidentEvent.incident == incident.id)
+    assert (event.kind, event.text) == ("complaint", "The brochure went out with last year's prices!")
+    assert not Setting.select().where(Setting.key.startswith("wizard.")).exists()
+
+    version = wizard.save_state(session.incident_id, session.state.moved("diagnosis"), session.version)
+    resumed = wizard.start(client_id, today=today)
+    assert (resumed.incident_id, resumed.version, resumed.state.step) == (incident.id, version, "diagnosis")
+    assert resumed.state.steam == "never sent"
+
+
+def test_a_stale_version_is_refused(db, today):
+    session = words_in(wizard.start(key_client(today), today=today), today)
+    wizard.save_state(session.incident_id, session.state.moved("diagnosis"), session.version)
+    with pytest.raises(StaleEditError, match="changed by tester meanwhile"):
+        wizard.save_state(session.incident_id, session.state.moved("strategy"), session.version)
+    with pytest.raises(StaleEditError):
+        wizard.apply_plan(session.incident_id, group_c_plan(session.state, today), today, version=session.version)
+    assert not Promise.select().exists()
+    assert wizard.load_state(session.incident_id)[0].step == "diagnosis"
+
+
+def test_group_c_key_client_starts_over_with_bonus_promises_and_checkin(db, today):
+    client_id = key_client(today)
+    session = words_in(wizard.start(client_id, today=today), today)
+    state = group_c_plan(session.state, today)
+    wizard.apply_plan(session.incident_id, state, today)
+
+    incident = Incident.get_by_id(session.incident_id)
+    assert (incident.group, incident.strategy, incident.resolved_on) == ("C", "start_over", None)
+    saved = wizard.load_state(incident.id)[0]
+    assert saved.applied["outcome"] == "retained" and saved.remedies == ["apology_letter", "redo"]
+    promises = sorted((p.text, p.due) for p in Promise.select())
+    assert promises == [("Apology letter signed by the director", today + timedelta(days=1)),
+                        ("Reprint with the right prices", today + timedelta(days=5))]
+    comp = Compensation.get()
+    assert (comp.kind, comp.amount, comp.valid_until) == ("bonus", Decimal("800.00"), today + timedelta(days=92))
+    decision = IncidentEvent.get(IncidentEvent.kind == "decision")
+    assert decision.text.startswith("Decided: Start over (Group C, temperament key, difficult client).")
+    assert "Bonus: 800.00 EUR (10% of 8,000.00 EUR), valid until 23 Feb 2027." in decision.text
+
+    items = {(i.kind, i.due) for i in review(today, 40) if i.client_id == client_id}
+    assert {("promise", today + timedelta(days=1)), ("promise", today + timedelta(days=5)),
+            ("custom", today + timedelta(days=35))} <= items
+    assert Client.get_by_id(client_id).status == "active"
+
+    wizard.apply_plan(session.incident_id, state, today)  # again: nothing new
+    assert (Promise.select().count(), Compensation.select().count(), Reminder.select().count()) == (2, 1, 1)
+    assert IncidentEvent.select().where(IncidentEvent.kind == "decision").count() == 1
+
+
+def test_group_a_client_who_leaves_gets_checkin_and_winback(db, today):
+    client_id = add_client(ClientFields(name="Kraft & Söhne", temperament="fierce"), today=today - timedelta(days=500))
+    session = words_in(wizard.start(client_id, today=today), today, "You ruined our launch. We are done.")
+    state = wizard.replace(
+        session.state,
+        answers={**session.state.answers, "negativity": "off-scale", "wants_to_leave": "yes", "our_error": "yes"},
+        remedies=["apology_letter"], compensation={"kind": "gift", "gift_cost": "150"},
+        leaves_on=today.isoformat(),
+        promises=[PlanPromise("Send the source files", (today + timedelta(days=2)).isoformat())])
+    diagnosis, rec = wizard.advice(state, "en")
+    assert (diagnosis.group, rec.strategy, wizard.planned_outcome(state, rec)) == ("A", "soften_blow", "departed")
+    wizard.apply_plan(session.incident_id, state, today)
+
+    client = Client.get_by_id(client_id)
+    incident = Incident.get_by_id(session.incident_id)
+    assert (client.status, incident.outcome, incident.resolved_on, incident.strategy) == (
+        "departed", "departed", today, "soften_blow")
+    assert Compensation.get().kind == "gift"
+    due = {(i.kind, i.due) for i in client_due(client_id, today)}
+    assert ("winback", today.replace(year=2027, month=5)) in due
+    assert ("checkin", today + timedelta(days=30)) in due
+    assert any(kind == "greeting" for kind, _ in due)
+    assert not Reminder.select().exists()  # the rules' own check-in: no second one
+    wizard.apply_plan(session.incident_id, state, today)
+    assert Client.get_by_id(client_id).status == "departed" and Promise.select().count() == 1
+
+
+def test_bad_client_is_parted_with_refund_and_no_winback(db, today):
+    client_id = add_client(ClientFields(name="Grabbit SRL"), today=today - timedelta(days=200))
+    session = words_in(wizard.start(client_id, today=today), today, "Redo it all for free or we post reviews.")
+    state = wizard.replace(
+        session.state,
+        answers={**session.state.answers, "rude_to_staff": "yes", "unfounded_demands": "yes",
+                 "threatens_reviews": "yes", "within_scope": "no"},
+        compensation={"kind": "refund", "refund": "1,200"})
+    _, rec = wizard.advice(state, "en")
+    assert (rec.strategy, rec.win_back, wizard.letter_kind(state, session, rec)) == ("part", False, "parting")
+    wizard.apply_plan(session.incident_id, state, today)
+
+    assert Client.get_by_id(client_id).status == "parted"
+    assert Incident.get_by_id(session.incident_id).outcome == "parted"
+    assert (Compensation.get().kind, Compensation.get().amount) == ("refund", Decimal("1200.00"))
+    kinds = {i.kind for i in client_due(client_id, today)}
+    assert not kinds & {"winback", "greeting", "checkin", "quiet"}
+    assert "no win-back" in IncidentEvent.get(IncidentEvent.kind == "decision").text
+
+
+def test_bad_figures_write_nothing(db, today):
+    session = words_in(wizard.start(key_client(today), today=today), today)
+    state = wizard.replace(group_c_plan(session.state, today), compensation={"kind": "bonus", "order_value": "lots"})
+    with pytest.raises(UserError, match="problem order: not an amount"):
+        wizard.apply_plan(session.incident_id, state, today)
+    assert not Promise.select().exists() and not Reminder.select().exists()
+    assert not IncidentEvent.select().where(IncidentEvent.kind == "decision").exists()
+
+
+def test_double_compensation_records_gift_and_bonus(today):
+    plan = wizard.compensation_plan({"kind": "double", "order_value": "20000", "gift_cost": "300",
+                                     "fixing_cost": "3000"}, today=today, currency="EUR", language="en")
+    assert [(kind, amount) for kind, amount, _ in plan.rows] == [("gift", Decimal("300")), ("bonus", Decimal("2000.00"))]
+    assert "Fixing 3,000.00 + gift 300.00 + bonus 2,000.00 = 5,300.00 in all." in plan.notes
+
+
+def test_postmortem_is_saved_with_an_event(db, today):
+    session = words_in(wizard.start(key_client(today), today=today), today)
+    version = wizard.apply_plan(session.incident_id, group_c_plan(session.state, today), today)
+    state = wizard.replace(wizard.load_state(session.incident_id)[0], postmortem_cause="Old price list in the template",
+                           postmortem_rule="Prices come from the shared sheet, checked before print")
+    wizard.save_postmortem(session.incident_id, state, today=today, version=version)
+    incident = Incident.get_by_id(session.incident_id)
+    assert incident.postmortem_rule == "Prices come from the shared sheet, checked before print"
+    assert "Post-mortem. Cause: Old price list" in IncidentEvent.select().order_by(IncidentEvent.id.desc()).get().text
+    assert wizard.load_state(incident.id)[0].finished
+    assert wizard.start(incident.client_id, today=today).incident_id is None  # a finished wizard is not resumed
+
+
+def test_the_steam_never_reaches_a_letter_or_event(db, today):
+    session = words_in(wizard.start(key_client(today), today=today), today)
+    state = wizard.replace(group_c_plan(session.state, today), steam="SECRET RANT")
+    wizard.apply_plan(session.incident_id, state, today)
+    assert not IncidentEvent.select().where(IncidentEvent.text.contains("SECRET")).exists()
+    assert "SECRET" not in wizard.draft("apology", session, state)
+    assert "last year's prices" in wizard.draft("apology", session, state)  # our error, named

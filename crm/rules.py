@@ -9,7 +9,7 @@ How long an item stays in the review as overdue when nobody acts on it (its look
 
 - promise: until kept, broken or renegotiated: promises are sacred (PLAYBOOK §5).
 - checkin, winback: 30 days after their date (the next win-back follows six months later).
-- greeting: 14 days; a Christmas card in mid-January does more harm than none.
+- greeting: 7 days; a card more than a week late reads as an afterthought.
 - bonus_expiry: until the bonus's last valid day.
 - incident_stale, quiet: as long as the condition holds; a new event or touch gives a new date.
 - custom: one-off until done; a recurring one until its next occurrence comes due.
@@ -55,7 +55,7 @@ DEFAULTS: dict[str, int] = {
     "checkin_lookback": 30,
     "winback_months": 6,  # and every so many months while still departed
     "winback_lookback": 30,
-    "greeting_lookback": 14,
+    "greeting_lookback": 7,  # a greeting over a week late reads as an afterthought; a weekly review still catches it
     "bonus_days": 14,  # warn this long before a bonus runs out (it then stays until it does)
     "stale_days": 3,  # an open incident with no event for this long
     "quiet_days": 90,

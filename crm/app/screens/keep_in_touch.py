@@ -3,7 +3,6 @@
 Parted clients are listed apart as "do not contact": we ended those relationships (PLAYBOOK).
 """
 
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -15,70 +14,21 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from crm.app.work import db_work
-from crm.review import client_due
-from crm.summary import summaries
-from crm.text import safe_line
+from crm.keep_in_touch import KeepRow, keep_in_touch_rows
+from crm.text import safe_line, shorten
 
 if TYPE_CHECKING:
     from crm.app.app import RapportApp
-
-HORIZON_DAYS = 400  # far enough to always see the next win-back (every 6 months) and a greeting
-
-
-@dataclass(frozen=True)
-class KeepRow:
-    client_id: int
-    name: str
-    since: date | None  # departed or parted on
-    last_touch: date | None
-    next_winback: date | None = None
-    next_greeting: date | None = None
-    greeting_occasion: str = ""
-
-    @property
-    def next_action(self) -> date | None:
-        dates = [d for d in (self.next_winback, self.next_greeting) if d is not None]
-        return min(dates) if dates else None
-
-
-def _date(value: object) -> date | None:
-    return date.fromisoformat(value) if isinstance(value, str) else None
-
-
-def keep_in_touch_rows(today: date) -> tuple[list[KeepRow], list[KeepRow]]:
-    """Departed clients sorted by their next action (none last), and parted clients by name."""
-    departed = []
-    for s in summaries(status="departed"):
-        client_id = cast(int, s["id"])
-        due = client_due(client_id, today, days=HORIZON_DAYS)
-        winback = next((i for i in due if i.kind == "winback"), None)
-        greeting = next((i for i in due if i.kind == "greeting"), None)
-        departed.append(
-            KeepRow(
-                client_id,
-                cast(str, s["name"]),
-                _date(s["status_since"]),
-                _date(s["last_touch"]),
-                winback.due if winback else None,
-                greeting.due if greeting else None,
-                greeting.occasion if greeting else "",
-            )
-        )
-    departed.sort(key=lambda r: (r.next_action is None, r.next_action or today, r.name.lower()))
-    parted = [
-        KeepRow(cast(int, s["id"]), cast(str, s["name"]), _date(s["status_since"]), _date(s["last_touch"]))
-        for s in summaries(status="parted")
-    ]
-    return departed, parted
-
 
 def _day(value: date | None, today: date, *, due: bool = False) -> Text:
     """A date cell; a due date already past is marked (in words too, for monochrome terminals)."""
     if value is None:
         return Text("—", style="dim")
+    # Within a year of today the year is noise; it is shown only for older or farther dates.
+    shown = f"{value:%d %b}" if abs((value - today).days) < 300 else f"{value:%b %Y}"
     if due and value < today:
-        return Text(f"{value:%d %b %Y} overdue", style="bold")
-    return Text(f"{value:%d %b %Y}")
+        return Text(f"{shown} overdue", style="bold")
+    return Text(shown)
 
 
 class KeepInTouchScreen(Screen[None]):
@@ -145,7 +95,7 @@ class KeepInTouchScreen(Screen[None]):
             return _day(None, today)
         text = _day(row.next_greeting, today, due=True)
         if row.greeting_occasion:
-            text.append(f" {safe_line(row.greeting_occasion)}", style="dim")
+            text.append(f" {shorten(safe_line(row.greeting_occasion), 22)}", style="dim")
         return text
 
     def _fill(self, table_id: str, cells: list[tuple[Text, ...]]) -> None:

@@ -33,6 +33,17 @@ EVENT_KINDS = (
 PROMISE_STATUSES = ("open", "kept", "broken", "renegotiated")
 COMPENSATION_KINDS = ("gift", "bonus", "discount", "refund", "redo")
 COMPENSATION_STATUSES = ("offered", "accepted", "used", "expired")
+# How each kind of due item is named in a listing (the CLI's review and the app's).
+KIND_LABELS = {
+    "promise": "Promise",
+    "checkin": "Check-in",
+    "winback": "Win-back",
+    "greeting": "Greeting",
+    "bonus_expiry": "Bonus",
+    "incident_stale": "Incident",
+    "quiet": "Quiet",
+    "custom": "Reminder",
+}
 DUE_KINDS = ("promise", "checkin", "winback", "greeting", "bonus_expiry", "incident_stale", "quiet", "custom")
 RECURRENCES = ("weekly", "monthly", "yearly")  # plus "Nm": every N months
 DEFAULT_CURRENCY = "EUR"

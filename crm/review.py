@@ -34,17 +34,7 @@ STALE_DONE_NOTE = "Looked at in the weekly review"
 SNOOZE_MEMORY = timedelta(days=400)
 LATEST = date(8999, 12, 31)  # the rules look a year or so around a date: keep clear of date.max
 
-# How each kind is named in a listing, and counted ("3 win-backs") in the digest.
-KIND_LABELS = {
-    "promise": "Promise",
-    "checkin": "Check-in",
-    "winback": "Win-back",
-    "greeting": "Greeting",
-    "bonus_expiry": "Bonus",
-    "incident_stale": "Incident",
-    "quiet": "Quiet",
-    "custom": "Reminder",
-}
+# How each kind is counted ("3 win-backs") in the digest.
 KIND_COUNTS = {
     "promise": ("promise", "promises"),
     "checkin": ("check-in", "check-ins"),

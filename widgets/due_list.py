@@ -14,18 +14,9 @@ from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from crm.domain import KIND_LABELS
 from crm.text import safe_line
 
-KIND_LABELS = {
-    "promise": "Promise",
-    "checkin": "Check-in",
-    "winback": "Win-back",
-    "greeting": "Greeting",
-    "bonus_expiry": "Bonus",
-    "incident_stale": "Incident",
-    "quiet": "Quiet",
-    "custom": "Reminder",
-}
 DATE_WIDTH, KIND_WIDTH, CLIENT_WIDTH = 10, 9, 22
 GAP = "  "
 

@@ -15,7 +15,8 @@ from crm.clients import find_client
 from crm.domain import DUE_KINDS, RECURRENCES
 from crm.errors import UserError
 from crm.reminders import add_reminder
-from crm.review import KIND_COUNTS, KIND_LABELS, WHEN_ORDER, DueItem, mark_done, review, snooze, upcoming, when
+from crm.domain import KIND_LABELS
+from crm.review import KIND_COUNTS, WHEN_ORDER, DueItem, mark_done, review, snooze, upcoming, when
 from crm.text import safe, safe_line, shorten
 
 REVIEW_DAYS, ICS_DAYS = 7, 60

@@ -20,7 +20,7 @@ from crm.app.screens.forms import EditClientForm, add_client_form, read_client_s
 from crm.app.work import db_work
 from crm.roster import ClientRow, client_rows, filter_rows, with_next_due
 from crm.text import safe_line, shorten
-from crm.widgets.due_list import KIND_LABELS
+from crm.domain import KIND_LABELS
 from crm.widgets.health_light import health_cell
 
 if TYPE_CHECKING:

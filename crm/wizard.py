@@ -298,6 +298,8 @@ def default_compensation(recommendation: Recommendation) -> str:
 
 def _figure(comp: dict[str, str], name: str, what: str, default: str = "0") -> Decimal:
     text = comp.get(name, "").strip() or default
+    if not text:
+        raise UserError(f"{what}: enter an amount")
     try:
         return parse_amount(text)
     except UserError as exc:

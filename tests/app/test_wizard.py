@@ -1,0 +1,303 @@
+"""The relationship wizard walked end to end at 80×24: the records it leaves and the review after."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from textual.command import CommandPalette
+from textual.widgets import Input, Select, SelectionList, TextArea
+
+from crm.app.screens.client import ClientScreen
+from crm.app.screens.wizard import WizardScreen
+from crm.clients import ClientFields, add_client, add_contact
+from crm.incidents import open_incident
+from crm.models import Client, Compensation, Incident, IncidentEvent, Promise, Reminder
+from crm.review import client_due, review
+from crm.widgets.step_bar import StepBar
+
+from .support import settle, shown, start_app
+
+
+async def advance(app, pilot, expected: str | None = None) -> WizardScreen:
+    """ctrl+n, then wait for the step's saves; checks the step reached."""
+    await pilot.press("ctrl+n")
+    await settle(app, pilot)
+    screen = app.screen
+    assert isinstance(screen, WizardScreen), shown(app.screen) if hasattr(app.screen, "render") else app.screen
+    if expected:
+        assert screen.step == expected, shown(screen.query_one("#wizard-message"))
+    return screen
+
+
+def answer(screen: WizardScreen, **answers: str) -> None:
+    for key, value in answers.items():
+        screen.query_one(f"#q-{key}", Select).value = value
+
+
+def body(screen: WizardScreen) -> str:
+    return "\n".join(shown(w) for w in screen.query("#wizard-body Static"))
+
+
+def type_into(screen: WizardScreen, **values: str) -> None:
+    for wid, value in values.items():
+        widget = screen.query_one(f"#{wid}")
+        if isinstance(widget, TextArea):
+            widget.text = value
+        elif isinstance(widget, Input):
+            widget.value = value
+        else:
+            widget.value = value
+
+
+async def test_group_c_key_client_starts_over(db, db_path, today):
+    client_id = add_client(ClientFields(name="Nordwind [b]GmbH", tier="key", temperament="key", language="de"),
+                           today=today - timedelta(days=400))
+    add_contact(client_id, "Greta Nord", decision_maker=True)
+    app = start_app(db_path, today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.open_client(client_id)
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientScreen)
+        await pilot.press("w")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, WizardScreen) and screen.step == "cool_down"
+        assert "1 Cool down" in str(screen.query_one(StepBar).render())
+        await pilot.click("#timer-20")
+        await settle(app, pilot)
+        assert "Cooling down: 19:" in shown(screen.query_one("#timer"))
+
+        screen = await advance(app, pilot, "words")
+        type_into(screen, words="The brochure went out with last year's prices! [/]")
+        screen = await advance(app, pilot, "diagnosis")
+        incident = Incident.get(Incident.client == client_id)
+        assert IncidentEvent.get(IncidentEvent.incident == incident.id).text == (
+            "The brochure went out with last year's prices! [/]")
+        answer(screen, negativity="low", our_error="yes", prospects="good")
+        await pilot.pause()
+        assert "→ Group C" in shown(screen.query_one("#verdict"))
+
+        screen = await advance(app, pilot, "strategy")
+        text = body(screen)
+        assert "Start over" in text and "No excuses, a fast fix" in text
+        assert "⚠ Never “Ignore”" in text and "counter-attack" in text
+
+        screen = await advance(app, pilot, "remedies")
+        remedies = screen.query_one(SelectionList)
+        assert remedies.option_count >= 3
+        remedies.select("apology_letter")
+        remedies.select("redo")
+
+        screen = await advance(app, pilot, "compensation")
+        assert screen.query_one("#comp-kind", Select).value == "bonus"  # group C: a choice; a bonus means staying
+        assert "Offer a choice" in body(screen)
+        type_into(screen, **{"fig-order_value": "8,000"})
+        await pilot.pause()
+        assert "Bonus: 800.00 EUR (10% of 8,000.00 EUR), valid until 23 Feb 2027." in shown(
+            screen.query_one("#comp-preview"))
+
+        screen = await advance(app, pilot, "plan")
+        assert screen.query_one("#outcome", Select).value == "retained"
+        assert screen.query_one("#p-text-0", Input).value == "Formal apology letter"
+        type_into(screen, fixed_by="+5d", **{"p-text-1": "Reprint with the right prices", "p-due-1": "friday"})
+        await pilot.pause()
+        assert "Check-in reminder on Mon 28 Dec 2026" in shown(screen.query_one("#plan-preview"))
+
+        screen = await advance(app, pilot, "letter")
+        letter = screen.query_one("#letter", TextArea).text
+        assert "Greta Nord" in letter and "Nordwind [b]GmbH" in letter
+
+        screen = await advance(app, pilot, "postmortem")
+        assert "Plan saved on 2026-11-23: client retained, 2 promise(s), 1 compensation(s)" in body(screen)
+        type_into(screen, **{"pm-cause": "Old price list in the template", "pm-rule": "Prices checked before print"})
+        await pilot.press("ctrl+n")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, WizardScreen)
+
+    incident = Incident.get_by_id(incident.id)
+    assert (incident.group, incident.strategy, incident.resolved_on) == ("C", "start_over", None)
+    assert incident.postmortem_rule == "Prices checked before print"
+    assert sorted((p.text, p.due) for p in Promise.select()) == [
+        ("Formal apology letter", today + timedelta(days=7)),
+        ("Reprint with the right prices", today + timedelta(days=4))]
+    bonus = Compensation.get()
+    assert (bonus.kind, bonus.amount, bonus.valid_until) == ("bonus", Decimal("800.00"), today + timedelta(days=92))
+    kinds = [e.kind for e in IncidentEvent.select().where(IncidentEvent.incident == incident.id)
+             .order_by(IncidentEvent.id)]
+    assert kinds == ["complaint", "decision", "compensation_offered", "note"]
+    due = {(i.kind, i.due, i.title) for i in review(today, 40) if i.client_id == client_id}
+    assert {("promise", today + timedelta(days=4), "Reprint with the right prices"),
+            ("promise", today + timedelta(days=7), "Formal apology letter")} <= due
+    assert any(kind == "custom" and day == today + timedelta(days=35) and "Check in" in title
+               for kind, day, title in due)
+
+
+async def test_group_a_client_who_leaves(db, db_path, today):
+    client_id = add_client(ClientFields(name="Kraft & Söhne", temperament="fierce"), today=today - timedelta(days=500))
+    incident_id = open_incident(client_id, "Launch ruined", on=today - timedelta(days=1),
+                                words="You ruined our launch. We are done with you.")
+    app = start_app(db_path, today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.open_incident(incident_id)
+        await settle(app, pilot)
+        await pilot.press("w")
+        await settle(app, pilot)
+        screen = await advance(app, pilot, "words")
+        assert screen.query_one("#words", TextArea).text == "You ruined our launch. We are done with you."
+        screen = await advance(app, pilot, "diagnosis")
+        answer(screen, negativity="off-scale", wants_to_leave="yes", our_error="yes")
+        screen = await advance(app, pilot, "strategy")
+        assert "Soften the blow" in body(screen) and "Be firm, patient and polite" in body(screen)
+        screen = await advance(app, pilot, "remedies")
+        screen.query_one(SelectionList).select("apology_letter")
+        screen = await advance(app, pilot, "compensation")
+        type_into(screen, **{"comp-kind": "gift", "fig-gift_cost": "150"})
+        screen = await advance(app, pilot, "plan")
+        assert screen.query_one("#outcome", Select).value == "departed"
+        assert "win-back on 23 May 2027" in shown(screen.query_one("#plan-preview"))
+        type_into(screen, **{"p-text-0": "Send all source files", "p-due-0": "+2d"})
+        screen = await advance(app, pilot, "letter")
+        assert screen.query_one("#letter-kind", Select).value == "apology"
+        await advance(app, pilot, "postmortem")
+        await pilot.press("escape")  # the post-mortem waits for later
+        await settle(app, pilot)
+
+    assert IncidentEvent.select().where(IncidentEvent.kind == "complaint").count() == 1  # words not repeated
+    client, incident = Client.get_by_id(client_id), Incident.get_by_id(incident_id)
+    assert (client.status, incident.outcome, incident.strategy, incident.group) == (
+        "departed", "departed", "soften_blow", "A")
+    assert (Compensation.get().kind, Compensation.get().amount) == ("gift", Decimal("150.00"))
+    assert [(p.text, p.due) for p in Promise.select()] == [("Send all source files", today + timedelta(days=2))]
+    in_review = {(i.kind, i.due) for i in review(today, 40) if i.client_id == client_id}
+    assert {("checkin", today + timedelta(days=30)), ("promise", today + timedelta(days=2))} <= in_review
+    ahead = {(i.kind, i.due) for i in client_due(client_id, today)}
+    assert ("winback", today.replace(year=2027, month=5)) in ahead
+    assert not Reminder.select().exists()
+
+
+async def test_bad_client_from_the_palette_is_parted_with(db, db_path, today):
+    client_id = add_client(ClientFields(name="Grabbit SRL"), today=today - timedelta(days=200))
+    add_client(ClientFields(name="Other Client"), today=today)
+    app = start_app(db_path, today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"sort out")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, WizardScreen) and screen.state is None  # choose the client first
+        await pilot.press(*"grab", "enter")
+        await settle(app, pilot)
+        assert screen.client_id == client_id and screen.step == "cool_down"
+        screen = await advance(app, pilot, "words")
+        type_into(screen, title="Free redo demanded", words="Redo it all for free or we post reviews everywhere.")
+        screen = await advance(app, pilot, "diagnosis")
+        answer(screen, rude_to_staff="yes", unfounded_demands="yes", threatens_reviews="yes", within_scope="no")
+        screen = await advance(app, pilot, "strategy")
+        assert "Part with dignity" in body(screen) and "recommend an alternative" in body(screen)
+        screen = await advance(app, pilot, "remedies")
+        assert [screen.query_one(SelectionList).get_option_at_index(i).value for i in range(3)] == [
+            "thank_and_part", "refund", "recommend_alternative"]
+        screen = await advance(app, pilot, "compensation")
+        assert screen.query_one("#comp-kind", Select).value == "refund"
+        type_into(screen, **{"fig-refund": "1,200"})
+        screen = await advance(app, pilot, "plan")
+        assert screen.query_one("#outcome", Select).value == "parted"
+        assert "no win-back" in shown(screen.query_one("#plan-preview"))
+        screen = await advance(app, pilot, "letter")
+        assert screen.query_one("#letter-kind", Select).value == "parting"
+        assert "outside our competence" in screen.query_one("#letter", TextArea).text
+        await advance(app, pilot, "postmortem")
+
+    incident = Incident.get(Incident.client == client_id)
+    assert (incident.title, incident.outcome, incident.strategy) == ("Free redo demanded", "parted", "part")
+    assert Client.get_by_id(client_id).status == "parted"
+    assert (Compensation.get().kind, Compensation.get().amount) == ("refund", Decimal("1200.00"))
+    kinds = {i.kind for i in client_due(client_id, today)}
+    assert not kinds & {"winback", "greeting", "checkin", "quiet"}
+    assert not any(i.client_id == client_id and i.kind in ("winback", "checkin") for i in review(today, 40))
+
+
+async def test_leaving_keeps_the_answers_and_resumes_at_the_same_step(db, db_path, today):
+    client_id = add_client(ClientFields(name="Acme Ltd"), today=today - timedelta(days=100))
+    app = start_app(db_path, today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.open_wizard(client_id=client_id)
+        await settle(app, pilot)
+        type_into(app.screen, steam="They are IMPOSSIBLE")
+        await pilot.press("escape")  # left before any incident exists
+        await settle(app, pilot)
+        assert not isinstance(app.screen, WizardScreen) and not Incident.select().exists()
+
+        app.open_wizard(client_id=client_id)
+        await settle(app, pilot)
+        screen = app.screen
+        assert screen.query_one("#steam", TextArea).text == "They are IMPOSSIBLE"
+        screen = await advance(app, pilot, "words")
+        type_into(screen, words="Where is my website?")
+        screen = await advance(app, pilot, "diagnosis")
+        answer(screen, negativity="high", ready_to_negotiate="only-for-gain")
+        await pilot.press("escape")
+        await settle(app, pilot)
+
+        app.open_wizard(client_id=client_id)
+        await settle(app, pilot)
+        screen = app.screen
+        assert screen.step == "diagnosis" and "Resumed at “Diagnosis”" in shown(screen.query_one("#wizard-message"))
+        assert screen.query_one("#q-negativity", Select).value == "high"
+        assert screen.query_one("#q-ready_to_negotiate", Select).value == "only-for-gain"
+        await pilot.press("ctrl+b")
+        await settle(app, pilot)
+        assert screen.step == "words" and screen.query_one("#words", TextArea).text == "Where is my website?"
+        await pilot.press("alt+left")
+        await settle(app, pilot)
+        assert screen.step == "cool_down" and screen.query_one("#steam", TextArea).text == "They are IMPOSSIBLE"
+    assert Incident.select().count() == 1
+
+
+async def test_bad_figures_keep_the_step_with_a_message(db, db_path, today):
+    client_id = add_client(ClientFields(name="Acme Ltd"), today=today)
+    app = start_app(db_path, today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.open_wizard(client_id=client_id)
+        await settle(app, pilot)
+        screen = await advance(app, pilot, "words")
+        screen = await advance(app, pilot, "words")  # no words yet: refused
+        assert "the client's words" in shown(screen.query_one("#wizard-message"))
+        type_into(screen, words="Late again")
+        for step in ("diagnosis", "strategy", "remedies", "compensation"):
+            screen = await advance(app, pilot, step)
+        type_into(screen, **{"comp-kind": "bonus", "fig-order_value": "lots"})
+        screen = await advance(app, pilot, "compensation")
+        assert "problem order: not an amount: 'lots'" in shown(screen.query_one("#wizard-message"))
+        assert screen.query_one("#fig-order_value", Input).value == "lots"
+    assert not Compensation.select().exists()
+
+
+@pytest.mark.parametrize("opener", ["client", "incident"])
+async def test_wizard_opens_on_an_incident_from_its_screen(db, db_path, today, opener):
+    client_id = add_client(ClientFields(name="Acme Ltd"), today=today)
+    incident_id = open_incident(client_id, "Wrong blue", on=today, words="The logo is the wrong blue.")
+    app = start_app(db_path, today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.open_incident(incident_id)
+        await settle(app, pilot)
+        if opener == "client":
+            await pilot.press("o")
+            await settle(app, pilot)
+        await pilot.press("w")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, WizardScreen)
+        assert screen.client_id == client_id
+        expected = incident_id if opener == "incident" else None
+        assert screen.incident_id == expected

@@ -41,7 +41,7 @@ from crm.models import (
     database,
 )
 from crm.money import Money, parse_amount
-from crm.playbook import load_playbook
+from crm.playbook import DEFAULT_LANGUAGE, load_playbook
 from crm.promises import add_promise
 from crm.reminders import add_reminder
 from crm.text import safe_line, shorten
@@ -64,6 +64,8 @@ OUTCOME_OF_STRATEGY = {"start_over": "retained", "part": "parted"}
 MAX_PROMISES = 3
 DRAFT_SETTING = "wizard.client.{}"  # the state before an incident exists
 TITLE_LENGTH = 60
+# The advice is for the owner, in the app's language; only letters go out in the client's.
+ADVICE_LANGUAGE = DEFAULT_LANGUAGE
 
 
 @dataclass
@@ -83,6 +85,7 @@ class WizardState:
     cool_until: str = ""  # UTC ISO timestamp the cool-down timer ends at
     title: str = ""
     words: str = ""
+    attach_to: int | None = None  # an open incident of the client to add the words to; None: a new one
     remedies: list[str] = field(default_factory=list)
     compensation: dict[str, str] = field(default_factory=dict)  # kind and figures as typed
     outcome: str = ""  # retained | departed | parted; "" = as the strategy suggests
@@ -127,13 +130,14 @@ class Session:
 
     client_id: int
     client: str
-    language: str
+    language: str  # the client's: for letters
     currency: str
     contact: str  # the decision-maker, whom letters address
     incident_id: int | None
     incident_title: str
     version: int  # the incident's version the state was read at (0 before an incident exists)
     state: WizardState
+    open_incidents: tuple[tuple[int, str], ...] = ()  # the client's, newest first: the words may join one
 
 
 @dataclass(frozen=True)
@@ -237,9 +241,13 @@ def start(client_id: int | None = None, incident_id: int | None = None, *, today
 
 def _session(client: Client, incident_id: int | None, title: str, version: int, state: WizardState) -> Session:
     head = Contact.get_or_none((Contact.client == client.id) & Contact.decision_maker)
+    open_ones = () if incident_id else tuple(
+        Incident.select(Incident.id, Incident.title).where((Incident.client == client.id)
+                                                            & Incident.resolved_on.is_null())
+        .order_by(Incident.id.desc()).tuples())
     return Session(client_id=client.id, client=client.name, language=client.language or "en",
                    currency=client.currency, contact=head.name if head else "", incident_id=incident_id,
-                   incident_title=title, version=version, state=state)
+                   incident_title=title, version=version, state=state, open_incidents=open_ones)
 
 
 def derived_title(words: str) -> str:
@@ -249,27 +257,36 @@ def derived_title(words: str) -> str:
 
 
 def record_words(session: Session, state: WizardState, *, today: date) -> Session:
-    """The client's words: open the incident with them as its first event, or add them to it.
+    """The client's words: open an incident with them as its first event, or add them to one.
 
-    Saves the state on the incident (the draft kept before it existed is removed); the new session.
+    Without an incident yet, the words join `state.attach_to` (an open incident of the client) or
+    open a new one. Saves the state on the incident (the draft kept before it existed is removed);
+    the new session.
     """
     words = validate.text(state.words, "the client's words", required=True)
-    title = validate.name(state.title.strip() or derived_title(words), "incident title")
-    state = replace(state, title=title)
     with database.atomic():
-        if session.incident_id is None:
+        incident_id, version = session.incident_id, session.version
+        if incident_id is None and state.attach_to is not None:
+            joined = Incident.get_or_none((Incident.id == state.attach_to) & (Incident.client == session.client_id))
+            if joined is None:
+                raise UserError(f"incident #{state.attach_to} is not one of {safe_line(session.client)}'s")
+            incident_id, version = joined.id, joined.version
+            state = replace(state, title=joined.title)
+        if incident_id is None:
+            title = validate.name(state.title.strip() or derived_title(words), "incident title")
+            state = replace(state, title=title)
             incident_id = open_incident(session.client_id, title, on=today, words=words)
             version = Incident.get_by_id(incident_id).version
-            Setting.delete().where(Setting.key == DRAFT_SETTING.format(session.client_id)).execute()
         else:
-            incident_id, version = session.incident_id, session.version
             known = IncidentEvent.select().where((IncidentEvent.incident == incident_id)
                                                  & (IncidentEvent.kind == "complaint")
                                                  & (IncidentEvent.text == words))
             if not known.exists():
                 log_event(incident_id, words, kind="complaint", on=today)
+        Setting.delete().where(Setting.key == DRAFT_SETTING.format(session.client_id)).execute()
         version = save_state(incident_id, state, version)
-    return replace(session, incident_id=incident_id, incident_title=title, version=version, state=state)
+    return replace(session, incident_id=incident_id, incident_title=Incident.get_by_id(incident_id).title,
+                   version=version, state=state, open_incidents=())
 
 
 # --- reasoning over the state -----------------------------------------------------------------
@@ -427,7 +444,7 @@ def apply_plan(incident_id: int, state: WizardState, today: date, *, version: in
             _refuse_stale(incident_id)
         client = Client.get_by_id(incident.client_id)
         session = _session(client, incident.id, incident.title, incident.version, state)
-        language = session.language
+        language = ADVICE_LANGUAGE
         diagnosis, rec = advice(state, language)
         outcome = planned_outcome(state, rec)
         state = replace(state, outcome=outcome)

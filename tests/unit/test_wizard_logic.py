@@ -189,3 +189,19 @@ def test_the_steam_never_reaches_a_letter_or_event(db, today):
     assert not IncidentEvent.select().where(IncidentEvent.text.contains("SECRET")).exists()
     assert "SECRET" not in wizard.draft("apology", session, state)
     assert "last year's prices" in wizard.draft("apology", session, state)  # our error, named
+
+
+def test_words_may_join_an_open_incident_of_the_client(db, today):
+    client_id = key_client(today)
+    other = key_client(today)
+    open_id = wizard.open_incident(client_id, "Late delivery", on=today - timedelta(days=2), words="Where is it?")
+    session = wizard.start(client_id, today=today)
+    assert (session.incident_id, session.open_incidents) == (None, ((open_id, "Late delivery"),))
+    joined = wizard.record_words(session, wizard.replace(session.state, words="Still nothing!", attach_to=open_id),
+                                 today=today)
+    assert (joined.incident_id, joined.incident_title) == (open_id, "Late delivery")
+    assert [e.text for e in IncidentEvent.select().order_by(IncidentEvent.id)] == ["Where is it?", "Still nothing!"]
+    assert Incident.select().count() == 1
+    stranger = wizard.start(other, today=today)
+    with pytest.raises(UserError, match="is not one of"):
+        wizard.record_words(stranger, wizard.replace(stranger.state, words="x", attach_to=open_id), today=today)

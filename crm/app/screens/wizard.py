@@ -47,6 +47,7 @@ from crm.wizard import STEP_TITLES, STEPS, PlanPromise, Session, WizardState
 if TYPE_CHECKING:
     from crm.app.app import RapportApp
 
+NEW_INCIDENT = "new"
 WIZARD_LETTERS = ("apology", "parting", "winback", "checkin")
 OUTCOME_LABELS = {
     "retained": "The client stays: check in 30 days after the fix",
@@ -158,7 +159,8 @@ class WizardScreen(Screen[None]):
 
     @property
     def language(self) -> str:
-        return self.session.language if self.session else "en"
+        """The advice's language (the owner's); letters use the client's (`Session.language`)."""
+        return wizard.ADVICE_LANGUAGE
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -273,10 +275,21 @@ class WizardScreen(Screen[None]):
 
     def _step_words(self) -> list[Widget]:
         assert self.session is not None
-        about = (f"Incident #{self.session.incident_id}: {self.session.incident_title}" if self.session.incident_id
-                 else "This opens an incident; the words become its first timeline event.")
+        session = self.session
+        widgets: list[Widget] = []
+        if session.incident_id:
+            widgets.append(_plain(f"Incident #{session.incident_id}: {session.incident_title}", "muted"))
+        elif session.open_incidents:  # a new complaint, or more of one already open?
+            choices = [(Content("A new incident"), NEW_INCIDENT)] + [
+                (Content(f"#{iid} {safe_line(title)}"), str(iid)) for iid, title in session.open_incidents]
+            attach = str(self.state.attach_to) if self.state.attach_to else NEW_INCIDENT
+            widgets.append(_row("Their words go to", Select(choices, value=attach, allow_blank=False, id="attach",
+                                                           compact=True)))
+        else:
+            widgets.append(Static("This opens an incident; their words become its first timeline event.",
+                                  classes="muted", markup=False))
         return [
-            _plain(about, "muted"),
+            *widgets,
             _row("Title (empty: their first line)", Input(self.state.title, id="title", compact=True)),
             Static("What the client said, as they said it:", classes="muted"),
             TextArea(self.state.words, id="words", soft_wrap=True, tab_behavior="focus"),
@@ -423,7 +436,9 @@ class WizardScreen(Screen[None]):
         if step == "cool_down":
             return replace(state, steam=value("#steam"))
         if step == "words":
-            return replace(state, title=value("#title"), words=value("#words"))
+            attach = value("#attach") if self.query("#attach") else NEW_INCIDENT
+            return replace(state, title=value("#title"), words=value("#words"),
+                           attach_to=None if attach == NEW_INCIDENT else int(attach))
         if step == "diagnosis":
             answers = {key: value(f"#q-{key}") for key in load_playbook(self.language).questions}
             return replace(state, answers={**state.answers, **answers})
@@ -481,6 +496,8 @@ class WizardScreen(Screen[None]):
             self._show_figures()
         elif wid in ("outcome", "fixed_by", "leaves_on"):
             self._show_plan()
+        elif wid == "attach" and self.query("#title"):
+            self.query_one("#title").parent.display = event.value == NEW_INCIDENT  # type: ignore[union-attr]
         elif wid == "letter-kind" and self.session and self.state and self.query("#letter"):
             letter = wizard.draft(str(event.value), self.session, self.state)
             self.query_one("#letter", TextArea).text = letter

@@ -85,7 +85,7 @@ class WizardState:
     cool_until: str = ""  # UTC ISO timestamp the cool-down timer ends at
     title: str = ""
     words: str = ""
-    attach_to: int | None = None  # an open incident of the client to add the words to; None: a new one
+    attach_to: int | None = None  # an open incident of the client to add the words to; 0 or None: a new one
     remedies: list[str] = field(default_factory=list)
     compensation: dict[str, str] = field(default_factory=dict)  # kind and figures as typed
     outcome: str = ""  # retained | departed | parted; "" = as the strategy suggests
@@ -266,7 +266,7 @@ def record_words(session: Session, state: WizardState, *, today: date) -> Sessio
     words = validate.text(state.words, "the client's words", required=True)
     with database.atomic():
         incident_id, version = session.incident_id, session.version
-        if incident_id is None and state.attach_to is not None:
+        if incident_id is None and state.attach_to:
             joined = Incident.get_or_none((Incident.id == state.attach_to) & (Incident.client == session.client_id))
             if joined is None:
                 raise UserError(f"incident #{state.attach_to} is not one of {safe_line(session.client)}'s")

@@ -301,3 +301,19 @@ async def test_wizard_opens_on_an_incident_from_its_screen(db, db_path, today, o
         assert screen.client_id == client_id
         expected = incident_id if opener == "incident" else None
         assert screen.incident_id == expected
+
+
+async def test_leaving_by_another_route_keeps_what_was_typed(db, db_path, today):
+    client_id = add_client(ClientFields(name="Acme Ltd"), today=today)
+    app = start_app(db_path, today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.open_wizard(client_id=client_id)
+        await settle(app, pilot)
+        await pilot.press(*"grr")  # the steam area has the focus
+        app.show_review()  # e.g. the palette's "Go to: Review", before any step was taken
+        await settle(app, pilot)
+        assert not isinstance(app.screen, WizardScreen)
+        app.open_wizard(client_id=client_id)
+        await settle(app, pilot)
+        assert app.screen.query_one("#steam", TextArea).text == "grr"

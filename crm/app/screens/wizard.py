@@ -7,6 +7,7 @@ Keys: ctrl+n (or enter in a one-line field) next, ctrl+b or alt+left back (tmux 
 itself), esc leaves, keeping everything.
 """
 
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -18,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import (
     Button,
@@ -47,7 +49,9 @@ from crm.wizard import STEP_TITLES, STEPS, PlanPromise, Session, WizardState
 if TYPE_CHECKING:
     from crm.app.app import RapportApp
 
+AUTOSAVE_SECONDS = 1.0
 NEW_INCIDENT = "new"
+FOCUS = {"cool_down": "#steam", "words": "#words"}  # a step's main field, when not its first control
 WIZARD_LETTERS = ("apology", "parting", "winback", "checkin")
 OUTCOME_LABELS = {
     "retained": "The client stays: check in 30 days after the fix",
@@ -101,26 +105,49 @@ def _date_problem(text: str, today: date) -> str | None:
     return f"date {day} is in the past (today is {today})" if day < today else None
 
 
+class Saver:
+    """One wizard's writes, one at a time, each at the version the previous one left.
+
+    Saves run in worker threads in no set order; the lock orders them and each saves the latest
+    state, so a save on leaving never collides with one still under way.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.incident_id: int | None = None
+        self.version = 0
+        self.state: WizardState | None = None
+
+    def save(self) -> int:
+        with self.lock:
+            if self.state is not None:
+                if self.incident_id is None:
+                    wizard.save_draft(self.state)
+                else:
+                    self.version = wizard.save_state(self.incident_id, self.state, self.version)
+            return self.version
+
+
 class WizardScreen(Screen[None]):
     """The relationship wizard on a client or an incident; chooses a client first if given none."""
 
     DEFAULT_CSS = """
     WizardScreen #wizard-body { height: 1fr; padding: 0 1; }
-    WizardScreen #wizard-body > * { margin-bottom: 1; }
+    WizardScreen #wizard-body > Static { margin-bottom: 1; }
+    WizardScreen #wizard-body > Static.tight { margin-bottom: 0; }
     WizardScreen #wizard-message { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
     WizardScreen #wizard-message.-error { color: $text-error; }
-    WizardScreen .step-title { text-style: bold; color: $text-primary; margin-bottom: 0; }
+    WizardScreen #wizard-body > .step-title { text-style: bold; color: $text-primary; margin-bottom: 0; }
     WizardScreen .muted { color: $text-muted; }
-    WizardScreen .warning { color: $text-warning; }
-    WizardScreen .row { height: auto; margin-bottom: 0; }
-    WizardScreen .row Label { width: 40; padding-right: 1; }
+    WizardScreen .row { height: auto; }
+    WizardScreen .row Label { width: 42; padding-right: 1; }
     WizardScreen .row Input, WizardScreen .row Select { width: 1fr; }
-    WizardScreen .timer { height: auto; margin-bottom: 0; }
+    WizardScreen .timer { height: auto; }
     WizardScreen .timer Button { min-width: 10; margin-right: 1; }
     WizardScreen #steam { height: 6; }
     WizardScreen #words { height: 8; }
     WizardScreen #letter { height: 14; }
-    WizardScreen .promise { height: auto; margin-bottom: 0; }
+    WizardScreen .promise { height: auto; }
     WizardScreen .promise Input { width: 1fr; }
     WizardScreen .promise .due { width: 16; }
     WizardScreen SelectionList { height: auto; max-height: 14; }
@@ -144,10 +171,10 @@ class WizardScreen(Screen[None]):
         self.session: Session | None = None
         self.state: WizardState | None = None
         self._busy = False  # a step's own write (words, plan, post-mortem) is running
-        self._saving = False
-        self._save_again = False
+        self.saver = Saver()
         self._clients: list[PaletteClient] = []
         self._laying_out = False
+        self._autosave: Timer | None = None
 
     @property
     def rapport(self) -> "RapportApp":
@@ -206,6 +233,7 @@ class WizardScreen(Screen[None]):
 
     async def _opened(self, session: Session) -> None:
         self.session, self.state = session, session.state
+        self.saver.incident_id, self.saver.version = session.incident_id, session.version
         self.client_id, self.incident_id = session.client_id, session.incident_id
         self.sub_title = f"Sort out the relationship · {safe_line(session.client)}"
         step = session.state.step
@@ -251,8 +279,10 @@ class WizardScreen(Screen[None]):
             self._show_plan()
 
     def _focus_first(self) -> None:
+        """Where typing starts: the step's main field, else its first control."""
         body = self.query_one("#wizard-body")
-        for widget in body.query("Input, TextArea, Select, SelectionList, Button"):
+        main = body.query(FOCUS.get(self.step, "#none"))
+        for widget in [*main, *body.query("Input, TextArea, Select, SelectionList, Button")]:
             if widget.focusable:
                 widget.focus()
                 return
@@ -268,7 +298,7 @@ class WizardScreen(Screen[None]):
                        Button("Stop", id="timer-stop", compact=True), classes="timer"),
             Static("", id="timer", classes="muted"),
             Static("Let off steam here. It is never sent, never shown to the client, never in a letter.",
-                   classes="muted"),
+                   classes="muted tight"),
             TextArea(self.state.steam, id="steam", soft_wrap=True, tab_behavior="focus",
                      placeholder="write the reply you will not send"),
         ]
@@ -282,7 +312,10 @@ class WizardScreen(Screen[None]):
         elif session.open_incidents:  # a new complaint, or more of one already open?
             choices = [(Content("A new incident"), NEW_INCIDENT)] + [
                 (Content(f"#{iid} {safe_line(title)}"), str(iid)) for iid, title in session.open_incidents]
-            attach = str(self.state.attach_to) if self.state.attach_to else NEW_INCIDENT
+            # More of a complaint already open is likelier than a new one: the newest is the default.
+            ids = [iid for iid, _ in session.open_incidents]
+            chosen = self.state.attach_to
+            attach = NEW_INCIDENT if chosen == 0 else str(chosen if chosen in ids else ids[0])
             widgets.append(_row("Their words go to", Select(choices, value=attach, allow_blank=False, id="attach",
                                                            compact=True)))
         else:
@@ -290,8 +323,9 @@ class WizardScreen(Screen[None]):
                                   classes="muted", markup=False))
         return [
             *widgets,
-            _row("Title (empty: their first line)", Input(self.state.title, id="title", compact=True)),
-            Static("What the client said, as they said it:", classes="muted"),
+            _row("Title of a new incident", Input(self.state.title, id="title", compact=True,
+                                                  placeholder="empty: their first line")),
+            Static("What the client said, as they said it:", classes="muted tight"),
             TextArea(self.state.words, id="words", soft_wrap=True, tab_behavior="focus"),
         ]
 
@@ -309,7 +343,7 @@ class WizardScreen(Screen[None]):
                 widget = Select(((Content(label), k) for k, label in options.items()), value=value,
                                 allow_blank=False, id=f"q-{key}", compact=True)
             rows.append(_row(question.text, widget))
-        return [*rows, Static("", id="verdict")]
+        return [Static("", id="verdict"), *rows]
 
     def _step_strategy(self) -> list[Widget]:
         diagnosis, rec = wizard.advice(self.state, self.language)
@@ -438,7 +472,7 @@ class WizardScreen(Screen[None]):
         if step == "words":
             attach = value("#attach") if self.query("#attach") else NEW_INCIDENT
             return replace(state, title=value("#title"), words=value("#words"),
-                           attach_to=None if attach == NEW_INCIDENT else int(attach))
+                           attach_to=0 if attach == NEW_INCIDENT else int(attach))
         if step == "diagnosis":
             answers = {key: value(f"#q-{key}") for key in load_playbook(self.language).questions}
             return replace(state, answers={**state.answers, **answers})
@@ -482,12 +516,38 @@ class WizardScreen(Screen[None]):
 
     # --- live previews --------------------------------------------------------------------------
 
+    @on(TextArea.Changed)
+    @on(SelectionList.SelectedChanged)
+    def _edited(self) -> None:
+        if not self._laying_out:
+            self._save_soon()
+
+    def _save_soon(self) -> None:
+        """Save what is typed shortly after typing stops: leaving by any key keeps it."""
+        if self.state is not None and not self._busy:
+            self.state = self.harvest()
+        if self._autosave is not None:
+            self._autosave.stop()
+        self._autosave = self.set_timer(AUTOSAVE_SECONDS, self._autosave_now)
+
+    def _autosave_now(self) -> None:
+        self._autosave = None
+        if not self._busy:
+            self.persist()
+
+    def on_unmount(self) -> None:
+        if self._autosave is not None:  # leaving before the timer fired: save now, on the app's worker
+            self._autosave.stop()
+            self.persist(node=self.app)
+
     @on(Select.Changed)
     @on(Input.Changed)
     def _changed(self, event: Select.Changed | Input.Changed) -> None:
         wid = event.control.id or ""
         if self._laying_out:
             return
+        if wid != "choose-filter":
+            self._save_soon()
         if wid == "choose-filter":
             self._filter_clients(str(event.value))
         elif wid.startswith("q-"):
@@ -628,37 +688,18 @@ class WizardScreen(Screen[None]):
         self.persist()
 
     def persist(self, node: Any = None) -> None:
-        """Save the state (one save at a time, the latest state last)."""
+        """Save the latest state in a worker (`node`'s: the app's outlives this screen)."""
         if self.session is None or self.state is None:
             return
-        if self._saving:
-            self._save_again = True
-            return
-        self._saving = True
-        state, incident_id, version = self.state, self.session.incident_id, self.session.version
-
-        def save() -> int:
-            if incident_id is None:
-                wizard.save_draft(state)
-                return version
-            return wizard.save_state(incident_id, state, version)
-
-        db_work(node or self, save, self._persisted, group=f"wizard-save-{id(self)}", exclusive=False,
-                on_error=self._save_failed)
+        self.saver.state = self.state
+        db_work(node or self, self.saver.save, self._persisted, group=f"wizard-save-{id(self)}", exclusive=False,
+                on_error=lambda text: self.message(f"Not saved: {text}", error=True))
 
     def _persisted(self, version: int) -> None:
         if self.session is not None:
             self.session = replace(self.session, version=version)
-        self._saving = False
-        if self._save_again:
-            self._save_again = False
-            self.persist()
 
-    def _save_failed(self, message: str) -> None:
-        self._saving = False
-        self.message(f"Not saved: {message}", error=True)
-
-    def _run(self, job: Callable[[], Session | int], done: Callable[[Any], None], busy: str) -> None:
+    def _run(self, job: Callable[[], Any], done: Callable[[Any], Any], busy: str) -> None:
         """A step's own write: nothing else moves until it is done; on failure the step stays as typed."""
         self._busy = True
         self.message(busy)
@@ -670,10 +711,17 @@ class WizardScreen(Screen[None]):
         db_work(self, job, done, group=f"wizard-write-{id(self)}", on_error=failed)
 
     def _save_words(self, state: WizardState) -> None:
-        session, today = self.session, self.today
+        session, today, saver = self.session, self.today, self.saver
         assert session is not None
         ahead = state.moved("diagnosis")
-        self._run(lambda: wizard.record_words(session, ahead, today=today), self._words_saved, "Saving their words…")
+
+        def job() -> Session:
+            with saver.lock:
+                opened = wizard.record_words(replace(session, version=saver.version), ahead, today=today)
+                saver.incident_id, saver.version = opened.incident_id, opened.version
+                return opened
+
+        self._run(job, self._words_saved, "Saving their words…")
 
     async def _words_saved(self, session: Session) -> None:
         self._busy = False
@@ -683,30 +731,27 @@ class WizardScreen(Screen[None]):
         await self.show_step()
 
     def _apply(self, state: WizardState) -> None:
-        session, today = self.session, self.today
-        assert session is not None and session.incident_id is not None
+        today, saver = self.today, self.saver
+        incident_id = saver.incident_id
+        assert incident_id is not None
         ahead = state.moved("postmortem")
-        incident_id, version = session.incident_id, session.version
 
-        def job() -> int:
-            return wizard.apply_plan(incident_id, ahead, today, version=version)
+        def job() -> tuple[WizardState, int]:
+            with saver.lock:
+                wizard.apply_plan(incident_id, ahead, today, version=saver.version)
+                # Read back what was recorded (the ids written) so the summary is the stored truth.
+                stored, saver.version = wizard.load_state(incident_id)
+                return stored, saver.version
 
         self._run(job, self._applied, "Saving the plan…")
 
-    def _applied(self, version: int) -> None:
-        assert self.session is not None
-        self.rapport.note_change()
-        incident_id = self.session.incident_id
-        assert incident_id is not None
-        # Read back what apply_plan recorded (the ids it wrote) so the summary is the stored truth.
-        db_work(self, lambda: wizard.load_state(incident_id), self._reloaded, group="wizard-reload")
-
-    async def _reloaded(self, loaded: tuple[WizardState, int]) -> None:
+    async def _applied(self, loaded: tuple[WizardState, int]) -> None:
         state, version = loaded
         self._busy = False
         assert self.session is not None
         self.session = replace(self.session, version=version, state=state)
         self.state = state
+        self.rapport.note_change()
         self.message("Plan saved. Its promises and follow-ups are in the review now.")
         await self.show_step()
 
@@ -715,11 +760,16 @@ class WizardScreen(Screen[None]):
             self.message("Fill in the cause and the rule, or press esc: the wizard waits here for the post-mortem.",
                          error=True)
             return
-        session, today = self.session, self.today
-        assert session is not None and session.incident_id is not None
-        incident_id, version = session.incident_id, session.version
-        self._run(lambda: wizard.save_postmortem(incident_id, state, today=today, version=version),
-                  self._finished, "Saving the post-mortem…")
+        today, saver = self.today, self.saver
+        incident_id = saver.incident_id
+        assert incident_id is not None
+
+        def job() -> int:
+            with saver.lock:
+                saver.version = wizard.save_postmortem(incident_id, state, today=today, version=saver.version)
+                return saver.version
+
+        self._run(job, self._finished, "Saving the post-mortem…")
 
     def _finished(self, version: int) -> None:
         self._busy = False
@@ -732,6 +782,9 @@ class WizardScreen(Screen[None]):
         if self._busy:
             self.message("Saving… one moment.")
             return
+        if self._autosave is not None:
+            self._autosave.stop()
+            self._autosave = None
         if self.state is not None:
             self.state = self.harvest()
             self.persist(node=self.app)  # the app's worker outlives this screen

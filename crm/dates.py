@@ -5,9 +5,8 @@ One parser serves the command line and the app's forms, so both accept and rejec
 
 import os
 import re
+from calendar import monthrange
 from datetime import date, datetime, timedelta, timezone
-
-from dateutil.relativedelta import relativedelta
 
 from crm.errors import UserError
 
@@ -24,7 +23,11 @@ def add_months(anchor: date, months: int) -> date:
 
     Always compute from the original anchor: chaining clipped results drifts (Jan 31 → Feb 28 → Mar 28).
     """
-    return anchor + relativedelta(months=months)
+    index = anchor.month - 1 + months  # plain arithmetic: dateutil costs a scripted command 5 ms to import
+    year, month = anchor.year + index // 12, index % 12 + 1
+    if not 1 <= year <= 9999:
+        raise ValueError(f"year {year} is out of range")
+    return date(year, month, min(anchor.day, monthrange(year, month)[1]))
 
 
 def parse_date(text: str, today: date) -> date:

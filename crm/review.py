@@ -12,11 +12,12 @@ State lives in ItemState, one row per occurrence id:
   that date.
 """
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from peewee import chunked
+from peewee import SQL, chunked
 
 from crm import audit, validate
 from crm.clients import log_touch
@@ -87,10 +88,10 @@ def _item(occurrence: Occurrence, today: date) -> DueItem:
 
 
 def _states(ids: Iterable[str]) -> dict[str, ItemState]:
-    found: dict[str, ItemState] = {}
-    for chunk in chunked(ids, 500):
-        found.update((s.item_id, s) for s in ItemState.select().where(ItemState.item_id.in_(chunk)))
-    return found
+    # One bound JSON array rather than thousands of parameters: a review of 5,000 items would
+    # otherwise spend longer building the SQL than SQLite spends answering it.
+    wanted = SQL("(SELECT value FROM json_each(?))", [json.dumps(list(ids))])
+    return {s.item_id: s for s in ItemState.select().where(ItemState.item_id.in_(wanted))}
 
 
 def _shown(

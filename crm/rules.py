@@ -45,7 +45,7 @@ from crm.models import (
     Touch,
 )
 from crm.money import Money
-from crm.occasions import holidays_between
+from crm.occasions import Holiday, holidays_between
 from crm.text import safe_line
 
 SETTING_PREFIX = "rules."
@@ -340,8 +340,11 @@ def greetings(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
         clients = Client.select(Client.id, Client.name, since, Client.language).where(
             wanted & (Client.country == country)
         )
+        in_language: dict[str, list[Holiday]] = {}  # the window's holidays, once per language, not per client
         for client_id, name, first, language in _for_client(clients, scope).tuples():
-            for holiday in holidays_between(country, start, scope.end, language):
+            if language not in in_language:
+                in_language[language] = holidays_between(country, start, scope.end, language)
+            for holiday in in_language[language]:
                 if not (greeting := entry(client_id, name, holiday.day, first)):
                     continue
                 local = f" ({holiday.local})" if holiday.local != holiday.name else ""

@@ -51,10 +51,11 @@ def phone(value: str) -> str:
 
 @cache
 def country_codes() -> frozenset[str]:
-    """ISO 3166 alpha-2 codes known to the `holidays` package (greetings need them)."""
-    import holidays
+    """ISO 3166 alpha-2 codes known to the `holidays` package (greetings need them), aliases such
+    as UK included. Read from its registry: `list_supported_countries()` imports all 250 calendars."""
+    from holidays.registry import COUNTRIES
 
-    return frozenset(code for code in holidays.list_supported_countries() if len(code) == 2)
+    return frozenset(code for names in COUNTRIES.values() for code in names[1:] if len(code) == 2)
 
 
 def country(value: str) -> str:

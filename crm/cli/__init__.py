@@ -58,7 +58,43 @@ def _command_modules():
     return (clients, incidents, data, demo, review)
 
 
-def build_parser() -> Parser:
+# The module that registers each command. A scripted command imports only its own module (a cron
+# job running `crm review` never loads the import/export or demo code); anything else (no
+# command, --help, a typo) loads them all. tests/unit/test_cli_lazy.py keeps this in step.
+COMMAND_MODULES = {
+    "client": "clients", "touch": "clients",
+    "incident": "incidents", "promise": "incidents", "compensate": "incidents",
+    "export": "data", "import": "data", "backup": "data",
+    "demo": "demo",
+    "review": "review", "done": "review", "snooze": "review", "remind": "review", "ics": "review", "digest": "review",
+}
+_VALUED_OPTIONS = ("--db", "--today")
+
+
+def _command_word(argv: Sequence[str]) -> str | None:
+    """The command `argv` names (the first word that is not a global option or its value)."""
+    words = iter(argv)
+    for word in words:
+        if word in _VALUED_OPTIONS:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+        elif word == "--":
+            return next(words, None)
+    return None
+
+
+def _modules_for(argv: Sequence[str]):
+    name = COMMAND_MODULES.get(_command_word(argv) or "")
+    if name is None:
+        return _command_modules()
+    from importlib import import_module
+
+    return (import_module(f"crm.cli.{name}"),)
+
+
+def build_parser(argv: Sequence[str] | None = None) -> Parser:
+    """The parser for all commands, or (given `argv`) only for the command it names."""
     parser = Parser(
         prog="crm",
         description="Rapport: a terminal CRM for small agencies. Without a command, opens the app.",
@@ -70,7 +106,7 @@ def build_parser() -> Parser:
 
     parser.add_argument("--version", action="version", version=f"crm {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for module in _command_modules():
+    for module in _command_modules() if argv is None else _modules_for(argv):
         module.register(sub)
     return parser
 
@@ -83,7 +119,9 @@ def _open_app(ctx: Context) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `crm ARGV`; the exit code (argparse's own exits for usage errors and --help included)."""
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(argv)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # the message is already on stderr (or the help on stdout)

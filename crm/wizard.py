@@ -138,6 +138,7 @@ class Session:
     version: int  # the incident's version the state was read at (0 before an incident exists)
     state: WizardState
     open_incidents: tuple[tuple[int, str], ...] = ()  # the client's, newest first: the words may join one
+    resumed: bool = False  # the state was saved before: the wizard goes on where it was left
 
 
 @dataclass(frozen=True)
@@ -235,8 +236,10 @@ def start(client_id: int | None = None, incident_id: int | None = None, *, today
         incident = get_incident(incident_id)
         client = Client.get_by_id(incident.client_id)
         state, version = load_state(incident_id)
-        return _session(client, incident.id, incident.title, version, state)
-    return _session(client, None, "", 0, _draft(client.id) or prefilled(client))
+        session = _session(client, incident.id, incident.title, version, state)
+        return replace(session, resumed=_decode(incident.wizard) is not None)
+    kept = _draft(client.id)
+    return replace(_session(client, None, "", 0, kept or prefilled(client)), resumed=kept is not None)
 
 
 def _session(client: Client, incident_id: int | None, title: str, version: int, state: WizardState) -> Session:

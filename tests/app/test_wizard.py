@@ -81,7 +81,8 @@ async def test_group_c_key_client_starts_over(db, db_path, today):
         screen = await advance(app, pilot, "strategy")
         text = body(screen)
         assert "Start over" in text and "No excuses, a fast fix" in text
-        assert "⚠ Never “Ignore”" in text and "counter-attack" in text
+        assert "⚠ Ignore: Do not go silent" in text and "(counter-attack): Do not hit back" in text
+        assert text.count("No excuses, a fast fix") == 1
 
         screen = await advance(app, pilot, "remedies")
         remedies = screen.query_one(SelectionList)

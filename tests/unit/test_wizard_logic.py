@@ -63,6 +63,7 @@ def test_words_open_the_incident_and_the_state_resumes(db, today):
     version = wizard.save_state(session.incident_id, session.state.moved("diagnosis"), session.version)
     resumed = wizard.start(client_id, today=today)
     assert (resumed.incident_id, resumed.version, resumed.state.step) == (incident.id, version, "diagnosis")
+    assert resumed.resumed and not wizard.start(key_client(today), today=today).resumed
     assert resumed.state.steam == "never sent"
 
 

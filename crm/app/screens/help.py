@@ -19,6 +19,8 @@ SCREENS = (
     ("Clients", "crm.app.screens.clients", "ClientsScreen", [("↑ ↓", "Move"), ("enter", "Open the client")]),
     ("Client", "crm.app.screens.client", "ClientScreen", []),
     ("Incident", "crm.app.screens.incident", "IncidentScreen", []),
+    ("Sort out the relationship", "crm.app.screens.wizard", "WizardScreen",
+     [("enter", "Next, from a one-line field"), ("tab", "Next field"), ("space", "Pick a remedy")]),
     ("Keep in touch", "crm.app.screens.keep_in_touch", "KeepInTouchScreen",
      [("enter", "Open the client"), ("tab", "Between departed and parted")]),
 )

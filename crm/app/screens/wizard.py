@@ -54,9 +54,9 @@ NEW_INCIDENT = "new"
 FOCUS = {"cool_down": "#steam", "words": "#words"}  # a step's main field, when not its first control
 WIZARD_LETTERS = ("apology", "parting", "winback", "checkin")
 OUTCOME_LABELS = {
-    "retained": "The client stays: check in 30 days after the fix",
-    "departed": "The client leaves: check-in, win-back in 6 months, greetings",
-    "parted": "We part with dignity: no win-back",
+    "retained": "Stays: check in after the fix",
+    "departed": "Leaves: win-back in 6 months",
+    "parted": "We part: no win-back",
 }
 COMPENSATION_LABELS = {
     "gift": "A gift now",
@@ -156,12 +156,13 @@ class WizardScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "next", "Next", tooltip="Next step (saved)", priority=True, id="wizard.next"),
-        Binding("ctrl+b", "previous", "Back", tooltip="Previous step (also alt+left)", priority=True,
+        Binding("ctrl+b", "previous", "Back", tooltip="Previous step (alt+left too: tmux keeps ctrl+b)", priority=True,
                 id="wizard.back"),
         Binding("alt+left", "previous", "Back", show=False, priority=True, id="wizard.back_alt"),
         Binding("alt+right", "next", "Next", show=False, priority=True, id="wizard.next_alt"),
         Binding("escape", "leave", "Leave (kept)", tooltip="Leave; the wizard resumes here next time",
                 id="wizard.leave"),
+        Binding("w", "already_open", show=False, id="wizard.already_open"),  # not a second wizard on top
     ]
 
     def __init__(self, client_id: int | None = None, incident_id: int | None = None) -> None:
@@ -237,7 +238,7 @@ class WizardScreen(Screen[None]):
         self.client_id, self.incident_id = session.client_id, session.incident_id
         self.sub_title = f"Sort out the relationship · {safe_line(session.client)}"
         step = session.state.step
-        if step != STEPS[0] or session.incident_id is not None:
+        if session.resumed:
             self.message(f"Resumed at “{STEP_TITLES[step]}”.")
         await self.show_step()
 
@@ -346,36 +347,47 @@ class WizardScreen(Screen[None]):
         return [Static("", id="verdict"), *rows]
 
     def _step_strategy(self) -> list[Widget]:
+        """The strategy first, then how to talk and what never to do, then why (the reasons)."""
         diagnosis, rec = wizard.advice(self.state, self.language)
         book = load_playbook(self.language)
         group = book.groups[diagnosis.group]
         widgets: list[Widget] = [
             Static(Content.assemble(Content.styled(rec.strategy_name, "bold $text-success"), " — ",
                                     rec.strategy_essence)),
-            Static(Content(f"Group {group.key}, {group.name}: {group.summary} Repair cost: {group.repair_cost}")),
-            Static(_bullets(rec.reasons)),
         ]
+        reasons = list(rec.reasons)
         if rec.approach:
             mood = book.temperaments[rec.temperament or ""]
+            reasons.remove(book.message("strategy.temperament", name=mood.name, approach=mood.approach))
             widgets.append(Static(Content.assemble(Content.styled(f"How to talk to a {mood.name.lower()} client: ",
                                                                   "bold"), rec.approach)))
         if rec.parting_steps:
             widgets.append(Static(Content.assemble(Content.styled("Parting with dignity:\n", "bold"),
                                                    _bullets(rec.parting_steps))))
-        widgets.append(Static(Content("\n").join(
-            Content.styled(f"⚠ Never “{w.name}”: {w.text}", "$text-warning") for w in rec.warnings)))
+        widgets += [
+            Static(Content("\n").join(Content.styled(f"⚠ {w.name}: {w.text}", "$text-warning") for w in rec.warnings)),
+            Static(Content(f"Why — group {group.key}, {group.name}: {group.summary} Repair cost: {group.repair_cost}"),
+                   classes="tight"),
+            Static(_bullets(reasons)),
+        ]
         return widgets
 
     def _step_remedies(self) -> list[Widget]:
         _, rec = wizard.advice(self.state, self.language)
         chosen = set(self.state.remedies)
-        options = [(Content.assemble(Content.styled(r.title, "bold"), " — ", r.text), r.key, r.key in chosen)
-                   for r in rec.remedies]
+        options = [(Content(r.title), r.key, r.key in chosen) for r in rec.remedies]
         return [
             Static(f"Offer the client a choice of at least three ways to put it right ({len(options)} fit here). "
-                   "space picks or drops one.", classes="muted", markup=False),
+                   "space picks or drops the highlighted one.", classes="muted", markup=False),
             SelectionList[str](*options, id="remedies"),
+            Static(Content(rec.remedies[0].text), id="remedy-text"),
         ]
+
+    @on(SelectionList.SelectionHighlighted, "#remedies")
+    def _remedy_highlighted(self, event: SelectionList.SelectionHighlighted) -> None:
+        _, rec = wizard.advice(self.state, self.language)
+        texts = {r.key: r.text for r in rec.remedies}
+        self.query_one("#remedy-text", Static).update(Content(texts.get(event.selection.value, "")))
 
     def _step_compensation(self) -> list[Widget]:
         _, rec = wizard.advice(self.state, self.language)
@@ -408,7 +420,7 @@ class WizardScreen(Screen[None]):
                                    allow_blank=False, id="outcome", compact=True)),
             _row("Problem solved by", Input(state.fixed_by or "+1w", id="fixed_by", compact=True)),
             _row("Leaves / parts on", Input(state.leaves_on or "today", id="leaves_on", compact=True)),
-            Static("Promises to the client (keep every one on time): what, and by when", classes="muted"),
+            Static("Promises to the client (keep every one on time): what, and by when", classes="muted tight"),
         ]
         for i, promise in enumerate(promises[: wizard.MAX_PROMISES]):
             widgets.append(Horizontal(
@@ -776,6 +788,9 @@ class WizardScreen(Screen[None]):
         self.rapport.note_change()
         self.notify("Post-mortem saved. The wizard is done for this incident.", markup=False)
         self.dismiss()
+
+    def action_already_open(self) -> None:
+        self.message("This is the wizard already: ctrl+n next, alt+left back, esc leave.")
 
     def action_leave(self) -> None:
         """Leave, keeping everything typed: the wizard resumes at this step."""

@@ -43,6 +43,7 @@ from crm.models import (
     Setting,
     StatusChange,
     Touch,
+    database,
 )
 from crm.money import Money
 from crm.occasions import Holiday, holidays_between
@@ -149,7 +150,9 @@ class Occurrence:
 
 
 def item_id(kind: str, key: int, day: date | None = None) -> str:
-    return f"{PREFIX[kind]}-{key}" + (f"-{day:%Y%m%d}" if kind in DATED and day else "")
+    if kind in DATED and day:
+        return f"{PREFIX[kind]}-{key}-{day.isoformat().replace('-', '')}"  # strftime costs 3x as much
+    return f"{PREFIX[kind]}-{key}"
 
 
 def parse_item_id(text: str) -> tuple[str, int, date | None]:
@@ -189,6 +192,15 @@ def _for_client(query, scope: Scope, column=Client.id):
     return query.where(column == scope.clients[0] if len(scope.clients) == 1 else column.in_(scope.clients))
 
 
+def _rows(query) -> list[tuple]:
+    """The query's rows as SQLite returns them, dates as ISO text: a review reads thousands of rows,
+    and peewee's per-row conversion would cost more than SQLite's answer."""
+    return database.execute(query).fetchall()
+
+
+_day = date.fromisoformat
+
+
 # --- the rules, one per kind ------------------------------------------------------------------
 
 
@@ -201,8 +213,8 @@ def promises(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
     )
     if scope.entity_id is not None:
         query = query.where(Promise.id == scope.entity_id)
-    for pid, due, text, client_id, name in _for_client(query, scope).tuples():
-        yield Occurrence(item_id("promise", pid), "promise", due, client_id, name, text)
+    for pid, due, text, client_id, name in _rows(_for_client(query, scope)):
+        yield Occurrence(item_id("promise", pid), "promise", _day(due), client_id, name, text)
 
 
 def checkins(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
@@ -219,8 +231,8 @@ def checkins(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
     query = _bounded(query, Incident.resolved_on, scope, rules.checkin_days)
     if scope.entity_id is not None:
         query = query.where(Incident.id == scope.entity_id)
-    for iid, resolved, title, client_id, name in _for_client(query, scope).tuples():
-        due = resolved + timedelta(days=rules.checkin_days)
+    for iid, resolved, title, client_id, name in _rows(_for_client(query, scope)):
+        due = _day(resolved) + timedelta(days=rules.checkin_days)
         yield Occurrence(
             item_id("checkin", iid), "checkin", due, client_id, name,
             f"Check in after “{title}”",
@@ -246,17 +258,17 @@ def winbacks(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
     known: keep in touch with the head (PLAYBOOK §7).
     """
     query = Client.select(Client.id, Client.name, Client.status_since).where(Client.status == "departed")
-    due_now = [
-        (client_id, name, left, due)
-        for client_id, name, left in _for_client(query, scope).tuples()
-        for due in month_steps(left, rules.winback_months, scope.start or left, scope.end, first=1)
-    ]
+    due_now = []
+    for client_id, name, since in _rows(_for_client(query, scope)):
+        left = _day(since)
+        steps = month_steps(left, rules.winback_months, scope.start or left, scope.end, first=1)
+        due_now += [(client_id, name, left, due) for due in steps]
     heads: dict[int, str] = {}
     for chunk in chunked(sorted({row[0] for row in due_now}), 900):
         deciders = Contact.select(Contact.client, Contact.name).where(
             Contact.decision_maker & Contact.client.in_(chunk)
         )
-        heads.update(deciders.tuples())
+        heads.update(_rows(deciders))
     for client_id, name, left, due in due_now:
         months = (due.year - left.year) * 12 + due.month - left.month
         call = f": call {heads[client_id]}" if client_id in heads else ""
@@ -288,6 +300,12 @@ def _month_days(start: date, end: date) -> list[str] | None:
     return sorted(days)
 
 
+def _shown_holiday(holiday: Holiday) -> tuple[date, str, str]:
+    """Its day, its name as a greeting's title shows it, and the occasion it groups under."""
+    local = f" ({holiday.local})" if holiday.local != holiday.name else ""
+    return holiday.day, holiday.name + local, holiday.name
+
+
 @dataclass
 class _Greeting:
     client: str
@@ -309,7 +327,7 @@ def greetings(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
     since = StatusChange.select(fn.MIN(StatusChange.on)).where(StatusChange.client == Client.id)
 
     def entry(client_id: int, name: str, day: date, first: str | None) -> _Greeting | None:
-        if first is not None and day < date.fromisoformat(first):
+        if first is not None and day.isoformat() < first:  # ISO dates order as text
             return None
         return found.setdefault((client_id, day), _Greeting(name, [], [], []))
 
@@ -320,36 +338,35 @@ def greetings(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
         query = query.where(wanted & column.is_null(False))
         if month_days is not None:
             query = query.where(fn.strftime("%m-%d", column).in_(month_days))
-        return _for_client(query, scope).tuples()
+        return _rows(_for_client(query, scope))
 
     clients = Client.select(Client.id, Client.name, since, Client.birthday)
     for client_id, name, first, born in born_in_window(clients, Client.birthday):
-        for day in anniversaries(born, start, scope.end):
+        for day in anniversaries(_day(born), start, scope.end):
             if greeting := entry(client_id, name, day, first):
                 greeting.birthdays.append("")
     contacts = Contact.select(Client.id, Client.name, since, Contact.birthday, Contact.name, Contact.role).join(Client)
     for client_id, name, first, born, contact, role in born_in_window(contacts, Contact.birthday):
-        for day in anniversaries(born, start, scope.end):
+        for day in anniversaries(_day(born), start, scope.end):
             if greeting := entry(client_id, name, day, first):
                 greeting.birthdays.append(f"{contact} ({role})" if role else contact)
 
     countries = Client.select(Client.country).where(wanted).distinct()
-    for (country,) in _for_client(countries, scope).tuples():
+    for (country,) in _rows(_for_client(countries, scope)):
         if not holidays_between(country, start, scope.end):
             continue  # clients of this country have no holiday in the window: never loaded
         clients = Client.select(Client.id, Client.name, since, Client.language).where(
             wanted & (Client.country == country)
         )
-        in_language: dict[str, list[Holiday]] = {}  # the window's holidays, once per language, not per client
-        for client_id, name, first, language in _for_client(clients, scope).tuples():
+        in_language: dict[str, list[tuple[date, str, str]]] = {}  # once per language, not per client
+        for client_id, name, first, language in _rows(_for_client(clients, scope)):
             if language not in in_language:
-                in_language[language] = holidays_between(country, start, scope.end, language)
-            for holiday in in_language[language]:
-                if not (greeting := entry(client_id, name, holiday.day, first)):
-                    continue
-                local = f" ({holiday.local})" if holiday.local != holiday.name else ""
-                greeting.holidays.append(holiday.name + local)
-                greeting.occasions.append(holiday.name)
+                window = holidays_between(country, start, scope.end, language)
+                in_language[language] = [_shown_holiday(h) for h in window]
+            for day, shown, occasion in in_language[language]:
+                if greeting := entry(client_id, name, day, first):
+                    greeting.holidays.append(shown)
+                    greeting.occasions.append(occasion)
 
     for (client_id, day), greeting in found.items():
         parts = greeting.holidays + [f"birthday of {who}" if who else "birthday" for who in greeting.birthdays]
@@ -393,8 +410,8 @@ def stale_incidents(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
     )
     if scope.entity_id is not None:
         query = query.where(Incident.id == scope.entity_id)
-    for iid, title, opened, last, client_id, name in _for_client(query, scope).tuples():
-        latest = max(opened, date.fromisoformat(last)) if last else opened
+    for iid, title, opened, last, client_id, name in _rows(_for_client(query, scope)):
+        latest = _day(max(opened, last) if last else opened)  # ISO dates order as text
         due = latest + timedelta(days=rules.stale_days)
         if (scope.start is None or due >= scope.start) and due <= scope.end:
             yield Occurrence(
@@ -415,8 +432,8 @@ def quiet_clients(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
     query = Client.select(Client.id, Client.name, Client.temperament, latest).where(
         (Client.status == "active") & (latest <= scope.end - timedelta(days=shortest))
     )
-    for client_id, name, temperament, last in _for_client(query, scope).tuples():
-        last = date.fromisoformat(last)
+    for client_id, name, temperament, last in _rows(_for_client(query, scope)):
+        last = _day(last)
         due = last + timedelta(days=rules.quiet_days_quiet if temperament == "quiet" else rules.quiet_days)
         if (scope.start is None or due >= scope.start) and due <= scope.end:
             yield Occurrence(
@@ -487,7 +504,8 @@ def custom_reminders(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
         done_id = fn.printf("custom-%d-%s", Reminder.id, fn.replace(Reminder.due, "-", ""))
         done = ItemState.select(ItemState.item_id).where((ItemState.item_id == done_id) & (ItemState.state == "done"))
         query = query.where((Reminder.every != "") | ~fn.EXISTS(done))
-    for rid, anchor, every, text, client_id, name in _for_client(query, scope).tuples():
+    for rid, due, every, text, client_id, name in _rows(_for_client(query, scope)):
+        anchor = _day(due)
         if not every:
             if scope.start is None or anchor >= scope.start:
                 yield Occurrence(item_id("custom", rid, anchor), "custom", anchor, client_id, name, text)

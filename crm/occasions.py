@@ -7,8 +7,10 @@ calendar (an "observed" Monday, a "day off substituted from" a Saturday, a bridg
 occasions. Names are kept in English for grouping ("Christmas Day — 12 clients") and, where the
 country's calendar is translated into the client's language, also in that language.
 
-Holiday tables are computed once per (country, year, language) and cached: a review of 5,000
-clients asks for a handful of countries, not for 5,000 calendars.
+Occasions are computed once per (country, year, language) and cached, in the process and on
+disk (`crm.occasion_cache`): a review of 5,000 clients asks for a handful of countries, not for
+5,000 calendars, and with a warm cache it does not import `holidays` at all (importing it and
+loading its calendars costs a scripted command about 90 ms).
 """
 
 import re
@@ -16,8 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-import holidays
-
+from crm import occasion_cache
 from crm.validate import country_codes
 
 NEW_YEAR = "New Year's Day"
@@ -25,6 +26,9 @@ NEW_YEAR = "New Year's Day"
 SAME_OCCASION_GAP = timedelta(days=3)
 _NOT_AN_OCCASION = re.compile(r"substitut|\bday off\b|\bbridge\b|\(observed\)|in lieu", re.IGNORECASE)
 _ESTIMATED = " (estimated)"
+# Occasions on disk are trusted only if derived the same way: bump the number when `_occasions`
+# changes; the constants it uses are part of the stamp anyway.
+_STORE = occasion_cache.Store(f"1 {_NOT_AN_OCCASION.pattern} {SAME_OCCASION_GAP.days} {_ESTIMATED}")
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,8 @@ def known_country(code: str) -> bool:
 @cache
 def _languages(code: str) -> tuple[str | None, tuple[str, ...]]:
     """The calendar's English variant (None: its default) and all languages it is translated into."""
+    import holidays
+
     supported = tuple(holidays.country_holidays(code).supported_languages)
     english = next((lang for lang in ("en_US", "en_GB") if lang in supported), None)
     english = english or next((lang for lang in supported if lang.startswith("en")), None)
@@ -58,6 +64,8 @@ def _language_for(code: str, language: str) -> str | None:
 @cache
 def _days(code: str, year: int, language: str | None) -> tuple[tuple[date, tuple[str, ...]], ...]:
     """Every holiday day of a year with its names (several holidays may share a day)."""
+    import holidays
+
     table = holidays.country_holidays(code, years=year, observed=False, language=language)
     return tuple(sorted((day, tuple(table.get_list(day))) for day in table))
 
@@ -90,8 +98,20 @@ def holidays_between(country: str, start: date, end: date, language: str = "") -
     code = country.upper()
     found: list[Holiday] = []
     for year in range(start.year, end.year + 1):
-        if code and known_country(code):
-            found += _occasions(code, year, _language_for(code, language))
-        else:
-            found.append(Holiday(date(year, 1, 1), NEW_YEAR, NEW_YEAR))
+        found += _year(code, year, language)
     return [h for h in found if start <= h.day <= end]
+
+
+@cache
+def _year(code: str, year: int, language: str) -> tuple[Holiday, ...]:
+    """A year's occasions for a client of country `code` speaking `language` (ISO 639-1 or "")."""
+    key = f"{code} {year} {language}"
+    stored = _STORE.get(key)
+    if stored is not None:
+        return tuple(Holiday(*row) for row in stored)
+    if code and known_country(code):
+        found = _occasions(code, year, _language_for(code, language))
+    else:
+        found = (Holiday(date(year, 1, 1), NEW_YEAR, NEW_YEAR),)
+    _STORE.put(key, [(h.day, h.name, h.local) for h in found])
+    return found

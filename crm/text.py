@@ -29,6 +29,22 @@ def safe_line(text: object) -> str:
     return _UNSAFE_LINE.sub(lambda m: " " if m.group() in "\t\n" else _visible(m), str(text))
 
 
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # ␀ … ␛ … ␟, the Unicode "control pictures"
+    return "\u2421" if code == 0x7F else "\ufffd"  # ␡; C1 and bidi controls: �
+
+
+def in_place(text: str) -> str:
+    """Like `safe`, but each control character becomes one visible character (␛ for ESC).
+
+    For text being edited: the cursor and selection count characters, so positions stay put.
+    Tab and newline are kept (editors lay them out themselves).
+    """
+    return _UNSAFE.sub(_picture, text)
+
+
 def shorten(text: str, width: int) -> str:
     """The text cut to `width` characters with an ellipsis when longer."""
     return text if len(text) <= width else text[: max(width - 1, 0)] + "…"

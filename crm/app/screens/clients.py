@@ -22,6 +22,7 @@ from crm.roster import ClientRow, client_rows, filter_rows, with_next_due
 from crm.text import safe_line, shorten
 from crm.domain import KIND_LABELS
 from crm.widgets.health_light import health_cell
+from crm.widgets.safe_fields import SafeInput
 
 if TYPE_CHECKING:
     from crm.app.app import RapportApp
@@ -114,8 +115,8 @@ class ClientsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Type to filter: name, company, e-mail, country  (↓ to the list)", id="filter",
-                    compact=True)
+        yield SafeInput(placeholder="Type to filter: name, company, e-mail, country  (↓ to the list)", id="filter",
+                        compact=True)
         yield Static("Loading…", id="clients-bar", classes="bar", markup=False)
         yield DataTable(id="clients", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)

@@ -39,6 +39,7 @@ from crm.domain import (
 from crm.errors import StaleEditError, UserError
 from crm.money import Money, parse_amount, parse_currency
 from crm.text import safe_line, shorten
+from crm.widgets.safe_fields import SafeInput, SafeTextArea
 
 T = TypeVar("T")
 Values = dict[str, str]
@@ -180,11 +181,11 @@ class FormScreen(ModalScreen[T | None]):
             return Select(((c, c) for c in f.choices), value=value, allow_blank=False,
                           id=wid, compact=True)
         if f.long:
-            return TextArea(f.value, id=wid, soft_wrap=True, compact=True, placeholder=f.placeholder,
-                            tab_behavior="focus")
+            return SafeTextArea(f.value, id=wid, soft_wrap=True, compact=True, placeholder=f.placeholder,
+                                tab_behavior="focus")
         validators = [CoreCheck(f.check)] if f.check else []
-        return Input(f.value, placeholder=f.placeholder, validators=validators, validate_on=["changed"],
-                     id=wid, compact=True, select_on_focus=False)
+        return SafeInput(f.value, placeholder=f.placeholder, validators=validators, validate_on=["changed"],
+                         id=wid, compact=True, select_on_focus=False)
 
     def on_mount(self) -> None:
         for f in self.fields.values():

@@ -20,6 +20,7 @@ from crm.dates import DATE_HELP, add_months, parse_date
 from crm.domain import TOUCH_KINDS
 from crm.errors import UserError
 from crm.text import safe, safe_line
+from crm.widgets.safe_fields import SafeInput
 
 
 def _about(title: str, client: str) -> Content:
@@ -44,7 +45,7 @@ class NoteDialog(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Label("Mark done", classes="dialog-title")
             yield Static(self._about)
-            yield Input(placeholder="note (optional)", id="note")
+            yield SafeInput(placeholder="note (optional)", id="note")
             yield _hint("enter done · esc cancel")
 
     @on(Input.Submitted)
@@ -83,7 +84,7 @@ class SnoozeDialog(ModalScreen[date | None]):
                 f"m  in a month    {add_months(today, 1):%a %d %b}",
                 markup=False,
             )
-            yield Input(placeholder="or type a date: friday, +3d, 25.12.2026", id="until")
+            yield SafeInput(placeholder="or type a date: friday, +3d, 25.12.2026", id="until")
             yield Static("", id="error", classes="error", markup=False)
             yield _hint("1 / w / m, or type a date and enter · esc cancel")
 
@@ -135,7 +136,7 @@ class TouchDialog(ModalScreen[tuple[str, str] | None]):
             yield Label("Log a touch", classes="dialog-title")
             yield Static(Content.assemble("with ", (safe_line(self._client), "bold")))
             yield Select(((k, k) for k in TOUCH_KINDS), value=self._kind, allow_blank=False, id="kind")
-            yield Input(placeholder="what was said (optional)", id="note")
+            yield SafeInput(placeholder="what was said (optional)", id="note")
             yield _hint("enter log · tab/shift+tab kind · esc cancel")
 
     def on_mount(self) -> None:

@@ -1,0 +1,20 @@
+"""`in_place`: what an editor shows of stored text, one visible character per control character."""
+
+import pytest
+
+from crm.text import in_place
+from tests.hostile import HOSTILE, raw_controls
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_every_control_character_becomes_one_visible_one(text):
+    shown = in_place(text)
+    assert len(shown) == len(text)  # the cursor counts characters: positions stay put
+    assert raw_controls(shown) == set()
+    assert [a for a, b in zip(text, shown) if a != b] == [c for c in text if raw_controls(c)]
+
+
+def test_what_an_editor_shows():
+    assert in_place("a\x1b[2J\x07b") == "a␛[2J␇b"
+    assert in_place("\u202eexe\x9b\x7f") == "\ufffdexe\ufffd␡"
+    assert in_place("tab\tand\nnewline [bold]") == "tab\tand\nnewline [bold]"

@@ -127,26 +127,39 @@ def _setting(key: str) -> str | None:
     return row.value if row else None
 
 
-def backup_dir(db_path: Path) -> Path:
+def backup_dir(db_path: Path, configured: str | None = None) -> Path:
     """Where daily backups go: the `backup.dir` setting (relative to the database's directory),
-    else `backups/` beside the database."""
-    configured = _setting("backup.dir")
+    else `backups/` beside the database. `configured` is a typed value to use instead."""
+    configured = _setting("backup.dir") if configured is None else configured.strip()
     directory = Path(configured).expanduser() if configured else Path(DEFAULT_DIR)
     return directory if directory.is_absolute() else Path(db_path).parent / directory
+
+
+def parse_keep(text: str) -> int:
+    """How many daily backups to keep, as stored or typed: a whole number, 0 for none."""
+    try:
+        keep = int(text.strip())
+    except ValueError:
+        raise UserError(f"setting backup.keep must be a whole number, not {safe_line(text)!r}") from None
+    if keep < 0:
+        raise UserError(f"setting backup.keep must not be negative ({keep})")
+    return keep
 
 
 def backup_keep() -> int:
     """How many daily backups to keep: the `backup.keep` setting, else 7 (0 turns them off)."""
     configured = _setting("backup.keep")
-    if configured is None:
-        return DEFAULT_KEEP
-    try:
-        keep = int(configured)
-    except ValueError:
-        raise UserError(f"setting backup.keep must be a whole number, not {safe_line(configured)!r}") from None
-    if keep < 0:
-        raise UserError(f"setting backup.keep must not be negative ({keep})")
-    return keep
+    return DEFAULT_KEEP if configured is None else parse_keep(configured)
+
+
+def set_backup_settings(keep: int, directory: str) -> None:
+    """Store `backup.keep` and `backup.dir` (an empty directory means the default `backups/`)."""
+    with database.atomic():
+        Setting.insert(key="backup.keep", value=str(keep)).on_conflict_replace().execute()
+        if directory.strip():
+            Setting.insert(key="backup.dir", value=directory.strip()).on_conflict_replace().execute()
+        else:
+            Setting.delete().where(Setting.key == "backup.dir").execute()
 
 
 def daily_backups(directory: Path) -> list[Path]:

@@ -18,6 +18,7 @@ from textual.theme import Theme
 
 from crm.app.commands import RapportCommands
 from crm.app.work import db_work
+from crm.backup import rotate_daily
 from crm.models import Client, Setting
 
 THEME_SETTING = "ui.theme"
@@ -78,6 +79,7 @@ class RapportApp(App[None]):
         self.set_interval(self.POLL_SECONDS, self.poll_changes)
         self.poll_changes()
         db_work(self, lambda: Client.select().exists(), self._offer_welcome, group="welcome")
+        self.daily_backup()
 
     def on_unmount(self) -> None:
         if self._watch_connection is not None:
@@ -88,6 +90,33 @@ class RapportApp(App[None]):
             from crm.app.screens.welcome import WelcomeScreen
 
             self.push_screen(WelcomeScreen())
+
+    # --- backups ----------------------------------------------------------------------------
+
+    def daily_backup(self) -> None:
+        """Today's copy of the database (once a day, per the `backup.*` settings), off the UI thread.
+
+        A failure is said, never fatal: the owner can still work, and fix the setting or the disk.
+        """
+        db_path, today = self.db_path, self.today
+        db_work(self, lambda: rotate_daily(db_path, today), group="backup", on_error=self._backup_failed)
+
+    def _backup_failed(self, message: str) -> None:
+        self.notify(f"Today's backup was not made: {message}", title="Backup", severity="error", markup=False,
+                    timeout=15)
+
+    def backup_settings(self) -> None:
+        """The daily backups form (palette: "Backups: …")."""
+        from crm.app.screens.backup_settings import backup_form, read_backup_settings
+
+        db_path, today = self.db_path, self.today
+
+        def saved(outcome: str | None) -> None:
+            if outcome is not None:
+                self.notify(outcome, title="Backups", markup=False)
+
+        db_work(self, lambda: read_backup_settings(db_path),
+                lambda current: self.push_screen(backup_form(current, db_path, today), saved), group="backup-form")
 
     # --- change detection -------------------------------------------------------------------
 

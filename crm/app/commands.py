@@ -75,6 +75,8 @@ class RapportCommands(Provider):
                 "The wizard for an unhappy client (w)",
             ),
             ("Toggle dark/light theme", app.action_toggle_theme, "Remembered for next time (ctrl+t)"),
+            ("Backups: how many to keep, and where", app.backup_settings,
+             "A copy of the database is made once a day when the app starts"),
             ("Help: keys", app.action_help, "Every key, screen by screen (?)"),
             ("Quit", app.exit, "Leave Rapport (ctrl+q)"),
         ]

@@ -1,0 +1,94 @@
+"""Daily backups from the app: made once a day at start, off the UI thread, configurable, never fatal."""
+
+import stat
+from datetime import timedelta
+
+from textual.widgets import Input
+
+from crm.app.screens.forms import FormScreen
+from crm.backup import DAILY_NAME
+from crm.clients import ClientFields, add_client
+from crm.models import Setting
+
+from .rendered import painted
+from .support import settle, start_app
+
+
+def daily_files(db_path):
+    return sorted(p.name for p in (db_path.parent / "backups").glob("rapport-*.db"))
+
+
+async def run_once(db_path, today) -> None:
+    app = start_app(db_path, today)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(app, pilot)
+        assert app.is_running
+
+
+async def test_starting_the_app_makes_todays_backup_once(db, db_path, today):
+    add_client(ClientFields(name="Acme Ltd"), today=today)
+    await run_once(db_path, today)
+    backup = db_path.parent / "backups" / DAILY_NAME.format(day=today.isoformat())
+    assert daily_files(db_path) == [backup.name]
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    first = backup.stat()
+    await run_once(db_path, today)  # a second start the same day
+    assert daily_files(db_path) == [backup.name]
+    assert (backup.stat().st_ino, backup.stat().st_mtime_ns) == (first.st_ino, first.st_mtime_ns)
+    await run_once(db_path, today + timedelta(days=1))
+    assert len(daily_files(db_path)) == 2
+
+
+async def test_keep_zero_turns_daily_backups_off(db, db_path, today):
+    Setting.create(key="backup.keep", value="0")
+    await run_once(db_path, today)
+    assert not (db_path.parent / "backups").exists()
+
+
+async def test_a_failing_backup_is_said_and_the_app_goes_on(db, db_path, today):
+    (db_path.parent / "not-a-dir").write_text("a file where the backups should go")
+    Setting.create(key="backup.dir", value="not-a-dir")
+    app = start_app(db_path, today)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(app, pilot)
+        assert app.is_running
+        assert "Today's backup was not made" in painted(app)
+
+
+async def test_palette_sets_how_many_to_keep(db, db_path, today):
+    add_client(ClientFields(name="Acme Ltd"), today=today)
+    old = db_path.parent / "backups"
+    old.mkdir(mode=0o700)
+    for days in (3, 2, 1):
+        (old / DAILY_NAME.format(day=(today - timedelta(days=days)).isoformat())).write_bytes(b"")
+    app = start_app(db_path, today)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(app, pilot)
+        assert len(daily_files(db_path)) == 4  # three old ones and today's
+        await pilot.press("ctrl+p", *"backups")
+        await settle(app, pilot)
+        await pilot.pause(0.3)  # the palette gathers hits on a short debounce
+        await pilot.press("enter")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        keep = form.query_one("#field-keep", Input)
+        assert keep.value == "7"
+        keep.value = "many"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is form and "must be a whole number" in painted(app)
+        (db_path.parent / "a-file").write_text("not a directory")
+        keep.value = "2"
+        form.query_one("#field-directory", Input).value = "a-file"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is form and "cannot create directory" in painted(app)
+        assert not Setting.select().where(Setting.key.startswith("backup.")).exists()  # nothing half-saved
+        form.query_one("#field-directory", Input).value = ""
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is not form
+        assert Setting.get(Setting.key == "backup.keep").value == "2"
+        assert daily_files(db_path) == [DAILY_NAME.format(day=d.isoformat()) for d in (today - timedelta(days=1), today)]
+        assert "Keeping the newest 2" in painted(app)

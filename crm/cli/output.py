@@ -7,9 +7,36 @@ from collections.abc import Sequence
 from crm.text import safe_line, shorten
 
 
+_SCALARS = (str, int, float, type(None))  # bool is an int
+
+
 def emit_json(value: object) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write("\n")
+    sys.stdout.write(dumps(value) + "\n")
+
+
+def dumps(value: object, level: int = 0) -> str:
+    """`json.dumps(value, ensure_ascii=False, indent=2, default=str)`, byte for byte, but a list of
+    flat objects (a review's thousands of items, the client list) is encoded in C: Python's own
+    indenting encoder is pure Python and took 15 ms for a 5,000-client review."""
+    inner = "\n" + "  " * (level + 1)
+    if isinstance(value, dict) and value and all(type(k) is str for k in value):
+        items = (f"{inner}{json.dumps(k, ensure_ascii=False)}: {dumps(v, level + 1)}" for k, v in value.items())
+        return "{" + ",".join(items) + "\n" + "  " * level + "}"
+    if isinstance(value, list) and value:
+        if all(type(v) is dict and v and all(isinstance(x, _SCALARS) for x in v.values()) for v in value):
+            return _flat_objects(value, level)
+        return "[" + ",".join(inner + dumps(v, level + 1) for v in value) + "\n" + "  " * level + "]"
+    # Raw newlines in JSON text are line breaks of the layout (strings escape theirs): indent them.
+    return json.dumps(value, ensure_ascii=False, indent=2, default=str).replace("\n", "\n" + "  " * level)
+
+
+def _flat_objects(rows: list[dict], level: int) -> str:
+    outer, inner = "\n" + "  " * (level + 1), "\n" + "  " * (level + 2)
+    flat = json.dumps(rows, ensure_ascii=False, separators=("," + inner, ": "))
+    # A raw newline occurs only in a separator (strings escape theirs), so "},<newline>…{" always
+    # lies between two objects: there the list's own line breaks go.
+    body = flat[2:-2].replace("}," + inner + "{", f"{outer}}},{outer}{{{inner}")
+    return f"[{outer}{{{inner}{body}{outer}}}\n{'  ' * level}]"
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, max_width: int = 40) -> str:

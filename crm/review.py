@@ -20,11 +20,8 @@ from datetime import date, timedelta
 from peewee import SQL, chunked
 
 from crm import audit, validate
-from crm.clients import log_touch
 from crm.errors import UserError
-from crm.incidents import log_event
 from crm.models import ItemState, database
-from crm.promises import keep_promise
 from crm.rules import Occurrence, find_occurrence, load_rules, occurrences, parse_item_id, shifted
 from crm.text import safe_line
 
@@ -196,6 +193,10 @@ def _remember(item: str, state: str, *, until: date | None = None, note: str = "
 def mark_done(item_id: str, today: date, note: str = "") -> DueItem:
     """Mark an item done: logs a touch where it was a contact, keeps a promise, notes a stale
     incident. UserError if the id is unknown or the item is not currently due."""
+    from crm.clients import log_touch  # not at the top: a review, which only reads, starts faster
+    from crm.incidents import log_event
+    from crm.promises import keep_promise
+
     note = validate.text(note, "note")
     item_id = item_id.strip().lower()
     with database.atomic():  # IMMEDIATE: two sessions cannot both mark it

@@ -1,9 +1,11 @@
-"""`crm review`, `crm done`, `crm snooze`, `crm remind add`, `crm ics` and `crm digest`."""
+"""`crm review`, `crm done`, `crm snooze`, `crm remind add`, `crm ics` and `crm digest`.
+
+What only some commands use is imported where it is used: `crm review --json` runs from cron and
+scripts, and each import it can skip is a millisecond or two at its start.
+"""
 
 import argparse
-import shutil
 import sys
-import textwrap
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
@@ -11,11 +13,8 @@ from pathlib import Path
 
 from crm.cli import Context, group
 from crm.cli.output import created, emit_json
-from crm.clients import find_client
-from crm.domain import DUE_KINDS, RECURRENCES
+from crm.domain import DUE_KINDS, KIND_LABELS, RECURRENCES
 from crm.errors import UserError
-from crm.reminders import add_reminder
-from crm.domain import KIND_LABELS
 from crm.review import KIND_COUNTS, WHEN_ORDER, DueItem, mark_done, review, snooze, upcoming, when
 from crm.text import safe, safe_line, shorten
 
@@ -87,6 +86,8 @@ def _review(args: argparse.Namespace, ctx: Context) -> int:
     if args.json:
         emit_json({"today": ctx.today.isoformat(), "until": until.isoformat(), "items": [i.as_json() for i in items]})
     else:
+        import shutil
+
         print(render_review(items, ctx.today, until, shutil.get_terminal_size((100, 24)).columns))
     return 0
 
@@ -148,6 +149,8 @@ def _occasion(items: list[DueItem], cols: _Columns, width: int) -> list[str]:
             extra = item.title.partition(" + ")[2]
             lines.append(cols.line("", item.id, item.client, f"+ {extra}" if extra else ""))
         return lines
+    import textwrap
+
     names = ", ".join(f"{safe_line(i.client)} (#{i.client_id})" for i in people)
     indent = " " * cols.LEAD
     lines += textwrap.wrap(names, width=max(width, 60), initial_indent=indent, subsequent_indent=indent)
@@ -175,6 +178,9 @@ def _snooze(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _remind_add(args: argparse.Namespace, ctx: Context) -> int:
+    from crm.clients import find_client
+    from crm.reminders import add_reminder
+
     client = find_client(args.client)
     due = ctx.date(args.due)
     created(add_reminder(client.id, args.text, due=due, every=args.every, today=ctx.today), args.json)
@@ -233,6 +239,8 @@ def _ics(args: argparse.Namespace, ctx: Context) -> int:
 
 def render_digest(items: Sequence[DueItem], today: date, until: date) -> str:
     """A few lines: how much is due, counts by kind, and the overdue items by client, per kind."""
+    import textwrap
+
     head = f"Rapport, {today:%a} {today.day} {today:%b %Y}"
     if not items:
         return f"{head}: nothing due through {_date(until)}."

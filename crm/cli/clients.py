@@ -31,12 +31,12 @@ def register(sub) -> None:
     lst = actions.add_parser("list", help="list clients")
     lst.add_argument("--status", metavar="S", help=", ".join(STATUSES))
     lst.add_argument("--json", action="store_true")
-    lst.set_defaults(handler=_list)
+    lst.set_defaults(handler=_list, read_only=True)
 
     show = actions.add_parser("show", help="a client's card and timeline")
     show.add_argument("client", metavar="CLIENT")
     show.add_argument("--json", action="store_true")
-    show.set_defaults(handler=_show)
+    show.set_defaults(handler=_show, read_only=True)
 
     for action, text in (
         ("depart", "the client left us (kept in touch, win-back in 6 months)"),

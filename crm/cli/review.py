@@ -28,7 +28,7 @@ def register(sub) -> None:
     rev = sub.add_parser("review", help="what is due: overdue items plus the next N days")
     rev.add_argument("--days", type=int, default=REVIEW_DAYS, metavar="N", help=f"look N days ahead ({REVIEW_DAYS})")
     rev.add_argument("--json", action="store_true")
-    rev.set_defaults(handler=_review)
+    rev.set_defaults(handler=_review, read_only=True)
 
     done = sub.add_parser("done", help="mark a due item done (logs a touch where it was a contact)")
     done.add_argument("item", metavar="ITEM", help="the id crm review printed, e.g. greeting-7-20261225")
@@ -55,7 +55,7 @@ def register(sub) -> None:
     ics.set_defaults(handler=_ics)
 
     digest = sub.add_parser("digest", help="a few lines for a login banner or a weekly cron mail")
-    digest.set_defaults(handler=_digest)
+    digest.set_defaults(handler=_digest, read_only=True)
 
 
 def _days(value: int) -> int:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from crm.cli.output import dumps
+from crm.cli.output import dumps, emit_json
 
 HOSTILE = 'é \x1b[2J "q" \\ \u2028 },\n      { [1]: \x00'
 
@@ -26,6 +26,16 @@ def reference(value: object) -> str:
 ])
 def test_json_is_byte_for_byte_what_json_dumps_prints(value):
     assert dumps(value) == reference(value)
+
+
+@pytest.mark.parametrize("value", [
+    {"today": "2026-11-23", "items": [{"id": HOSTILE, "overdue": True}]},  # the review's shape: fast
+    [{"id": 1, "contacts": [{"name": HOSTILE}]}],  # the client list's: streamed as ever
+    {"id": 1, "timeline": []},
+])
+def test_printed_json_is_what_json_dumps_prints(capsys, value):
+    emit_json(value)
+    assert capsys.readouterr().out == reference(value) + "\n"
 
 
 def test_json_matches_for_many_random_shapes_with_hostile_strings():

@@ -176,9 +176,9 @@ def _read_only(handler, args: argparse.Namespace, ctx: Context, exit_process: bo
     """Run a command that writes nothing (registered with `read_only=True`). As the `crm` process
     itself it ends with `os._exit` as soon as its output is flushed, skipping the interpreter's
     teardown (12 ms after a 5,000-client review: freeing every object one by one). Nothing is lost
-    by that: the command changed no data (SQLite has nothing pending for a reader, and an unclosed
-    read connection leaves the files as a closed one would for the next session), a cache file it
-    wrote was already renamed into place, no atexit handler of ours exists, stdout and stderr are
+    by that: the command changed no data (SQLite has nothing pending for a reader; skipping the
+    close only leaves the -wal/-shm files for the next session, as any open session does), a cache
+    file it wrote was already renamed into place, no atexit handler of ours exists, stdout and stderr are
     flushed first, and the exit code is kept. (Pausing garbage collection as well saved 2 ms but
     tripled `client list`'s memory.)"""
     code = handler(args, ctx) or EXIT_OK

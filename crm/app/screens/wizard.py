@@ -43,6 +43,7 @@ from crm.errors import UserError
 from crm.letters import KINDS as LETTER_KINDS
 from crm.playbook import load_playbook
 from crm.text import safe, safe_line
+from crm.widgets.safe_fields import SafeInput, SafeTextArea
 from crm.widgets.step_bar import StepBar
 from crm.wizard import STEP_TITLES, STEPS, PlanPromise, Session, WizardState
 
@@ -210,7 +211,7 @@ class WizardScreen(Screen[None]):
     def _choose_client(self) -> None:
         body = self.query_one("#wizard-body")
         body.mount(Static("Whose relationship? Type a name, then enter.", classes="step-title"),
-                   Input(placeholder="client name", id="choose-filter"), OptionList(id="choose-list"))
+                   SafeInput(placeholder="client name", id="choose-filter"), OptionList(id="choose-list"))
         self.query_one("#choose-filter").focus()
         db_work(self, palette_clients, self._clients_loaded, group="wizard-clients")
 
@@ -300,7 +301,7 @@ class WizardScreen(Screen[None]):
             Static("", id="timer", classes="muted"),
             Static("Let off steam here. It is never sent, never shown to the client, never in a letter.",
                    classes="muted tight"),
-            TextArea(self.state.steam, id="steam", soft_wrap=True, tab_behavior="focus",
+            SafeTextArea(self.state.steam, id="steam", soft_wrap=True, tab_behavior="focus",
                      placeholder="write the reply you will not send"),
         ]
 
@@ -324,10 +325,10 @@ class WizardScreen(Screen[None]):
                                   classes="muted", markup=False))
         return [
             *widgets,
-            _row("Title of a new incident", Input(self.state.title, id="title", compact=True,
+            _row("Title of a new incident", SafeInput(self.state.title, id="title", compact=True,
                                                   placeholder="empty: their first line")),
             Static("What the client said, as they said it:", classes="muted tight"),
-            TextArea(self.state.words, id="words", soft_wrap=True, tab_behavior="focus"),
+            SafeTextArea(self.state.words, id="words", soft_wrap=True, tab_behavior="focus"),
         ]
 
     def _step_diagnosis(self) -> list[Widget]:
@@ -336,7 +337,7 @@ class WizardScreen(Screen[None]):
         rows: list[Widget] = []
         for key, question in book.questions.items():
             if key == "yearly_revenue":
-                widget: Widget = Input(str(answers[key]), id=f"q-{key}", compact=True)
+                widget: Widget = SafeInput(str(answers[key]), id=f"q-{key}", compact=True)
             else:
                 options = question.options or {k: t.name for k, t in book.temperaments.items()}
                 value = answers[key]
@@ -399,7 +400,7 @@ class WizardScreen(Screen[None]):
                                         allow_blank=False, id="comp-kind", compact=True)),
         ]
         for name, label in FIGURE_LABELS.items():
-            widgets.append(_row(label, Input(comp.get(name, ""), placeholder=FIGURE_HINTS.get(name, "amount"),
+            widgets.append(_row(label, SafeInput(comp.get(name, ""), placeholder=FIGURE_HINTS.get(name, "amount"),
                                              id=f"fig-{name}", compact=True)))
         widgets.append(Static("", id="comp-preview"))
         return widgets
@@ -418,14 +419,14 @@ class WizardScreen(Screen[None]):
         widgets: list[Widget] = [
             _row("Outcome", Select(((label, k) for k, label in OUTCOME_LABELS.items()), value=outcome,
                                    allow_blank=False, id="outcome", compact=True)),
-            _row("Problem solved by", Input(state.fixed_by or "+1w", id="fixed_by", compact=True)),
-            _row("Leaves / parts on", Input(state.leaves_on or "today", id="leaves_on", compact=True)),
+            _row("Problem solved by", SafeInput(state.fixed_by or "+1w", id="fixed_by", compact=True)),
+            _row("Leaves / parts on", SafeInput(state.leaves_on or "today", id="leaves_on", compact=True)),
             Static("Promises to the client (keep every one on time): what, and by when", classes="muted tight"),
         ]
         for i, promise in enumerate(promises[: wizard.MAX_PROMISES]):
             widgets.append(Horizontal(
-                Input(promise.text, placeholder="what we will do", id=f"p-text-{i}", compact=True),
-                Input(promise.due, placeholder="by: +3d, friday", id=f"p-due-{i}", compact=True, classes="due"),
+                SafeInput(promise.text, placeholder="what we will do", id=f"p-text-{i}", compact=True),
+                SafeInput(promise.due, placeholder="by: +3d, friday", id=f"p-due-{i}", compact=True, classes="due"),
                 classes="promise"))
         widgets.append(Static("", id="plan-preview"))
         return widgets
@@ -438,7 +439,7 @@ class WizardScreen(Screen[None]):
         return [
             _row("Letter", Select(((k, k) for k in WIZARD_LETTERS if k in LETTER_KINDS), value=kind,
                                   allow_blank=False, id="letter-kind", compact=True)),
-            TextArea(text, id="letter", soft_wrap=True, tab_behavior="focus"),
+            SafeTextArea(text, id="letter", soft_wrap=True, tab_behavior="focus"),
             Static("ctrl+n saves the plan: its promises, compensation and follow-ups go into the review at once.",
                    classes="muted", markup=False),
         ]
@@ -458,8 +459,8 @@ class WizardScreen(Screen[None]):
             Static("Once it is solved: why did it happen, and what rule keeps other clients from hitting it? "
                    "No culprits, just the weak spot. Leave with esc and come back later if it is too early.",
                    classes="muted", markup=False),
-            _row("Cause", Input(self.state.postmortem_cause, id="pm-cause", compact=True)),
-            _row("Prevention rule", Input(self.state.postmortem_rule, id="pm-rule", compact=True)),
+            _row("Cause", SafeInput(self.state.postmortem_cause, id="pm-cause", compact=True)),
+            _row("Prevention rule", SafeInput(self.state.postmortem_rule, id="pm-rule", compact=True)),
         ]
 
     # --- reading a step back into the state -----------------------------------------------------

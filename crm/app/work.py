@@ -2,9 +2,11 @@
 
 `db_work` runs a plain core function in a thread worker with its own connection, then hands the
 result to a callback on the UI thread. Failures never kill the app: a UserError becomes a visible
-notification with its message; anything else an error notification.
+notification with its message; anything else, in the job or in the callback, an error
+notification.
 """
 
+import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -34,6 +36,22 @@ def db_work(
     """
     app = node.app
 
+    def unexpected(exc: Exception) -> None:
+        message = f"Unexpected error: {type(exc).__name__}: {exc}"
+        if on_error is not None:
+            on_error(message)
+        else:
+            app.notify(message, severity="error", markup=False, timeout=10)
+
+    async def deliver(result: T) -> None:
+        """On the UI thread. A failing callback would otherwise die silently with the worker."""
+        try:
+            outcome = on_done(result)  # type: ignore[misc]
+            if inspect.isawaitable(outcome):  # an async callback (the wizard's steps)
+                await outcome
+        except Exception as exc:
+            unexpected(exc)
+
     def job() -> None:
         try:
             with database.connection_context():
@@ -46,14 +64,10 @@ def db_work(
                 app.call_from_thread(app.notify, message, severity="error", markup=False)
             return
         except Exception as exc:  # never let a worker take the app down (PITFALLS.md)
-            message = f"Unexpected error: {type(exc).__name__}: {exc}"
-            if on_error is not None:
-                app.call_from_thread(on_error, message)
-            else:
-                app.call_from_thread(app.notify, message, severity="error", markup=False, timeout=10)
+            app.call_from_thread(unexpected, exc)
             return
         # A newer job of the same group cancelled this one: its result is stale, drop it.
         if on_done is not None and not get_current_worker().is_cancelled:
-            app.call_from_thread(on_done, result)
+            app.call_from_thread(deliver, result)
 
     return node.run_worker(job, thread=True, group=group, exclusive=exclusive, exit_on_error=False)

@@ -217,3 +217,25 @@ async def test_another_sessions_write_shows_up(acme, db_path, today):
         items = app.screen.query_one(DueList).items
         assert len(items) == before + 1
         assert any("Promise made elsewhere" in i.title for i in items)
+
+
+@pytest.mark.parametrize("where", ["job", "callback"])
+async def test_a_failure_in_database_work_is_shown_not_swallowed(acme, db_path, today, monkeypatch, where):
+    from crm.app.work import db_work
+
+    app = make_app(db_path, today)
+    notices: list[str] = []
+    monkeypatch.setattr(app, "notify", lambda message, **_: notices.append(message))
+
+    def broken(_=None):
+        raise KeyError("lost row")
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        if where == "job":
+            db_work(app.screen, broken, lambda _: None)
+        else:
+            db_work(app.screen, lambda: 1, broken)
+        await settle(app, pilot)
+        assert notices == ["Unexpected error: KeyError: 'lost row'"]
+        assert isinstance(app.screen, ReviewScreen)  # the app carries on

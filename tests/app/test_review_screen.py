@@ -5,11 +5,13 @@ from datetime import timedelta
 import pytest
 
 pytest.importorskip("crm.review", reason="the review rules (crm.review) are not built yet")
+from textual.widgets import Input
 
 from crm.app.app import make_app
 from crm.app.screens.review import ReviewScreen
-from crm.app.screens.review_dialogs import DraftDialog, NoteDialog, SnoozeDialog
+from crm.app.screens.review_dialogs import DraftDialog, NoteDialog, SnoozeDialog, TouchDialog
 from crm.clients import ClientFields, add_client
+from crm.errors import UserError
 from crm.models import ItemState, Touch
 from crm.promises import add_promise
 from crm.review import DueItem, review
@@ -97,6 +99,43 @@ async def test_done_with_note_writes_state_and_touch_and_moves_on(week, db_path,
         assert Touch.select().where(Touch.client == item.client_id).count() == touches + 1
         counter = str(app.screen.query_one("#review-counter").render())
         assert counter.startswith(f"{len(review(today, 7))} due")
+
+
+async def test_a_refused_note_keeps_the_dialog_open_with_the_reason(week, db_path, today):
+    app = make_app(db_path, today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        item = due_list(app).highlighted_item
+        await pilot.press("d")
+        app.screen.query_one("#note", Input).value = "pasted\x00text"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, NoteDialog)
+        assert "must not contain a NUL" in str(app.screen.query_one("#error").render())
+        assert app.screen.query_one("#note", Input).value == "pasted\x00text"
+        assert ItemState.get_or_none(ItemState.item_id == item.id) is None
+
+
+@pytest.mark.parametrize("key", ["d", "t"])
+async def test_a_failed_write_asks_again_with_what_was_typed(week, db_path, today, monkeypatch, key):
+    def busy(*_, **__):
+        raise UserError("the database is busy: try again")
+
+    monkeypatch.setattr("crm.app.screens.review.mark_done", busy)
+    monkeypatch.setattr("crm.app.screens.review.log_touch", busy)
+    app = make_app(db_path, today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        item = due_list(app).highlighted_item
+        await pilot.press(key, *"long talk, they agreed", "enter")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, NoteDialog if key == "d" else TouchDialog)
+        assert dialog.query_one("#note", Input).value == "long talk, they agreed"
+        assert str(dialog.query_one("#error").render()) == "the database is busy: try again"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert item.id in [i.id for i in due_list(app).items]  # back in the list
 
 
 async def test_done_cancelled_with_escape_writes_nothing(week, db_path, today):

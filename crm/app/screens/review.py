@@ -4,6 +4,7 @@ Done and snoozed items leave the list at once and the cursor moves to the next o
 runs in a worker and the list reloads quietly afterwards (and when another session changed data).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -165,16 +166,17 @@ class ReviewScreen(Screen[None]):
     # --- actions ----------------------------------------------------------------------------
 
     def action_done(self) -> None:
-        item = self.current
-        if item is None:
-            return
+        if (item := self.current) is not None:
+            self._ask_done(item)
 
-        def confirmed(note: str | None) -> None:
-            if note is not None:
+    def _ask_done(self, item: DueItem, note: str = "", error: str = "") -> None:
+        def confirmed(answer: str | None) -> None:
+            if answer is not None:
                 today = self.rapport.today
-                self._write_away(item, lambda: mark_done(item.id, today, note))
+                self._write_away(item, lambda: mark_done(item.id, today, answer),
+                                 retry=lambda message: self._ask_done(item, answer, message))
 
-        self.app.push_screen(NoteDialog(item.title, item.client), confirmed)
+        self.app.push_screen(NoteDialog(item.title, item.client, note, error), confirmed)
 
     def action_snooze(self) -> None:
         item = self.current
@@ -188,8 +190,10 @@ class ReviewScreen(Screen[None]):
 
         self.app.push_screen(SnoozeDialog(item.title, item.client, self.rapport.today), chosen)
 
-    def _write_away(self, item: DueItem, write) -> None:
-        """Take the item off the list now, write in a worker; on failure bring it back."""
+    def _write_away(self, item: DueItem, write: Callable[[], object],
+                    retry: Callable[[str], None] | None = None) -> None:
+        """Take the item off the list now, write in a worker; on failure bring it back and say
+        why, in the dialog again (`retry`) when there is typed text to keep."""
         self._pending.add(item.id)
         self._items = [i for i in self._items if i.id != item.id]
         self.query_one(DueList).remove_item(item.id)
@@ -201,16 +205,19 @@ class ReviewScreen(Screen[None]):
 
         def failed(message: str) -> None:
             self._pending.discard(item.id)
-            self.notify(message, severity="error", markup=False)
             self.reload()
+            if retry is not None:
+                retry(message)
+            else:
+                self.notify(message, severity="error", markup=False)
 
         db_work(self, write, written, group="review-write", exclusive=False, on_error=failed)
 
     def action_touch(self) -> None:
-        item = self.current
-        if item is None:
-            return
+        if (item := self.current) is not None:
+            self._ask_touch(item, TOUCH_FOR_KIND.get(item.kind, "call"))
 
+    def _ask_touch(self, item: DueItem, kind: str, note: str = "", error: str = "") -> None:
         def logged(answer: tuple[str, str] | None) -> None:
             if answer is None:
                 return
@@ -227,9 +234,10 @@ class ReviewScreen(Screen[None]):
                 done,
                 group="review-write",
                 exclusive=False,
+                on_error=lambda message: self._ask_touch(item, kind, note, message),
             )
 
-        self.app.push_screen(TouchDialog(item.client, TOUCH_FOR_KIND.get(item.kind, "call")), logged)
+        self.app.push_screen(TouchDialog(item.client, kind, note, error), logged)
 
     def action_open_client(self) -> None:
         item = self.current

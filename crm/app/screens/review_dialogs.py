@@ -1,7 +1,8 @@
 """Small dialogs of the review: a note for "done", a snooze date, a touch, a letter draft.
 
 Each returns its answer through `dismiss` (None when cancelled) and never touches the database:
-the review screen does the writing, so a dialog stays a pure question.
+the review screen does the writing, so a dialog stays a pure question. A note is checked before
+the dialog closes, and a dialog can be reopened with what was typed and why the write failed.
 """
 
 from datetime import date, timedelta
@@ -16,6 +17,7 @@ from textual.events import Key
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static, TextArea
 
+from crm import validate
 from crm.dates import DATE_HELP, add_months, parse_date
 from crm.domain import TOUCH_KINDS
 from crm.errors import UserError
@@ -32,25 +34,43 @@ def _hint(text: str) -> Static:
     return Static(text, classes="hint", markup=False)
 
 
+def _error(text: str = "") -> Static:
+    return Static(text, id="error", classes="error", markup=False)
+
+
+def _checked_note(dialog: ModalScreen, value: str) -> str | None:
+    """The note as it will be stored, or None with the reason shown in the dialog."""
+    try:
+        return validate.text(value.strip(), "note")
+    except UserError as exc:
+        dialog.query_one("#error", Static).update(str(exc))
+        return None
+
+
 class NoteDialog(ModalScreen[str | None]):
     """"Done" with an optional note; Enter confirms, Escape cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, client: str) -> None:
+    def __init__(self, title: str, client: str, note: str = "", error: str = "") -> None:
+        """`note` and `error`: what was typed and why it could not be saved, when asking again."""
         super().__init__(classes="dialog-screen")
         self._about = _about(title, client)
+        self._note, self._error = note, error
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Mark done", classes="dialog-title")
             yield Static(self._about)
-            yield SafeInput(placeholder="note (optional)", id="note")
+            yield SafeInput(self._note, placeholder="note (optional)", id="note")
+            yield _error(self._error)
             yield _hint("enter done · esc cancel")
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip())
+        note = _checked_note(self, event.value)
+        if note is not None:
+            self.dismiss(note)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -85,7 +105,7 @@ class SnoozeDialog(ModalScreen[date | None]):
                 markup=False,
             )
             yield SafeInput(placeholder="or type a date: friday, +3d, 25.12.2026", id="until")
-            yield Static("", id="error", classes="error", markup=False)
+            yield _error()
             yield _hint("1 / w / m, or type a date and enter · esc cancel")
 
     def on_key(self, event: Key) -> None:
@@ -126,17 +146,20 @@ class TouchDialog(ModalScreen[tuple[str, str] | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, client: str, kind: str = "call") -> None:
+    def __init__(self, client: str, kind: str = "call", note: str = "", error: str = "") -> None:
+        """`note` and `error`: what was typed and why it could not be saved, when asking again."""
         super().__init__(classes="dialog-screen")
         self._client = client
         self._kind = kind if kind in TOUCH_KINDS else "call"
+        self._note, self._error = note, error
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Log a touch", classes="dialog-title")
             yield Static(Content.assemble("with ", (safe_line(self._client), "bold")))
             yield Select(((k, k) for k in TOUCH_KINDS), value=self._kind, allow_blank=False, id="kind")
-            yield SafeInput(placeholder="what was said (optional)", id="note")
+            yield SafeInput(self._note, placeholder="what was said (optional)", id="note")
+            yield _error(self._error)
             yield _hint("enter log · tab/shift+tab kind · esc cancel")
 
     def on_mount(self) -> None:
@@ -144,8 +167,9 @@ class TouchDialog(ModalScreen[tuple[str, str] | None]):
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
-        kind = self.query_one("#kind", Select).value
-        self.dismiss((str(kind), event.value.strip()))
+        note = _checked_note(self, event.value)
+        if note is not None:
+            self.dismiss((str(self.query_one("#kind", Select).value), note))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

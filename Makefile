@@ -26,6 +26,8 @@ test: $(VENV)/.test
 
 bench: $(VENV)/.test
 	$(BIN)/python tests/bench/run.py
+	$(BIN)/python tests/bench/bench_review.py
+	$(BIN)/python tests/bench/bench_demo.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

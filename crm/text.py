@@ -48,3 +48,8 @@ def in_place(text: str) -> str:
 def shorten(text: str, width: int) -> str:
     """The text cut to `width` characters with an ellipsis when longer."""
     return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """ "1 client", "5,000 clients", "2 touches" (pass the plural when it is not noun + "s")."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"

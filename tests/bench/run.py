@@ -7,11 +7,13 @@ seeds change), each with one extra client holding 2,000 timeline entries, then m
   `python -c "import sqlite3"` measured in the same run: the least any Python command can cost;
 - the app in a fresh process, from process start until the Review list is filled and painted
   (headless), so import and database time count;
-- in one app session (Pilot): each keystroke in the Clients filter until the table shows its
-  result, and opening the 2,000-entry client until its timeline is shown;
+- in one app session (Pilot): opening Clients until its first rows show, each keystroke in its
+  filter until the table shows the result, and opening the 2,000-entry client until its timeline
+  is shown;
 - the peak memory (max RSS) of every process above.
 
 Each figure is the median of several runs. Not part of `make test`: pytest collects test_*.py only.
+`make bench` then runs bench_review.py (review cost with nothing due) and bench_demo.py (demo size).
 Run: .venv/bin/python tests/bench/run.py [--runs N]
 """
 
@@ -77,26 +79,32 @@ path, long_id, opens = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 TYPED = ["m", "a", "r", "i", "backspace", "backspace", "backspace", "backspace",
          "s", "c", "h", "backspace", "backspace", "backspace"]
 marks = []
-shown = ClientsScreen._show
+shown = ClientsScreen.refilter
 
-def _show(self, matches):
-    shown(self, matches)
+def _refilter(self, *args, **kwargs):
+    shown(self, *args, **kwargs)
     self.call_after_refresh(lambda: marks.append(time.perf_counter()))
 
-ClientsScreen._show = _show
+ClientsScreen.refilter = _refilter
 
-async def until(condition):
+async def until(condition, limit=30.0):
+    give_up = time.perf_counter() + limit  # a failure in the app shows as a notification: don't hang
     while not condition():
+        if time.perf_counter() > give_up:
+            raise SystemExit(f"the app did not get there in {limit:g} s: {app.screen!r}")
         await asyncio.sleep(0.001)  # not pilot.pause(): that waits for every worker to be idle
 
 async def main():
+    global app
     open_database(path)
     app = make_app(path, date.fromisoformat(sys.argv[4]))
-    result = {"keystroke": [], "open": []}
+    result = {"clients": [], "keystroke": [], "open": []}
     async with app.run_test(size=(80, 24)) as pilot:
         await app.workers.wait_for_complete()
+        start = time.perf_counter()
         app.show_clients()
-        await until(lambda: isinstance(app.screen, ClientsScreen) and app.screen._loaded)
+        await until(lambda: isinstance(app.screen, ClientsScreen) and marks)
+        result["clients"].append(marks[-1] - start)
         await app.workers.wait_for_complete()
         await pilot.pause()
         for key in TYPED:
@@ -237,12 +245,12 @@ def app_start(db: Path, runs: int) -> Measure:
     return Measure(times, peak)
 
 
-def app_session(db: Path, long_id: int, opens: int) -> tuple[Measure, Measure]:
-    """Filter keystrokes on the Clients screen and opening the long-history client, one session."""
+def app_session(db: Path, long_id: int, opens: int) -> tuple[Measure, Measure, Measure]:
+    """Opening Clients, typing in its filter and opening the long-history client, one session."""
     _, rss, out = run_process([PYTHON, "-c", SESSION_SCRIPT, str(db), str(long_id), str(opens), TODAY],
                               capture=True)
     result = json.loads(out.strip().splitlines()[-1])
-    return Measure(result["keystroke"], rss), Measure(result["open"], rss)
+    return Measure(result["clients"], rss), Measure(result["keystroke"], rss), Measure(result["open"], rss)
 
 
 @dataclass
@@ -307,7 +315,7 @@ def main() -> int:
             "list": repeat([*crm, "client", "list", "--json"], args.runs),
             "start": app_start(db, max(3, args.runs // 2 + 1)),
         }
-        got["keystroke"], got["open"] = app_session(db, meta["long_id"], max(3, args.runs // 2 + 1))
+        got["clients"], got["keystroke"], got["open"] = app_session(db, meta["long_id"], max(3, args.runs // 2 + 1))
         by_size[n] = got
     small, large = by_size[SIZES[0]], by_size[SIZES[1]]
     rows = [
@@ -316,6 +324,7 @@ def main() -> int:
         Row(f"crm client show --json ({LONG_ENTRIES:,} entries)", small["show_long"], large["show_long"]),
         Row("crm client list --json", small["list"], large["list"]),
         Row("app: launch → Review filled", small["start"], large["start"], 1.5),
+        Row("app: Clients screen → first rows shown", small["clients"], large["clients"]),
         Row("app: filter keystroke → table shown", small["keystroke"], large["keystroke"], 0.05),
         Row(f"app: open client, {LONG_ENTRIES:,}-entry timeline", small["open"], large["open"], 0.2),
     ]

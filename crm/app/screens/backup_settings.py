@@ -12,7 +12,7 @@ from crm import validate
 from crm.app.screens.forms import Field, FormScreen, Values
 from crm.backup import backup_dir, backup_keep, daily_backups, parse_keep, rotate_daily, set_backup_settings
 from crm.models import Setting
-from crm.text import safe_line
+from crm.text import counted, safe_line
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ def _keep_preview(text: str) -> str:
     if not text.strip():
         return ""
     keep = parse_keep(text)
-    return "off: no daily backups" if keep == 0 else f"the newest {keep} day{'s' if keep != 1 else ''}"
+    return "off: no daily backups" if keep == 0 else f"the newest {counted(keep, 'day')}"
 
 
 def backup_form(current: BackupSettings, db_path: Path, today: date) -> "FormScreen[str]":

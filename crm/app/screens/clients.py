@@ -1,33 +1,34 @@
 """Clients: every client in a table, filtered as you type, with how each relationship stands.
 
-The rows are loaded once per data change into a cache of plain rows; typing filters that cache
-in a worker (exclusive, so only the last keystroke's result is shown). The table never holds more
-than a few hundred rows: a DataTable measures every cell, and nobody scrolls through 5,000 names.
+The rows are loaded once per data change (in a worker) into a cache of plain rows; a keystroke
+filters that cache on the spot (about 2 ms at 5,000 clients) and hands the matches to a
+`PagedTable`, which builds table rows only as far as the user scrolls.
 """
 
 from datetime import date
+from operator import attrgetter
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.events import Key, Resize
+from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from crm.app.screens.forms import EditClientForm, add_client_form, read_client_snapshot
 from crm.app.work import db_work
 from crm.roster import ClientRow, client_rows, filter_rows, with_next_due
-from crm.text import safe_line, shorten
+from crm.text import counted, safe_line, shorten
 from crm.domain import KIND_LABELS
 from crm.widgets.health_light import health_cell
+from crm.widgets.paged_table import PagedTable
 from crm.widgets.safe_fields import SafeInput
 
 if TYPE_CHECKING:
     from crm.app.app import RapportApp
 
-MAX_ROWS = 200
 # Fixed columns after the name; the name takes what is left of the width (at least NAME_MIN).
 COLUMNS = (("Status", 8), ("Temper.", 9), ("Health", 7), ("Touch", 5), ("Inc", 3), ("Next due", 16))
 NAME_MIN = 15
@@ -79,23 +80,24 @@ def row_cells(row: ClientRow, today: date, width: int) -> tuple[Text, ...]:
 class ClientsScreen(Screen[None]):
     """Find a client by typing; open, add or edit one."""
 
+    SECTION_ACTION = "show_clients"  # see RapportApp.check_action
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add", "Add", tooltip="Add a client", id="clients.add"),
         Binding("e", "edit", "Edit", tooltip="Edit the highlighted client", id="clients.edit"),
         Binding("f", "cycle_status", "Status", tooltip="Show all / active / prospect / departed / parted",
                 id="clients.status"),
-        Binding("slash", "focus_filter", "Filter", key_display="/", id="clients.filter"),
+        Binding("slash", "focus_filter", "Filter", key_display="/", show=False, id="clients.filter"),  # see the placeholder
         Binding("escape", "clear_or_back", "Clear/back", tooltip="Clear the filter, or go back", id="clients.escape"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[ClientRow] = []
-        self._shown: list[ClientRow] = []
+        self._matches = 0  # rows shown, for the bar
         self._status_index = 0
         self._loaded = False
         self._stale = False  # data changed while another screen was on top
-        self._width = 0
+        self._name_width = 0  # the Client column's width; cells are cut to it
 
     @property
     def rapport(self) -> "RapportApp":
@@ -106,19 +108,21 @@ class ClientsScreen(Screen[None]):
         return STATUS_FILTERS[self._status_index]
 
     @property
+    def table(self) -> "PagedTable[ClientRow]":
+        return self.query_one("#clients", PagedTable)
+
+    @property
     def client_id(self) -> int | None:
         """The highlighted client: what edit, open and the wizard act on."""
-        table = self.query_one(DataTable)
-        if not self._shown or table.cursor_row < 0:
-            return None
-        return self._shown[min(table.cursor_row, len(self._shown) - 1)].id
+        row = self.table.item
+        return row.id if row else None
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield SafeInput(placeholder="Type to filter: name, company, e-mail, country  (↓ to the list)", id="filter",
+        yield SafeInput(placeholder="Type to filter: name, company, e-mail, country  (↓ the list, / back here)", id="filter",
                         compact=True)
         yield Static("Loading…", id="clients-bar", classes="bar", markup=False)
-        yield DataTable(id="clients", cursor_type="row", zebra_stripes=True)
+        yield PagedTable(self._cells, attrgetter("id"), id="clients", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -147,58 +151,59 @@ class ClientsScreen(Screen[None]):
         """Show the rows at once; the next due items (the review's rules for everyone) follow."""
         self._rows = rows
         self._loaded = True
-        self.refilter()
+        self.refilter(keep_cursor=True)
         today = self.rapport.today
         db_work(self, lambda: with_next_due(rows, today), self._loaded_due, group="clients-due")
 
     def _loaded_due(self, rows: list[ClientRow]) -> None:
         self._rows = rows
-        self.refilter()
+        self.refilter(keep_cursor=True)
 
-    def refilter(self) -> None:
-        rows, text, status = self._rows, self.query_one("#filter", Input).value, self.status
-        db_work(self, lambda: filter_rows(rows, text, status), self._show, group="clients-filter", exclusive=True)
+    def refilter(self, keep_cursor: bool = False) -> None:
+        """Show the rows matching the filter and status, the best match highlighted.
+
+        After a reload (`keep_cursor`) the cursor stays on its client if it is still shown.
+        """
+        matches = filter_rows(self._rows, self.query_one("#filter", Input).value, self.status)
+        had_client = self.client_id is not None
+        self._matches = len(matches)
+        self._set_columns()
+        self.table.show(matches, keep_cursor)
+        self._show_bar()
+        if had_client != (self.client_id is not None):  # only then does the footer change (Edit)
+            self.refresh_bindings()
 
     @on(Input.Changed, "#filter")
     def _typed(self) -> None:
         if self._loaded:
             self.refilter()
 
-    def _show(self, matches: list[ClientRow]) -> None:
-        self._shown = matches[:MAX_ROWS]
-        self._fill_table()
-        self._show_bar(len(matches))
-        self.refresh_bindings()
+    def _cells(self, row: ClientRow) -> tuple[Text, ...]:
+        return row_cells(row, self.rapport.today, self._name_width)
 
-    def _fill_table(self) -> None:
-        """(Re)build the table for the current width, keeping the cursor on the same client."""
-        table = self.query_one(DataTable)
-        current = self.client_id
+    def _set_columns(self) -> bool:
+        """Lay the columns out for the screen's width; True if they changed."""
         width = name_width(self.size.width)
+        if width == self._name_width:
+            return False
+        self._name_width = width
+        table = self.table
         table.clear(columns=True)
         table.add_column("Client", width=width)
         for label, column_width in COLUMNS:
             table.add_column(label, width=column_width)
-        today = self.rapport.today
-        for row in self._shown:
-            table.add_row(*row_cells(row, today, width), key=str(row.id))
-        if current is not None and any(r.id == current for r in self._shown):
-            table.move_cursor(row=table.get_row_index(str(current)))
+        return True
 
-    def on_resize(self, event: Resize) -> None:
-        if self._loaded and name_width(event.size.width) != name_width(self._width):
-            self._fill_table()
-        self._width = event.size.width
+    def on_resize(self) -> None:
+        if self._loaded and self._set_columns():
+            self.table.rebuild()
 
-    def _show_bar(self, matches: int) -> None:
-        total = len(self._rows)
-        which = f"{self.status} clients" if self.status else "clients"
-        if matches > len(self._shown):
-            text = f"showing {len(self._shown):,} of {matches:,} {which}, type to narrow"
-        elif matches == total and not self.status:
-            text = f"{total:,} clients"
+    def _show_bar(self) -> None:
+        total, matches = len(self._rows), self._matches
+        if matches == total and not self.status:
+            text = counted(total, "client")
         else:
-            text = f"{matches:,} of {total:,} clients" + (f" · {self.status}" if self.status else "")
+            text = f"{matches:,} of {counted(total, 'client')}" + (f" · {self.status}" if self.status else "")
         status = self.status or "all"
         self.query_one("#clients-bar", Static).update(f"{text}  ·  f status: {status}")
 
@@ -212,8 +217,8 @@ class ClientsScreen(Screen[None]):
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
         """Enter in the filter: open the only match, else go to the list."""
-        if len(self._shown) == 1:
-            self.rapport.open_client(self._shown[0].id)
+        if self._matches == 1 and self.client_id is not None:
+            self.rapport.open_client(self.client_id)
         else:
             self.query_one(DataTable).focus()
 
@@ -226,10 +231,6 @@ class ClientsScreen(Screen[None]):
     def _open(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
             self.rapport.open_client(int(event.row_key.value))
-
-    @on(DataTable.RowHighlighted)
-    def _moved(self) -> None:
-        self.refresh_bindings()
 
     def action_focus_filter(self) -> None:
         self.query_one("#filter", Input).focus()

@@ -4,6 +4,7 @@ Parted clients are listed apart as "do not contact": we ended those relationship
 """
 
 from datetime import date
+from operator import attrgetter
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
@@ -16,9 +17,12 @@ from textual.widgets import DataTable, Footer, Header, Static
 from crm.app.work import db_work
 from crm.keep_in_touch import KeepRow, keep_in_touch_rows
 from crm.text import safe_line, shorten
+from crm.widgets.paged_table import PagedTable
 
 if TYPE_CHECKING:
     from crm.app.app import RapportApp
+
+CLIENT_ID = attrgetter("client_id")
 
 def _day(value: date | None, today: date, *, due: bool = False) -> Text:
     """A date cell; a due date already past is marked (in words too, for monochrome terminals)."""
@@ -34,13 +38,10 @@ def _day(value: date | None, today: date, *, due: bool = False) -> Text:
 class KeepInTouchScreen(Screen[None]):
     """Departed clients with last touch, departure, next win-back and next greeting."""
 
+    SECTION_ACTION = "show_keep_in_touch"  # see RapportApp.check_action
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o", "open_client", "Open", tooltip="Open the client", id="keep.open"),
     ]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._rows: dict[str, list[KeepRow]] = {"departed": [], "parted": []}
 
     @property
     def rapport(self) -> "RapportApp":
@@ -50,9 +51,9 @@ class KeepInTouchScreen(Screen[None]):
         yield Header()
         yield Static("Departed — keep in touch, sorted by what comes next", id="departed-title",
                      classes="bar", markup=False)
-        yield DataTable(id="departed", cursor_type="row", zebra_stripes=True)
+        yield PagedTable(self._departed_cells, CLIENT_ID, id="departed", cursor_type="row", zebra_stripes=True)
         yield Static("Parted — do not contact", id="parted-title", classes="bar", markup=False)
-        yield DataTable(id="parted", cursor_type="row")
+        yield PagedTable(self._parted_cells, CLIENT_ID, id="parted", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -68,26 +69,28 @@ class KeepInTouchScreen(Screen[None]):
         db_work(self, lambda: keep_in_touch_rows(today), self._show, group="keep-in-touch")
 
     def _show(self, rows: tuple[list[KeepRow], list[KeepRow]]) -> None:
-        today = self.rapport.today
         departed, parted = rows
-        self._rows = {"departed": departed, "parted": parted}
-        self._fill("departed", [
-            (
-                Text(safe_line(r.name)),
-                _day(r.since, today),
-                _day(r.last_touch, today),
-                _day(r.next_winback, today, due=True),
-                self._greeting(r, today),
-            )
-            for r in departed
-        ])
-        self._fill("parted", [(Text(safe_line(r.name)), _day(r.since, today), _day(r.last_touch, today))
-                              for r in parted])
+        self.query_one("#departed", PagedTable).show(departed, keep_cursor=True)
+        self.query_one("#parted", PagedTable).show(parted, keep_cursor=True)
         self.query_one("#departed-title", Static).update(
-            f"Departed — {len(departed)}, keep in touch, sorted by what comes next"
+            f"Departed — {len(departed):,}, keep in touch, sorted by what comes next"
             if departed else "Departed — none. Clients who leave show up here for win-backs and greetings."
         )
-        self.query_one("#parted-title", Static).update(f"Parted — {len(parted)}, do not contact")
+        self.query_one("#parted-title", Static).update(f"Parted — {len(parted):,}, do not contact")
+
+    def _departed_cells(self, row: KeepRow) -> tuple[Text, ...]:
+        today = self.rapport.today
+        return (
+            Text(safe_line(row.name)),
+            _day(row.since, today),
+            _day(row.last_touch, today),
+            _day(row.next_winback, today, due=True),
+            self._greeting(row, today),
+        )
+
+    def _parted_cells(self, row: KeepRow) -> tuple[Text, ...]:
+        today = self.rapport.today
+        return Text(safe_line(row.name)), _day(row.since, today), _day(row.last_touch, today)
 
     @staticmethod
     def _greeting(row: KeepRow, today: date) -> Text:
@@ -98,25 +101,12 @@ class KeepInTouchScreen(Screen[None]):
             text.append(f" {shorten(safe_line(row.greeting_occasion), 22)}", style="dim")
         return text
 
-    def _fill(self, table_id: str, cells: list[tuple[Text, ...]]) -> None:
-        """Refill a table, keeping the cursor on the same client when it is still there."""
-        table = self.query_one(f"#{table_id}", DataTable)
-        current = None
-        if table.row_count:
-            current = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        table.clear()
-        for row, cell in zip(self._rows[table_id], cells):
-            table.add_row(*cell, key=str(row.client_id))
-        if current is not None and current in {str(r.client_id) for r in self._rows[table_id]}:
-            table.move_cursor(row=table.get_row_index(current))
-
     @property
     def client_id(self) -> int | None:
         """The highlighted client: what the wizard key (w) and `o` are about."""
-        table = self.focused if isinstance(self.focused, DataTable) else self.query_one("#departed", DataTable)
-        if not table.row_count:
-            return None
-        return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        table = self.focused if isinstance(self.focused, PagedTable) else self.query_one("#departed", PagedTable)
+        row = table.item
+        return row.client_id if row else None
 
     def action_open_client(self) -> None:
         if self.client_id is not None:

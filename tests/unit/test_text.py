@@ -1,8 +1,8 @@
-"""`in_place`: what an editor shows of stored text, one visible character per control character."""
+"""`in_place`: what an editor shows of stored text, one visible character per control character; `counted`."""
 
 import pytest
 
-from crm.text import in_place
+from crm.text import counted, in_place
 from tests.hostile import HOSTILE, raw_controls
 
 
@@ -18,3 +18,8 @@ def test_what_an_editor_shows():
     assert in_place("a\x1b[2J\x07b") == "a␛[2J␇b"
     assert in_place("\u202eexe\x9b\x7f") == "\ufffdexe\ufffd␡"
     assert in_place("tab\tand\nnewline [bold]") == "tab\tand\nnewline [bold]"
+
+
+def test_counts_read_as_english():
+    assert [counted(n, "client") for n in (0, 1, 2, 5000)] == ["0 clients", "1 client", "2 clients", "5,000 clients"]
+    assert counted(1, "touch", "touches") == "1 touch" and counted(3, "touch", "touches") == "3 touches"

@@ -17,9 +17,10 @@ from textual.widgets import Footer, Header, OptionList, Sparkline, Static, Tabbe
 from textual.widgets.option_list import Option
 
 from crm.app.screens import forms
+from crm.app.keys import quiet_sections
 from crm.app.work import db_work
 from crm.profile import ClientProfile, OpenPromise, client_profile
-from crm.text import safe_line
+from crm.text import counted, safe_line
 from crm.widgets.client_card import ClientCard
 from crm.widgets.timeline import Timeline
 
@@ -69,6 +70,7 @@ class ClientScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        *quiet_sections("k"),  # k: a promise kept
         Binding("t", "touch", "Touch", tooltip="Log a touch (call, e-mail, meeting …)", id="client.touch"),
         Binding("i", "incident", "Incident", tooltip="Open an incident", id="client.incident"),
         Binding("p", "promise", "Promise", tooltip="Make a promise", id="client.promise"),
@@ -77,7 +79,7 @@ class ClientScreen(Screen[None]):
         Binding("x", "status('depart')", "Depart", tooltip="The client leaves (kept in touch)",
                 id="client.depart"),
         Binding("P", "status('part')", "Part", key_display="P", tooltip="We end it (do not contact)",
-                id="client.part"),
+                show=False, id="client.part"),  # rare and weighty: in help and the palette
         Binding("b", "status('return')", "Win back", tooltip="The client is back (active)", id="client.return"),
         Binding("w", "wizard", "Wizard", tooltip="Sort out the relationship", id="client.wizard"),
         Binding("1", "tab('timeline')", "Timeline", show=False, id="client.tab.timeline"),
@@ -108,7 +110,7 @@ class ClientScreen(Screen[None]):
                 yield OptionList(id="promise-list")
             with TabPane("Due", id="due"):
                 yield OptionList(id="due-list")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)  # its own keys fill 80 columns
 
     def on_mount(self) -> None:
         self.sub_title = "Client"
@@ -126,7 +128,7 @@ class ClientScreen(Screen[None]):
         self.query_one(ClientCard).show(profile)
         self.query_one(Sparkline).data = list(profile.touches_per_month)
         total = sum(profile.touches_per_month)
-        self.query_one("#spark-total", Static).update(f"{total} touch{'es' if total != 1 else ''}")
+        self.query_one("#spark-total", Static).update(counted(total, "touch", "touches"))
         self.query_one(Timeline).show_entries(profile.timeline)
         self._fill(
             "#promise-list",

@@ -61,8 +61,8 @@ class HelpScreen(Screen[None]):
         lines = [Content.styled(title, "bold $text-primary")]
         seen: set[str] = set()
         for binding in bindings:
-            if not binding.description or binding.action in seen:
-                continue
+            if not binding.description or binding.action in seen or binding.action.startswith("app."):
+                continue  # app.*: a section key a screen keeps quiet, already listed under Everywhere
             seen.add(binding.action)
             lines.append(self._line(self.app.get_key_display(binding), binding.tooltip or binding.description))
         lines.extend(self._line(key, text) for key, text in extra)

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from crm.app.screens import forms
+from crm.app.keys import quiet_sections
 from crm.app.work import db_work
 from crm.money import Money
 from crm.profile import IncidentProfile, incident_profile
@@ -72,6 +73,7 @@ class IncidentScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        *quiet_sections(),
         Binding("a", "event", "Add event", tooltip="Add an event to the timeline", id="incident.event"),
         Binding("m", "compensate", "Compensate", tooltip="Offer a compensation (gift, bonus …)",
                 id="incident.compensate"),
@@ -100,7 +102,7 @@ class IncidentScreen(Screen[None]):
         yield Static("Loading…", id="incident-card")
         yield Static("Timeline — oldest first; enter shows an entry in full", classes="bar", markup=False)
         yield Timeline(empty="No events yet: press a to add one.", id="incident-timeline")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)  # its own keys fill 80 columns
 
     def on_mount(self) -> None:
         self.sub_title = f"Incident #{self.incident_id}"

@@ -6,40 +6,53 @@ from collections.abc import Sequence
 
 from crm.text import safe_line, shorten
 
-_SCALARS = (str, int, float, type(None))  # bool is an int
+_SCALARS = frozenset({str, int, float, bool, type(None)})  # exact types: C encodes these as Python does
 
 
 def emit_json(value: object) -> None:
     """`value` as JSON indented by two. Python's indenting encoder is pure Python (15 ms for a
-    5,000-client review), so a listing of flat objects, alone or as a value of the top object (the
-    review's items), is encoded in C instead, byte for byte the same; anything else streams as before."""
-    if _listing(value) or _holds_listing(value):
-        sys.stdout.write(dumps(value))
-    else:
+    5,000-client review), so a listing of flat objects, alone or inside objects (the review's
+    items), is encoded in C instead, byte for byte the same; anything else streams as before."""
+    text = _fast(value, 0)
+    if text is None:
         json.dump(value, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    else:
+        sys.stdout.write(text)
     sys.stdout.write("\n")
-
-
-def _listing(value: object) -> bool:
-    """A non-empty list of non-empty objects whose values are strings, numbers, booleans or null."""
-    return isinstance(value, list) and bool(value) and all(
-        type(row) is dict and row and all(isinstance(v, _SCALARS) for v in row.values()) for row in value
-    )
-
-
-def _holds_listing(value: object) -> bool:
-    return isinstance(value, dict) and all(type(k) is str for k in value) and any(map(_listing, value.values()))
 
 
 def dumps(value: object, level: int = 0) -> str:
     """`json.dumps(value, ensure_ascii=False, indent=2, default=str)` at nesting `level`, with
     listings (and objects holding them) encoded in C."""
+    text = _fast(value, level)
+    return _plain(value, level) if text is None else text
+
+
+def _fast(value: object, level: int) -> str | None:
+    """The JSON of a listing or of an object holding one (at any depth), else None.
+
+    Each value is looked at once: a review's 3,000 items cost about 2 ms to check."""
     if _listing(value):
-        return _flat_objects(value, level)
-    if _holds_listing(value):
-        inner = "\n" + "  " * (level + 1)
-        items = (f"{inner}{json.dumps(k, ensure_ascii=False)}: {dumps(v, level + 1)}" for k, v in value.items())
-        return "{" + ",".join(items) + "\n" + "  " * level + "}"
+        return _flat_objects(value, level)  # type: ignore[arg-type]
+    if not isinstance(value, dict) or not all(type(k) is str for k in value):
+        return None
+    parts = [(key, _fast(item, level + 1)) for key, item in value.items()]
+    if all(text is None for _, text in parts):
+        return None
+    inner = "\n" + "  " * (level + 1)
+    items = (f"{inner}{json.dumps(key, ensure_ascii=False)}: {_plain(item, level + 1) if text is None else text}"
+             for (key, text), item in zip(parts, value.values()))
+    return "{" + ",".join(items) + "\n" + "  " * level + "}"
+
+
+def _listing(value: object) -> bool:
+    """A non-empty list of non-empty objects whose values are strings, numbers, booleans or null."""
+    return type(value) is list and bool(value) and all(
+        type(row) is dict and row and all(type(v) in _SCALARS for v in row.values()) for row in value
+    )
+
+
+def _plain(value: object, level: int) -> str:
     # Raw newlines in JSON text are line breaks of the layout (strings escape theirs): indent them.
     return json.dumps(value, ensure_ascii=False, indent=2, default=str).replace("\n", "\n" + "  " * level)
 

@@ -296,12 +296,16 @@ def table(rows: list[Row], floor: Measure, memory: list[tuple[str, int, int]], l
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7, help="runs per command (median; default 7)")
+    parser.add_argument("--runs", type=int, default=9, help="runs per command (median; default 9)")
     args = parser.parse_args()
     os.environ.setdefault("CRM_AUTHOR", "bench")
     for name in ("CRM_DB", "CRM_TODAY"):
         os.environ.pop(name, None)
     began = time.perf_counter()
+    # Compiled once, as an installed package is: with PYTHONDONTWRITEBYTECODE set (as on some
+    # machines) every run would otherwise compile the changed modules again.
+    subprocess.run([PYTHON, "-m", "compileall", "-q", str(ROOT / "crm"), str(ROOT / "widgets")], check=True,
+                   stdout=subprocess.DEVNULL)
     built = {n: build(n) for n in SIZES}
     print(f"measuring ({args.runs} runs each) …", file=sys.stderr)
     floor = repeat([PYTHON, "-c", "import sqlite3"], args.runs * 2)

@@ -1,4 +1,5 @@
-"""The command palette (ctrl+p): every action of the app, and a jump to any client by name.
+"""The command palette (ctrl+p): every action of the app and of the screen it was opened on (keys
+the footer leaves out too), and a jump to any client by name.
 
 Client names come from the database in a thread worker when the palette opens. Names are user
 text: hits are built as `rich.text.Text` (Textual would parse a plain string as markup).
@@ -81,6 +82,20 @@ class RapportCommands(Provider):
             ("Quit", app.exit, "Leave Rapport (ctrl+q)"),
         ]
 
+    def screen_commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        """What the keys of the screen under the palette do, those kept out of its footer too."""
+        commands, seen = [], set()
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if (active.node is not self.screen or not active.enabled or not binding.description
+                    or binding.action.startswith("app.") or binding.action in seen):
+                continue  # the app's keys are in actions(); a widget's (↑, ↓) are no actions
+            seen.add(binding.action)
+            key = self.app.get_key_display(binding)
+            commands.append((binding.tooltip or binding.description,
+                             partial(self.app.run_action, binding.action, active.node), f"On this screen ({key})"))
+        return commands
+
     def client_commands(self) -> list[tuple[str, Callable[[], object], str]]:
         app = self.rapport
         return [
@@ -89,12 +104,12 @@ class RapportCommands(Provider):
         ]
 
     async def discover(self) -> Hits:
-        for name, command, help_text in self.actions():
+        for name, command, help_text in self.screen_commands() + self.actions():
             yield DiscoveryHit(Text(name), command, text=name, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for name, command, help_text in self.actions() + self.client_commands():
+        for name, command, help_text in self.screen_commands() + self.actions() + self.client_commands():
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, highlighted(matcher, name), command, text=name, help=help_text)

@@ -10,7 +10,8 @@ from crm.app.screens.forms import FormScreen, PickScreen
 from crm.app.screens.incident import IncidentScreen
 from crm.clients import ClientFields, add_client, add_contact, log_touch
 from crm.incidents import open_incident
-from crm.models import Client, Incident, IncidentEvent, Promise, StatusChange, Touch, database
+from crm.models import Client, Contact, Incident, IncidentEvent, Promise, StatusChange, Touch, database
+from crm.review import review
 from crm.promises import add_promise
 from crm.widgets.client_card import ClientCard
 from crm.widgets.timeline import PAGE, Timeline
@@ -228,3 +229,53 @@ async def test_a_long_timeline_opens_a_page_at_a_time(acme, db_path, today):
         await pilot.pause()
         assert timeline.shown == 2 * PAGE
         assert "Timeline (2,003)" in str(screen.query_one("#tabs").get_tab("timeline").label)
+
+
+async def test_add_a_contact_whose_birthday_is_then_greeted(acme, db_path, today):
+    app = start_app(db_path, today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_screen(app, pilot, acme)
+        await pilot.press("a")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.form_title == "New contact"
+        await fill(pilot, form, name="Clara Vogel", role="Marketing lead", email="clara@", birthday="26.11.1985",
+                   decides="yes")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form  # a bad e-mail keeps the form and everything typed
+        assert form.query_one("#field-name", Input).value == "Clara Vogel"
+        await fill(pilot, form, email="clara@acme.de")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is screen
+        clara = Contact.get(Contact.name == "Clara Vogel")
+        assert (clara.role, clara.email, clara.birthday, clara.decision_maker) == (
+            "Marketing lead", "clara@acme.de", date(1985, 11, 26), True)
+        assert not Contact.get(Contact.name == "Anna Schmidt").decision_maker  # one decision-maker
+        card = str(screen.query_one(ClientCard).render())
+        assert "Clara Vogel" in card
+    greetings = [i for i in review(today, 7) if i.client_id == acme and i.kind == "greeting"]
+    assert any("Clara Vogel" in i.title for i in greetings)
+
+
+async def test_the_palette_offers_the_screens_keys_the_footer_leaves_out(acme, db_path, today):
+    from textual.command import CommandList
+
+    app = start_app(db_path, today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(app, pilot, acme)
+        await pilot.press("ctrl+p")
+        await settle(app, pilot)
+        await pilot.pause(0.3)  # the palette gathers hits on a short debounce
+        hits = app.screen.query_one(CommandList)
+        prompts = [str(hits.get_option_at_index(i).prompt) for i in range(hits.option_count)]
+        assert "Add a contact: a person at the client\nOn this screen (a)" in prompts
+        assert "We end it (do not contact)\nOn this screen (P)" in prompts  # not in the footer
+        assert not any(p.startswith("Up\n") for p in prompts)  # a list's own keys are no actions
+        await pilot.press(*"add a contact")
+        await settle(app, pilot)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FormScreen) and app.screen.form_title == "New contact"

@@ -82,6 +82,8 @@ class ClientScreen(Screen[None]):
                 show=False, id="client.part"),  # rare and weighty: in help and the palette
         Binding("b", "status('return')", "Win back", tooltip="The client is back (active)", id="client.return"),
         Binding("w", "wizard", "Wizard", tooltip="Sort out the relationship", id="client.wizard"),
+        Binding("a", "contact", "Contact", show=False, tooltip="Add a contact: a person at the client",
+                id="client.contact"),
         Binding("1", "tab('timeline')", "Timeline", show=False, id="client.tab.timeline"),
         Binding("2", "tab('promises')", "Promises", show=False, id="client.tab.promises"),
         Binding("3", "tab('due')", "Due", show=False, id="client.tab.due"),
@@ -157,7 +159,7 @@ class ClientScreen(Screen[None]):
             return True
         profile = self.profile
         if profile is None:
-            return False if action in {"touch", "incident", "promise", "keep", "edit", "status"} else True
+            return False if action in {"touch", "incident", "promise", "keep", "edit", "status", "contact"} else True
         if action == "keep":
             return bool(profile.open_promises)
         if action == "status":
@@ -191,6 +193,10 @@ class ClientScreen(Screen[None]):
                 self.rapport.open_incident(incident_id)
 
         self.app.push_screen(forms.incident_form(self.client_id, self.profile.name, self.rapport.today), opened)
+
+    def action_contact(self) -> None:
+        if self.profile:
+            self._form(forms.contact_form(self.client_id, self.profile.name, self.rapport.today), "Contact added.")
 
     def action_promise(self) -> None:
         if self.profile:

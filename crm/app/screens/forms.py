@@ -303,6 +303,11 @@ class FormScreen(ModalScreen[T | None]):
 # --- the forms ------------------------------------------------------------------------------
 
 
+def birthday_field(today: date, value: str = "") -> Field:
+    return Field("birthday", "Birthday", value, lambda v: optional_date(v, today),
+                 placeholder="optional: 25.12.1980", preview=lambda v: _day(optional_date(v, today)))
+
+
 def client_fields(values: Mapping[str, str], today: date, *, new: bool) -> list[Field]:
     """The client form's fields, filled from `values` (empty for a new client)."""
     get = values.get
@@ -314,8 +319,7 @@ def client_fields(values: Mapping[str, str], today: date, *, new: bool) -> list[
         Field("phone", "Phone", get("phone", ""), validate.phone),
         Field("country", "Country", get("country", ""), validate.country, placeholder="ISO code: DE, RO, US"),
         Field("language", "Language", get("language", ""), validate.language, placeholder="ISO code: en, de, ru"),
-        Field("birthday", "Birthday", get("birthday", ""), lambda v: optional_date(v, today),
-              placeholder="optional: 25.12.1980", preview=lambda v: _day(optional_date(v, today))),
+        birthday_field(today, get("birthday", "")),
         Field("tier", "Tier", get("tier", "regular"), choices=TIERS),
         Field("temperament", "Temperament", get("temperament", "balanced"), choices=TEMPERAMENTS),
     ]
@@ -348,6 +352,31 @@ def add_client_form(today: date) -> "FormScreen[int]":
         return add_client(client_from(values, today), status=values["status"], today=today)
 
     return FormScreen("New client", client_fields({}, today, new=True), save)
+
+
+def contact_form(client_id: int, client: str, today: date) -> "FormScreen[int]":
+    """A person at the client (their birthday is greeted too); dismissed with the contact's id."""
+    from crm.clients import add_contact
+
+    def save(values: Values) -> int:
+        return add_contact(client_id, values["name"], role=values["role"], email=values["email"],
+                           phone=values["phone"], birthday=optional_date(values["birthday"], today),
+                           decision_maker=values["decides"] == "yes")
+
+    return FormScreen(
+        "New contact",
+        [
+            Field("name", "Name", "", lambda v: validate.name(v, "contact name")),
+            Field("role", "Role", "", lambda v: validate.text(v.strip(), "role", limit=validate.MAX_NAME),
+                  placeholder="optional: owner, marketing lead …"),
+            Field("email", "E-mail", "", validate.email),
+            Field("phone", "Phone", "", validate.phone),
+            birthday_field(today),
+            Field("decides", "Decision-maker", "no", choices=("no", "yes")),
+        ],
+        save,
+        about=f"at {client}; letters go to the decision-maker",
+    )
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """Incidents: complaints and conflicts, their timeline, resolution and compensation."""
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -8,7 +9,7 @@ from crm.clients import change_status
 from crm.dates import add_months
 from crm.domain import COMPENSATION_KINDS, DEFAULT_CURRENCY, EVENT_KINDS, OUTCOMES, SEVERITIES
 from crm.errors import UserError
-from crm.models import Client, Compensation, Incident, IncidentEvent, database
+from crm.models import Client, Compensation, Incident, IncidentEvent, Reminder, database
 from crm.money import Money
 
 BONUS_VALIDITY_MONTHS = 3  # PLAYBOOK §6: up to three months is typical
@@ -59,11 +60,22 @@ def resolve_incident(incident_id: int, *, outcome: str = "retained", on: date, n
         IncidentEvent.create(
             incident=incident_id, on=on, kind="resolved", text=note or f"Resolved: client {outcome}", **audit.created()
         )
+        _drop_provisional_checkin(incident)
         client = Client.get_by_id(incident.client_id)
         action = {"departed": "depart", "parted": "part"}.get(outcome)
         wanted = {"depart": "departed", "part": "parted"}.get(action or "")
         if action and client.status != wanted:
             change_status(client.id, action, on=on, reason=f"Incident #{incident_id}: {incident.title}")
+
+
+def _drop_provisional_checkin(incident: Incident) -> None:
+    """The wizard plans a client who stays a check-in 30 days after the fix is due, as a custom
+    reminder (its id in the plan's `applied` record, see crm.wizard): while the incident is open
+    the rules have no date to count from. Once it is resolved they do (their own check-in, 30 days
+    after the resolution; none after a parting), so the provisional one goes: one check-in, not two."""
+    applied = json.loads(incident.wizard).get("applied") if incident.wizard else None
+    if applied and applied.get("reminder"):
+        Reminder.delete().where((Reminder.id == applied["reminder"]) & (Reminder.client == incident.client_id)).execute()
 
 
 def compensate(

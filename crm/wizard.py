@@ -9,7 +9,8 @@ client's words open an incident, the state waits in a `Setting` row per client.
 bad client, the status change. The check-in: when the client stays, the incident is still open
 (the fix is ahead), and the rules' own check-in only starts once it is resolved, so the plan sets
 a custom reminder 30 days after the date the problem is to be solved; the review shows it at
-once. A departure or a parting resolves the incident now (departed or parted): the rules then
+once. Resolving the incident later drops that reminder for the rules' own check-in
+(crm.incidents), so there is one check-in, not two. A departure or a parting resolves the incident now (departed or parted): the rules then
 give the check-in (not after a parting), the six-month win-backs and the greetings themselves.
 Applying the same plan twice writes nothing new.
 

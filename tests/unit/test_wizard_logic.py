@@ -8,6 +8,7 @@ import pytest
 from crm import wizard
 from crm.clients import ClientFields, add_client
 from crm.errors import StaleEditError, UserError
+from crm.incidents import resolve_incident
 from crm.models import Client, Compensation, Incident, IncidentEvent, Promise, Reminder, Setting
 from crm.review import client_due, review
 from crm.wizard import PlanPromise, WizardState
@@ -105,6 +106,18 @@ def test_group_c_key_client_starts_over_with_bonus_promises_and_checkin(db, toda
     wizard.apply_plan(session.incident_id, state, today)  # again: nothing new
     assert (Promise.select().count(), Compensation.select().count(), Reminder.select().count()) == (2, 1, 1)
     assert IncidentEvent.select().where(IncidentEvent.kind == "decision").count() == 1
+
+
+def test_resolving_after_the_plan_leaves_one_checkin_not_two(db, today):
+    client_id = key_client(today)
+    session = words_in(wizard.start(client_id, today=today), today)
+    wizard.apply_plan(session.incident_id, group_c_plan(session.state, today), today)
+    fixed = today + timedelta(days=6)  # the reprint went out a day late
+    resolve_incident(session.incident_id, outcome="retained", on=fixed)
+    checkins = [(i.kind, i.due) for i in client_due(client_id, fixed)
+                if i.kind in ("checkin", "custom") and i.due <= fixed + timedelta(days=60)]
+    assert checkins == [("checkin", fixed + timedelta(days=30))]  # the rules' own, from the real fix
+    assert not Reminder.select().exists()
 
 
 def test_group_a_client_who_leaves_gets_checkin_and_winback(db, today):

@@ -10,7 +10,7 @@ from crm import letters
 from crm.errors import UserError
 from crm.letters import KINDS, draft_letter, letter_languages
 
-LANGUAGES = ("en", "ru", "ro")
+LANGUAGES = ("en", "ru", "ro", "de")
 HOSTILE = "[bold]$x{y}"
 _PLACEHOLDER = re.compile(r"\$(\w|\{)")
 
@@ -19,8 +19,8 @@ def _cyrillic(text: str) -> bool:
     return any("а" <= ch.lower() <= "я" for ch in text)
 
 
-def test_the_installed_package_ships_templates_in_three_languages():
-    assert letter_languages() == ("en", "ro", "ru")
+def test_the_installed_package_ships_templates_in_four_languages():
+    assert letter_languages() == ("en", "de", "ro", "ru")
     for code in LANGUAGES:
         for kind in KINDS:
             assert (files("crm.data") / "templates" / code / f"{kind}.txt").is_file(), (code, kind)
@@ -62,6 +62,7 @@ def test_without_a_contact_the_client_is_addressed(kind):
 def test_the_sender_signs_or_the_team_does():
     assert draft_letter("greeting", language="en", client_name="Acme").endswith("\nThe team\n")
     assert draft_letter("greeting", language="ru", client_name="Acme").endswith("\nВаша команда\n")
+    assert draft_letter("greeting", language="de", client_name="Acme").endswith("\nIhr Team\n")
     assert draft_letter("greeting", language="en", client_name="Acme", sender="Ion, Studio Nord").endswith(
         "\nIon, Studio Nord\n")
 
@@ -72,20 +73,23 @@ def test_a_greeting_names_its_occasion_or_wishes_for_the_season():
     assert "warmest wishes for the season" in draft_letter("greeting", language="en", client_name="Acme")
     russian = draft_letter("greeting", language="ru", client_name="Acme", occasion="Новый год")
     assert "по случаю праздника «Новый год»" in russian
+    german = draft_letter("greeting", language="de", client_name="Acme", occasion="Weihnachten")
+    assert "zum Fest „Weihnachten“" in german
 
 
 @pytest.mark.parametrize(("language", "recognition", "forgiveness", "gift"), [
     ("en", "our error", "forgiveness", "gift"),
     ("ru", "наша ошибка", "прощения", "подарок"),
     ("ro", "greșeala noastră", "iertare", "cadou"),
+    ("de", "unser fehler", "verzeihung", "geschenk"),
 ])
 def test_the_apology_follows_the_rule_of_three_and_admits_a_real_error(language, recognition, forgiveness, gift):
     admitted = draft_letter("apology", language=language, client_name="Acme", details="the logo colour was wrong")
     assert "the logo colour was wrong" in admitted
     positions = [admitted.lower().find(word) for word in (recognition, forgiveness, gift)]
     assert -1 not in positions and positions == sorted(positions), positions  # in the rule's order
-    general = draft_letter("apology", language=language, client_name="Acme")
-    assert recognition not in general.lower()  # no error admitted that was not named
+    general = draft_letter("apology", language=language, client_name="Acme").lower()
+    assert recognition not in general  # no error admitted that was not named
     assert forgiveness in general and gift in general
 
 
@@ -108,8 +112,21 @@ def test_the_checkin_asks_a_month_after_the_fix():
     assert "About a month" in text and "the reprint of the banners" in text
 
 
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("details", ["", "der Flyer kam zu spät."])
+def test_a_german_client_gets_a_german_letter_greeting_the_contact(kind, details):
+    text = draft_letter(kind, language="de", client_name="Nordwind GmbH", contact_name="Jana Krüger",
+                        occasion="Weihnachten", details=details)
+    assert text != draft_letter(kind, language="en", client_name="Nordwind GmbH", contact_name="Jana Krüger",
+                                occasion="Weihnachten", details=details)
+    # German letters: no gendered salutation, and the body after "Name," starts in lower case.
+    assert re.search(r"^Guten Tag Jana Krüger,\n\n[a-zäöü]", text, re.MULTILINE), text
+    assert "Guten Tag Nordwind GmbH," in draft_letter(kind, language="de", client_name="Nordwind GmbH")
+
+
 @pytest.mark.parametrize(("asked", "served"), [
-    ("de", "en"), ("", "en"), (None, "en"), ("RU", "ru"), ("ru-RU", "ru"), ("ro_RO", "ro"), ("../ru", "en"),
+    ("DE", "de"), ("de-DE", "de"), ("fr", "en"), ("", "en"), (None, "en"), ("RU", "ru"), ("ru-RU", "ru"),
+    ("ro_RO", "ro"), ("../ru", "en"),
 ])
 def test_a_language_without_templates_falls_back_to_english(asked, served):
     assert draft_letter("apology", language=asked, client_name="Acme") == draft_letter(

@@ -22,6 +22,7 @@ Ids are what the owner types (`crm done greeting-7-20261225`): the kind, the row
 and, for kinds that recur, the occurrence's natural date.
 """
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields, replace
@@ -49,7 +50,9 @@ from crm.money import Money
 from crm.occasions import Holiday, holidays_between
 from crm.text import safe_line
 
+BIRTHDAY = "Birthday"  # the occasion of a birthday greeting
 SETTING_PREFIX = "rules."
+SKIPPED_SETTING = "greetings.skipped"  # JSON list of holidays (English names) the owner does not greet
 # Every number of the rules, overridable by a Setting row `rules.<name>` (e.g. rules.quiet_days).
 DEFAULTS: dict[str, int] = {
     "checkin_days": 30,  # check in this long after an incident is resolved
@@ -96,6 +99,7 @@ class Rules:
     stale_days: int = DEFAULTS["stale_days"]
     quiet_days: int = DEFAULTS["quiet_days"]
     quiet_days_quiet: int = DEFAULTS["quiet_days_quiet"]
+    skipped: frozenset[str] = frozenset()  # holidays not greeted (English names); birthdays always are
 
     def lookback(self, kind: str) -> int | None:
         """Days an item of `kind` stays after its date; None while its condition holds."""
@@ -110,7 +114,7 @@ class Rules:
 def load_rules() -> Rules:
     """The rules with any `rules.<name>` Setting rows applied; a bad value is a UserError."""
     values: dict[str, int] = {}
-    names = {f.name for f in fields(Rules)}
+    names = {f.name for f in fields(Rules)} - {"skipped"}
     for row in Setting.select().where(Setting.key.startswith(SETTING_PREFIX)):
         name = row.key[len(SETTING_PREFIX) :]
         if name not in names:
@@ -120,7 +124,30 @@ def load_rules() -> Rules:
         if not text.isdigit() or not least <= int(text) <= 3660:
             raise UserError(f"setting {safe_line(row.key)} must be a whole number from {least} to 3660, not {text!r}")
         values[name] = int(text)
-    return Rules(**values)
+    return Rules(**values, skipped=frozenset(skipped_occasions()))
+
+
+def skipped_occasions() -> list[str]:
+    """The holidays greeted no more, by their English names (as the review groups them)."""
+    row = Setting.get_or_none(Setting.key == SKIPPED_SETTING)
+    try:
+        names = json.loads(row.value) if row else []
+    except ValueError:
+        names = None
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise UserError(f"setting {SKIPPED_SETTING} must be a JSON list of holiday names")
+    return names
+
+
+def greet_occasion(name: str, greeted: bool) -> None:
+    """Greet a holiday again, or no more, for every client; a birthday cannot be skipped."""
+    if name == BIRTHDAY:
+        raise UserError("birthdays are always greeted")
+    with database.atomic():
+        names = set(skipped_occasions())
+        names = names - {name} if greeted else names | {name}
+        Setting.insert(key=SKIPPED_SETTING, value=json.dumps(sorted(names), ensure_ascii=False)).on_conflict_replace(
+        ).execute()
 
 
 @dataclass(frozen=True)
@@ -362,7 +389,7 @@ def greetings(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
         for client_id, name, first, language in _rows(_for_client(clients, scope)):
             if language not in in_language:
                 window = holidays_between(country, start, scope.end, language)
-                in_language[language] = [_shown_holiday(h) for h in window]
+                in_language[language] = [_shown_holiday(h) for h in window if h.name not in rules.skipped]
             for day, shown, occasion in in_language[language]:
                 if greeting := entry(client_id, name, day, first):
                     greeting.holidays.append(shown)
@@ -374,7 +401,7 @@ def greetings(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
         yield Occurrence(
             item_id("greeting", client_id, day), "greeting", day, client_id, greeting.client,
             title[:1].upper() + title[1:],
-            occasion=greeting.occasions[0] if greeting.occasions else "Birthday",
+            occasion=greeting.occasions[0] if greeting.occasions else BIRTHDAY,
             last_day=day + timedelta(days=rules.greeting_lookback),
         )
 

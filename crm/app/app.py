@@ -118,6 +118,28 @@ class RapportApp(App[None]):
         db_work(self, lambda: read_backup_settings(db_path),
                 lambda current: self.push_screen(backup_form(current, db_path, today), saved), group="backup-form")
 
+    def greeting_settings(self) -> None:
+        """The holidays no longer greeted, one to pick and greet again (palette: "Greetings: …")."""
+        from crm.app.screens.forms import PickScreen
+        from crm.rules import greet_occasion, skipped_occasions
+
+        def greeted(name: str) -> None:
+            self.notify(f"{name} is greeted again.", title="Greetings", markup=False)
+            self.note_change()
+
+        def picked(name: str | None) -> None:
+            if name is not None:
+                db_work(self, lambda: greet_occasion(name, greeted=True), lambda _: greeted(name), group="greetings")
+
+        def show(names: list[str]) -> None:
+            if not names:
+                self.notify("Every holiday is greeted. In the review, n on a holiday greeting stops one.",
+                            title="Greetings", markup=False)
+            else:
+                self.push_screen(PickScreen("Greet again", [(name, name) for name in names]), picked)
+
+        db_work(self, skipped_occasions, show, group="greetings")
+
     # --- change detection -------------------------------------------------------------------
 
     def note_change(self) -> None:

@@ -78,6 +78,8 @@ class RapportCommands(Provider):
             ("Toggle dark/light theme", app.action_toggle_theme, "Remembered for next time (ctrl+t)"),
             ("Backups: how many to keep, and where", app.backup_settings,
              "A copy of the database is made once a day when the app starts"),
+            ("Greetings: holidays not greeted…", app.greeting_settings,
+             "Greet again a holiday you stopped greeting (n on a greeting in the review)"),
             ("Help: keys", app.action_help, "Every key, screen by screen (?)"),
             ("Quit", app.exit, "Leave Rapport (ctrl+q)"),
         ]

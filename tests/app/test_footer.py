@@ -3,9 +3,15 @@
 from textual.widgets import Footer
 
 from crm.demo import fill_demo
+from crm.widgets.due_list import DueList
 from crm.models import Client, Incident, Promise
 
 from .support import settle, start_app
+
+
+def highlight_greeting(app) -> None:
+    listing = app.screen.query_one(DueList)
+    listing.highlighted = listing.get_option_index(next(i for i in listing.items if i.kind == "greeting").id)
 
 
 def overflow(app) -> int:
@@ -22,6 +28,7 @@ async def test_footers_fit_80_columns_on_every_screen(db, db_path, today):
     async with app.run_test(size=(80, 24)) as pilot:
         visits = {
             "review": lambda: None,
+            "review on a greeting": lambda: highlight_greeting(app),  # m Draft shows too
             "clients": app.show_clients,
             "keep in touch": app.show_keep_in_touch,
             "client with promises": lambda: app.open_client(promised),

@@ -306,3 +306,35 @@ def test_grouping_puts_shared_occasions_under_one_heading(today):
         "Later — 1",
         ("custom:6", False),
     ]
+
+
+async def test_a_holiday_greeted_no_more_leaves_the_review_and_the_palette_brings_it_back(week, db_path, today):
+    from crm.app.screens.forms import PickScreen
+
+    app = make_app(db_path, today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        item = highlight(app, lambda i: i.kind == "greeting" and i.client == "Calm Co")
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PickScreen)
+        await pilot.press("enter")  # "Yes: no more greetings for …"
+        await settle(app, pilot)
+        assert not [i for i in due_list(app).items if i.occasion == item.occasion]  # Calm Co's and Delta's
+        assert any(i.kind == "promise" for i in due_list(app).items)
+        app.greeting_settings()  # the palette's "Greetings: holidays not greeted…"
+        await settle(app, pilot)
+        assert isinstance(app.screen, PickScreen)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        back = [i.client for i in due_list(app).items if i.occasion == item.occasion]
+        assert sorted(back) == ["Calm Co", "Delta Inc"]
+
+
+async def test_birthdays_cannot_be_greeted_no_more(db, db_path, today):
+    client("Born Today", today, birthday=today.replace(year=1980))
+    app = make_app(db_path, today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert due_list(app).highlighted_item.occasion == "Birthday"
+        assert app.screen.check_action("skip_occasion", ()) is False

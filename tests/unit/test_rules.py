@@ -12,6 +12,7 @@ from crm.models import Compensation, IncidentEvent, Promise, Setting, Touch
 from crm.promises import add_promise, keep_promise
 from crm.reminders import add_reminder
 from crm.review import client_due, clients_due, mark_done, review, snooze
+from crm.rules import greet_occasion, skipped_occasions
 
 
 def client(name: str, since: date = date(2026, 1, 5), **fields) -> int:
@@ -140,6 +141,29 @@ def test_birthdays_of_client_and_contacts_leap_day_on_feb_28(db):
     (christmas,) = [i for i in due(firm, date(2026, 12, 20), 10, "greeting") if i.due == date(2026, 12, 25)]
     assert christmas.title == "Christmas Day + birthday of Anna Lee (CEO)"
     assert christmas.occasion == "Christmas Day"
+
+
+def test_a_holiday_greeted_no_more_is_skipped_for_every_client_but_birthdays_stay(db):
+    bucharest = client("Bucuresti SRL", country="RO")
+    firm = client("Firm Ltd", country="DE")
+    add_contact(firm, "Anna Lee", role="CEO", birthday=date(1975, 12, 25))
+    greet_occasion("Saint Andrew's Day", greeted=False)
+    greet_occasion("Christmas Day", greeted=False)
+    assert skipped_occasions() == ["Christmas Day", "Saint Andrew's Day"]
+    assert occasions(bucharest, date(2026, 11, 28), 30) == [(date(2026, 12, 1), "National Day")]
+    (christmas,) = [i for i in due(firm, date(2026, 12, 20), 10, "greeting") if i.due == date(2026, 12, 25)]
+    assert (christmas.title, christmas.occasion) == ("Birthday of Anna Lee (CEO)", "Birthday")
+    greet_occasion("Christmas Day", greeted=True)
+    assert skipped_occasions() == ["Saint Andrew's Day"]
+    assert (date(2026, 12, 25), "Christmas Day") in occasions(bucharest, date(2026, 11, 28), 30)
+    with pytest.raises(UserError, match="birthdays are always greeted"):
+        greet_occasion("Birthday", greeted=False)
+
+
+def test_a_broken_skipped_holidays_setting_is_named(db):
+    Setting.create(key="greetings.skipped", value="Christmas")
+    with pytest.raises(UserError, match="greetings.skipped must be a JSON list"):
+        review(date(2026, 12, 20), 7)
 
 
 def test_parted_clients_get_no_greetings_departed_and_prospects_do(db):

@@ -16,11 +16,13 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 
+from crm.app.screens.forms import PickScreen
 from crm.app.screens.review_dialogs import DraftDialog, NoteDialog, SnoozeDialog, TouchDialog
 from crm.app.work import db_work
 from crm.clients import log_touch
 from crm.models import Client, Contact
 from crm.review import DueItem, mark_done, review, snooze
+from crm.rules import BIRTHDAY, greet_occasion
 from crm.text import safe_line
 from crm.widgets.due_list import DueList, due_counter
 
@@ -79,6 +81,8 @@ class ReviewScreen(Screen[None]):
                 id="review.draft"),
         Binding("o", "open_client", "Open", tooltip="Open the client", show=False, id="review.open"),
         Binding("h", "toggle_horizon", "7/30d", tooltip="Look 7 or 30 days ahead", id="review.horizon"),
+        Binding("n", "skip_occasion", "No greeting", show=False, id="review.skip_occasion",
+                tooltip="Greet this holiday no more, for any client (the palette's Greetings brings it back)"),
     ]
 
     def __init__(self) -> None:
@@ -150,6 +154,8 @@ class ReviewScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in {"done", "snooze", "touch", "open_client"}:
             return self.current is not None
+        if action == "skip_occasion":
+            return self._holiday() is not None
         if action == "draft":
             item = self.current
             return item is not None and item.kind in LETTER_KINDS
@@ -238,6 +244,33 @@ class ReviewScreen(Screen[None]):
             )
 
         self.app.push_screen(TouchDialog(item.client, kind, note, error), logged)
+
+    def _holiday(self) -> str | None:
+        """The holiday of the highlighted greeting (birthdays are always greeted)."""
+        item = self.current
+        if item is None or item.kind != "greeting" or item.occasion == BIRTHDAY:
+            return None
+        return item.occasion
+
+    def action_skip_occasion(self) -> None:
+        occasion = self._holiday()
+        if occasion is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                db_work(self, lambda: greet_occasion(occasion, greeted=False), lambda _: self._skipped(occasion),
+                        group="review-write", exclusive=False)
+
+        self.app.push_screen(PickScreen(f"Greet {occasion} no more?", [
+            (f"Yes: no more greetings for {occasion}, for any client", True),
+            ("No, keep greeting it", False),
+        ]), answered)
+
+    def _skipped(self, occasion: str) -> None:
+        self.notify(f"No more greetings for {occasion}. The palette (ctrl+p) › Greetings brings it back.",
+                    markup=False)
+        self.rapport.note_change()
 
     def action_open_client(self) -> None:
         item = self.current

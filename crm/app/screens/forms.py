@@ -372,7 +372,7 @@ def contact_form(client_id: int, client: str, today: date) -> "FormScreen[int]":
             Field("email", "E-mail", "", validate.email),
             Field("phone", "Phone", "", validate.phone),
             birthday_field(today),
-            Field("decides", "Decision-maker", "no", choices=("no", "yes")),
+            Field("decides", "Decides?", "no", choices=("no", "yes")),  # the decision-maker (see `about`)
         ],
         save,
         about=f"at {client}; letters go to the decision-maker",

@@ -1,7 +1,5 @@
 """Every earlier schema version opens with the current code: migrated to LATEST, nothing lost."""
 
-import importlib.util
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -11,16 +9,9 @@ from crm.db import open_database
 from crm.migrations import LATEST
 from crm.models import MODELS
 from crm.summary import client_detail, summaries
+from tests.old_schemas import build
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 VERSIONS = range(1, LATEST + 1)
-
-
-def _fixture_script():
-    spec = importlib.util.spec_from_file_location("make_fixtures", FIXTURES / "make_fixtures.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _contents(path: Path) -> dict[str, list[dict]]:
@@ -34,22 +25,10 @@ def _contents(path: Path) -> dict[str, list[dict]]:
         conn.close()
 
 
-def test_every_schema_version_has_a_committed_fixture():
-    missing = [v for v in VERSIONS if not (FIXTURES / f"schema_v{v}.db").is_file()]
-    assert not missing, f"run tests/fixtures/make_fixtures.py and commit schema_v{missing}.db"
-
-
-@pytest.mark.parametrize("version", VERSIONS)
-def test_fixture_is_what_the_script_builds(version, tmp_path):
-    rebuilt = tmp_path / "rebuilt.db"
-    _fixture_script().build(version, rebuilt)
-    assert _contents(rebuilt) == _contents(FIXTURES / f"schema_v{version}.db")
-
-
 @pytest.mark.parametrize("version", VERSIONS)
 def test_old_database_opens_at_latest_with_every_row_kept(version, tmp_path):
     path = tmp_path / "old.db"
-    shutil.copyfile(FIXTURES / f"schema_v{version}.db", path)
+    build(version, path)
     before = _contents(path)
     assert max(r["version"] for r in before["schema_version"]) == version
 

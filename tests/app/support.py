@@ -6,8 +6,10 @@ from pathlib import Path
 
 from textual.screen import Screen
 from textual.widget import Widget
+from textual.widgets import TextArea
 
 from crm.app.app import RapportApp, make_app
+from crm.widgets.timeline import Timeline
 
 
 def start_app(db_path: Path, today: date) -> RapportApp:
@@ -28,3 +30,20 @@ async def settle(app, pilot) -> None:
 def shown(widget: Widget) -> str:
     """What a Static-like widget shows, as plain text."""
     return str(widget.render())
+
+
+async def fill(pilot, form, **values: str) -> None:
+    """Type into a form's fields by name (`#field-NAME`): inputs, text areas and choices."""
+    for name, value in values.items():
+        widget = form.query_one(f"#field-{name}")
+        if isinstance(widget, TextArea):
+            widget.text = value
+        else:
+            widget.value = value  # an Input, or a Select's choice
+    await pilot.pause()
+
+
+def timeline_lines(screen: Screen) -> list[str]:
+    """The Timeline's entries as shown, newest first."""
+    timeline = screen.query_one(Timeline)
+    return [str(timeline.get_option_at_index(i).prompt) for i in range(timeline.option_count)]

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
-from textual.widgets import Input, Sparkline, TextArea
+from textual.widgets import Input, Sparkline
 
 from crm.app.screens.client import ClientScreen
 from crm.app.screens.forms import FormScreen, PickScreen
@@ -11,12 +11,12 @@ from crm.app.screens.incident import IncidentScreen
 from crm.clients import ClientFields, add_client, add_contact, log_touch
 from crm.incidents import open_incident
 from crm.models import Client, Contact, Incident, IncidentEvent, Promise, StatusChange, Touch, database
-from crm.review import review
 from crm.promises import add_promise
+from crm.review import review
 from crm.widgets.client_card import ClientCard
 from crm.widgets.timeline import PAGE, Timeline
 
-from .support import settle, shown, start_app
+from .support import fill, settle, shown, start_app, timeline_lines
 
 
 @pytest.fixture
@@ -38,23 +38,6 @@ async def open_screen(app, pilot, client_id: int) -> ClientScreen:
     await settle(app, pilot)
     assert isinstance(app.screen, ClientScreen)
     return app.screen
-
-
-def timeline_lines(screen) -> list[str]:
-    timeline = screen.query_one(Timeline)
-    return [str(timeline.get_option_at_index(i).prompt) for i in range(timeline.option_count)]
-
-
-async def fill(pilot, form: FormScreen, **values: str) -> None:
-    for name, value in values.items():
-        widget = form.query_one(f"#field-{name}")
-        if isinstance(widget, TextArea):
-            widget.text = value
-        elif isinstance(widget, Input):
-            widget.value = value
-        else:
-            widget.value = value  # a Select
-    await pilot.pause()
 
 
 async def test_card_shows_approach_contacts_health_and_record(acme, db_path, today):

@@ -4,15 +4,14 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 from crm.app.screens.incident import IncidentScreen
 from crm.clients import ClientFields, add_client
 from crm.incidents import log_event, open_incident
 from crm.models import Client, Compensation, Incident, IncidentEvent, Promise
-from crm.widgets.timeline import Timeline
 
-from .support import settle, shown, start_app
+from .support import fill, settle, shown, start_app, timeline_lines
 
 
 @pytest.fixture
@@ -32,21 +31,6 @@ async def open_screen(app, pilot, incident_id: int) -> IncidentScreen:
     return app.screen
 
 
-def lines(screen) -> list[str]:
-    timeline = screen.query_one(Timeline)
-    return [str(timeline.get_option_at_index(i).prompt) for i in range(timeline.option_count)]
-
-
-async def fill(pilot, form, **values: str) -> None:
-    for name, value in values.items():
-        widget = form.query_one(f"#field-{name}")
-        if isinstance(widget, TextArea):
-            widget.text = value
-        else:
-            widget.value = value
-    await pilot.pause()
-
-
 async def test_shows_the_story_oldest_first(incident, db_path, today):
     app = start_app(db_path, today)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -54,7 +38,7 @@ async def test_shows_the_story_oldest_first(incident, db_path, today):
         card = shown(screen.query_one("#incident-card"))
         assert "#1 Logo in the wrong blue — Acme Ltd" in card
         assert "open · high severity · opened 19 Nov 2026 · open 4 days" in card
-        shown_lines = lines(screen)
+        shown_lines = timeline_lines(screen)
         assert "complaint" in shown_lines[0] and "This is unacceptable!" in shown_lines[0]
         assert "apology" in shown_lines[1]
 
@@ -70,7 +54,7 @@ async def test_add_event(incident, db_path, today):
         await settle(app, pilot)
         event = IncidentEvent.get(IncidentEvent.kind == "fix_delivered")
         assert (event.text, event.on, event.incident_id) == ("Reprinted 500 [/] flyers", today, incident)
-        assert "fix delivered" in lines(screen)[-1] and "Reprinted 500 [/] flyers" in lines(screen)[-1]
+        assert "fix delivered" in timeline_lines(screen)[-1] and "Reprinted 500 [/] flyers" in timeline_lines(screen)[-1]
 
 
 async def test_compensation_shows_the_amount_formatted(incident, db_path, today):

@@ -75,7 +75,9 @@ def _drop_provisional_checkin(incident: Incident) -> None:
     after the resolution; none after a parting), so the provisional one goes: one check-in, not two."""
     applied = json.loads(incident.wizard).get("applied") if incident.wizard else None
     if applied and applied.get("reminder"):
-        Reminder.delete().where((Reminder.id == applied["reminder"]) & (Reminder.client == incident.client_id)).execute()
+        Reminder.delete().where(
+            (Reminder.id == applied["reminder"]) & (Reminder.client == incident.client_id)
+        ).execute()
 
 
 def compensate(

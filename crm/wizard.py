@@ -10,8 +10,9 @@ bad client, the status change. The check-in: when the client stays, the incident
 (the fix is ahead), and the rules' own check-in only starts once it is resolved, so the plan sets
 a custom reminder 30 days after the date the problem is to be solved; the review shows it at
 once. Resolving the incident later drops that reminder for the rules' own check-in
-(crm.incidents), so there is one check-in, not two. A departure or a parting resolves the incident now (departed or parted): the rules then
-give the check-in (not after a parting), the six-month win-backs and the greetings themselves.
+(crm.incidents), so there is one check-in, not two. A departure or a parting resolves the
+incident now (departed or parted): the rules then give the check-in (not after a parting), the
+six-month win-backs and the greetings themselves.
 Applying the same plan twice writes nothing new.
 
 The "let off steam" text lives only in this state: it is never part of a letter or an event.

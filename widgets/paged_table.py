@@ -2,8 +2,8 @@
 
 A DataTable measures every cell of every row it holds, so filling one with 5,000 rows on each
 keystroke of a filter is felt. This table is given all its items as plain data and functions
-that make one item's cells and key; it builds the first page, then the next whenever the cursor or the
-scroll comes within half a page of the end, and all of them when asked for the last row (End).
+that make one item's cells and key; it builds the first page, then the next whenever the cursor
+or the scroll comes within half a page of the end, and all of them when asked for the last row.
 Scrolling through it looks the same as through a full table.
 """
 

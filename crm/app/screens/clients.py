@@ -86,7 +86,8 @@ class ClientsScreen(Screen[None]):
         Binding("e", "edit", "Edit", tooltip="Edit the highlighted client", id="clients.edit"),
         Binding("f", "cycle_status", "Status", tooltip="Show all / active / prospect / departed / parted",
                 id="clients.status"),
-        Binding("slash", "focus_filter", "Filter", key_display="/", show=False, id="clients.filter"),  # see the placeholder
+        # Not in the footer: the filter's placeholder says so.
+        Binding("slash", "focus_filter", "Filter", key_display="/", show=False, id="clients.filter"),
         Binding("escape", "clear_or_back", "Clear/back", tooltip="Clear the filter, or go back", id="clients.escape"),
     ]
 
@@ -119,8 +120,8 @@ class ClientsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield SafeInput(placeholder="Type to filter: name, company, e-mail, country  (↓ the list, / back here)", id="filter",
-                        compact=True)
+        yield SafeInput(placeholder="Type to filter: name, company, e-mail, country  (↓ the list, / back here)",
+                        id="filter", compact=True)
         yield Static("Loading…", id="clients-bar", classes="bar", markup=False)
         yield PagedTable(self._cells, attrgetter("id"), id="clients", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)

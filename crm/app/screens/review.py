@@ -82,7 +82,7 @@ class ReviewScreen(Screen[None]):
         Binding("o", "open_client", "Open", tooltip="Open the client", show=False, id="review.open"),
         Binding("h", "toggle_horizon", "7/30d", tooltip="Look 7 or 30 days ahead", id="review.horizon"),
         Binding("n", "skip_occasion", "No greeting", show=False, id="review.skip_occasion",
-                tooltip="Greet this holiday no more, for any client (the palette's Greetings brings it back)"),
+                tooltip="Greet this holiday no more, for any client"),
     ]
 
     def __init__(self) -> None:

@@ -54,7 +54,9 @@ async def test_two_sessions_editing_one_client(db, db_path, today, monkeypatch):
     async with anna.run_test(size=(100, 30)) as anna_keys, bob.run_test(size=(100, 30)) as bob_keys:
         for app, keys in ((anna, anna_keys), (bob, bob_keys)):
             await settle(app, keys)
-            app.open_client(client_id)
+            # From the app's own task: a screen's `self.app` is the app whose task made it, and this
+            # test's task last entered bob's. Called directly, anna's screen would watch bob's app.
+            app.call_later(app.open_client, client_id)
             await settle(app, keys)
             await keys.press("e")
             await settle(app, keys)

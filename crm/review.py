@@ -13,7 +13,7 @@ State lives in ItemState, one row per occurrence id:
 """
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -193,23 +193,36 @@ def _remember(item: str, state: str, *, until: date | None = None, note: str = "
 def mark_done(item_id: str, today: date, note: str = "") -> DueItem:
     """Mark an item done: logs a touch where it was a contact, keeps a promise, notes a stale
     incident. UserError if the id is unknown or the item is not currently due."""
+    return mark_done_many([item_id], today, note)[0]
+
+
+def mark_done_many(item_ids: Sequence[str], today: date, note: str = "") -> list[DueItem]:
+    """Mark several items done in one transaction, all or nothing: an unknown, repeated or
+    already-done id refuses the whole batch (UserError naming it) and nothing is written."""
     from crm.clients import log_touch  # not at the top: a review, which only reads, starts faster
     from crm.incidents import log_event
     from crm.promises import keep_promise
 
     note = validate.text(note, "note")
-    item_id = item_id.strip().lower()
+    wanted = [item_id.strip().lower() for item_id in item_ids]
+    if not wanted:
+        raise UserError("name at least one item to mark done (see crm review)")
+    repeated = sorted({item_id for item_id in wanted if wanted.count(item_id) > 1})
+    if repeated:
+        raise UserError(f"{repeated[0]} is named twice; nothing was marked done")
     with database.atomic():  # IMMEDIATE: two sessions cannot both mark it
-        occurrence = _current(item_id, today)
-        kind, key, _ = parse_item_id(item_id)
-        if kind == "promise":
-            keep_promise(key, on=today)
-        elif kind == "incident_stale":
-            log_event(key, note or STALE_DONE_NOTE, kind="note", on=today)
-        elif kind in DONE_TOUCH:
-            log_touch(occurrence.client_id, kind=DONE_TOUCH[kind], on=today, note=note or occurrence.title)
-        _remember(item_id, "done", note=note)
-    return _item(occurrence, today)
+        # Every item is checked before any is written: one's touch must not make another vanish.
+        current = [(item_id, _current(item_id, today)) for item_id in wanted]
+        for item_id, occurrence in current:
+            kind, key, _ = parse_item_id(item_id)
+            if kind == "promise":
+                keep_promise(key, on=today)
+            elif kind == "incident_stale":
+                log_event(key, note or STALE_DONE_NOTE, kind="note", on=today)
+            elif kind in DONE_TOUCH:
+                log_touch(occurrence.client_id, kind=DONE_TOUCH[kind], on=today, note=note or occurrence.title)
+            _remember(item_id, "done", note=note)
+    return [_item(occurrence, today) for _, occurrence in current]
 
 
 def snooze(item_id: str, until: date, today: date) -> DueItem:

@@ -53,3 +53,35 @@ def shorten(text: str, width: int) -> str:
 def counted(n: int, noun: str, plural: str | None = None) -> str:
     """ "1 client", "5,000 clients", "2 touches" (pass the plural when it is not noun + "s")."""
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
+def cells(text: str) -> int:
+    """How many terminal columns `text` takes: wide (CJK, fullwidth) characters take two,
+    combining marks none. For plain output that must fit a width; the app measures with Rich."""
+    if text.isascii():
+        return len(text)
+    from unicodedata import combining, east_asian_width
+
+    return sum(0 if combining(ch) else 2 if east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def fit(text: str, width: int) -> str:
+    """The text cut to `width` terminal columns, ending in "…" when it was cut."""
+    if cells(text) <= width:
+        return text
+    if width <= 0:
+        return ""
+    kept, used = [], 0
+    for ch in text:
+        size = cells(ch)
+        if used + size > width - 1:
+            break
+        kept.append(ch)
+        used += size
+    return "".join(kept) + "…"
+
+
+def pad(text: str, width: int) -> str:
+    """The text cut to `width` columns (see `fit`) and padded with spaces to exactly that width."""
+    text = fit(text, width)
+    return text + " " * (width - cells(text))

@@ -15,8 +15,9 @@ from crm.cli import Context, group
 from crm.cli.output import created, emit_json
 from crm.domain import DUE_KINDS, KIND_LABELS, RECURRENCES
 from crm.errors import UserError
-from crm.review import KIND_COUNTS, WHEN_ORDER, DueItem, mark_done, review, snooze, upcoming, when
-from crm.text import safe, safe_line, shorten
+from crm.i18n import _
+from crm.review import KIND_COUNTS, WHEN_ORDER, DueItem, mark_done_many, review, snooze, upcoming, when
+from crm.text import cells, fit, pad, safe, safe_line
 
 REVIEW_DAYS, ICS_DAYS = 7, 60
 # An occasion shared by more clients than this is listed as a paragraph of names, not one per line.
@@ -30,9 +31,12 @@ def register(sub) -> None:
     rev.add_argument("--json", action="store_true")
     rev.set_defaults(handler=_review, read_only=True)
 
-    done = sub.add_parser("done", help="mark a due item done (logs a touch where it was a contact)")
-    done.add_argument("item", metavar="ITEM", help="the id crm review printed, e.g. greeting-7-20261225")
-    done.add_argument("--note", default="")
+    done = sub.add_parser(
+        "done", help="mark due items done, all or none (each logs a touch where it was a contact)"
+    )
+    done.add_argument("items", nargs="+", metavar="ITEM",
+                      help="ids crm review printed, e.g. greeting-7-20261225 promise-12")
+    done.add_argument("--note", default="", help="a note kept with every item (and its touch)")
     done.set_defaults(handler=_done)
 
     later = sub.add_parser("snooze", help="hide a due item until a date, when it comes back")
@@ -93,18 +97,24 @@ def _review(args: argparse.Namespace, ctx: Context) -> int:
 
 
 class _Columns:
-    """Widths for one review listing: date, id (it names the kind too), client, title."""
+    """Widths for one review listing: date, id (it names the kind too), client, title.
+
+    The id is never cut (it is what `crm done` takes); the client gives way to the title down to
+    CLIENT_LEAST columns, and every cut ends in "…", so at `width` columns no line wraps."""
 
     LEAD = 2 + 10 + 2  # indent and date column
+    CLIENT_MOST, CLIENT_LEAST, TITLE_WANTED = 22, 10, 24
 
     def __init__(self, items: Sequence[DueItem], width: int) -> None:
         self.id = max((len(i.id) for i in items), default=0)
-        self.client = min(max((len(safe_line(i.client)) for i in items), default=6), 22)
-        self.title = max(width - self.LEAD - self.id - 2 - self.client - 2, 24)
+        client = min(max((cells(safe_line(i.client)) for i in items), default=6), self.CLIENT_MOST)
+        room = width - self.LEAD - self.id - 2 - 2  # what the client and the title share
+        self.client = max(min(client, room - self.TITLE_WANTED), min(client, self.CLIENT_LEAST))
+        self.title = max(room - self.client, 1)
 
     def line(self, day: str, item_id: str, client: str, title: str) -> str:
-        client = shorten(safe_line(client), self.client).ljust(self.client)
-        return f"  {day:10}  {item_id:{self.id}}  {client}  {shorten(safe_line(title), self.title)}".rstrip()
+        client = pad(safe_line(client), self.client)
+        return f"  {day:10}  {item_id:{self.id}}  {client}  {fit(safe_line(title), self.title)}".rstrip()
 
 
 def render_review(items: Sequence[DueItem], today: date, until: date, width: int = 100) -> str:
@@ -134,8 +144,10 @@ def render_review(items: Sequence[DueItem], today: date, until: date, width: int
             elif key not in placed:
                 placed.add(key)
                 lines += _occasion(shared, cols, width)
-    lines += ["", "crm done ITEM [--note TEXT] when dealt with · crm snooze ITEM --until DATE to see it later"]
-    return "\n".join(lines)
+    lines += ["", _("crm done ITEM [ITEM ...] [--note TEXT] when dealt with"),
+              _("crm snooze ITEM --until DATE to see it later")]
+    # The columns fit `width`; a heading (a long occasion's name, say) is cut rather than wrapped.
+    return "\n".join(fit(line, width) for line in lines)
 
 
 def _occasion(items: list[DueItem], cols: _Columns, width: int) -> list[str]:
@@ -153,7 +165,8 @@ def _occasion(items: list[DueItem], cols: _Columns, width: int) -> list[str]:
 
     names = ", ".join(f"{safe_line(i.client)} (#{i.client_id})" for i in people)
     indent = " " * cols.LEAD
-    lines += textwrap.wrap(names, width=max(width, 60), initial_indent=indent, subsequent_indent=indent)
+    lines += textwrap.wrap(names, width=max(width, cols.LEAD + 20), initial_indent=indent, subsequent_indent=indent,
+                           break_on_hyphens=False)
     lines.append(f"{indent}mark each done with: crm done greeting-<#>-{first.due:%Y%m%d}")
     return lines
 
@@ -162,13 +175,31 @@ def _occasion(items: list[DueItem], cols: _Columns, width: int) -> list[str]:
 
 
 def _done(args: argparse.Namespace, ctx: Context) -> int:
-    item = mark_done(args.item, ctx.today, args.note)
-    touch = {"greeting": "a greeting", "winback": "a call", "checkin": "a call", "quiet": "a call"}.get(item.kind)
-    effect = {"promise": "; promise kept", "incident_stale": "; noted on the incident"}.get(item.kind, "")
-    if touch:
-        effect = f"; logged {touch} with {safe_line(item.client)}"
-    print(f"done: {item.id} — {safe_line(item.title)} ({safe_line(item.client)}){effect}")
+    try:
+        items = mark_done_many(args.items, ctx.today, args.note)
+    except UserError as exc:
+        if len(args.items) < 2 or "nothing was marked done" in str(exc):
+            raise
+        raise UserError(_("{reason}; nothing was marked done").format(reason=exc)) from None
+    for item in items:
+        print(done_line(item))
     return 0
+
+
+def done_line(item: DueItem) -> str:
+    """What marking `item` done did, in one line."""
+    client = safe_line(item.client)
+    effects = {
+        "greeting": _("logged a greeting with {client}"),
+        "winback": _("logged a call with {client}"),
+        "checkin": _("logged a call with {client}"),
+        "quiet": _("logged a call with {client}"),
+        "promise": _("promise kept"),
+        "incident_stale": _("noted on the incident"),
+    }
+    effect = effects.get(item.kind, "")
+    line = _("done: {id} — {title} ({client})").format(id=item.id, title=safe_line(item.title), client=client)
+    return f"{line}; {effect.format(client=client)}" if effect else line
 
 
 def _snooze(args: argparse.Namespace, ctx: Context) -> int:

@@ -203,3 +203,84 @@ def test_bad_days_is_exit_2(db, cli):
     assert cli("review", "--days", "-1").code == 2
     assert cli("review", "--days", "many").code == 2
     assert cli("ics", "--days", "99999").code == 2
+
+
+# --- several items at once; a review that fits the terminal -------------------------------------
+
+
+def test_done_several_items_at_once_prints_one_line_each(week, cli):
+    greeting, promise = f"greeting-{week['calm']}-20261126", f"promise-{week['late']}"
+    result = cli("done", greeting, promise, "--note", "Dealt with on Monday")
+    assert result.code == 0, result.err
+    assert result.out.splitlines() == [
+        f"done: {greeting} — Thanksgiving Day (Calm Co); logged a greeting with Calm Co",
+        f"done: {promise} — Send the fixed logo (Acme Ltd); promise kept",
+    ]
+    assert Promise.get_by_id(week["late"]).status == "kept"
+    (touch,) = Touch.select().where(Touch.client == week["calm"])
+    assert touch.note == "Dealt with on Monday"
+    left = [i["id"] for i in review_json(cli)["items"]]
+    assert greeting not in left and promise not in left
+
+
+@pytest.mark.parametrize("bad", ["promise-999", "nonsense", "already-done", "twice"])
+def test_done_refuses_the_whole_batch_when_one_item_is_wrong(week, cli, bad):
+    good = [f"greeting-{week['calm']}-20261126", f"promise-{week['now']}"]
+    if bad == "already-done":
+        assert cli("done", f"promise-{week['late']}").code == 0
+        bad = f"promise-{week['late']}"
+    elif bad == "twice":
+        bad = good[0]
+    before = (Touch.select().count(), [p.status for p in Promise.select().order_by(Promise.id)])
+    result = cli("done", *good, bad, "--note", "batch")
+    assert result.code == 2 and result.out == ""
+    (line,) = result.err.strip().splitlines()
+    assert "nothing was marked done" in line and "Traceback" not in line
+    assert bad.split("-")[0] in line
+    assert (Touch.select().count(), [p.status for p in Promise.select().order_by(Promise.id)]) == before
+    assert set(good) <= {i["id"] for i in review_json(cli)["items"]}
+
+
+def test_done_needs_an_item(db, cli):
+    result = cli("done")
+    assert result.code == 2 and "ITEM" in result.err
+
+
+def _crowded(today) -> None:
+    """Long names and titles, a long occasion, wide (CJK) and Cyrillic names."""
+    names = ["Hollis & Reed Architects and Partners", "Уральский мастер-ремонт и партнёры",
+             "東京デザイン事務所株式会社", "Al"]
+    for name in names:
+        acme = client(name, today)
+        add_promise(acme, "Prepare the trade fair materials for the spring show in Frankfurt",
+                    due=today + timedelta(days=1), on=today)
+    for n in range(3):
+        client(f"US Client {n}", today, country="US")
+
+
+@pytest.mark.parametrize("width", [80, 60, 100])
+def test_plain_review_fits_the_terminal_and_every_cut_ends_in_an_ellipsis(db, cli, today, monkeypatch, width):
+    from crm.text import cells
+
+    _crowded(today)
+    monkeypatch.setenv("COLUMNS", str(width))
+    out = cli("review").out
+    lines = out.splitlines()
+    assert max(cells(line) for line in lines) <= width, out
+    promise_lines = [line for line in lines if "promise-" in line]
+    assert len(promise_lines) == 4
+    for line in promise_lines:  # the title is cut, with "…", and the id is whole
+        assert line.endswith("…") and "Prepare" in line
+        assert any(f"promise-{n}" in line.split() for n in range(1, 5))
+    long_client = next(line for line in promise_lines if "Hollis" in line)
+    if width < 100:
+        assert "Hollis &" in long_client and "…" in long_client.split("Prepare")[0]
+    assert "Thanksgiving Day — 3 clients" in out
+    assert any(line.startswith("crm done ITEM [ITEM ...]") for line in lines)
+
+
+def test_plain_review_at_80_columns_keeps_short_values_whole(week, cli, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    out = cli("review").out
+    assert "…" not in out
+    assert "Send the fixed logo" in out and "Acme Ltd" in out

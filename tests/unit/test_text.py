@@ -23,3 +23,13 @@ def test_what_an_editor_shows():
 def test_counts_read_as_english():
     assert [counted(n, "client") for n in (0, 1, 2, 5000)] == ["0 clients", "1 client", "2 clients", "5,000 clients"]
     assert counted(1, "touch", "touches") == "1 touch" and counted(3, "touch", "touches") == "3 touches"
+
+
+def test_fit_counts_terminal_columns_and_marks_every_cut():
+    from crm.text import cells, fit, pad
+
+    assert (cells("abc"), cells("Ура"), cells("東京"), cells("e\u0301")) == (3, 3, 4, 1)
+    assert fit("Acme Ltd", 8) == "Acme Ltd" and fit("Acme Ltd", 7) == "Acme L…"
+    assert fit("東京デザイン", 7) == "東京デ…" and cells(fit("東京デザイン", 6)) <= 6
+    assert pad("Al", 5) == "Al   " and pad("東京デザイン", 6) == "東京… "
+    assert cells(pad("東京デザイン", 6)) == 6

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import IO
 
 from crm.errors import UserError
+from crm.i18n import N_
+from crm.journal import change
 from crm.models import Setting, database
 from crm.text import safe_line
 
@@ -154,7 +156,7 @@ def backup_keep() -> int:
 
 def set_backup_settings(keep: int, directory: str) -> None:
     """Store `backup.keep` and `backup.dir` (an empty directory means the default `backups/`)."""
-    with database.atomic():
+    with change(N_("Changed the backup settings")):
         Setting.insert(key="backup.keep", value=str(keep)).on_conflict_replace().execute()
         if directory.strip():
             Setting.insert(key="backup.dir", value=directory.strip()).on_conflict_replace().execute()

@@ -7,7 +7,9 @@ from datetime import date
 from crm import audit, validate
 from crm.domain import NEW_CLIENT_STATUSES, STATUSES, TEMPERAMENTS, TIERS, TOUCH_KINDS
 from crm.errors import StaleEditError, UserError
-from crm.models import Client, Contact, StatusChange, Touch, database
+from crm.i18n import N_
+from crm.journal import change
+from crm.models import Client, Contact, StatusChange, Touch
 from crm.text import safe_line
 
 EDITABLE = ("name", "company", "email", "phone", "country", "language", "birthday", "notes", "tier", "temperament")
@@ -55,7 +57,7 @@ def add_client(fields: ClientFields, *, status: str = "active", today: date) -> 
     """Create a client; its first status change dates the relationship (and the quiet clock)."""
     values = fields.cleaned()
     status = validate.choice(status, NEW_CLIENT_STATUSES, "status for a new client")
-    with database.atomic():
+    with change(N_("Added the client {client}")):
         client = Client.create(**values, status=status, status_since=today, **audit.created())
         StatusChange.create(client=client, on=today, old_status="", new_status=status, reason="", **audit.created())
     return client.id
@@ -64,7 +66,7 @@ def add_client(fields: ClientFields, *, status: str = "active", today: date) -> 
 def edit_client(client_id: int, version: int, fields: ClientFields) -> int:
     """Save edited fields if nobody changed the client since `version` was read; the new version."""
     values = fields.cleaned()
-    with database.atomic():
+    with change(N_("Edited the client {client}"), client_id=client_id):
         changed = (
             Client.update(**values, version=Client.version + 1, **audit.updated())
             .where((Client.id == client_id) & (Client.version == version))
@@ -130,11 +132,18 @@ def get_client(client_id: int) -> Client:
     return client
 
 
+_STATUS_CHANGES = {
+    "depart": N_("{client} departed"),
+    "part": N_("Parted with {client}"),
+    "return": N_("{client} came back"),
+}
+
+
 def change_status(client_id: int, action: str, *, on: date, reason: str = "") -> str:
     """Depart, part or return a client, recorded as a dated status change; the new status."""
     allowed, new_status = _TRANSITIONS[action]
     reason = validate.text(reason, "reason")
-    with database.atomic():
+    with change(_STATUS_CHANGES[action], client_id=client_id):
         client = get_client(client_id)
         if client.status not in allowed:
             raise UserError(f"{safe_line(client.name)} is {client.status}; cannot {action} from there")
@@ -151,7 +160,7 @@ def log_touch(client_id: int, *, kind: str = "note", on: date, note: str = "") -
     """Record a contact with the client; any touch restarts the quiet clock."""
     kind = validate.choice(kind, TOUCH_KINDS, "touch kind")
     note = validate.text(note, "note")
-    with database.atomic():
+    with change(N_("Logged a {kind} with {client}"), kind=kind, client_id=client_id):
         touch = Touch.create(client=client_id, kind=kind, on=on, note=note, **audit.created())
     return touch.id
 
@@ -173,7 +182,7 @@ def add_contact(
         "email": validate.email(email),
         "phone": validate.phone(phone),
     }
-    with database.atomic():
+    with change(N_("Added {name} as a contact of {client}"), name=values["name"], client_id=client_id):
         if decision_maker:
             Contact.update(decision_maker=False).where(Contact.client == client_id).execute()
         contact = Contact.create(

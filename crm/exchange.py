@@ -36,6 +36,8 @@ from crm.domain import (
     TOUCH_KINDS,
 )
 from crm.errors import UserError
+from crm.i18n import N_
+from crm.journal import change
 from crm.migrations import LATEST
 from crm.models import (
     MODELS,
@@ -380,7 +382,7 @@ def _import_json(path: Path, report: ImportReport, dry_run: bool) -> None:
     _require_empty()
     if report.rejected or dry_run:
         return
-    with database.atomic():
+    with change(N_("Imported {file}"), file=path.name):
         _require_empty()  # checked again under the write lock: another session may have written
         database.execute_sql("PRAGMA defer_foreign_keys = ON")  # rows may come in any order
         for model, rows in converted.items():
@@ -586,7 +588,7 @@ def _import_clients(make_rows: Callable[[], Iterator[_Row]], report: ImportRepor
     report.counts = {"clients": count}
     if report.rejected or dry_run:
         return
-    with database.atomic():
+    with change(N_("Imported {file}"), file=Path(report.source).name):
         for row in _checked(make_rows()):
             if row.error:  # the database changed since the first pass
                 report.rejected.append(Rejected(row.where, row.error))

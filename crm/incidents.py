@@ -9,8 +9,11 @@ from crm.clients import change_status
 from crm.dates import add_months
 from crm.domain import COMPENSATION_KINDS, DEFAULT_CURRENCY, EVENT_KINDS, OUTCOMES, SEVERITIES
 from crm.errors import UserError
-from crm.models import Client, Compensation, Incident, IncidentEvent, Reminder, database
+from crm.i18n import N_
+from crm.journal import change
+from crm.models import Client, Compensation, Incident, IncidentEvent, Reminder
 from crm.money import Money
+from crm.text import shorten
 
 BONUS_VALIDITY_MONTHS = 3  # PLAYBOOK §6: up to three months is typical
 
@@ -27,7 +30,7 @@ def open_incident(client_id: int, title: str, *, severity: str = "medium", on: d
     title = validate.name(title, "incident title")
     severity = validate.choice(severity, SEVERITIES, "severity")
     words = validate.text(words, "text")
-    with database.atomic():
+    with change(N_("Opened the incident “{title}” with {client}"), title=shorten(title, 50), client_id=client_id):
         incident = Incident.create(client=client_id, title=title, severity=severity, opened_on=on, **audit.created())
         if words.strip():
             IncidentEvent.create(incident=incident, on=on, kind="complaint", text=words, **audit.created())
@@ -39,7 +42,7 @@ def log_event(incident_id: int, text: str, *, kind: str = "note", on: date) -> i
     get_incident(incident_id)
     kind = validate.choice(kind, EVENT_KINDS, "event kind")
     text = validate.text(text, "event text", required=True)
-    with database.atomic():
+    with change(N_("Logged {kind} on incident #{id}"), kind=kind, id=incident_id):
         event = IncidentEvent.create(incident=incident_id, on=on, kind=kind, text=text, **audit.created())
     return event.id
 
@@ -48,7 +51,8 @@ def resolve_incident(incident_id: int, *, outcome: str = "retained", on: date, n
     """Close an incident; an outcome of departed or parted also changes the client's status."""
     outcome = validate.choice(outcome, OUTCOMES, "outcome")
     note = validate.text(note, "note")
-    with database.atomic():  # read under the write lock: two sessions must not both resolve it
+    # Read under the write lock: two sessions must not both resolve it.
+    with change(N_("Resolved incident #{id}: client {outcome}"), id=incident_id, outcome=outcome):
         incident = get_incident(incident_id)
         if incident.resolved_on is not None:
             raise UserError(f"incident #{incident_id} was already resolved on {incident.resolved_on}")
@@ -100,7 +104,8 @@ def compensate(
         valid_until = add_months(on, BONUS_VALIDITY_MONTHS)
     incident = get_incident(incident_id)
     note = validate.text(note, "note")
-    with database.atomic():
+    with change(N_("Offered {client} a {kind} of {amount}"), kind=kind, amount=str(Money(amount, currency)),
+                client_id=incident.client_id):
         comp = Compensation.create(
             client=incident.client_id,
             incident=incident_id,

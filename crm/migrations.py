@@ -36,6 +36,17 @@ V1 = [
     'CREATE TABLE "setting" ("key" VARCHAR(255) NOT NULL PRIMARY KEY, "value" TEXT NOT NULL)',
 ]
 
+# Version 2: the change journal (crm.journal): one change_log row per change a person makes, and
+# the before/after image of every row it wrote, so that it can be undone exactly.
+V2 = [
+    'CREATE TABLE "change_log" ("id" INTEGER NOT NULL PRIMARY KEY, "at" DATETIME NOT NULL, "author" VARCHAR(255) NOT NULL, "what" TEXT NOT NULL, "params" TEXT NOT NULL, "client_id" INTEGER, "undoes" INTEGER, "undone_at" DATETIME, "undone_by" VARCHAR(255))',
+    'CREATE INDEX "change_log_author" ON "change_log" ("author", "id")',
+    'CREATE INDEX "change_log_client_id" ON "change_log" ("client_id")',
+    'CREATE TABLE "change_row" ("id" INTEGER NOT NULL PRIMARY KEY, "change_id" INTEGER NOT NULL, "tbl" VARCHAR(255) NOT NULL, "pk" TEXT NOT NULL, "old" TEXT, "new" TEXT, FOREIGN KEY ("change_id") REFERENCES "change_log" ("id") ON DELETE CASCADE)',
+    'CREATE INDEX "change_row_change_id" ON "change_row" ("change_id")',
+    'CREATE INDEX "change_row_tbl_pk" ON "change_row" ("tbl", "pk")',
+]
+
 # MIGRATIONS[n - 1] brings a database from version n - 1 to version n.
-MIGRATIONS: list[list[str]] = [V1]
+MIGRATIONS: list[list[str]] = [V1, V2]
 LATEST = len(MIGRATIONS)

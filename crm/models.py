@@ -165,6 +165,35 @@ class Setting(BaseModel):
     value = TextField()
 
 
+class Change(BaseModel):
+    """One change a person made (crm.journal): who, when, what; `undoes` marks an undo's own entry."""
+
+    id = AutoField()
+    at = DateTimeField()
+    author = CharField()
+    what = TextField()  # an English message template (translated when shown) ...
+    params = TextField()  # ... and its values, as JSON
+    client_id = IntegerField(null=True)  # the one client it concerned, if only one
+    undoes = IntegerField(null=True)
+    undone_at = DateTimeField(null=True)
+    undone_by = CharField(null=True)
+
+    class Meta:
+        table_name = "change_log"
+
+
+class ChangeRow(BaseModel):
+    """A row a change wrote: its image before (None: inserted) and after (None: deleted), as JSON."""
+
+    id = AutoField()
+    change = ForeignKeyField(Change, backref="rows", on_delete="CASCADE")
+    tbl = CharField()
+    pk = TextField()
+    old = TextField(null=True)
+    new = TextField(null=True)
+
+
+# The domain's tables, the ones export and import carry (the journal is this database's history).
 MODELS: tuple[type[BaseModel], ...] = (
     Client,
     Contact,

@@ -7,7 +7,10 @@ from peewee import fn
 
 from crm import audit, validate
 from crm.errors import UserError
-from crm.models import Promise, database
+from crm.i18n import N_
+from crm.journal import change
+from crm.models import Promise
+from crm.text import shorten
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ def add_promise(client_id: int, text: str, *, due: date, on: date, incident_id: 
     text = validate.text(text, "promise", required=True)
     if due < on:
         raise UserError(f"due date {due} is in the past (today is {on})")
-    with database.atomic():
+    with change(N_("Promised {client}: {text}"), text=shorten(text, 60), client_id=client_id):
         promise = Promise.create(
             client=client_id, incident=incident_id, text=text, made_on=on, due=due, **audit.created()
         )
@@ -59,19 +62,19 @@ def _close(promise_id: int, status: str, on: date) -> Promise:
 
 def keep_promise(promise_id: int, *, on: date) -> bool:
     """Mark a promise kept; True if it was kept on time."""
-    with database.atomic():
+    with change(N_("Kept promise #{id}"), id=promise_id):
         promise = _close(promise_id, "kept", on)
     return on <= promise.due
 
 
 def break_promise(promise_id: int, *, on: date) -> None:
-    with database.atomic():
+    with change(N_("Broke promise #{id}"), id=promise_id):
         _close(promise_id, "broken", on)
 
 
 def renegotiate_promise(promise_id: int, *, new_due: date, on: date) -> int:
     """Agree a new due date with the client: the old promise stays in history; the new one's id."""
-    with database.atomic():
+    with change(N_("Moved promise #{id} to {due}"), id=promise_id, due=new_due.isoformat()):
         old = _close(promise_id, "renegotiated", on)
         if new_due < on:
             raise UserError(f"new due date {new_due} is in the past (today is {on})")

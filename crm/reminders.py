@@ -4,7 +4,10 @@ from datetime import date
 
 from crm import audit, validate
 from crm.errors import UserError
-from crm.models import Client, Reminder, database
+from crm.i18n import N_
+from crm.journal import change
+from crm.models import Client, Reminder
+from crm.text import shorten
 
 
 def add_reminder(client_id: int, text: str, *, due: date, every: str = "", today: date) -> int:
@@ -19,6 +22,6 @@ def add_reminder(client_id: int, text: str, *, due: date, every: str = "", today
         raise UserError(f"due date {due} is in the past (today is {today})")
     if Client.get_or_none(Client.id == client_id) is None:
         raise UserError(f"no client with id {client_id}")
-    with database.atomic():
+    with change(N_("Set a reminder for {client}: {text}"), text=shorten(text, 60), client_id=client_id):
         reminder = Reminder.create(client=client_id, text=text, due=due, every=every, **audit.created())
     return reminder.id

@@ -21,9 +21,11 @@ from peewee import SQL, chunked
 
 from crm import audit, validate
 from crm.errors import UserError
-from crm.models import ItemState, database
+from crm.i18n import N_
+from crm.journal import Recording, change
+from crm.models import ItemState
 from crm.rules import Occurrence, find_occurrence, load_rules, occurrences, parse_item_id, shifted
-from crm.text import safe_line
+from crm.text import safe_line, shorten
 
 # The touch a done item logs, for the kinds that are a contact with the client.
 DONE_TOUCH = {"greeting": "greeting", "winback": "call", "checkin": "call", "quiet": "call"}
@@ -190,6 +192,17 @@ def _remember(item: str, state: str, *, until: date | None = None, note: str = "
     ).execute()
 
 
+def _describe_done(recording: Recording, done: Sequence[Occurrence]) -> None:
+    """One item by its title; a holiday's greetings by the holiday; else a count."""
+    if len(done) == 1:
+        recording.what = N_("Marked done: {title}")
+        recording.params["title"] = shorten(done[0].title, 50)
+        recording.client_id = done[0].client_id
+    elif {(o.kind, o.occasion) for o in done} == {("greeting", done[0].occasion)} and done[0].occasion:
+        recording.what = N_("Marked {count} greetings done: {occasion}")
+        recording.params["occasion"] = done[0].occasion
+
+
 def mark_done(item_id: str, today: date, note: str = "") -> DueItem:
     """Mark an item done: logs a touch where it was a contact, keeps a promise, notes a stale
     incident. UserError if the id is unknown or the item is not currently due."""
@@ -210,9 +223,10 @@ def mark_done_many(item_ids: Sequence[str], today: date, note: str = "") -> list
     repeated = sorted({item_id for item_id in wanted if wanted.count(item_id) > 1})
     if repeated:
         raise UserError(f"{repeated[0]} is named twice; nothing was marked done")
-    with database.atomic():  # IMMEDIATE: two sessions cannot both mark it
+    with change(N_("Marked {count} items done"), count=len(wanted)) as recording:  # IMMEDIATE: one at a time
         # Every item is checked before any is written: one's touch must not make another vanish.
         current = [(item_id, _current(item_id, today)) for item_id in wanted]
+        _describe_done(recording, [occurrence for _, occurrence in current])
         for item_id, occurrence in current:
             kind, key, _ = parse_item_id(item_id)
             if kind == "promise":
@@ -232,7 +246,9 @@ def snooze(item_id: str, until: date, today: date) -> DueItem:
     if until > LATEST:
         raise UserError(f"snooze until {LATEST} at the latest, not {until}")
     item_id = item_id.strip().lower()
-    with database.atomic():
+    with change(N_("Snoozed “{title}” until {until}"), until=until.isoformat()) as recording:
         occurrence = _current(item_id, today)
+        recording.params["title"] = shorten(occurrence.title, 50)
+        recording.client_id = occurrence.client_id
         _remember(item_id, "snoozed", until=until)
     return _item(shifted(occurrence, until), today)

@@ -14,9 +14,13 @@ How long an item stays in the review as overdue when nobody acts on it (its look
 - incident_stale, quiet: as long as the condition holds; a new event or touch gives a new date.
 - custom: one-off until done; a recurring one until its next occurrence comes due.
 
-Who gets nothing: parted clients (we ended it; do not contact) get no greeting, win-back, quiet
-or check-in; promises, bonuses, stale incidents and custom reminders remain, as they are our own
-obligations. Quiet is for active clients only.
+Who gets nothing: a parted client (we ended it; do not contact, PLAYBOOK §4) has no due items
+at all: no greeting, win-back, quiet or check-in, and no promise, bonus, stale incident or custom
+reminder either. Each of those asks the owner to contact the client (or to chase the conflict we
+ended), so they would only nag; what was settled at parting (a refund, say) is settled before the
+client is parted, and the client's own screen still lists any promise left open. Should the client
+come back (`crm client return`), everything still open is due again. Quiet is for active clients
+only.
 
 Ids are what the owner types (`crm done greeting-7-20261225`): the kind, the row it comes from
 and, for kinds that recur, the occurrence's natural date.
@@ -32,6 +36,8 @@ from peewee import Case, chunked, fn
 
 from crm.dates import add_months
 from crm.errors import UserError
+from crm.i18n import N_
+from crm.journal import change
 from crm.models import (
     Client,
     Compensation,
@@ -143,7 +149,8 @@ def greet_occasion(name: str, greeted: bool) -> None:
     """Greet a holiday again, or no more, for every client; a birthday cannot be skipped."""
     if name == BIRTHDAY:
         raise UserError("birthdays are always greeted")
-    with database.atomic():
+    what = N_("Greeting {occasion} again") if greeted else N_("Stopped greeting {occasion}")
+    with change(what, occasion=name):
         names = set(skipped_occasions())
         names = names - {name} if greeted else names | {name}
         Setting.insert(key=SKIPPED_SETTING, value=json.dumps(sorted(names), ensure_ascii=False)).on_conflict_replace(
@@ -232,11 +239,12 @@ _day = date.fromisoformat
 
 
 def promises(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
-    """Open promises on their due date; overdue until kept (no look-back limit)."""
+    """Open promises on their due date; overdue until kept (no look-back limit). None for a parted
+    client: we ended it, and a promise of ours must not nag to contact them."""
     query = (
         Promise.select(Promise.id, Promise.due, Promise.text, Client.id, Client.name)
         .join(Client)
-        .where((Promise.status == "open") & (Promise.due <= scope.end))
+        .where((Promise.status == "open") & (Promise.due <= scope.end) & (Client.status != NOT_CONTACTED))
     )
     if scope.entity_id is not None:
         query = query.where(Promise.id == scope.entity_id)
@@ -414,7 +422,9 @@ def bonus_expiries(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
             Client.id, Client.name,
         )
         .join(Client, on=Compensation.client == Client.id)
-        .where((Compensation.kind == "bonus") & Compensation.status.in_(OPEN_BONUS))
+        .where(
+            (Compensation.kind == "bonus") & Compensation.status.in_(OPEN_BONUS) & (Client.status != NOT_CONTACTED)
+        )
     )
     query = _bounded(query, Compensation.valid_until, scope, -rules.bonus_days)
     if scope.entity_id is not None:
@@ -433,7 +443,7 @@ def stale_incidents(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
     query = (
         Incident.select(Incident.id, Incident.title, Incident.opened_on, last_event, Client.id, Client.name)
         .join(Client)
-        .where(Incident.resolved_on.is_null())
+        .where(Incident.resolved_on.is_null() & (Client.status != NOT_CONTACTED))
     )
     if scope.entity_id is not None:
         query = query.where(Incident.id == scope.entity_id)
@@ -524,7 +534,7 @@ def custom_reminders(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
     query = (
         Reminder.select(Reminder.id, Reminder.due, Reminder.every, Reminder.text, Client.id, Client.name)
         .join(Client)
-        .where(Reminder.due <= scope.end)
+        .where((Reminder.due <= scope.end) & (Client.status != NOT_CONTACTED))
     )
     if scope.entity_id is not None:
         query = query.where(Reminder.id == scope.entity_id)

@@ -29,7 +29,9 @@ from crm.clients import change_status
 from crm.compensation import bonus, double_compensation
 from crm.diagnosis import CHECKIN_DAYS, Answers, Diagnosis, Recommendation, diagnose, recommend
 from crm.errors import StaleEditError, UserError
+from crm.i18n import N_
 from crm.incidents import compensate, get_incident, log_event, open_incident, resolve_incident
+from crm.journal import change
 from crm.letters import draft_letter
 from crm.models import (
     Client,
@@ -269,7 +271,7 @@ def record_words(session: Session, state: WizardState, *, today: date) -> Sessio
     the new session.
     """
     words = validate.text(state.words, "the client's words", required=True)
-    with database.atomic():
+    with change(N_("Wrote down {client}'s words"), client_id=session.client_id):
         incident_id, version = session.incident_id, session.version
         if incident_id is None and state.attach_to:
             joined = Incident.get_or_none((Incident.id == state.attach_to) & (Incident.client == session.client_id))
@@ -443,7 +445,7 @@ def apply_plan(incident_id: int, state: WizardState, today: date, *, version: in
     or after going back to add a promise, never duplicates anything. `version`, when given,
     refuses the plan if someone changed the incident meanwhile.
     """
-    with database.atomic():
+    with change(N_("Applied the wizard's plan for incident #{id}"), id=incident_id):
         incident = get_incident(incident_id)
         if version is not None and incident.version != version:
             _refuse_stale(incident_id)
@@ -515,7 +517,7 @@ def save_postmortem(incident_id: int, state: WizardState, *, today: date, versio
     cause = validate.text(state.postmortem_cause.strip(), "cause", required=True)
     rule = validate.text(state.postmortem_rule.strip(), "prevention rule", required=True)
     state = replace(state, finished=True)
-    with database.atomic():
+    with change(N_("Wrote the post-mortem of incident #{id}"), id=incident_id):
         changed = (Incident.update(postmortem_cause=cause, postmortem_rule=rule, wizard=json.dumps(state.to_dict()),
                                    version=Incident.version + 1, **audit.updated())
                    .where((Incident.id == incident_id) & (Incident.version == version)).execute())

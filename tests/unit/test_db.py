@@ -33,7 +33,7 @@ def test_a_new_database_is_private_in_a_private_directory(tmp_path, open_umask):
 
 def test_a_new_database_records_its_schema_version(tmp_path):
     db = open_database(tmp_path / "crm.db")
-    assert db.execute_sql("SELECT version FROM schema_version").fetchall() == [(LATEST,)]
+    assert db.execute_sql("SELECT version FROM schema_version").fetchall() == [(v,) for v in range(1, LATEST + 1)]
     assert db.execute_sql("PRAGMA journal_mode").fetchone() == ("wal",)
     assert db.execute_sql("PRAGMA foreign_keys").fetchone() == (1,)
     db.close()
@@ -46,7 +46,7 @@ def test_reopening_changes_nothing(tmp_path):
     db.close()
     for _ in range(2):
         db = open_database(path)
-        assert db.execute_sql("SELECT version FROM schema_version").fetchall() == [(LATEST,)]
+        assert db.execute_sql("SELECT version FROM schema_version").fetchall() == [(v,) for v in range(1, LATEST + 1)]
         assert db.execute_sql("SELECT key, value FROM setting").fetchall() == [("theme", "dark")]
         db.close()
     assert not list(tmp_path.glob("*.bak"))  # nothing to migrate, so no pre-migration backup

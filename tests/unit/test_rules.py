@@ -426,3 +426,52 @@ def test_clients_due_in_one_pass_matches_one_client_at_a_time(db, today):
         assert together[client_id] == client_due(client_id, today, days=60)
     assert {i.kind for i in together[leaver]} == {"winback", "greeting"}
     assert together[nothing] == [i for i in together[nothing] if i.kind == "greeting"]
+
+
+# --- a parted client: nothing due at all ---------------------------------------------------------
+
+
+def _parted_setup(kind: str, who: int) -> None:
+    """Something of `kind` due for `who` in the week of 23 Nov 2026 (today in these tests)."""
+    if kind == "promise":
+        add_promise(who, "Send the final invoice", due=date(2026, 11, 24), on=date(2026, 11, 1))
+    elif kind == "checkin":
+        resolve_incident(open_incident(who, "Late print run", on=date(2026, 10, 1)), outcome="retained",
+                         on=date(2026, 10, 24))
+    elif kind == "greeting":
+        add_contact(who, "Eva Birthday", birthday=date(1980, 11, 25))
+    elif kind == "bonus_expiry":
+        incident = open_incident(who, "Wrong colour", on=date(2026, 11, 1))
+        compensate(incident, kind="bonus", amount=Decimal("200"), valid_until=date(2026, 12, 5), on=date(2026, 11, 2))
+        resolve_incident(incident, outcome="retained", on=date(2026, 11, 2))
+    elif kind == "incident_stale":
+        open_incident(who, "Site down", on=date(2026, 11, 19))
+    elif kind == "quiet":
+        pass  # added 5 Jan, never touched: quiet since April
+    elif kind == "custom":
+        add_reminder(who, "Monthly report call", due=date(2026, 11, 25), every="monthly", today=date(2026, 11, 1))
+    elif kind == "winback":
+        change_status(who, "depart", on=date(2026, 5, 25))
+
+
+PARTED_KINDS = ["promise", "checkin", "greeting", "bonus_expiry", "incident_stale", "quiet", "custom", "winback"]
+
+
+@pytest.mark.parametrize("kind", PARTED_KINDS)
+def test_a_parted_client_has_nothing_due_of_any_kind(db, today, kind):
+    """Parted means we ended it: do not contact. Whatever was due while the client was with us (or
+    had departed) leaves the review, the client's own list, the calendar, and `crm done` refuses it;
+    taken back, what is still open is due again."""
+    who = client("Ended Ltd")
+    _parted_setup(kind, who)
+    before = [i for i in review(today, 7) if i.client_id == who and i.kind == kind]
+    assert before, f"the setup makes a {kind} item due"
+    change_status(who, "part", on=today - timedelta(days=1))
+    assert [i for i in review(today, 7) if i.client_id == who] == []
+    assert client_due(who, today) == [] and clients_due([who], today) == {who: []}
+    with pytest.raises(UserError):
+        mark_done(before[0].id, today)
+    change_status(who, "return", on=today)
+    again = {i.kind for i in client_due(who, today)}
+    if kind not in ("winback", "quiet", "greeting", "checkin"):  # those follow the status itself
+        assert kind in again

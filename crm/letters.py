@@ -9,10 +9,13 @@ Templates use `string.Template` placeholders: $client, $contact (the contact's n
 client's), $occasion, $sender, $details, and $occasion_text / $details_text — a sentence from the
 language's `defaults.json` fragments ("<kind>.<field>" when the value is given, "<kind>.no_<field>"
 otherwise). Values are inserted literally: a name like "[bold]$x{y}" comes out as typed.
-A language without a template falls back to English.
+A language without a template falls back to English. A holiday is named in the letter's language
+when its day (`occasion_on`) is given: "Crăciunul" in a Romanian letter, "Erster Weihnachtstag" in
+a German one (`crm.occasions.name_in`).
 """
 
 import json
+from datetime import date
 from functools import cache
 from importlib.resources import files
 from string import Template
@@ -29,12 +32,19 @@ _OPTIONAL = ("occasion", "details")
 
 
 def draft_letter(kind: str, *, language: str | None, client_name: str, occasion: str = "", sender: str = "",
-                 contact_name: str = "", details: str = "") -> str:
-    """The `kind` letter to `client_name` in `language` (English when there is no such template)."""
+                 contact_name: str = "", details: str = "", country: str = "", occasion_on: date | None = None) -> str:
+    """The `kind` letter to `client_name` in `language` (English when there is no such template).
+
+    `occasion` is a holiday's English name (as the review groups it); with `occasion_on`, the day
+    it falls on, and the client's `country` the letter names it in the letter's own language."""
     if kind not in KINDS:
         raise UserError(f"unknown letter kind: {kind!r} (use {', '.join(KINDS)})")
     code = _language_with(kind, language)
     defaults = _defaults(code)
+    if kind == "greeting" and occasion and occasion_on is not None:
+        from crm.occasions import name_in
+
+        occasion = name_in(code, occasion, occasion_on, country)
     values = {
         "client": client_name,
         "contact": contact_name if contact_name.strip() else client_name,

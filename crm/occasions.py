@@ -115,3 +115,25 @@ def _year(code: str, year: int, language: str) -> tuple[Holiday, ...]:
         found = (Holiday(date(year, 1, 1), NEW_YEAR, NEW_YEAR),)
     _STORE.put(key, [(h.day, h.name, h.local) for h in found])
     return found
+
+
+def name_in(language: str, name: str, day: date, country: str = "") -> str:
+    """An occasion (its English `name`, falling on `day`) as a calendar in `language` names it, for
+    a letter in that language: the client's country's calendar first, then the calendar of the
+    language's own country (a German letter to a Romanian client: Christmas from Germany's
+    calendar). The English name when neither is translated into `language` or knows the occasion.
+    """
+    language = (language or "").strip().lower()
+    if language in ("", "en") or not name:
+        return name
+    home = country.strip().upper()
+    for code in dict.fromkeys(c for c in (home, language.upper()) if c and known_country(c)):
+        if _language_for(code, language) is None:
+            continue  # its calendar is not translated into the language: only English names
+        found = _year(code, day.year, language)
+        same = [h for h in found if h.name == name and (code != home or h.day == day)]
+        if not same and name == NEW_YEAR:
+            same = [h for h in found if (h.day.month, h.day.day) == (1, 1)]
+        if same:
+            return same[0].local
+    return name

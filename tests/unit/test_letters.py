@@ -147,3 +147,35 @@ def test_a_kind_missing_in_a_language_falls_back_to_english_alone(tmp_path, monk
 def test_an_unknown_kind_is_refused():
     with pytest.raises(UserError, match="unknown letter kind: 'invoice'"):
         draft_letter("invoice", language="en", client_name="Acme")
+
+
+@pytest.mark.parametrize(("language", "country", "occasion", "day", "named"), [
+    ("ro", "RO", "Christmas Day", "2026-12-25", "„Crăciunul”"),
+    ("ro", "RO", "National Day", "2026-12-01", "„Ziua Națională a României”"),
+    ("ru", "RU", "New Year Holidays", "2027-01-01", "«Новогодние каникулы»"),
+    ("ru", "RU", "Christmas Day", "2027-01-07", "«Рождество Христово»"),
+    ("de", "DE", "Christmas Day", "2026-12-25", "„Erster Weihnachtstag“"),
+    # Romania's calendar has no German: Germany's names the same holiday.
+    ("de", "RO", "Christmas Day", "2026-12-25", "„Erster Weihnachtstag“"),
+    # No country: New Year's Day, named by the language's own calendar.
+    ("ro", "", "New Year's Day", "2027-01-01", "„Anul Nou”"),
+    # Known nowhere in German: the English name rather than nothing.
+    ("de", "US", "Thanksgiving Day", "2026-11-26", "„Thanksgiving Day“"),
+    ("en", "DE", "Christmas Day", "2026-12-25", "On the occasion of Christmas Day,"),
+])
+def test_a_greeting_names_the_holiday_in_the_letters_language(language, country, occasion, day, named):
+    from datetime import date
+
+    text = draft_letter("greeting", language=language, client_name="Delta", occasion=occasion,
+                        country=country, occasion_on=date.fromisoformat(day))
+    assert named in text
+    if language != "en" and occasion not in named:
+        assert occasion not in text  # not the English name beside the local one
+
+
+def test_a_letter_in_a_language_without_templates_keeps_the_english_name():
+    from datetime import date
+
+    text = draft_letter("greeting", language="fr", client_name="Delta", occasion="Christmas Day",
+                        country="FR", occasion_on=date(2026, 12, 25))
+    assert "On the occasion of Christmas Day," in text  # an English letter names it in English

@@ -53,9 +53,9 @@ class Context:
 
 
 def _command_modules():
-    from crm.cli import clients, data, demo, incidents, review
+    from crm.cli import clients, data, demo, incidents, journal, review
 
-    return (clients, incidents, data, demo, review)
+    return (clients, incidents, data, demo, review, journal)
 
 
 # The module that registers each command. A scripted command imports only its own module (a cron
@@ -67,6 +67,7 @@ COMMAND_MODULES = {
     "export": "data", "import": "data", "backup": "data",
     "demo": "demo",
     "review": "review", "done": "review", "snooze": "review", "remind": "review", "ics": "review", "digest": "review",
+    "undo": "journal", "log": "journal",
 }
 _VALUED_OPTIONS = ("--db", "--today")
 

@@ -103,7 +103,7 @@ async def test_add_promise_then_keep_it(acme, db_path, today):
         promise = Promise.get(Promise.text == "Deliver the brochure")
         assert (promise.due, promise.status) == (today + timedelta(days=3), "open")
         assert "Promises (1)" in str(screen.query_one("#tabs").get_tab("promises").label)
-        await pilot.press("k")  # the only open promise: straight to "kept on"
+        await pilot.press("d")  # the only open promise: straight to "kept on"
         await settle(app, pilot)
         await pilot.press("enter")
         await settle(app, pilot)
@@ -117,7 +117,7 @@ async def test_keep_asks_which_promise_when_several(acme, db_path, today):
     app = start_app(db_path, today)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_screen(app, pilot, acme)
-        await pilot.press("k")
+        await pilot.press("d")
         await settle(app, pilot)
         assert isinstance(app.screen, PickScreen)
         await pilot.press("enter")  # the first: the soonest due

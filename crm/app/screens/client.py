@@ -70,11 +70,11 @@ class ClientScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        *quiet_sections("k"),  # k: a promise kept
+        *quiet_sections(),  # k is Keep in touch here too, as everywhere; d marks a promise kept
         Binding("t", "touch", "Touch", tooltip="Log a touch (call, e-mail, meeting …)", id="client.touch"),
         Binding("i", "incident", "Incident", tooltip="Open an incident", id="client.incident"),
         Binding("p", "promise", "Promise", tooltip="Make a promise", id="client.promise"),
-        Binding("k", "keep", "Kept", tooltip="Mark an open promise kept", id="client.keep"),
+        Binding("d", "keep", "Kept", tooltip="Mark an open promise kept (done)", id="client.keep"),
         Binding("e", "edit", "Edit", tooltip="Edit the client", id="client.edit"),
         Binding("x", "status('depart')", "Depart", tooltip="The client leaves (kept in touch)",
                 id="client.depart"),

@@ -6,10 +6,9 @@ State lives in ItemState, one row per occurrence id:
   restarts the quiet clock); a promise is marked kept; a stale incident gets a timeline note, so
   it is looked at again `stale_days` later if still open. Recurring items move to their next
   occurrence, and each holiday greeting is one occurrence per client per occasion per year.
-- snoozed until a date: the item leaves the review and reappears on that date, shown with that
-  date as its due date; its look-back moves with it (a greeting snoozed to the 30th stays until
-  14 days after the 30th). Looking ahead (one client's items, the calendar feed) it is listed on
-  that date.
+- snoozed until a date: the item moves to that date, listed there (marked `snoozed`) by any review
+  whose window reaches it, and by none before; its look-back moves with it (a greeting snoozed to
+  the 30th stays until 14 days after the 30th).
 """
 
 import json
@@ -58,6 +57,7 @@ class DueItem:
     title: str
     overdue: bool
     occasion: str = ""  # greetings: the holiday's English name or "Birthday"; "" otherwise
+    snoozed: bool = False  # shown on the date it was snoozed to
 
     def as_json(self) -> dict:
         """The keys of `crm review --json` (SPEC), nothing more."""
@@ -69,6 +69,8 @@ class DueItem:
             "client_id": self.client_id,
             "title": self.title,
             "overdue": self.overdue,
+            "occasion": self.occasion or None,
+            "snoozed": self.snoozed,
         }
 
 
@@ -81,9 +83,10 @@ def when(item: DueItem, today: date) -> str:
     return "This week" if item.due <= today + timedelta(days=7) else "Later"
 
 
-def _item(occurrence: Occurrence, today: date) -> DueItem:
+def _item(occurrence: Occurrence, today: date, state: ItemState | None = None) -> DueItem:
     o = occurrence
-    return DueItem(o.id, o.kind, o.due, o.client_id, o.client, o.title, o.due < today, o.occasion)
+    snoozed = state is not None and state.state == "snoozed"
+    return DueItem(o.id, o.kind, o.due, o.client_id, o.client, o.title, o.due < today, o.occasion, snoozed)
 
 
 def _states(ids: Iterable[str]) -> dict[str, ItemState]:
@@ -93,23 +96,19 @@ def _states(ids: Iterable[str]) -> dict[str, ItemState]:
     return {s.item_id: s for s in ItemState.select().where(ItemState.item_id.in_(wanted))}
 
 
-def _shown(
-    occurrence: Occurrence, state: ItemState | None, today: date, *, ahead: bool = True
-) -> Occurrence | None:
-    """The occurrence as it stands today (moved to its snooze date), or None if done, past its
-    look-back, or snoozed to a later day and not `ahead` (the review hides it till then)."""
+def _shown(occurrence: Occurrence, state: ItemState | None, today: date) -> Occurrence | None:
+    """The occurrence as it stands today (moved to its snooze date), or None if done or past its
+    look-back."""
     if state is not None and state.state == "done":
         return None
     if state is not None and state.state == "snoozed" and state.until is not None:
-        if state.until > today and not ahead:
-            return None
         occurrence = shifted(occurrence, state.until)
     if occurrence.last_day is not None and today > occurrence.last_day:
         return None
     return occurrence
 
 
-def _due(today: date, days: int, clients: tuple[int, ...] | None = None, *, ahead: bool = False) -> list[DueItem]:
+def _due(today: date, days: int, clients: tuple[int, ...] | None = None) -> list[DueItem]:
     if days < 0:
         raise UserError(f"days must be 0 or more, not {days}")
     if today > LATEST or (LATEST - today).days < days:
@@ -130,28 +129,24 @@ def _due(today: date, days: int, clients: tuple[int, ...] | None = None, *, ahea
                 states[occurrence.id] = state
     items = []
     for occurrence in found.values():
-        shown = _shown(occurrence, states.get(occurrence.id), today, ahead=ahead)
+        state = states.get(occurrence.id)
+        shown = _shown(occurrence, state, today)
         if shown is not None and shown.due <= end:
-            items.append(_item(shown, today))
+            items.append(_item(shown, today, state))
     items.sort(key=lambda i: (i.due, i.kind, i.client.casefold(), i.id))
     return items
 
 
 def review(today: date, days: int = 7) -> list[DueItem]:
-    """Overdue items plus those due within `days`, sorted by (due, kind, client). A snoozed item
-    is left out until its snooze date."""
+    """Overdue items plus those due within `days`, sorted by (due, kind, client); a snoozed item
+    on the date it was snoozed to."""
     return _due(today, days)
-
-
-def upcoming(today: date, days: int) -> list[DueItem]:
-    """Like `review`, but snoozed items are listed on their snooze date (for a calendar)."""
-    return _due(today, days, ahead=True)
 
 
 def client_due(client_id: int, today: date, days: int = 400) -> list[DueItem]:
     """One client's overdue and upcoming items, including the next win-back and greetings;
     snoozed items on their snooze date."""
-    return _due(today, days, (client_id,), ahead=True)
+    return _due(today, days, (client_id,))
 
 
 def clients_due(client_ids: Iterable[int], today: date, days: int = 400) -> dict[int, list[DueItem]]:
@@ -160,7 +155,7 @@ def clients_due(client_ids: Iterable[int], today: date, days: int = 400) -> dict
     wanted = tuple(sorted(set(client_ids)))
     found: dict[int, list[DueItem]] = {client_id: [] for client_id in wanted}
     for chunk in chunked(wanted, 900):
-        for item in _due(today, days, tuple(chunk), ahead=True):
+        for item in _due(today, days, tuple(chunk)):
             found[item.client_id].append(item)
     return found
 

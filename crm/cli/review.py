@@ -16,7 +16,7 @@ from crm.cli.output import created, emit_json
 from crm.domain import DUE_KINDS, KIND_LABELS, RECURRENCES
 from crm.errors import UserError
 from crm.i18n import _
-from crm.review import KIND_COUNTS, WHEN_ORDER, DueItem, mark_done_many, review, snooze, upcoming, when
+from crm.review import KIND_COUNTS, WHEN_ORDER, DueItem, mark_done_many, review, snooze, when
 from crm.text import cells, fit, pad, safe, safe_line
 
 REVIEW_DAYS, ICS_DAYS = 7, 60
@@ -247,7 +247,7 @@ def calendar_feed(items: Sequence[DueItem], stamp: datetime) -> bytes:
 
 
 def _ics(args: argparse.Namespace, ctx: Context) -> int:
-    items = upcoming(ctx.today, _days(args.days))
+    items = review(ctx.today, _days(args.days))
     feed = calendar_feed(items, datetime.now(timezone.utc).replace(microsecond=0))
     if args.out is None:
         sys.stdout.buffer.write(feed)

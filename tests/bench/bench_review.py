@@ -15,7 +15,7 @@ from crm.clients import ClientFields, add_client
 from crm.db import open_database
 from crm.demo import fill_demo
 from crm.models import Client, database
-from crm.review import client_due, clients_due, review, upcoming
+from crm.review import client_due, clients_due, review
 
 TODAY = date(2026, 11, 23)
 BUDGET_S = 1.0
@@ -50,7 +50,7 @@ def demo_book(directory: Path) -> bool:
         ):
             seconds, items = timed(lambda: review(today, days))
             ok &= check(label, seconds, BUDGET_S, f"{len(items)} items")
-        seconds, items = timed(lambda: upcoming(TODAY, 60))
+        seconds, items = timed(lambda: review(TODAY, 60))
         ok &= check("calendar feed items, 60 days", seconds, BUDGET_S, f"{len(items)} items")
         seconds, _ = timed(lambda: client_due(1, TODAY))
         ok &= check("one client's next 400 days", seconds, ONE_CLIENT_BUDGET_S)

@@ -11,7 +11,7 @@ from crm.clients import ClientFields, add_client
 from crm.models import Promise, Touch
 from crm.promises import add_promise
 
-SPEC_KEYS = {"id", "kind", "due", "client", "client_id", "title", "overdue"}
+SPEC_KEYS = {"id", "kind", "due", "client", "client_id", "title", "overdue", "occasion", "snoozed"}
 
 
 def client(name: str, today: date, **fields) -> int:
@@ -53,8 +53,11 @@ def test_review_json_shape_and_order(week, cli):
         "client_id": week["acme"],
         "title": "Send the fixed logo",
         "overdue": True,
+        "occasion": None,
+        "snoozed": False,
     }
     thanksgiving = [i for i in data["items"] if i["kind"] == "greeting"]
+    assert {i["occasion"] for i in thanksgiving} == {"Thanksgiving Day"}  # a script can batch a holiday
     assert [(i["client"], i["due"], i["title"]) for i in thanksgiving] == [
         ("Calm Co", "2026-11-26", "Thanksgiving Day"),
         ("Delta Inc", "2026-11-26", "Thanksgiving Day"),
@@ -116,11 +119,13 @@ def test_unknown_or_not_due_item_is_one_line_and_exit_2(week, cli):
     assert "unknown item id" in cli("snooze", "nonsense", "--until", "+3d").err
 
 
-def test_snooze_hides_until_the_date_then_it_is_due_then(week, cli):
+def test_snooze_moves_the_item_to_its_date_then_it_is_due_then(week, cli):
     item = f"promise-{week['now']}"
     result = cli("snooze", item, "--until", "friday")
     assert result.code == 0 and "snoozed until Fri 27 Nov 2026" in result.out
-    assert item not in [i["id"] for i in review_json(cli)["items"]]
+    assert item not in [i["id"] for i in review_json(cli, "--days", "3")["items"]]
+    (moved,) = [i for i in review_json(cli)["items"] if i["id"] == item]  # the week reaches Friday
+    assert (moved["due"], moved["snoozed"]) == ("2026-11-27", True)
     later = json.loads(cli("--today", "2026-11-27", "review", "--json").out)["items"]
     (back,) = [i for i in later if i["id"] == item]
     assert (back["due"], back["overdue"]) == ("2026-11-27", False)

@@ -369,11 +369,12 @@ def test_snoozed_item_reappears_on_its_date_with_that_date(db, today):
     assert [i.overdue for i in due(acme, today + timedelta(days=12), 0, "promise")] == [True]
 
 
-def test_review_hides_a_snoozed_item_until_its_day_the_client_view_lists_it_then(db, today):
+def test_a_snoozed_item_is_listed_on_its_day_by_any_review_that_reaches_it(db, today):
     acme = client("Acme", since=today)
     promise = add_promise(acme, "Call back", due=today, on=today)
     snooze(f"promise-{promise}", today + timedelta(days=3), today)
-    assert [i for i in review(today, 7) if i.kind == "promise"] == []
+    assert [i for i in review(today, 2) if i.kind == "promise"] == []
+    assert [(i.due, i.snoozed) for i in review(today, 7) if i.kind == "promise"] == [(today + timedelta(days=3), True)]
     assert [i.due for i in due(acme, today, 7, "promise")] == [today + timedelta(days=3)]
     assert [i.due for i in review(today + timedelta(days=3), 7) if i.kind == "promise"] == [today + timedelta(days=3)]
 

@@ -2,21 +2,23 @@
 
 Screens read the database in thread workers (see `crm.app.work`) and reload when
 `data_generation` changes: after this session's own writes (`note_change`) and when another
-session wrote (PRAGMA data_version polled every few seconds on a connection kept for it).
+session wrote (PRAGMA data_version polled every few seconds by `crm.app.watch.ChangeWatch`, on a
+connection that its own thread opens, reads and closes).
 """
 
-import sqlite3
 from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
 from crm.app.commands import RapportCommands
+from crm.app.watch import ChangeWatch
 from crm.app.work import db_work
 from crm.backup import rotate_daily
 from crm.models import Client, Setting
@@ -66,8 +68,7 @@ class RapportApp(App[None]):
             self.theme = theme
         else:
             self.theme = DARK_THEME
-        self._watch_connection: sqlite3.Connection | None = None
-        self._data_version: int | None = None
+        self._change_watch: ChangeWatch | None = None  # started on mount, stopped on unmount
 
     def get_default_screen(self) -> Screen:
         from crm.app.screens.review import ReviewScreen
@@ -76,14 +77,14 @@ class RapportApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.set_interval(self.POLL_SECONDS, self.poll_changes)
-        self.poll_changes()
+        self._change_watch = ChangeWatch(self.db_path, self.POLL_SECONDS, self._other_session_wrote)
+        self._change_watch.start()
         db_work(self, lambda: Client.select().exists(), self._offer_welcome, group="welcome")
         self.daily_backup()
 
     def on_unmount(self) -> None:
-        if self._watch_connection is not None:
-            self._watch_connection.close()
+        if self._change_watch is not None:
+            self._change_watch.stop()  # the watch thread closes its own connection
 
     def _offer_welcome(self, has_clients: bool) -> None:
         if not has_clients:
@@ -146,22 +147,25 @@ class RapportApp(App[None]):
         """Tell every screen the data changed (call after a successful write)."""
         self.data_generation += 1
 
-    def poll_changes(self) -> None:
-        """Check PRAGMA data_version off the UI thread; bump `data_generation` if it moved."""
-        self.run_worker(self._read_data_version, thread=True, group="data-version", exclusive=True,
-                        exit_on_error=False)
+    class OtherSessionWrote(Message):
+        """PRAGMA data_version moved: someone else (or another connection of ours) committed."""
 
-    def _read_data_version(self) -> None:
-        try:
-            if self._watch_connection is None:
-                # Kept open: data_version only compares commits seen by one connection.
-                self._watch_connection = sqlite3.connect(self.db_path, timeout=1, check_same_thread=False)
-            (version,) = self._watch_connection.execute("PRAGMA data_version").fetchone()
-        except sqlite3.Error:
-            return  # a busy or vanished file: try again at the next tick
-        previous, self._data_version = self._data_version, version
-        if previous is not None and version != previous:
-            self.call_from_thread(self.note_change)
+    @property
+    def watching_changes(self) -> bool:
+        """True once the watch has read its first data_version: later writes will be noticed."""
+        return self._change_watch is not None and self._change_watch.ready.is_set()
+
+    def poll_changes(self) -> None:
+        """Check PRAGMA data_version now instead of at the next tick (off the UI thread)."""
+        if self._change_watch is not None:
+            self._change_watch.poll_now()
+
+    def _other_session_wrote(self) -> None:
+        """On the watch thread: hand over to the UI thread without waiting for it."""
+        self.post_message(self.OtherSessionWrote())
+
+    def on_rapport_app_other_session_wrote(self, _: "RapportApp.OtherSessionWrote") -> None:
+        self.note_change()
 
     # --- theme ------------------------------------------------------------------------------
 

@@ -1,6 +1,8 @@
 """Helpers for the Pilot tests of the Clients, Client and Incident screens and the forms."""
 
 import importlib.util
+import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -25,6 +27,23 @@ async def settle(app, pilot) -> None:
     for _ in range(3):
         await app.workers.wait_for_complete()
         await pilot.pause()
+
+
+async def until(app, pilot, condition: Callable[[], object], what: str, timeout: float = 30.0) -> None:
+    """Settle until `condition()` holds (work that ends on another thread, such as the data_version
+    watch). The deadline is generous for a loaded machine; it only costs time when a test fails."""
+    deadline = time.monotonic() + timeout
+    while True:
+        await settle(app, pilot)
+        if condition():
+            return
+        assert time.monotonic() < deadline, f"waited {timeout} s for {what}"
+        await pilot.pause(0.05)
+
+
+async def watching(app, pilot) -> None:
+    """Wait until the app's data_version watch has its baseline: writes from now on are noticed."""
+    await until(app, pilot, lambda: app.watching_changes, "the data_version watch to start")
 
 
 def shown(widget: Widget) -> str:

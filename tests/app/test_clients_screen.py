@@ -12,7 +12,7 @@ from crm.clients import ClientFields, add_client, change_status
 from crm.incidents import open_incident
 from crm.models import Client, database
 
-from .support import settle, shown, start_app
+from .support import settle, shown, start_app, until, watching
 
 
 def names(app) -> list[str]:
@@ -131,10 +131,11 @@ async def test_every_client_can_be_reached_though_rows_are_built_as_you_go(db, d
         await settle(app, pilot)
         assert len(names(app)) == count
         assert app.screen.client_id == Client.get(Client.name == "Client 0249").id
+        await watching(app, pilot)
         add_client(ClientFields(name="Client 0000a"), today=today)  # another session's write
         app.poll_changes()
-        await settle(app, pilot)
-        assert "251 clients" in shown(app.screen.query_one("#clients-bar"))
+        await until(app, pilot, lambda: "251 clients" in shown(app.screen.query_one("#clients-bar")),
+                    "the new client to be counted")
         assert app.screen.client_id == Client.get(Client.name == "Client 0249").id  # the cursor stays
         await pilot.press("slash", *"client 02")  # typing highlights the first match
         await settle(app, pilot)

@@ -18,7 +18,7 @@ from crm.widgets.client_card import ClientCard
 from crm.widgets.timeline import Timeline
 
 from .rendered import painted
-from .support import settle, start_app
+from .support import settle, start_app, until, watching
 
 
 def crm(db_path, *args: str) -> None:
@@ -37,9 +37,10 @@ async def test_a_touch_logged_elsewhere_shows_on_the_open_client(db, db_path, to
         screen = app.screen
         assert isinstance(screen, ClientScreen)
         assert [e.kind for e in screen.query_one(Timeline).entries] == ["status"]  # "Added as active"
+        await watching(app, pilot)
         crm(db_path, "touch", "Acme", "--kind", "call", "--note", "Called from the office")
-        app.poll_changes()  # what the app's timer does every POLL_SECONDS
-        await settle(app, pilot)
+        app.poll_changes()  # what the app's watch does every POLL_SECONDS
+        await until(app, pilot, lambda: screen.query_one(Timeline).entries[0].kind == "call", "the touch to show")
         assert app.screen is screen
         newest = screen.query_one(Timeline).entries[0]
         assert (newest.kind, newest.text) == ("call", "Called from the office")

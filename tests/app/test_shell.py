@@ -19,6 +19,8 @@ from crm.models import Client, Setting
 from crm.promises import add_promise
 from crm.widgets.due_list import DueList
 
+from .support import until, watching
+
 
 async def settle(app, pilot) -> None:
     await app.workers.wait_for_complete()
@@ -210,10 +212,12 @@ async def test_another_sessions_write_shows_up(acme, db_path, today):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         before = len(app.screen.query_one(DueList).items)
+        await watching(app, pilot)
         # Written on this thread's own connection: for the app's watcher it is another session.
         add_promise(acme, "Promise made elsewhere", due=today, on=today)
-        app.poll_changes()  # what the 2-second timer does
-        await settle(app, pilot)
+        app.poll_changes()  # what the watch does every 2 seconds
+        await until(app, pilot, lambda: len(app.screen.query_one(DueList).items) == before + 1,
+                    "the promise to show")
         items = app.screen.query_one(DueList).items
         assert len(items) == before + 1
         assert any("Promise made elsewhere" in i.title for i in items)

@@ -18,17 +18,19 @@ from crm.errors import UserError
 from crm.exchange import export_json
 from crm.models import Setting
 
-# A writer adding clients as fast as it can; every add_client writes a client and its first
-# status change in one transaction, so a consistent copy always holds as many of each.
+# A writer adding clients as fast as it can until the stop file appears (or a safety minute
+# passes); every add_client writes a client and its first status change in one transaction, so a
+# consistent copy always holds as many of each.
 WRITER = textwrap.dedent("""
     import sys, time
     from datetime import date
+    from pathlib import Path
     from crm.clients import ClientFields, add_client
     from crm.db import open_database
     open_database(sys.argv[1])
-    stop = time.monotonic() + float(sys.argv[3])
+    stop_file, give_up = Path(sys.argv[3]), time.monotonic() + 120
     i = 0
-    while time.monotonic() < stop:
+    while not stop_file.exists() and time.monotonic() < give_up:
         add_client(ClientFields(name=f"{sys.argv[2]} {i}", notes="x" * 500), today=date(2026, 11, 23))
         i += 1
 """)
@@ -44,19 +46,49 @@ def _check(path) -> tuple[int, int]:
         conn.close()
 
 
+def _written(db_path) -> tuple[int, int]:
+    """How many clients the writers committed so far, and how many writers committed any."""
+    conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+    try:
+        return conn.execute("SELECT COUNT(*), COUNT(DISTINCT substr(name, 1, 2)) FROM client").fetchone()
+    finally:
+        conn.close()
+
+
+def _wait_for(condition, what: str, timeout: float = 60.0) -> None:
+    """Poll `condition()` until it holds; the deadline is generous for a loaded machine."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"waited {timeout} s for {what}"
+        time.sleep(0.02)
+
+
 def test_backup_while_others_write_is_consistent(db_path, tmp_path, cli):
     open_database(db_path).close()
-    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(db_path), f"w{n}", "1.5"],
+    stop = tmp_path / "stop-writing"
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(db_path), f"w{n}", str(stop)],
                                 stderr=subprocess.PIPE, text=True) for n in range(2)]
-    time.sleep(0.3)  # let the writers get going
-    copies = []
-    for n in range(3):
-        result = cli("backup", str(tmp_path / f"copy{n}.db"))
-        assert result.code == 0, result.err
-        copies.append(_check(tmp_path / f"copy{n}.db"))
-        time.sleep(0.2)
+    copies: list[tuple[int, int]] = []
+    try:
+        _wait_for(lambda: _written(db_path)[1] == 2, "both writers to commit")
+        for n in range(3):
+            if copies:  # each copy is taken after more was written than the previous copy holds
+                floor = copies[-1][0]
+                _wait_for(lambda: _written(db_path)[0] > floor, "the writers to add more clients")
+            result = cli("backup", str(tmp_path / f"copy{n}.db"))
+            assert result.code == 0, result.err
+            copies.append(_check(tmp_path / f"copy{n}.db"))
+        assert all(writer.poll() is None for writer in writers)  # still writing after the last copy
+    finally:
+        stop.touch()
+        for writer in writers:
+            try:
+                writer.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                writer.kill()
+                writer.wait()
     for writer in writers:
-        assert writer.wait(timeout=30) == 0, writer.stderr.read()
+        assert writer.returncode == 0, writer.stderr.read()
 
     assert all(made == changes for made, changes in copies)  # never half a transaction
     assert copies[0][0] > 0 and copies[-1][0] > copies[0][0]  # the copies were taken mid-write

@@ -11,6 +11,7 @@ from typing import Protocol
 from textual.content import Content
 from textual.widgets import Static
 
+from crm.i18n import _, ngettext
 from crm.text import safe_line, shorten
 from crm.widgets.health_light import HealthLike, health_content
 
@@ -21,6 +22,15 @@ class ContactLike(Protocol):
     name: str
     role: str
     decision_maker: bool
+
+
+class RecordLike(Protocol):
+    """How a client's promises went (`crm.promises.PromiseRecord` fits)."""
+
+    kept_on_time: int
+    kept_late: int
+    broken: int
+    open: int
 
 
 class CardLike(Protocol):
@@ -38,7 +48,7 @@ class CardLike(Protocol):
     notes: str
     contacts: Sequence[ContactLike]
     health: HealthLike
-    record: object  # str() reads "4 of 5 kept on time"
+    record: RecordLike
 
 
 def _contact(contact: ContactLike) -> Content:
@@ -48,6 +58,26 @@ def _contact(contact: ContactLike) -> Content:
     if contact.role:
         name = Content.assemble(name, f" ({safe_line(contact.role)})")
     return name
+
+
+def promise_story(record: RecordLike) -> str:
+    """The client's promises in one line: what is open, then how the closed ones went
+    ("Promises: none open · 2 of 2 kept on time", "Promises: 1 open · 3 of 5 kept on time, 1 late,
+    1 broken"). PLAYBOOK §5: promises are sacred, so the record is always in sight."""
+    closed = record.kept_on_time + record.kept_late + record.broken
+    if not closed and not record.open:
+        return _("Promises: none made yet")
+    opened = _("none open") if not record.open else ngettext("{count} open", "{count} open", record.open).format(
+        count=record.open)
+    if not closed:
+        return _("Promises: {open} · none closed yet").format(open=opened)
+    kept = ngettext("{kept} of {closed} kept on time", "{kept} of {closed} kept on time", closed).format(
+        kept=record.kept_on_time, closed=closed)
+    if record.kept_late:
+        kept += ", " + _("{count} late").format(count=record.kept_late)
+    if record.broken:
+        kept += ", " + _("{count} broken").format(count=record.broken)
+    return _("Promises: {open} · {record}").format(open=opened, record=kept)
 
 
 def card_content(card: CardLike) -> Content:
@@ -61,7 +91,7 @@ def card_content(card: CardLike) -> Content:
     lines = [Content.assemble(title, "  ", status, tier)]
     temperament = Content.styled(card.temperament, "bold")
     lines.append(Content.assemble(temperament, ": ", card.approach) if card.approach else temperament)
-    lines.append(Content.assemble(health_content(card.health), " · promises: ", str(card.record)))
+    lines.append(Content.assemble(health_content(card.health), " · ", promise_story(card.record)))
     details = [safe_line(v) for v in (card.country, card.language, card.email, card.phone) if v]
     if details:
         lines.append(Content(" · ".join(details)))

@@ -12,7 +12,11 @@ from datetime import date
 from typing import Protocol
 
 from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.message import Message
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -46,15 +50,51 @@ def kind_label(kind: str) -> str:
     return SHORT_KINDS.get(kind, kind.replace("_", " "))
 
 
-def entry_prompt(entry: EntryLike) -> Content:
+LEAD_WIDTH = 11 + 2 + KIND_WIDTH + 1  # "24 Nov 2026  complaint     "
+
+
+class Hanging(Visual):
+    """A fixed-width lead (date and kind) and a text that wraps in the room beside it: its second
+    and later lines start under its first, not under the date."""
+
+    def __init__(self, lead: Content, text: Content, lead_width: int = LEAD_WIDTH) -> None:
+        self.lead, self.text, self.lead_width = lead, text, lead_width
+
+    def __str__(self) -> str:
+        return f"{self.lead.plain}{self.text.plain}"
+
+    def _room(self, width: int) -> int:
+        return max(width - self.lead_width, 1)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return self.lead_width + self.text.get_optimal_width(rules, self._room(container_width))
+
+    def get_minimal_width(self, rules: RulesMap) -> int:
+        return self.lead_width + 1
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return self.text.get_height(rules, self._room(width))
+
+    def render_strips(self, width: int, height: int | None, style: Style, options: RenderOptions) -> list[Strip]:
+        size = self.lead_width
+        lead = self.lead.render_strips(size, 1, style, options)[:1]
+        first = lead[0].adjust_cell_length(size, style.rich_style) if lead else Strip.blank(size, style.rich_style)
+        body = self.text.render_strips(self._room(width), None, style, options) or [Strip.blank(0)]
+        blank = Strip.blank(size, style.rich_style)
+        strips = [Strip.join([first if n == 0 else blank, line]) for n, line in enumerate(body)]
+        return strips if height is None else strips[:height]
+
+
+def entry_prompt(entry: EntryLike) -> Hanging:
+    """Date, kind (cut with "…" past KIND_WIDTH) and the text, wrapped under itself."""
     style = "$text-warning" if entry.kind in TROUBLE else "$text-accent"
-    return Content.assemble(
+    lead = Content.assemble(
         Content.styled(f"{entry.on:%d %b %Y}", "$text-muted"),
         "  ",
         Content.styled(kind_label(entry.kind), style).truncate(KIND_WIDTH, ellipsis=True, pad=True),
         " ",
-        shorten(safe_line(entry.text), TEXT_LIMIT),
     )
+    return Hanging(lead, Content(shorten(safe_line(entry.text), TEXT_LIMIT)))
 
 
 class Timeline(OptionList):

@@ -51,7 +51,7 @@ async def test_card_shows_approach_contacts_health_and_record(acme, db_path, tod
         assert "fierce: Be firm, patient and polite" in card  # PLAYBOOK §3
         assert "★ Anna Schmidt (CEO)" in card and "Bob Meier (PM)" in card
         assert "● amber — 1 overdue promise" in card
-        assert "promises: no promises closed yet" in card
+        assert "Promises: 1 open · none closed yet" in card
         assert screen.query_one(Sparkline).data[-2:] == [1, 1]  # October and November
         lines = timeline_lines(screen)
         assert "call" in lines[1] and "Asked about the invoice" in lines[1]
@@ -102,13 +102,14 @@ async def test_add_promise_then_keep_it(acme, db_path, today):
         await settle(app, pilot)
         promise = Promise.get(Promise.text == "Deliver the brochure")
         assert (promise.due, promise.status) == (today + timedelta(days=3), "open")
-        assert "Promises (1)" in str(screen.query_one("#tabs").get_tab("promises").label)
+        assert "Open promises (1)" in str(screen.query_one("#tabs").get_tab("promises").label)
         await pilot.press("d")  # the only open promise: straight to "kept on"
         await settle(app, pilot)
         await pilot.press("enter")
         await settle(app, pilot)
         assert Promise.get_by_id(promise.id).status == "kept"
-        assert "promises: 1 of 1 kept on time" in shown(screen.query_one(ClientCard))
+        assert "Promises: none open · 1 of 1 kept on time" in shown(screen.query_one(ClientCard))
+        assert "Open promises (0)" in str(screen.query_one("#tabs").get_tab("promises").label)
 
 
 async def test_keep_asks_which_promise_when_several(acme, db_path, today):

@@ -1,8 +1,10 @@
 """One client: the card, the merged timeline, open promises, what is due, touches per month.
 
 Loaded in one worker as a `crm.profile.ClientProfile` and reloaded whenever data changes (here or
-in another session). Every action opens a form that saves in its own worker and stays open on a
-failure; the screen only reloads afterwards.
+in another session). Until the first load arrives (a few milliseconds) the screen is transparent
+and empty, so the screen it was opened from stays in view instead of a "Loading…" flash; a load
+slower than REVEAL_AFTER shows the screen with "Loading…" after all. Every action opens a form
+that saves in its own worker and stays open on a failure; the screen only reloads afterwards.
 """
 
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -19,10 +21,11 @@ from textual.widgets.option_list import Option
 from crm.app.screens import forms
 from crm.app.keys import quiet_sections
 from crm.app.work import db_work
+from crm.i18n import _
 from crm.profile import ClientProfile, OpenPromise, client_profile
 from crm.text import counted, safe_line
 from crm.widgets.client_card import ClientCard
-from crm.widgets.timeline import Timeline
+from crm.widgets.timeline import Hanging, Timeline
 
 if TYPE_CHECKING:
     from crm.app.app import RapportApp
@@ -34,26 +37,31 @@ STATUS_ACTIONS = {
     "return": ("departed", "parted", "prospect"),
 }
 ACTION_VERBS = {"depart": "departed", "part": "parted", "return": "is active again"}
+REVEAL_AFTER = 0.5  # seconds: a slower first load shows the screen, saying it is loading
 
 
-def promise_prompt(promise: OpenPromise) -> Content:
-    overdue = " overdue" if promise.overdue else ""
-    return Content.assemble(
-        Content.styled(f"due {promise.due:%d %b %Y}{overdue}", "$text-error" if promise.overdue else "$text-muted"),
-        "  ",
-        safe_line(promise.text),
-    )
+DUE_KIND_WIDTH = 14  # "incident stale"
 
 
-def due_prompt(item: Any) -> Content:
-    """A `crm.review.DueItem`: date, kind, title."""
-    return Content.assemble(
+def promise_prompt(promise: OpenPromise) -> Hanging:
+    """Due date (and "overdue") in a column, the promise wrapped beside it."""
+    when = _("due {date}").format(date=f"{promise.due:%d %b %Y}")
+    if promise.overdue:
+        when = _("{when} overdue").format(when=when)
+    lead = Content.styled(when, "$text-error" if promise.overdue else "$text-muted")
+    width = max(lead.cell_length, 15 + 8) + 2  # "due 01 Dec 2026" and " overdue" line up in every row
+    return Hanging(lead, Content(safe_line(promise.text)), width)
+
+
+def due_prompt(item: Any) -> Hanging:
+    """A `crm.review.DueItem`: date and kind in columns, the title wrapped beside them."""
+    lead = Content.assemble(
         Content.styled(f"{item.due:%d %b %Y}", "$text-error" if item.overdue else "$text-muted"),
         "  ",
-        Content.styled(item.kind.replace("_", " "), "$text-accent"),
-        "  ",
-        safe_line(item.title),
+        Content.styled(item.kind.replace("_", " "), "$text-accent").truncate(DUE_KIND_WIDTH, ellipsis=True, pad=True),
+        " ",
     )
+    return Hanging(lead, Content(safe_line(item.title)), 11 + 2 + DUE_KIND_WIDTH + 1)
 
 
 class ClientScreen(Screen[None]):
@@ -67,6 +75,8 @@ class ClientScreen(Screen[None]):
     ClientScreen TabbedContent { height: 1fr; }
     ClientScreen TabPane { padding: 0; }
     ClientScreen OptionList { height: 1fr; border: none; padding: 0; }
+    ClientScreen.-loading { background: transparent; }
+    ClientScreen.-loading > * { visibility: hidden; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -100,7 +110,7 @@ class ClientScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield ClientCard("Loading…", id="card")
+        yield ClientCard("", id="card")
         with Horizontal(id="spark-row"):
             yield Static("Touches, 12 months", id="spark-label", markup=False)
             yield Sparkline([], id="spark")
@@ -116,16 +126,38 @@ class ClientScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "Client"
+        self.add_class("-loading")
+        self.set_timer(REVEAL_AFTER, self._slow)
         self.watch(self.app, "data_generation", self.reload, init=False)
-        self.query_one(Timeline).focus()
         self.reload()
+
+    @property
+    def loading_first(self) -> bool:
+        """True until the first load arrives (or fails): the screen is not shown yet."""
+        return self.has_class("-loading")
+
+    def _reveal(self) -> None:
+        if self.loading_first:
+            self.remove_class("-loading")
+            self.query_one(Timeline).focus()
+
+    def _slow(self) -> None:
+        if self.loading_first:
+            self.query_one(ClientCard).update(Content.styled(_("Loading…"), "$text-muted"))
+            self._reveal()
+
+    def _failed(self, message: str) -> None:
+        self._reveal()
+        self.notify(message, severity="error", markup=False)
 
     def reload(self) -> None:
         client_id, today = self.client_id, self.rapport.today
-        db_work(self, lambda: client_profile(client_id, today), self._show, group="client-profile")
+        db_work(self, lambda: client_profile(client_id, today), self._show, group="client-profile",
+                on_error=self._failed)
 
     def _show(self, profile: ClientProfile) -> None:
         self.profile = profile
+        self._reveal()
         self.sub_title = safe_line(profile.name)
         self.query_one(ClientCard).show(profile)
         self.query_one(Sparkline).data = list(profile.touches_per_month)
@@ -140,7 +172,9 @@ class ClientScreen(Screen[None]):
         self._fill("#due-list", [Option(due_prompt(i)) for i in profile.due], "Nothing due in the next year.")
         tabs = self.query_one(TabbedContent)
         tabs.get_tab("timeline").label = Content(f"Timeline ({len(profile.timeline):,})")
-        tabs.get_tab("promises").label = Content(f"Promises ({len(profile.open_promises)})")
+        # "Open": the card beside it tells the whole record ("Promises: none open · 2 of 2 kept …").
+        open_count = len(profile.open_promises)
+        tabs.get_tab("promises").label = Content(_("Open promises ({count})").format(count=open_count))
         tabs.get_tab("due").label = Content(f"Due ({len(profile.due)})")
         self.refresh_bindings()
 

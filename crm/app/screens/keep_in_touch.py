@@ -16,23 +16,35 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from crm.app.work import db_work
 from crm.keep_in_touch import KeepRow, keep_in_touch_rows
-from crm.text import safe_line, shorten
+from crm.text import safe_line
 from crm.widgets.paged_table import PagedTable
 
 if TYPE_CHECKING:
     from crm.app.app import RapportApp
 
 CLIENT_ID = attrgetter("client_id")
+# Column widths (cells): every column but the last is fixed; the last takes what is left of the
+# screen, and a value longer than its column is cut with "…" (a DataTable would clip it silently).
+CLIENT_WIDTH, DAY_WIDTH, DUE_WIDTH = 18, 8, 13  # "Голубев и партнёры", "Nov 2025", "Next win-back"
+LAST_LEAST = 12
+TABLE_CHROME = 2  # the vertical scrollbar's gutter
+
+
+def _cut(text: Text) -> Text:
+    text.no_wrap, text.overflow = True, "ellipsis"
+    return text
+
 
 def _day(value: date | None, today: date, *, due: bool = False) -> Text:
-    """A date cell; a due date already past is marked (in words too, for monochrome terminals)."""
+    """A date cell; a due date already past is marked "!" and bold, as on the Clients screen (the mark
+    reads on monochrome terminals too)."""
     if value is None:
         return Text("—", style="dim")
     # Within a year of today the year is noise; it is shown only for older or farther dates.
     shown = f"{value:%d %b}" if abs((value - today).days) < 300 else f"{value:%b %Y}"
     if due and value < today:
-        return Text(f"{shown} overdue", style="bold")
-    return Text(shown)
+        return Text(f"!{shown}", style="bold")
+    return Text(f" {shown}" if due else shown)  # due dates line up, marked or not
 
 
 class KeepInTouchScreen(Screen[None]):
@@ -59,8 +71,15 @@ class KeepInTouchScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "Keep in touch"
         departed = self.query_one("#departed", DataTable)
-        departed.add_columns("Client", "Left", "Last touch", "Next win-back", "Next greeting")
-        self.query_one("#parted", DataTable).add_columns("Client", "Parted", "Last touch")
+        fixed = [("Client", CLIENT_WIDTH), ("Left", DAY_WIDTH), ("Last touch", 10), ("Next win-back", DUE_WIDTH)]
+        for label, width in fixed:
+            departed.add_column(label, width=width)
+        padding = 2 * departed.cell_padding * (len(fixed) + 1)
+        last = max(self.app.size.width - TABLE_CHROME - padding - sum(w for _, w in fixed), LAST_LEAST)
+        departed.add_column("Next greeting", width=last)
+        parted = self.query_one("#parted", DataTable)
+        for label, width in (("Client", CLIENT_WIDTH), ("Parted", DAY_WIDTH), ("Last touch", 10)):
+            parted.add_column(label, width=width)
         self.watch(self.app, "data_generation", self.reload, init=False)
         self.reload()
 
@@ -81,7 +100,7 @@ class KeepInTouchScreen(Screen[None]):
     def _departed_cells(self, row: KeepRow) -> tuple[Text, ...]:
         today = self.rapport.today
         return (
-            Text(safe_line(row.name)),
+            _cut(Text(safe_line(row.name))),
             _day(row.since, today),
             _day(row.last_touch, today),
             _day(row.next_winback, today, due=True),
@@ -90,7 +109,7 @@ class KeepInTouchScreen(Screen[None]):
 
     def _parted_cells(self, row: KeepRow) -> tuple[Text, ...]:
         today = self.rapport.today
-        return Text(safe_line(row.name)), _day(row.since, today), _day(row.last_touch, today)
+        return _cut(Text(safe_line(row.name))), _day(row.since, today), _day(row.last_touch, today)
 
     @staticmethod
     def _greeting(row: KeepRow, today: date) -> Text:
@@ -98,8 +117,8 @@ class KeepInTouchScreen(Screen[None]):
             return _day(None, today)
         text = _day(row.next_greeting, today, due=True)
         if row.greeting_occasion:
-            text.append(f" {shorten(safe_line(row.greeting_occasion), 22)}", style="dim")
-        return text
+            text.append(f" {safe_line(row.greeting_occasion)}", style="dim")
+        return _cut(text)
 
     @property
     def client_id(self) -> int | None:

@@ -154,7 +154,7 @@ class IncidentScreen(Screen[None]):
             form = forms.promise_form(incident.client_id, incident.client, self.rapport.today, incident.id)
             self._form(form, "Promise made.")
 
-    def action_resolve(self) -> None:
+    async def action_resolve(self) -> None:
         incident = self.incident
         if not incident or not incident.is_open:
             return
@@ -164,7 +164,9 @@ class IncidentScreen(Screen[None]):
                 follow = "a check-in is due in 30 days" if outcome != "parted" else "no follow-ups: we parted"
                 self.notify(f"Resolved: client {outcome}; {follow}.", markup=False)
 
-        self.app.push_screen(forms.resolve_form(incident.id, incident.title, self.rapport.today), resolved)
+        form = forms.resolve_form(incident.id, incident.title, self.rapport.today)
+        await self.app.push_screen(form, resolved)
+        form.query_one("#field-note").focus()  # how it ended first; the day (today) is a shift+tab away
 
     def action_wizard(self) -> None:
         self.rapport.open_wizard(client_id=self.client_id, incident_id=self.incident_id)

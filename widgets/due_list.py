@@ -1,24 +1,33 @@
-"""The review queue as a keyboard list: due items grouped by when, greetings by occasion.
+"""The review queue as a keyboard list: due items grouped by when, holiday greetings by occasion.
 
-Plain data in (objects shaped like `crm.review.DueItem`); the grouping is a pure function so it
-can be tested without a screen. Every user string is shown literally (Content, never markup) and
-made terminal-safe first.
+Plain data in (objects shaped like `crm.review.DueItem`); the grouping and "which item comes
+next" are pure functions so they can be tested without a screen. Every user string is shown
+literally (Content, never markup) and made terminal-safe first.
+
+The cursor never moves under the user: it is kept on its item by identity across reloads, and
+when items leave the list it goes to the item that followed them in the list as it was (or the
+one before, at the end), never to a heading. It does not wrap around at either end, and the
+headings above the highlighted item stay in view.
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
 
+from textual import _widget_navigation
 from textual.content import Content
+from textual.geometry import Region
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from crm.domain import KIND_LABELS
+from crm.i18n import N_, _, ngettext
 from crm.text import safe_line
 
 DATE_WIDTH, KIND_WIDTH, CLIENT_WIDTH = 10, 9, 22
 GAP = "  "
+BIRTHDAY = "Birthday"  # crm.rules.BIRTHDAY: a birthday greeting's occasion (widgets read no rules)
 
 
 class Due(Protocol):
@@ -34,9 +43,12 @@ class Due(Protocol):
     occasion: str
 
 
+OccasionKey = tuple[str, date]
+
+
 @dataclass(frozen=True)
 class Heading:
-    """A group heading: "Overdue", "Today", … or an occasion ("Christmas Day — 12 clients")."""
+    """A group heading: "Overdue — 4", "Today — 2", … or an occasion ("Christmas Day — 12 clients")."""
 
     text: str
     occasion: bool = False
@@ -64,14 +76,26 @@ def when_group(item: Due, today: date) -> str:
 
 
 WHEN_ORDER = ("Overdue", "Today", "This week", "Later")
+WHEN_LABELS = {"Overdue": N_("Overdue"), "Today": N_("Today"), "This week": N_("This week"), "Later": N_("Later")}
+
+
+def holiday(item: Due) -> OccasionKey | None:
+    """The holiday a greeting is for, with its date; None for a birthday or any other item.
+
+    A birthday is one person's own day: several clients' birthdays are never one occasion.
+    """
+    if item.kind != "greeting" or not item.occasion or item.occasion == BIRTHDAY:
+        return None
+    return (item.occasion, item.due)
 
 
 def group_rows(items: Sequence[Due], today: date) -> list[Row]:
     """Headings and items in display order.
 
-    Items are grouped Overdue / Today / This week / Later, sorted by date. Within a group,
-    greetings for an occasion shared by several clients are gathered under one heading placed
-    where the occasion's first greeting would be.
+    Items are grouped Overdue / Today / This week / Later, sorted by date. Within a group, the
+    greetings for a holiday shared by several clients on the same day are gathered under one
+    heading placed where the holiday's first greeting would be. Birthdays stay single items in
+    date order.
     """
     rows: list[Row] = []
     for when in WHEN_ORDER:
@@ -81,28 +105,48 @@ def group_rows(items: Sequence[Due], today: date) -> list[Row]:
         )
         if not members:
             continue
-        rows.append(Heading(f"{when} — {len(members)}"))
-        occasions: dict[str, list[Due]] = {}
+        rows.append(Heading(_("{when} — {count}").format(when=_(WHEN_LABELS[when]), count=len(members))))
+        occasions: dict[OccasionKey, list[Due]] = {}
         for item in members:
-            if item.kind == "greeting" and item.occasion:
-                occasions.setdefault(item.occasion, []).append(item)
-        placed: set[str] = set()
+            if (key := holiday(item)) is not None:
+                occasions.setdefault(key, []).append(item)
+        placed: set[OccasionKey] = set()
         for item in members:
-            shared = occasions.get(item.occasion) if item.kind == "greeting" and item.occasion else None
-            if not shared or len(shared) < 2:
+            key = holiday(item)
+            shared = occasions[key] if key is not None else []
+            if len(shared) < 2:
                 rows.append(Entry(item))
-            elif item.occasion not in placed:
-                placed.add(item.occasion)
-                rows.append(Heading(f"{safe_line(item.occasion)} — {len(shared)} clients", occasion=True))
+            elif key not in placed:
+                placed.add(key)
+                text = ngettext("{occasion} — {count} client", "{occasion} — {count} clients", len(shared))
+                rows.append(Heading(text.format(occasion=safe_line(item.occasion), count=len(shared)), occasion=True))
                 rows.extend(Entry(i, True) for i in sorted(shared, key=lambda i: (i.client.lower(), i.id)))
     return rows
+
+
+def follower(order: Sequence[str], current: str | None, present: Collection[str]) -> str | None:
+    """Where the cursor goes when `current` may have left the list.
+
+    `order` is the list as it was (ids in display order), `present` the ids still listed. The
+    cursor stays on `current` if it is still there, else goes to the first item after it in the
+    old order that is still there, else to the nearest one before it; with no old position, to
+    the first item of the old order still there. None when nothing is left.
+    """
+    if current is not None and current in present:
+        return current
+    if current is None or current not in order:
+        return next((i for i in order if i in present), None)
+    at = order.index(current)
+    after = (i for i in order[at + 1:] if i in present)
+    before = (i for i in reversed(order[:at]) if i in present)
+    return next(after, None) or next(before, None)
 
 
 def due_counter(items: Sequence[Due], today: date) -> str:
     """"12 due · 3 overdue" (the overdue part only when there are some)."""
     overdue = sum(1 for i in items if when_group(i, today) == "Overdue")
-    text = f"{len(items)} due"
-    return f"{text} · {overdue} overdue" if overdue else text
+    text = _("{count} due").format(count=len(items))
+    return _("{due} · {overdue} overdue").format(due=text, overdue=overdue) if overdue else text
 
 
 def _cell(text: str, width: int, style: str = "") -> Content:
@@ -111,10 +155,13 @@ def _cell(text: str, width: int, style: str = "") -> Content:
 
 def item_prompt(item: Due, today: date, width: int, *, indent: bool = False) -> Content:
     """One line: date, kind, client, title; overdue dates in the error colour."""
-    day = "Today" if item.due == today else f"{item.due:%a %d %b}"
+    day = _("Today") if item.due == today else f"{item.due:%a %d %b}"
     date_style = "$text-error" if when_group(item, today) == "Overdue" else "$text-muted"
     lead = "    " if indent else "  "
     title_width = max(width - len(lead) - DATE_WIDTH - KIND_WIDTH - CLIENT_WIDTH - 3 * len(GAP), 8)
+    title = Content(safe_line(item.title))
+    if getattr(item, "snoozed", False):  # listed on the date it was snoozed to
+        title = Content.assemble(Content.styled(_("snoozed") + " · ", "italic $text-muted"), title)
     return Content.assemble(
         lead,
         _cell(day, DATE_WIDTH, date_style),
@@ -123,18 +170,20 @@ def item_prompt(item: Due, today: date, width: int, *, indent: bool = False) -> 
         GAP,
         _cell(safe_line(item.client), CLIENT_WIDTH, "bold"),
         GAP,
-        _cell(safe_line(item.title), title_width),
+        title.truncate(title_width, ellipsis=True, pad=True),
     )
 
 
-def heading_prompt(heading: Heading) -> Content:
+def heading_prompt(heading: Heading, hint: str = "") -> Content:
+    """A heading line; an occasion's carries `hint` (the key that acts on all of it), dimmed."""
     if heading.occasion:
-        return Content.assemble("  ", Content.styled(f"✦ {heading.text}", "bold $text-secondary"))
+        tail = Content.styled(f"   {hint}", "$text-muted") if hint else Content("")
+        return Content.assemble("  ", Content.styled(f"✦ {heading.text}", "bold $text-secondary"), tail)
     return Content.styled(heading.text, "bold $text-primary")
 
 
 class DueList(OptionList):
-    """The review queue; the highlighted row is the item the keys act on."""
+    """The review queue; the highlighted row is the item the keys act on (never a heading)."""
 
     DEFAULT_CSS = """
     DueList {
@@ -146,13 +195,16 @@ class DueList(OptionList):
     }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, occasion_hint: str = "") -> None:
+        """`occasion_hint`: shown after each occasion heading (e.g. "D: all done")."""
         super().__init__(id=id)
+        self._occasion_hint = occasion_hint
         self._rows: list[Row] = []
         self._today = date.today()
 
     @property
     def items(self) -> list[Due]:
+        """The items in display order."""
         return [row.item for row in self._rows if isinstance(row, Entry)]
 
     @property
@@ -165,45 +217,105 @@ class DueList(OptionList):
     def _by_id(self) -> dict[str, Due]:
         return {item.id: item for item in self.items}
 
+    def holiday_items(self, item: Due) -> list[Due]:
+        """The greetings listed for `item`'s holiday on its day, in display order (all under its
+        heading, or just `item` when it stands alone); empty for anything but a holiday greeting."""
+        key = holiday(item)
+        if key is None:
+            return []
+        return [i for i in self.items if holiday(i) == key and when_group(i, self._today) == when_group(item, self._today)]
+
     def show_items(self, items: Sequence[Due], today: date) -> None:
-        """Replace the list, keeping the cursor on the same item (or where it was)."""
-        current = self.highlighted_item
-        index = self.highlighted
+        """Replace the list, keeping the cursor on its item, or on the item that followed it."""
         self._today = today
-        self._rows = group_rows(items, today)
-        self._render_rows()
-        if current is not None and current.id in self._by_id():
-            self.highlighted = self.get_option_index(current.id)
-        else:
-            self._highlight_near(index)
+        self._replace(group_rows(items, today))
+
+    def remove_items(self, item_ids: Collection[str]) -> None:
+        """Take items out (done or snoozed): the cursor goes to the item that followed."""
+        gone = set(item_ids)
+        self._replace(group_rows([i for i in self.items if i.id not in gone], self._today))
 
     def remove_item(self, item_id: str) -> None:
-        """Take one item out (it was done or snoozed) and move the cursor to the next one."""
-        index = self.highlighted
-        remaining = [item for item in self.items if item.id != item_id]
-        self._rows = group_rows(remaining, self._today)
-        self._render_rows()
-        self._highlight_near(index)
+        self.remove_items({item_id})
 
-    def _highlight_near(self, index: int | None) -> None:
-        """Highlight the first item at or after `index` (or the last item before it)."""
-        options = self.options
-        if not options:
-            self.highlighted = None
+    def _replace(self, rows: list[Row]) -> None:
+        order = [item.id for item in self.items]
+        current = self.highlighted_item
+        row = self._screen_row()
+        self._rows = rows
+        self._render_rows()
+        present = {item.id for item in self.items}
+        target = follower(order, current.id if current else None, present)
+        if target is None and self.items:
+            target = self.items[0].id  # nothing of the old list is left: start at the top
+        self._place(self.get_option_index(target) if target is not None else None, row)
+
+    def _screen_row(self) -> int | None:
+        """How far below the top of the view the highlighted row is (None: not in view)."""
+        if self.highlighted is None:
+            return None
+        row = self.highlighted - round(self.scroll_y)
+        return row if 0 <= row < self.scrollable_content_region.height else None
+
+    def _place(self, index: int | None, row: int | None) -> None:
+        """Highlight `index`, on the same row of the view as before when it can be (the list
+        does not jump under the cursor), with the headings above it in view."""
+        self.highlighted = index
+        if index is None:
             return
-        start = min(index or 0, len(options) - 1)
-        for candidate in list(range(start, len(options))) + list(range(start - 1, -1, -1)):
-            if not options[candidate].disabled:
-                self.highlighted = candidate
-                if candidate == next(i for i, o in enumerate(options) if not o.disabled):
-                    self.scroll_home(animate=False)  # show the group heading above the first item
-                return
-        self.highlighted = None
+        if row is not None:
+            top = max(0, min(index - row, self._heading_start(index)))
+            self.scroll_to(y=top, animate=False, immediate=True, force=True)
+        self.scroll_to_highlight()
+
+    def _heading_start(self, index: int) -> int:
+        """The first of the headings directly above row `index` (or `index` itself)."""
+        start = index
+        while start > 0 and self.options[start - 1].disabled:
+            start -= 1
+        return start
+
+    def scroll_to_highlight(self, top: bool = False) -> None:
+        """Bring the highlighted item into view together with the headings right above it."""
+        highlighted = self.highlighted
+        if highlighted is None or not self.is_mounted:
+            return
+        self._update_lines()
+        try:
+            first = self._index_to_line[self._heading_start(highlighted)]
+            y = self._index_to_line[highlighted]
+        except KeyError:
+            return
+        height = self._heights[highlighted]
+        width = self.scrollable_content_region.width
+        view = self.scrollable_content_region.height
+        if y + height - first > view:  # headings and item do not fit together: the item wins
+            first = y
+        self.scroll_to_region(Region(0, first, width, y + height - first), force=True, animate=False,
+                              top=top, immediate=True)
+
+    def action_cursor_up(self) -> None:
+        """Up to the previous item; on the first one, stay (and show the headings above it)."""
+        self._step(-1)
+
+    def action_cursor_down(self) -> None:
+        """Down to the next item; on the last one, stay."""
+        self._step(1)
+
+    def _step(self, direction: _widget_navigation.Direction) -> None:
+        if self.highlighted is None:
+            self.highlighted = _widget_navigation.find_next_enabled(self.options, None, direction)
+            return
+        step = _widget_navigation.find_next_enabled_no_wrap(self.options, self.highlighted, direction)
+        if step is None or step == self.highlighted:
+            self.scroll_to_highlight()
+        else:
+            self.highlighted = step
 
     def _render_rows(self) -> None:
         width = self.scrollable_content_region.width or 78
         self.set_options(
-            Option(heading_prompt(row), disabled=True)
+            Option(heading_prompt(row, self._occasion_hint), disabled=True)
             if isinstance(row, Heading)
             else Option(item_prompt(row.item, self._today, width, indent=row.under_occasion), id=row.item.id)
             for row in self._rows
@@ -211,6 +323,6 @@ class DueList(OptionList):
 
     def on_resize(self) -> None:
         if self._rows:
-            highlighted = self.highlighted
+            highlighted, row = self.highlighted, self._screen_row()
             self._render_rows()
-            self.highlighted = highlighted
+            self._place(highlighted, row)

@@ -149,7 +149,7 @@ async def test_done_cancelled_with_escape_writes_nothing(week, db_path, today):
         assert item.id in [i.id for i in due_list(app).items]
 
 
-async def test_snooze_a_week_takes_the_item_off_this_week(week, db_path, today):
+async def test_snooze_a_week_moves_the_item_to_its_new_date_marked_snoozed(week, db_path, today):
     app = make_app(db_path, today)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
@@ -160,8 +160,11 @@ async def test_snooze_a_week_takes_the_item_off_this_week(week, db_path, today):
         await settle(app, pilot)
         state = ItemState.get_by_id(item.id)
         assert (state.state, state.until) == ("snoozed", today + timedelta(days=7))
-        assert item.id not in [i.id for i in due_list(app).items]
-        assert "Call about the brochure" not in "\n".join(lines(app))
+        assert due_list(app).highlighted_item.id != item.id  # the cursor moved on
+        moved = next(i for i in due_list(app).items if i.id == item.id)  # listed on its new date
+        assert (moved.due, moved.snoozed) == (today + timedelta(days=7), True)
+        line = next(line for line in lines(app) if "Bright Studio" in line)
+        assert "Mon 30 Nov" in line and "snoozed · Call about" in line
 
 
 async def test_snooze_to_a_typed_date_and_a_bad_one_shows_the_error(week, db_path, today):
@@ -331,10 +334,16 @@ async def test_a_holiday_greeted_no_more_leaves_the_review_and_the_palette_bring
         assert sorted(back) == ["Calm Co", "Delta Inc"]
 
 
-async def test_birthdays_cannot_be_greeted_no_more(db, db_path, today):
+async def test_birthdays_cannot_be_greeted_no_more(db, db_path, today, monkeypatch):
     client("Born Today", today, birthday=today.replace(year=1980))
     app = make_app(db_path, today)
+    notices: list[str] = []
+    monkeypatch.setattr(app, "notify", lambda message, **_: notices.append(str(message)))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         assert due_list(app).highlighted_item.occasion == "Birthday"
-        assert app.screen.check_action("skip_occasion", ()) is False
+        await pilot.press("n")  # says why instead of doing nothing
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        assert notices and "birthday" in notices[0].lower()
+        assert not app.screen.check_action("done_holiday", ())  # not a holiday either

@@ -1,10 +1,12 @@
 """The weekly review (home): work through what is due like an inbox, one key per decision.
 
-Done and snoozed items leave the list at once and the cursor moves to the next one; the write
-runs in a worker and the list reloads quietly afterwards (and when another session changed data).
+Done and snoozed items leave the list at once and the cursor moves to the item that followed
+them; the write runs in a worker and the list reloads quietly afterwards (and when another
+session changed data), the cursor staying on its item. D marks a holiday's greetings done at
+once, after one question.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -17,11 +19,19 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 
 from crm.app.screens.forms import PickScreen
-from crm.app.screens.review_dialogs import DraftDialog, NoteDialog, SnoozeDialog, TouchDialog
+from crm.app.screens.review_dialogs import (
+    DraftDialog,
+    NoteDialog,
+    SnoozeDialog,
+    TouchDialog,
+    holiday_about,
+    holiday_question,
+)
 from crm.app.work import db_work
 from crm.clients import log_touch
+from crm.i18n import N_, _, ngettext
 from crm.models import Client, Contact
-from crm.review import DueItem, mark_done, review, snooze
+from crm.review import DueItem, mark_done, mark_done_many, review, snooze
 from crm.rules import BIRTHDAY, greet_occasion
 from crm.text import safe_line
 from crm.widgets.due_list import DueList, due_counter
@@ -74,6 +84,8 @@ class ReviewScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "done", "Done", tooltip="Mark done, with an optional note", id="review.done"),
+        Binding("D", "done_holiday", N_("All done"), tooltip=N_("Mark all of this holiday's greetings done"),
+                show=False, id="review.done_holiday"),  # the occasion's heading shows the key
         Binding("s", "snooze", "Snooze", tooltip="Snooze: 1 tomorrow, w a week, m a month, or a date",
                 id="review.snooze"),
         Binding("t", "touch", "Touch", tooltip="Log a touch (call, email, …) with the client", id="review.touch"),
@@ -101,7 +113,7 @@ class ReviewScreen(Screen[None]):
         with Horizontal(id="review-bar", classes="bar"):
             yield Static("", id="review-horizon", markup=False)
             yield Static("", id="review-counter", markup=False)
-        yield DueList(id="due-list")
+        yield DueList(id="due-list", occasion_hint=_("D: all done"))
         yield Static("", id="review-empty", classes="empty", markup=False)
         yield Footer(compact=True)
 
@@ -154,7 +166,10 @@ class ReviewScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in {"done", "snooze", "touch", "open_client"}:
             return self.current is not None
-        if action == "skip_occasion":
+        if action == "skip_occasion":  # on a birthday too: it says why a birthday stays
+            item = self.current
+            return item is not None and item.kind == "greeting"
+        if action == "done_holiday":
             return self._holiday() is not None
         if action == "draft":
             item = self.current
@@ -179,10 +194,37 @@ class ReviewScreen(Screen[None]):
         def confirmed(answer: str | None) -> None:
             if answer is not None:
                 today = self.rapport.today
-                self._write_away(item, lambda: mark_done(item.id, today, answer),
+                self._write_away([item], lambda: mark_done(item.id, today, answer),
                                  retry=lambda message: self._ask_done(item, answer, message))
 
         self.app.push_screen(NoteDialog(item.title, item.client, note, error), confirmed)
+
+    def action_done_holiday(self) -> None:
+        """All the greetings listed for the highlighted holiday, done after one question."""
+        item = self.current
+        if item is None or self._holiday() is None:
+            return
+        self._ask_done_holiday(cast("list[DueItem]", self.query_one(DueList).holiday_items(item)))
+
+    def _ask_done_holiday(self, items: list[DueItem], note: str = "", error: str = "") -> None:
+        occasion, count = items[0].occasion, len(items)
+
+        def confirmed(answer: str | None) -> None:
+            if answer is None:
+                return
+            today, ids = self.rapport.today, [i.id for i in items]
+
+            def done() -> None:
+                text = ngettext("{count} {occasion} greeting marked done.",
+                                "{count} {occasion} greetings marked done.", count)
+                self.notify(text.format(count=count, occasion=safe_line(occasion)), markup=False)
+
+            self._write_away(items, lambda: mark_done_many(ids, today, answer),
+                             retry=lambda message: self._ask_done_holiday(items, answer, message), done=done)
+
+        dialog = NoteDialog(occasion, "", note, error, heading=holiday_question(occasion, count),
+                            about=holiday_about(items[0].due, [i.client for i in items]))
+        self.app.push_screen(dialog, confirmed)
 
     def action_snooze(self) -> None:
         item = self.current
@@ -192,25 +234,29 @@ class ReviewScreen(Screen[None]):
         def chosen(until: date | None) -> None:
             if until is not None:
                 today = self.rapport.today
-                self._write_away(item, lambda: snooze(item.id, until, today))
+                self._write_away([item], lambda: snooze(item.id, until, today))
 
         self.app.push_screen(SnoozeDialog(item.title, item.client, self.rapport.today), chosen)
 
-    def _write_away(self, item: DueItem, write: Callable[[], object],
-                    retry: Callable[[str], None] | None = None) -> None:
-        """Take the item off the list now, write in a worker; on failure bring it back and say
-        why, in the dialog again (`retry`) when there is typed text to keep."""
-        self._pending.add(item.id)
-        self._items = [i for i in self._items if i.id != item.id]
-        self.query_one(DueList).remove_item(item.id)
+    def _write_away(self, items: Sequence[DueItem], write: Callable[[], object],
+                    retry: Callable[[str], None] | None = None, done: Callable[[], None] | None = None) -> None:
+        """Take the items off the list now (the cursor goes to the item that followed them) and
+        write in a worker; on failure bring them back and say why, in the dialog again (`retry`)
+        when there is typed text to keep."""
+        ids = {item.id for item in items}
+        self._pending |= ids
+        self._items = [i for i in self._items if i.id not in ids]
+        self.query_one(DueList).remove_items(ids)
         self._show_bar()
 
-        def written(_: object) -> None:
-            self._pending.discard(item.id)
+        def written(_result: object) -> None:
+            self._pending -= ids
+            if done is not None:
+                done()
             self.rapport.note_change()
 
         def failed(message: str) -> None:
-            self._pending.discard(item.id)
+            self._pending -= ids
             self.reload()
             if retry is not None:
                 retry(message)
@@ -223,27 +269,27 @@ class ReviewScreen(Screen[None]):
         if (item := self.current) is not None:
             self._ask_touch(item, TOUCH_FOR_KIND.get(item.kind, "call"))
 
-    def _ask_touch(self, item: DueItem, kind: str, note: str = "", error: str = "") -> None:
-        def logged(answer: tuple[str, str] | None) -> None:
+    def _ask_touch(self, item: DueItem, kind: str, note: str = "", error: str = "", on: str = "") -> None:
+        def logged(answer: tuple[str, str, date] | None) -> None:
             if answer is None:
                 return
-            kind, note = answer
-            today = self.rapport.today
+            kind, note, day = answer
 
-            def done(_: object) -> None:
-                self.notify(f"Logged a {kind} with {safe_line(item.client)}.", markup=False)
-                self.rapport.note_change()
+            def done(_touch: object) -> None:
+                self.notify(_("Logged a {kind} with {client}.").format(kind=kind, client=safe_line(item.client)),
+                            markup=False)
+                self.rapport.note_change()  # a quiet client's item leaves the list: the cursor moves on
 
             db_work(
                 self,
-                lambda: log_touch(item.client_id, kind=kind, on=today, note=note),
+                lambda: log_touch(item.client_id, kind=kind, on=day, note=note),
                 done,
                 group="review-write",
                 exclusive=False,
-                on_error=lambda message: self._ask_touch(item, kind, note, message),
+                on_error=lambda message: self._ask_touch(item, kind, note, message, f"{day:%Y-%m-%d}"),
             )
 
-        self.app.push_screen(TouchDialog(item.client, kind, note, error), logged)
+        self.app.push_screen(TouchDialog(item.client, kind, note, error, today=self.rapport.today, on=on), logged)
 
     def _holiday(self) -> str | None:
         """The holiday of the highlighted greeting (birthdays are always greeted)."""
@@ -253,6 +299,11 @@ class ReviewScreen(Screen[None]):
         return item.occasion
 
     def action_skip_occasion(self) -> None:
+        item = self.current
+        if item is not None and item.kind == "greeting" and item.occasion == BIRTHDAY:
+            self.notify(_("A birthday is one person's own day, not a holiday: it cannot be skipped for "
+                          "everyone. Press d once you have greeted them, or s to snooze."), markup=False)
+            return
         occasion = self._holiday()
         if occasion is None:
             return

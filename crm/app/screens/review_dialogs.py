@@ -11,7 +11,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Key
 from textual.screen import ModalScreen
@@ -21,6 +21,7 @@ from crm import validate
 from crm.dates import DATE_HELP, add_months, parse_date
 from crm.domain import TOUCH_KINDS
 from crm.errors import UserError
+from crm.i18n import _, ngettext
 from crm.text import safe, safe_line
 from crm.widgets.safe_fields import SafeInput
 
@@ -52,19 +53,22 @@ class NoteDialog(ModalScreen[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, client: str, note: str = "", error: str = "") -> None:
-        """`note` and `error`: what was typed and why it could not be saved, when asking again."""
+    def __init__(self, title: str, client: str, note: str = "", error: str = "", *,
+                 heading: str | None = None, about: Content | None = None) -> None:
+        """`note` and `error`: what was typed and why it could not be saved, when asking again.
+        `heading` and `about` replace "Mark done" and "Title — Client" (a batch's question)."""
         super().__init__(classes="dialog-screen")
-        self._about = _about(title, client)
+        self._heading = heading if heading is not None else _("Mark done")
+        self._about = about if about is not None else _about(title, client)
         self._note, self._error = note, error
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Mark done", classes="dialog-title")
+            yield Label(Content(self._heading), classes="dialog-title")
             yield Static(self._about)
-            yield SafeInput(self._note, placeholder="note (optional)", id="note")
+            yield SafeInput(self._note, placeholder=_("note (optional)"), id="note")
             yield _error(self._error)
-            yield _hint("enter done · esc cancel")
+            yield _hint(_("enter done · esc cancel"))
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
@@ -74,6 +78,21 @@ class NoteDialog(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def holiday_question(occasion: str, count: int) -> str:
+    """"Mark all 26 Christmas Day greetings done?" (the occasion shown literally)."""
+    text = ngettext("Mark the {count} {occasion} greeting done?", "Mark all {count} {occasion} greetings done?", count)
+    return text.format(count=count, occasion=safe_line(occasion))
+
+
+def holiday_about(day: date, clients: list[str], shown: int = 3) -> Content:
+    """"Mon 30 Nov · Andrei Barbu, Carpați Dental, Cătălin Dobre and 4 more", names literally."""
+    names = ", ".join(safe_line(c) for c in clients[:shown])
+    more = len(clients) - shown
+    if more > 0:
+        names = ngettext("{names} and {count} more", "{names} and {count} more", more).format(names=names, count=more)
+    return Content.assemble((f"{day:%a %d %b}", "$text-muted"), " · ", names)
 
 
 class SnoozeDialog(ModalScreen[date | None]):
@@ -141,35 +160,70 @@ class SnoozeDialog(ModalScreen[date | None]):
         self.dismiss(None)
 
 
-class TouchDialog(ModalScreen[tuple[str, str] | None]):
-    """Log a touch: its kind and a note; Enter in the note confirms."""
+class TouchDialog(ModalScreen[tuple[str, str, date] | None]):
+    """Log a touch: its kind, a note and the day; the note first, Enter confirms."""
 
+    DEFAULT_CSS = """
+    TouchDialog #when { height: 1; }
+    TouchDialog #when Label { width: 4; }
+    TouchDialog #on { width: 20; }
+    TouchDialog #on-day { width: 1fr; padding-left: 2; color: $text-muted; }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, client: str, kind: str = "call", note: str = "", error: str = "") -> None:
-        """`note` and `error`: what was typed and why it could not be saved, when asking again."""
+    def __init__(self, client: str, kind: str = "call", note: str = "", error: str = "", *,
+                 today: date | None = None, on: str = "") -> None:
+        """`note`, `on` and `error`: what was typed and why it could not be saved, when asking
+        again. The day defaults to `today`."""
         super().__init__(classes="dialog-screen")
         self._client = client
         self._kind = kind if kind in TOUCH_KINDS else "call"
         self._note, self._error = note, error
+        self._today = today or date.today()
+        self._on = on or "today"  # a value the date parser reads, like the command line's
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Log a touch", classes="dialog-title")
-            yield Static(Content.assemble("with ", (safe_line(self._client), "bold")))
+            yield Label(_("Log a touch"), classes="dialog-title")
+            yield Static(Content.assemble(_("with") + " ", (safe_line(self._client), "bold")))
             yield Select(((k, k) for k in TOUCH_KINDS), value=self._kind, allow_blank=False, id="kind")
-            yield SafeInput(self._note, placeholder="what was said (optional)", id="note")
+            yield SafeInput(self._note, placeholder=_("what was said (optional)"), id="note")
+            with Horizontal(id="when"):
+                yield Label(_("On"))
+                yield SafeInput(self._on, id="on", compact=True, select_on_focus=False)
+                yield Static("", id="on-day", markup=False)
             yield _error(self._error)
-            yield _hint("enter log · tab/shift+tab kind · esc cancel")
+            yield _hint(_("enter log · tab the day · shift+tab kind · esc cancel"))
 
     def on_mount(self) -> None:
         self.query_one("#note", Input).focus()
+        self._show_day(self._on)
+
+    def _day(self, text: str) -> date:
+        return parse_date(text, self._today)
+
+    def _show_day(self, text: str) -> None:
+        try:
+            shown = f"{self._day(text):%a %d %b %Y}"
+        except UserError as exc:
+            shown = str(exc)
+        self.query_one("#on-day", Static).update(shown)
+
+    @on(Input.Changed, "#on")
+    def _day_changed(self, event: Input.Changed) -> None:
+        self._show_day(event.value)
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
-        note = _checked_note(self, event.value)
-        if note is not None:
-            self.dismiss((str(self.query_one("#kind", Select).value), note))
+        note = _checked_note(self, self.query_one("#note", Input).value)
+        if note is None:
+            return
+        try:
+            on = self._day(self.query_one("#on", Input).value)
+        except UserError as exc:
+            self.query_one("#error", Static).update(str(exc))
+            return
+        self.dismiss((str(self.query_one("#kind", Select).value), note, on))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

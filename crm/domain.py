@@ -30,9 +30,11 @@ EVENT_KINDS = (
     "note",
     "resolved",
 )
-PROMISE_STATUSES = ("open", "kept", "broken", "renegotiated")
+# cancelled: dropped from a plan before it came due (neither kept nor broken: not in the record)
+PROMISE_STATUSES = ("open", "kept", "broken", "renegotiated", "cancelled")
 COMPENSATION_KINDS = ("gift", "bonus", "discount", "refund", "redo")
-COMPENSATION_STATUSES = ("offered", "accepted", "used", "expired")
+# withdrawn: replaced or dropped by an edited plan; no longer on offer
+COMPENSATION_STATUSES = ("offered", "accepted", "used", "expired", "withdrawn")
 # How each kind of due item is named in a listing (the CLI's review and the app's).
 KIND_LABELS = {
     "promise": "Promise",

@@ -1,4 +1,5 @@
-"""Promises to clients: made, kept (on time or late), broken, or renegotiated to a new date."""
+"""Promises to clients: made, kept (on time or late), broken, renegotiated to a new date, or
+cancelled (dropped from a plan; not counted in the client's record)."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -70,6 +71,13 @@ def keep_promise(promise_id: int, *, on: date) -> bool:
 def break_promise(promise_id: int, *, on: date) -> None:
     with change(N_("Broke promise #{id}"), id=promise_id):
         _close(promise_id, "broken", on)
+
+
+def cancel_promise(promise_id: int, *, on: date) -> None:
+    """Take back a promise before it came due (a plan changed): no longer open, neither kept nor
+    broken, so the client's record does not count it."""
+    with change(N_("Cancelled promise #{id}"), id=promise_id):
+        _close(promise_id, "cancelled", on)
 
 
 def renegotiate_promise(promise_id: int, *, new_due: date, on: date) -> int:

@@ -47,6 +47,8 @@ def _promise_entries(promise: Promise) -> list[tuple[str, Entry]]:
             text = f"Kept {how}: {promise.text}"
         elif promise.status == "broken":
             text = f"Broken (due {promise.due}): {promise.text}"
+        elif promise.status == "cancelled":
+            text = f"Cancelled (was due {promise.due}): {promise.text}"
         else:
             text = f"Renegotiated (was due {promise.due}): {promise.text}"
         entries.append(("closed", Entry(promise.closed_on, f"promise_{promise.status}", text, promise.updated_by,

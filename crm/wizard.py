@@ -13,7 +13,11 @@ once. Resolving the incident later drops that reminder for the rules' own check-
 (crm.incidents), so there is one check-in, not two. A departure or a parting resolves the
 incident now (departed or parted): the rules then give the check-in (not after a parting), the
 six-month win-backs and the greetings themselves.
-Applying the same plan twice writes nothing new.
+Applying again is an edit, never a second copy (SPEC, "The wizard from the shell"): the plan's
+promises and compensations carry the ids of what an earlier apply wrote; a promise with a new date
+is renegotiated (the old one stays in the history), one the plan no longer lists is cancelled, a
+changed compensation replaces the old offer (withdrawn), and the decision event is rewritten in
+place. Applying the same plan twice writes nothing the second time.
 
 The "let off steam" text lives only in this state: it is never part of a letter or an event.
 """
@@ -46,7 +50,7 @@ from crm.models import (
 )
 from crm.money import Money, parse_amount
 from crm.playbook import DEFAULT_LANGUAGE, load_playbook
-from crm.promises import add_promise
+from crm.promises import add_promise, cancel_promise, renegotiate_promise
 from crm.reminders import add_reminder
 from crm.text import safe_line, shorten
 
@@ -76,6 +80,12 @@ ADVICE_LANGUAGE = DEFAULT_LANGUAGE
 class PlanPromise:
     text: str = ""
     due: str = ""  # ISO date, "" while not set
+    id: int | None = None  # the promise an earlier apply wrote for this entry: applying again edits it
+
+
+def _an_id(value: Any) -> int | None:
+    """A stored id, or None for anything that is not a plain positive integer."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 @dataclass
@@ -96,6 +106,8 @@ class WizardState:
     fixed_by: str = ""  # ISO date the problem is to be solved by (the check-in counts from it)
     leaves_on: str = ""  # ISO date of a departure
     promises: list[PlanPromise] = field(default_factory=list)
+    # The compensation rows an earlier apply wrote, by kind (gift, bonus, refund): applying again edits them.
+    compensation_ids: dict[str, int] = field(default_factory=dict)
     letter_kind: str = ""
     letter: str = ""
     applied: dict[str, Any] = field(default_factory=dict)  # what apply_plan wrote, and when
@@ -111,8 +123,11 @@ class WizardState:
         """A state saved by `to_dict`; unknown keys are dropped, an unknown step starts over."""
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
-        values["promises"] = [PlanPromise(str(p.get("text", "")), str(p.get("due", "")))
+        values["promises"] = [PlanPromise(str(p.get("text", "")), str(p.get("due", "")), _an_id(p.get("id")))
                               for p in values.get("promises", []) if isinstance(p, dict)]
+        ids = values.get("compensation_ids")
+        values["compensation_ids"] = {str(k): v for k, v in (ids.items() if isinstance(ids, dict) else ())
+                                      if _an_id(v)}
         state = cls(**values)
         if state.step not in STEPS:
             state.step = STEPS[0]
@@ -409,8 +424,10 @@ def draft(kind: str, session: Session, state: WizardState) -> str:
 # --- writing the plan -------------------------------------------------------------------------
 
 
-def decision_text(state: WizardState, session: Session, language: str, today: date) -> str:
-    """What was decided, in one event for the incident's timeline."""
+def decision_text(state: WizardState, session: Session, language: str, today: date,
+                  comp: CompensationPlan | None = None) -> str:
+    """What was decided, in one event for the incident's timeline (`comp`: the compensation as
+    recorded, when a bonus kept from an earlier apply counts its validity from its own date)."""
     diagnosis, rec = advice(state, language)
     book = load_playbook(language)
     outcome = planned_outcome(state, rec)
@@ -423,7 +440,8 @@ def decision_text(state: WizardState, session: Session, language: str, today: da
     chosen = [titles.get(key, key) for key in state.remedies]
     if chosen:
         lines.append("Remedies: " + "; ".join(chosen) + ".")
-    comp = compensation_plan(state.compensation, today=today, currency=session.currency, language=language)
+    if comp is None:
+        comp = compensation_plan(state.compensation, today=today, currency=session.currency, language=language)
     lines.append(" ".join(comp.lines))
     for promise in state.promises:
         if promise.text.strip():
@@ -438,12 +456,156 @@ def decision_text(state: WizardState, session: Session, language: str, today: da
     return "\n".join(lines)
 
 
-def apply_plan(incident_id: int, state: WizardState, today: date, *, version: int | None = None) -> int:
-    """Write the plan in one transaction (see the module's docstring); the incident's new version.
+LIVE_OFFERS = ("offered", "accepted")  # a compensation still on the table; an edited plan withdraws it
 
-    Records that already exist with the same content are not written again, so applying twice,
-    or after going back to add a promise, never duplicates anything. `version`, when given,
-    refuses the plan if someone changed the incident meanwhile.
+
+def _ids(values: Any) -> list[int]:
+    return [v for v in (values if isinstance(values, list) else []) if _an_id(v)]
+
+
+def _newest(promise: Promise | None) -> Promise | None:
+    """The promise as it stands now: a renegotiated one is followed to the one that replaced it."""
+    seen: set[int] = set()
+    while promise is not None and promise.status == "renegotiated" and promise.id not in seen:
+        seen.add(promise.id)
+        after = Promise.select().where(Promise.replaces == promise.id).order_by(Promise.id.desc()).first()
+        if after is None:
+            break
+        promise = after
+    return promise
+
+
+def _plan_promises(incident_id: int, client_id: int, entries: list[PlanPromise], earlier: list[int],
+                   today: date) -> tuple[list[PlanPromise], bool]:
+    """Write the plan's promises as edits of what an earlier apply wrote; the entries with their ids
+    and whether anything was written.
+
+    An entry's id (else an earlier promise of the same text, the same date first) names the promise
+    it edits: a new date renegotiates it (the old one stays in the history), a new wording of the
+    same date is corrected in place, and one already kept or broken stays as it was (a changed
+    entry is then a new promise). An earlier promise no entry names, still open, is cancelled.
+    """
+    wanted = [(p, p.text.strip(), _iso(p.due, today)) for p in entries if p.text.strip()]
+    before: dict[int, Promise] = {}
+    for pid in earlier:
+        current = _newest(Promise.get_or_none(Promise.id == pid))
+        if current is not None and current.incident_id == incident_id:
+            before.setdefault(current.id, current)
+    chosen: list[Promise | None] = []
+    claimed: set[int] = set()
+    for entry, _text, _due in wanted:
+        current = None
+        if entry.id is not None:
+            current = _newest(Promise.get_or_none(Promise.id == entry.id))
+            if current is None or current.incident_id != incident_id:
+                raise UserError(f"promise #{entry.id} is not one of incident #{incident_id}'s")
+            if current.id in claimed:
+                raise UserError(f"promise #{entry.id} is listed twice in the plan")
+            claimed.add(current.id)
+        chosen.append(current)
+    for exact in (True, False):  # entries without an id: the same promise written before, if any
+        for i, (entry, text, due) in enumerate(wanted):
+            if chosen[i] is not None or entry.id is not None:
+                continue
+            for current in before.values():
+                fits = current.due == due if exact else current.status == "open"
+                if current.id not in claimed and current.status != "cancelled" and current.text == text and fits:
+                    chosen[i] = current
+                    claimed.add(current.id)
+                    break
+    written: list[PlanPromise] = []
+    wrote = False
+    for (entry, text, due), current in zip(wanted, chosen, strict=True):
+        same = current is not None and (current.text, current.due) == (text, due)
+        if current is not None and current.status != "cancelled" and (same or current.status == "open"):
+            promise_id = current.id
+            if same:
+                pass
+            elif current.due == due:  # the same promise, worded better
+                Promise.update(text=validate.text(text, "promise", required=True), **audit.updated()).where(
+                    Promise.id == current.id).execute()
+                wrote = True
+            else:  # a new date agreed: the old one stays in the history as renegotiated
+                promise_id = renegotiate_promise(current.id, new_due=due, on=max(today, current.made_on))
+                if text != current.text:
+                    Promise.update(text=validate.text(text, "promise", required=True)).where(
+                        Promise.id == promise_id).execute()
+                wrote = True
+        else:  # new, or the earlier one is closed and this is a different promise
+            promise_id = add_promise(client_id, text, due=due, on=today, incident_id=incident_id)
+            wrote = True
+        written.append(PlanPromise(text, due.isoformat(), promise_id))
+    for current in before.values():
+        if current.id not in claimed and current.status == "open":
+            cancel_promise(current.id, on=max(today, current.made_on))
+            wrote = True
+    return written, wrote
+
+
+def _withdraw(offer: Compensation, today: date) -> None:
+    Compensation.update(status="withdrawn", **audit.updated()).where(Compensation.id == offer.id).execute()
+    if offer.incident_id is not None:
+        log_event(offer.incident_id, N_("Withdrew the {kind} of {amount}: the plan changed").format(
+            kind=offer.kind, amount=Money(offer.amount, offer.currency)), kind="note", on=today)
+
+
+def _plan_compensations(incident_id: int, state: WizardState, comp: CompensationPlan, earlier: list[int],
+                        today: date, *, currency: str, language: str) -> tuple[dict[str, int], bool, date]:
+    """Write the plan's compensation as edits of what an earlier apply wrote; the ids by kind, whether
+    anything was written, and the day the recorded bonus (if any) was issued.
+
+    A row of the same kind, amount and validity (counted from the day it was offered) stays; a changed
+    one replaces the old offer, which is withdrawn; an earlier offer the plan no longer makes is
+    withdrawn too.
+    """
+    named = set(state.compensation_ids.values())
+    before = {c.id: c for c in Compensation.select().where(
+        Compensation.id.in_(list({*earlier, *named}) or [0]) & (Compensation.incident == incident_id)
+    ).order_by(Compensation.id)}
+    ids: dict[str, int] = {}
+    claimed: set[int] = set()
+    issued = today
+    wrote = False
+    for kind, amount, valid_until in comp.rows:
+        current = before.get(state.compensation_ids.get(kind, 0))
+        if current is None or current.kind != kind or current.id in claimed:
+            current = next((c for c in before.values() if c.kind == kind and c.id not in claimed
+                            and c.status != "withdrawn"), None)
+        if current is not None:
+            claimed.add(current.id)
+            then = compensation_plan(state.compensation, today=current.on, currency=currency, language=language)
+            until = next((u for k, _, u in then.rows if k == kind), valid_until)
+            if (current.status != "withdrawn" and current.amount == amount and current.currency == currency
+                    and current.valid_until == until):
+                ids[kind] = current.id
+                if kind == "bonus":
+                    issued = current.on
+                continue
+            if current.status in LIVE_OFFERS:
+                _withdraw(current, today)
+        ids[kind] = compensate(incident_id, kind=kind, amount=amount, currency=currency, valid_until=valid_until,
+                               on=today, note="From the relationship wizard")
+        wrote = True
+    for offer in before.values():
+        if offer.id not in claimed and offer.status in LIVE_OFFERS:
+            _withdraw(offer, today)
+            wrote = True
+    return ids, wrote, issued
+
+
+def _earlier_apply(incident: Incident, state: WizardState) -> dict[str, Any]:
+    """What the last apply wrote: as stored on the incident (else as the given state remembers it)."""
+    stored = (_decode(incident.wizard) or {}).get("applied")
+    return stored if isinstance(stored, dict) and stored else dict(state.applied or {})
+
+
+def apply_plan(incident_id: int, state: WizardState, today: date, *, version: int | None = None) -> int:
+    """Write the plan in one change (see the module's docstring); the incident's new version.
+
+    Applying again is an edit, never a second copy: promises and compensations carry the ids of
+    what an earlier apply wrote, and `_plan_promises` / `_plan_compensations` edit those; the
+    decision event is rewritten in place. The same plan applied twice writes nothing the second
+    time. `version`, when given, refuses the plan if someone changed the incident meanwhile.
     """
     with change(N_("Applied the wizard's plan for incident #{id}"), id=incident_id):
         incident = get_incident(incident_id)
@@ -456,38 +618,50 @@ def apply_plan(incident_id: int, state: WizardState, today: date, *, version: in
         outcome = planned_outcome(state, rec)
         state = replace(state, outcome=outcome)
         comp = compensation_plan(state.compensation, today=today, currency=client.currency, language=language)
-        written: dict[str, Any] = {"promises": [], "compensations": [], "reminder": None}
+        before = _earlier_apply(incident, state)
+        written: dict[str, Any] = {"promises": [], "compensations": [], "reminder": None, "decision": None}
 
         temperament = state.answers_obj.temperament
         if temperament and temperament != client.temperament:
             Client.update(temperament=temperament, version=Client.version + 1, **audit.updated()).where(
                 Client.id == client.id).execute()
 
-        text = decision_text(state, session, language, today)
-        decided = IncidentEvent.select().where((IncidentEvent.incident == incident_id)
-                                               & (IncidentEvent.kind == "decision") & (IncidentEvent.text == text))
-        if not decided.exists():
-            log_event(incident_id, text, kind="decision", on=today)
+        # The decision first (the timeline tells it before what follows from it), rewritten in place
+        # when an earlier apply wrote it.
+        decided = IncidentEvent.get_or_none((IncidentEvent.id == (_an_id(before.get("decision")) or 0))
+                                            & (IncidentEvent.incident == incident_id)
+                                            & (IncidentEvent.kind == "decision"))
+        if decided is None and before:  # applied by an earlier release, which kept no id: its latest decision
+            decided = (IncidentEvent.select().where((IncidentEvent.incident == incident_id)
+                                                    & (IncidentEvent.kind == "decision"))
+                       .order_by(IncidentEvent.id.desc()).first())
+        wrote_decision = decided is None
+        if decided is None:
+            planned = [PlanPromise(p.text.strip(), _iso(p.due, today).isoformat(), p.id)
+                       for p in state.promises if p.text.strip()]
+            first = decision_text(replace(state, promises=planned), session, language, today, comp)
+            decided = IncidentEvent.get_by_id(log_event(incident_id, first, kind="decision", on=today))
 
-        for promise in state.promises:
-            if not promise.text.strip():
-                continue
-            due = _iso(promise.due, today)
-            same = Promise.get_or_none((Promise.incident == incident_id) & (Promise.text == promise.text.strip())
-                                       & (Promise.due == due))
-            written["promises"].append(same.id if same else add_promise(
-                client.id, promise.text.strip(), due=due, on=today, incident_id=incident_id))
+        promises, wrote_promises = _plan_promises(incident_id, client.id, state.promises, _ids(before.get("promises")),
+                                                  today)
+        comp_ids, wrote_offers, issued = _plan_compensations(
+            incident_id, state, comp, _ids(before.get("compensations")), today, currency=client.currency,
+            language=language)
+        state = replace(state, promises=promises, compensation_ids=comp_ids)
+        written["promises"] = [p.id for p in promises]
+        written["compensations"] = [comp_ids[kind] for kind, _, _ in comp.rows]
 
-        for kind, amount, valid_until in comp.rows:
-            same = Compensation.get_or_none((Compensation.incident == incident_id) & (Compensation.kind == kind)
-                                            & (Compensation.amount == amount))
-            written["compensations"].append(same.id if same else compensate(
-                incident_id, kind=kind, amount=amount, currency=client.currency, valid_until=valid_until, on=today,
-                note="From the relationship wizard"))
+        as_recorded = comp if issued == today else compensation_plan(
+            state.compensation, today=issued, currency=client.currency, language=language)
+        text = decision_text(state, session, language, today, as_recorded)
+        if decided.text != text:  # the decision as it now stands, dated when it was last changed
+            IncidentEvent.update(text=text, on=today, **audit.updated()).where(IncidentEvent.id == decided.id).execute()
+            wrote_decision = True
+        written["decision"] = decided.id
 
+        reminder_text = f"Check in after “{incident.title}” (30 days after the fix)"
         if outcome == "retained":
             due = checkin_due(state, today)
-            reminder_text = f"Check in after “{incident.title}” (30 days after the fix)"
             same = Reminder.get_or_none((Reminder.client == client.id) & (Reminder.text == reminder_text))
             if same is None:
                 written["reminder"] = add_reminder(client.id, reminder_text, due=due, today=today)
@@ -495,21 +669,75 @@ def apply_plan(incident_id: int, state: WizardState, today: date, *, version: in
                 if same.due != due:  # the fix date moved: so does the check-in
                     Reminder.update(due=due, **audit.updated()).where(Reminder.id == same.id).execute()
                 written["reminder"] = same.id
-        elif outcome in ("departed", "parted"):
-            on = max(_iso(state.leaves_on, today), incident.opened_on)
-            if incident.resolved_on is None:
-                resolve_incident(incident_id, outcome=outcome, on=on, note=f"Wizard plan: client {outcome}")
-            elif client.status != outcome:
-                change_status(client.id, "depart" if outcome == "departed" else "part", on=on,
-                              reason=f"Incident #{incident_id}: {incident.title}")
+        else:  # the rules give the check-in once the incident is resolved: the plan's own one goes
+            Reminder.delete().where((Reminder.id == (_an_id(before.get("reminder")) or 0))
+                                    & (Reminder.client == client.id) & (Reminder.text == reminder_text)).execute()
+            if outcome in ("departed", "parted"):
+                on = max(_iso(state.leaves_on, today), incident.opened_on)
+                if incident.resolved_on is None:
+                    resolve_incident(incident_id, outcome=outcome, on=on, note=f"Wizard plan: client {outcome}")
+                elif client.status != outcome:
+                    change_status(client.id, "depart" if outcome == "departed" else "part", on=on,
+                                  reason=f"Incident #{incident_id}: {incident.title}")
 
-        applied = {"on": today.isoformat(), "outcome": outcome, "strategy": rec.strategy, "group": diagnosis.group,
-                   "temperament": temperament, **written}
+        revised = before.get("revised")
+        if before and (wrote_promises or wrote_offers or wrote_decision):
+            revised = today.isoformat()
+        applied = {"on": before.get("on") or today.isoformat(), "outcome": outcome, "strategy": rec.strategy,
+                   "group": diagnosis.group, "temperament": temperament, **written}
+        if revised:
+            applied["revised"] = revised
         state = replace(state, applied=applied)
         current = Incident.get_by_id(incident_id)  # resolving above moved the version on
-        Incident.update(group=diagnosis.group, strategy=rec.strategy, wizard=json.dumps(state.to_dict()),
+        wizard_json = json.dumps(state.to_dict())
+        if (current.group, current.strategy, current.wizard) == (diagnosis.group, rec.strategy, wizard_json):
+            return current.version  # the same plan again: nothing to write
+        Incident.update(group=diagnosis.group, strategy=rec.strategy, wizard=wizard_json,
                         version=Incident.version + 1, **audit.updated()).where(Incident.id == incident_id).execute()
     return current.version + 1
+
+
+@dataclass(frozen=True)
+class Holding:
+    """One promise or compensation of an incident, as stored."""
+
+    id: int
+    what: str  # a promise's text; a compensation's kind
+    due: date | None  # a promise's due date; a bonus's validity
+    status: str
+    amount: Money | None = None
+
+
+@dataclass(frozen=True)
+class Holdings:
+    """What an incident holds now, read back from the database (the counts the wizard shows)."""
+
+    promises: tuple[Holding, ...]
+    compensations: tuple[Holding, ...]
+    reminder: tuple[int, date] | None  # the plan's own check-in reminder
+
+    @property
+    def open_promises(self) -> tuple[Holding, ...]:
+        return tuple(p for p in self.promises if p.status == "open")
+
+    @property
+    def offers(self) -> tuple[Holding, ...]:
+        return tuple(c for c in self.compensations if c.status in LIVE_OFFERS)
+
+
+def holdings(incident_id: int) -> Holdings:
+    """The incident's promises and compensations (all of them, each with its status) and the plan's
+    check-in reminder, as the database holds them now."""
+    incident = get_incident(incident_id)
+    promises = tuple(Holding(p.id, p.text, p.due, p.status)
+                     for p in Promise.select().where(Promise.incident == incident_id).order_by(Promise.id))
+    offers = tuple(Holding(c.id, c.kind, c.valid_until, c.status, Money(c.amount, c.currency))
+                   for c in Compensation.select().where(Compensation.incident == incident_id)
+                   .order_by(Compensation.id))
+    applied = (_decode(incident.wizard) or {}).get("applied")
+    reminder_id = _an_id(applied.get("reminder")) if isinstance(applied, dict) else None
+    reminder = Reminder.get_or_none(Reminder.id == reminder_id) if reminder_id else None
+    return Holdings(promises, offers, (reminder.id, reminder.due) if reminder else None)
 
 
 def save_postmortem(incident_id: int, state: WizardState, *, today: date, version: int) -> int:

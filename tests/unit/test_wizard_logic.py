@@ -5,11 +5,13 @@ from decimal import Decimal
 
 import pytest
 
-from crm import wizard
+from crm import journal, wizard
 from crm.clients import ClientFields, add_client
 from crm.errors import StaleEditError, UserError
+from crm.exchange import export_json
 from crm.incidents import resolve_incident
 from crm.models import Client, Compensation, Incident, IncidentEvent, Promise, Reminder, Setting
+from crm.promises import keep_promise, promise_record
 from crm.review import client_due, review
 from crm.wizard import PlanPromise, WizardState
 
@@ -219,3 +221,146 @@ def test_words_may_join_an_open_incident_of_the_client(db, today):
     stranger = wizard.start(other, today=today)
     with pytest.raises(UserError, match="is not one of"):
         wizard.record_words(stranger, wizard.replace(stranger.state, words="x", attach_to=open_id), today=today)
+
+
+# --- applying again is an edit (SPEC: "Applying again is an edit, never a second copy") -----------
+
+
+def applied_group_c(today):
+    """A key client's group C plan applied once; the incident and the state as stored after it."""
+    client_id = key_client(today)
+    session = words_in(wizard.start(client_id, today=today), today)
+    wizard.apply_plan(session.incident_id, group_c_plan(session.state, today), today)
+    return session.incident_id, wizard.load_state(session.incident_id)[0]
+
+
+def apply_and_undo(incident_id, state, day):
+    """Apply `state`, check `crm.journal.undo()` takes the database back exactly, apply it again."""
+    before = export_json()
+    wizard.apply_plan(incident_id, state, day)
+    undone = journal.undo()
+    assert undone.what == f"Applied the wizard's plan for incident #{incident_id}"
+    assert export_json() == before
+    wizard.apply_plan(incident_id, state, day)
+
+
+def test_applied_entries_carry_the_ids_they_wrote(db, today):
+    incident_id, state = applied_group_c(today)
+    by_text = {p.text: p.id for p in Promise.select()}
+    assert [(p.text, p.id) for p in state.promises] == [(t, by_text[t]) for t in (
+        "Reprint with the right prices", "Apology letter signed by the director")]
+    assert state.compensation_ids == {"bonus": Compensation.get().id}
+    assert state.applied["promises"] == [p.id for p in state.promises]
+    assert state.applied["decision"] == IncidentEvent.get(IncidentEvent.kind == "decision").id
+
+
+def test_a_new_date_renegotiates_the_promise(db, today):
+    incident_id, state = applied_group_c(today)
+    reprint = state.promises[0]
+    later = (today + timedelta(days=9)).isoformat()
+    edited = wizard.replace(state, promises=[PlanPromise(reprint.text, later, reprint.id), state.promises[1]])
+    apply_and_undo(incident_id, edited, today + timedelta(days=1))
+
+    open_ones = [(p.text, p.due.isoformat()) for p in Promise.select().where(
+        (Promise.status == "open") & (Promise.text == reprint.text))]
+    assert open_ones == [(reprint.text, later)]
+    old = Promise.get_by_id(reprint.id)
+    assert (old.status, old.closed_on) == ("renegotiated", today + timedelta(days=1))
+    new = Promise.get((Promise.status == "open") & (Promise.text == reprint.text))
+    assert new.replaces_id == old.id
+    assert wizard.load_state(incident_id)[0].promises[0].id == new.id  # the next edit edits the new one
+    assert Promise.select().where(Promise.status == "open").count() == 2
+    assert [i.due for i in review(today, 30) if i.kind == "promise"] == [
+        today + timedelta(days=1), today + timedelta(days=9)]
+
+
+def test_a_new_wording_of_the_same_date_is_corrected_in_place(db, today):
+    incident_id, state = applied_group_c(today)
+    first = state.promises[0]
+    edited = wizard.replace(state, promises=[PlanPromise("Reprint with the correct prices", first.due, first.id),
+                                             state.promises[1]])
+    apply_and_undo(incident_id, edited, today)
+    assert Promise.get_by_id(first.id).text == "Reprint with the correct prices"
+    assert Promise.select().count() == 2
+
+
+def test_a_removed_promise_is_cancelled_and_leaves_the_review(db, today):
+    incident_id, state = applied_group_c(today)
+    client_id = Incident.get_by_id(incident_id).client_id
+    dropped = state.promises[1]
+    apply_and_undo(incident_id, wizard.replace(state, promises=[state.promises[0]]), today)
+
+    gone = Promise.get_by_id(dropped.id)
+    assert (gone.status, gone.closed_on) == ("cancelled", today)
+    assert len([i for i in review(today, 30) if i.kind == "promise"]) == 1
+    assert all(dropped.text not in i.title for i in review(today, 30))
+    record = promise_record(client_id)
+    assert (record.open, record.broken, record.closed) == (1, 0, 0)  # cancelled: not broken, not counted
+    assert wizard.holdings(incident_id).open_promises == (
+        wizard.Holding(state.promises[0].id, state.promises[0].text, today + timedelta(days=5), "open"),)
+
+
+def test_a_changed_gift_replaces_the_offer_and_withdraws_the_old(db, today):
+    client_id = key_client(today)
+    session = words_in(wizard.start(client_id, today=today), today)
+    state = wizard.replace(group_c_plan(session.state, today), compensation={"kind": "gift", "gift_cost": "150"})
+    wizard.apply_plan(session.incident_id, state, today)
+    stored = wizard.load_state(session.incident_id)[0]
+    first = stored.compensation_ids["gift"]
+    more = wizard.replace(stored, compensation={"kind": "gift", "gift_cost": "250"})
+    apply_and_undo(session.incident_id, more, today)
+
+    offers = [(c.kind, c.amount, c.status) for c in Compensation.select().order_by(Compensation.id)]
+    assert offers == [("gift", Decimal("150.00"), "withdrawn"), ("gift", Decimal("250.00"), "offered")]
+    assert Compensation.get_by_id(first).status == "withdrawn"
+    held = wizard.holdings(session.incident_id)
+    assert [(o.what, o.amount.amount) for o in held.offers] == [("gift", Decimal("250.00"))]
+    assert IncidentEvent.select().where(IncidentEvent.text.contains("Withdrew the gift of 150.00")).exists()
+
+    none = wizard.replace(wizard.load_state(session.incident_id)[0], compensation={"kind": "none"})
+    apply_and_undo(session.incident_id, none, today)
+    assert not wizard.holdings(session.incident_id).offers
+
+
+def test_a_withdrawn_bonus_is_no_longer_due_to_expire(db, today):
+    incident_id, state = applied_group_c(today)
+    wizard.apply_plan(incident_id, wizard.replace(state, compensation={"kind": "gift", "gift_cost": "90"}), today)
+    assert Compensation.get(Compensation.kind == "bonus").status == "withdrawn"
+    assert not [i for i in review(today, 120) if i.kind == "bonus_expiry"]
+
+
+def test_the_same_plan_twice_changes_nothing(db, today):
+    incident_id, state = applied_group_c(today)
+    exported, changes = export_json(), journal.history()
+    version = Incident.get_by_id(incident_id).version
+    assert wizard.apply_plan(incident_id, state, today + timedelta(days=3)) == version  # another day, same plan
+    assert export_json() == exported and journal.history() == changes
+    # A plan without ids (a file, or a state saved before ids were kept) is matched by its content.
+    fresh = wizard.replace(state, promises=[PlanPromise(p.text, p.due) for p in state.promises],
+                           compensation_ids={})
+    wizard.apply_plan(incident_id, fresh, today)
+    assert export_json() == exported
+
+
+def test_one_decision_event_per_plan_rewritten_when_the_plan_changes(db, today):
+    incident_id, state = applied_group_c(today)
+    decisions = IncidentEvent.select().where(IncidentEvent.kind == "decision")
+    first = decisions.get()
+    later = (today + timedelta(days=8)).isoformat()
+    edited = wizard.replace(state, promises=[PlanPromise(state.promises[0].text, later, state.promises[0].id)])
+    apply_and_undo(incident_id, edited, today + timedelta(days=2))
+    assert decisions.count() == 1
+    now = decisions.get()
+    assert now.id == first.id and now.on == today + timedelta(days=2)
+    assert f"Promise by {later}: Reprint with the right prices" in now.text
+    assert "Apology letter" not in now.text
+    assert wizard.load_state(incident_id)[0].applied["revised"] == (today + timedelta(days=2)).isoformat()
+
+
+def test_a_promise_kept_meanwhile_stays_kept(db, today):
+    incident_id, state = applied_group_c(today)
+    keep_promise(state.promises[1].id, on=today)
+    wizard.apply_plan(incident_id, wizard.replace(state, promises=[state.promises[0]]), today)
+    assert Promise.get_by_id(state.promises[1].id).status == "kept"  # nothing to cancel: it is done
+    wizard.apply_plan(incident_id, state, today)  # listed again, unchanged: still the kept one
+    assert Promise.select().count() == 2

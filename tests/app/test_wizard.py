@@ -7,6 +7,7 @@ import pytest
 from textual.command import CommandPalette
 from textual.widgets import Input, Select, SelectionList, TextArea
 
+from crm import wizard
 from crm.app.screens.client import ClientScreen
 from crm.app.screens.wizard import WizardScreen
 from crm.clients import ClientFields, add_client, add_contact
@@ -110,7 +111,9 @@ async def test_group_c_key_client_starts_over(db, db_path, today):
         assert "Greta Nord" in letter and "Nordwind [b]GmbH" in letter
 
         screen = await advance(app, pilot, "postmortem")
-        assert "Plan saved on 2026-11-23: client retained, 2 promise(s), 1 compensation(s)" in body(screen)
+        assert (f"Plan saved on 2026-11-23: client retained. Incident #{incident.id} now holds 2 open promises "
+                "and 1 offer.") in body(screen)
+        assert "• Offered: bonus of 800.00 EUR, valid until 23 Feb 2027" in body(screen)
         type_into(screen, **{"pm-cause": "Old price list in the template", "pm-rule": "Prices checked before print"})
         await pilot.press("ctrl+n")
         await settle(app, pilot)
@@ -318,3 +321,56 @@ async def test_leaving_by_another_route_keeps_what_was_typed(db, db_path, today)
         app.open_wizard(client_id=client_id)
         await settle(app, pilot)
         assert app.screen.query_one("#steam", TextArea).text == "grr"
+
+
+async def test_editing_a_saved_plan_edits_what_it_wrote(db, db_path, today):
+    """Issue 12: after "Plan saved", back to the plan, a promise's date and the gift changed, applied
+    again: one open promise with the new date (the old renegotiated), one gift offered (the old one
+    withdrawn), one decision; the summary counts what the incident now holds."""
+    client_id = add_client(ClientFields(name="Acme Ltd", temperament="balanced"), today=today - timedelta(days=300))
+    incident_id = open_incident(client_id, "Late launch", on=today, words="The site is a week late.")
+    state = wizard.replace(wizard.load_state(incident_id)[0], step="plan", remedies=["apology_letter"],
+                           answers={**wizard.load_state(incident_id)[0].answers, "our_error": "yes"},
+                           compensation={"kind": "gift", "gift_cost": "150"})
+    wizard.save_state(incident_id, state, Incident.get_by_id(incident_id).version)
+    app = start_app(db_path, today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.open_wizard(incident_id=incident_id)
+        await settle(app, pilot)
+        screen = app.screen
+        assert screen.step == "plan"
+        type_into(screen, fixed_by="+5d", **{"p-text-0": "Launch the site", "p-due-0": "+3d",
+                                             "p-text-1": "Call every morning", "p-due-1": "+1d"})
+        screen = await advance(app, pilot, "letter")
+        screen = await advance(app, pilot, "postmortem")
+        assert "now holds 2 open promises and 1 offer." in body(screen)
+        launch = Promise.get(Promise.text == "Launch the site")
+
+        await pilot.press("alt+left")  # back to the letter, then the plan
+        await settle(app, pilot)
+        await pilot.press("alt+left")
+        await settle(app, pilot)
+        assert screen.step == "plan" and screen.query_one("#p-due-0", Input).value == launch.due.isoformat()
+        type_into(screen, **{"p-due-0": "+6d"})
+        await pilot.press("alt+left")  # to the compensation: a bigger gift
+        await settle(app, pilot)
+        assert screen.step == "compensation"
+        type_into(screen, **{"fig-gift_cost": "250"})
+        for step in ("plan", "letter", "postmortem"):
+            screen = await advance(app, pilot, step)
+        assert "Plan updated" in shown(screen.query_one("#wizard-message"))
+        text = body(screen)
+        assert f"Incident #{incident_id} now holds 2 open promises and 1 offer." in text
+        assert "• Offered: gift of 250.00 EUR" in text and "150.00" not in text
+        assert "• Promise by Sun 29 Nov: Launch the site" in text
+
+    promises = {(p.text, p.due, p.status) for p in Promise.select()}
+    assert promises == {("Launch the site", today + timedelta(days=3), "renegotiated"),
+                        ("Launch the site", today + timedelta(days=6), "open"),
+                        ("Call every morning", today + timedelta(days=1), "open")}
+    assert [(c.amount, c.status) for c in Compensation.select().order_by(Compensation.id)] == [
+        (Decimal("150.00"), "withdrawn"), (Decimal("250.00"), "offered")]
+    assert IncidentEvent.select().where(IncidentEvent.kind == "decision").count() == 1
+    assert [i.due for i in review(today, 30) if i.kind == "promise"] == [
+        today + timedelta(days=1), today + timedelta(days=6)]

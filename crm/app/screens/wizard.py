@@ -40,12 +40,13 @@ from crm.app.commands import PaletteClient, palette_clients
 from crm.app.work import db_work
 from crm.dates import add_months, parse_date, utcnow
 from crm.errors import UserError
+from crm.i18n import _
 from crm.letters import KINDS as LETTER_KINDS
 from crm.playbook import load_playbook
 from crm.text import safe, safe_line
 from crm.widgets.safe_fields import SafeInput, SafeTextArea
 from crm.widgets.step_bar import StepBar
-from crm.wizard import STEP_TITLES, STEPS, PlanPromise, Session, WizardState
+from crm.wizard import STEP_TITLES, STEPS, Holdings, PlanPromise, Session, WizardState
 
 if TYPE_CHECKING:
     from crm.app.app import RapportApp
@@ -85,9 +86,9 @@ FIGURE_LABELS = {
 FIGURE_HINTS = {"percent": "10", "months": "3"}
 
 
-def _plain(text: str, classes: str = "") -> Static:
+def _plain(text: str, classes: str = "", id: str | None = None) -> Static:  # noqa: A002
     """A Static that shows `text` literally."""
-    return Static(Content(safe(text)), classes=classes)
+    return Static(Content(safe(text)), classes=classes, id=id)
 
 
 def _bullets(lines: Any, style: str = "") -> Content:
@@ -446,22 +447,45 @@ class WizardScreen(Screen[None]):
 
     def _step_postmortem(self) -> list[Widget]:
         applied = self.state.applied
-        if applied:
-            done = [f"Plan saved on {applied['on']}: client {applied['outcome']}",
-                    f"{len(applied['promises'])} promise(s)", f"{len(applied['compensations'])} compensation(s)"]
-            if applied.get("reminder"):
-                done.append("a check-in reminder")
-            saved = ", ".join(done) + ". The review shows them now."
+        if applied and self.incident_id is not None:
+            # What the incident holds is read back from the database (`_show_holdings`), not counted here.
+            saved = _plain(_("Plan saved on {on}: client {outcome}. Reading what it holds…").format(
+                on=applied.get("revised") or applied.get("on", ""), outcome=applied.get("outcome", "")), id="holdings")
+            incident_id = self.incident_id
+            db_work(self, lambda: wizard.holdings(incident_id), self._show_holdings, group="wizard-holdings")
         else:
-            saved = "The plan is not saved yet: go back to the letter and press ctrl+n."
+            saved = _plain("The plan is not saved yet: go back to the letter and press ctrl+n.", id="holdings")
         return [
-            _plain(saved),
+            saved,
             Static("Once it is solved: why did it happen, and what rule keeps other clients from hitting it? "
                    "No culprits, just the weak spot. Leave with esc and come back later if it is too early.",
                    classes="muted", markup=False),
             _row("Cause", SafeInput(self.state.postmortem_cause, id="pm-cause", compact=True)),
             _row("Prevention rule", SafeInput(self.state.postmortem_rule, id="pm-rule", compact=True)),
         ]
+
+    def _show_holdings(self, held: Holdings) -> None:
+        """The plan's summary: what the incident holds now, as stored (an edited plan replaced, not added)."""
+        if self.step != "postmortem" or not self.query("#holdings") or self.state is None:
+            return
+        applied = self.state.applied
+        promises, offers = sorted(held.open_promises, key=lambda p: (p.due, p.id)), held.offers
+        head = (_("Plan revised on {on}") if applied.get("revised") else _("Plan saved on {on}")).format(
+            on=applied.get("revised") or applied.get("on", ""))
+        lines = [_("{head}: client {outcome}. Incident #{id} now holds {promises} and {offers}.").format(
+            head=head, outcome=applied.get("outcome", ""), id=self.incident_id,
+            promises=(_("1 open promise") if len(promises) == 1
+                      else _("{n} open promises").format(n=len(promises))),
+            offers=(_("1 offer") if len(offers) == 1 else _("{n} offers").format(n=len(offers))))]
+        lines += [_("• Promise by {due:%a %d %b}: {text}").format(due=p.due, text=p.what) for p in promises]
+        for offer in offers:
+            until = _(", valid until {day:%d %b %Y}").format(day=offer.due) if offer.due else ""
+            lines.append(_("• Offered: {kind} of {amount}{until}").format(kind=offer.what, amount=offer.amount,
+                                                                          until=until))
+        if held.reminder:
+            lines.append(_("• Check-in reminder on {day:%d %b %Y}").format(day=held.reminder[1]))
+        lines.append(_("The review shows them now."))
+        self.query_one("#holdings", Static).update(Content(safe("\n".join(lines))))
 
     # --- reading a step back into the state -----------------------------------------------------
 
@@ -495,7 +519,11 @@ class WizardScreen(Screen[None]):
             comp = {name: value(f"#fig-{name}") for name in FIGURE_LABELS}
             return replace(state, compensation={"kind": value("#comp-kind"), **comp})
         if step == "plan":
-            promises = [PlanPromise(value(f"#p-text-{i}"), value(f"#p-due-{i}")) for i in range(wizard.MAX_PROMISES)]
+            # Row i shows the state's promise i: it keeps the id of what an earlier apply wrote for it, so
+            # applying again edits that promise (a row emptied cancels it).
+            ids = [p.id for p in state.promises]
+            promises = [PlanPromise(value(f"#p-text-{i}"), value(f"#p-due-{i}"), ids[i] if i < len(ids) else None)
+                        for i in range(wizard.MAX_PROMISES)]
             return replace(state, outcome=value("#outcome"), fixed_by=value("#fixed_by"),
                            leaves_on=value("#leaves_on"), promises=promises)
         if step == "letter":
@@ -517,7 +545,7 @@ class WizardScreen(Screen[None]):
                     raise UserError(f"{what}: {problem}")
                 return parse_date(text, today).isoformat()
 
-            promises = [PlanPromise(p.text.strip(), day(p.due, f"“{p.text.strip()}”"))
+            promises = [PlanPromise(p.text.strip(), day(p.due, f"“{p.text.strip()}”"), p.id)
                         for p in state.promises if p.text.strip()]
             return replace(state, fixed_by=day(state.fixed_by, "Problem solved by"),
                            leaves_on=day(state.leaves_on, "Leaves / parts on"), promises=promises)
@@ -765,7 +793,10 @@ class WizardScreen(Screen[None]):
         self.session = replace(self.session, version=version, state=state)
         self.state = state
         self.rapport.note_change()
-        self.message("Plan saved. Its promises and follow-ups are in the review now.")
+        if state.applied.get("revised"):
+            self.message(_("Plan updated: changed promises and offers replace the earlier ones, kept in the history."))
+        else:
+            self.message("Plan saved. Its promises and follow-ups are in the review now.")
         await self.show_step()
 
     def _finish(self, state: WizardState) -> None:

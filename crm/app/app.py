@@ -21,7 +21,10 @@ from crm.app.commands import RapportCommands
 from crm.app.watch import ChangeWatch
 from crm.app.work import db_work
 from crm.backup import rotate_daily
+from crm.i18n import _
+from crm.journal import Undone
 from crm.models import Client, Setting
+from crm.text import safe_line
 
 THEME_SETTING = "ui.theme"
 DARK_THEME, LIGHT_THEME = "textual-dark", "textual-light"
@@ -51,6 +54,8 @@ class RapportApp(App[None]):
         Binding("k", "show_keep_in_touch", "Keep", tooltip="Keep in touch", id="go.keep_in_touch"),
         Binding("w", "open_wizard", "Wizard", tooltip="Sort out the relationship (wizard)", show=False,
                 id="go.wizard"),
+        Binding("u", "undo", _("Undo"), tooltip=_("Undo your last change (again to go further back)"),
+                show=False, id="app.undo"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
         Binding("ctrl+t", "toggle_theme", "Light/dark", tooltip="Light or dark theme (remembered)", show=False,
                 id="app.theme"),
@@ -147,6 +152,16 @@ class RapportApp(App[None]):
         """Tell every screen the data changed (call after a successful write)."""
         self.data_generation += 1
 
+    def action_undo(self) -> None:
+        """Undo this user's newest change (crm.journal): say what it was, or why it cannot be."""
+        from crm.journal import undo
+
+        def undone(result: Undone) -> None:
+            self.notify(_("Undone: {what}").format(what=safe_line(result.what)), markup=False)
+            self.note_change()
+
+        db_work(self, undo, undone, group="undo", exclusive=False)
+
     class OtherSessionWrote(Message):
         """PRAGMA data_version moved: someone else (or another connection of ours) committed."""
 
@@ -178,7 +193,7 @@ class RapportApp(App[None]):
     # --- navigation -------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in NAVIGATION and isinstance(self.screen, ModalScreen):
+        if (action in NAVIGATION or action == "undo") and isinstance(self.screen, ModalScreen):
             return False
         if action in {"back", "show_review"} and len(self.screen_stack) <= 1:
             return False  # already home: hide the hint

@@ -190,6 +190,9 @@ class DueList(OptionList):
         height: 1fr;
         border: none;
         padding: 0;
+        scrollbar-gutter: stable;  /* the columns stay put as the list grows past the screen and back */
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
         &:focus { border: none; }
         & > .option-list--option-disabled { color: $foreground; }
     }
@@ -313,7 +316,7 @@ class DueList(OptionList):
             self.highlighted = step
 
     def _render_rows(self) -> None:
-        width = self.scrollable_content_region.width or 78
+        width = self.scrollable_content_region.width or 78  # the scrollbar's room always kept
         self.set_options(
             Option(heading_prompt(row, self._occasion_hint), disabled=True)
             if isinstance(row, Heading)

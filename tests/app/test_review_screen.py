@@ -346,4 +346,5 @@ async def test_birthdays_cannot_be_greeted_no_more(db, db_path, today, monkeypat
         await settle(app, pilot)
         assert isinstance(app.screen, ReviewScreen)
         assert notices and "birthday" in notices[0].lower()
-        assert not app.screen.check_action("done_holiday", ())  # not a holiday either
+        await pilot.press("D")  # not a holiday either, and says so
+        assert isinstance(app.screen, ReviewScreen) and "holiday" in notices[1]

@@ -169,8 +169,8 @@ class ReviewScreen(Screen[None]):
         if action == "skip_occasion":  # on a birthday too: it says why a birthday stays
             item = self.current
             return item is not None and item.kind == "greeting"
-        if action == "done_holiday":
-            return self._holiday() is not None
+        if action == "done_holiday":  # hidden from the footer; off a holiday it says what it is for
+            return self.current is not None
         if action == "draft":
             item = self.current
             return item is not None and item.kind in LETTER_KINDS
@@ -202,7 +202,11 @@ class ReviewScreen(Screen[None]):
     def action_done_holiday(self) -> None:
         """All the greetings listed for the highlighted holiday, done after one question."""
         item = self.current
-        if item is None or self._holiday() is None:
+        if item is None:
+            return
+        if self._holiday() is None:
+            self.notify(_("D marks all of a holiday's greetings done: put the cursor on one of them. "
+                          "d marks this item done."), markup=False)
             return
         self._ask_done_holiday(cast("list[DueItem]", self.query_one(DueList).holiday_items(item)))
 

@@ -203,22 +203,21 @@ class DueList(OptionList):
         super().__init__(id=id)
         self._occasion_hint = occasion_hint
         self._rows: list[Row] = []
+        self._items: list[Due] = []
+        self._by_id: dict[str, Due] = {}
         self._today = date.today()
 
     @property
     def items(self) -> list[Due]:
         """The items in display order."""
-        return [row.item for row in self._rows if isinstance(row, Entry)]
+        return list(self._items)
 
     @property
     def highlighted_item(self) -> Due | None:
         option = self.highlighted_option
         if option is None or option.disabled:
             return None
-        return self._by_id().get(option.id or "")
-
-    def _by_id(self) -> dict[str, Due]:
-        return {item.id: item for item in self.items}
+        return self._by_id.get(option.id or "")
 
     def holiday_items(self, item: Due) -> list[Due]:
         """The greetings listed for `item`'s holiday on its day, in display order (all under its
@@ -226,7 +225,8 @@ class DueList(OptionList):
         key = holiday(item)
         if key is None:
             return []
-        return [i for i in self.items if holiday(i) == key and when_group(i, self._today) == when_group(item, self._today)]
+        when = when_group(item, self._today)
+        return [i for i in self._items if holiday(i) == key and when_group(i, self._today) == when]
 
     def show_items(self, items: Sequence[Due], today: date) -> None:
         """Replace the list, keeping the cursor on its item, or on the item that followed it."""
@@ -236,21 +236,22 @@ class DueList(OptionList):
     def remove_items(self, item_ids: Collection[str]) -> None:
         """Take items out (done or snoozed): the cursor goes to the item that followed."""
         gone = set(item_ids)
-        self._replace(group_rows([i for i in self.items if i.id not in gone], self._today))
+        self._replace(group_rows([i for i in self._items if i.id not in gone], self._today))
 
     def remove_item(self, item_id: str) -> None:
         self.remove_items({item_id})
 
     def _replace(self, rows: list[Row]) -> None:
-        order = [item.id for item in self.items]
+        order = [item.id for item in self._items]
         current = self.highlighted_item
         row = self._screen_row()
         self._rows = rows
+        self._items = [r.item for r in rows if isinstance(r, Entry)]
+        self._by_id = {item.id: item for item in self._items}
         self._render_rows()
-        present = {item.id for item in self.items}
-        target = follower(order, current.id if current else None, present)
-        if target is None and self.items:
-            target = self.items[0].id  # nothing of the old list is left: start at the top
+        target = follower(order, current.id if current else None, self._by_id)
+        if target is None and self._items:
+            target = self._items[0].id  # nothing of the old list is left: start at the top
         self._place(self.get_option_index(target) if target is not None else None, row)
 
     def _screen_row(self) -> int | None:

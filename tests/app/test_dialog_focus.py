@@ -27,7 +27,7 @@ async def test_resolve_starts_in_the_note_with_the_day_one_key_away(db, db_path,
         form = app.screen
         assert isinstance(form, FormScreen)
         assert app.focused is form.query_one("#field-note", Input)
-        await pilot.press(*"Fixed and approved", "shift+tab")
+        await pilot.press(*"Fixed and approved", "tab")
         day = form.query_one("#field-on", Input)
         assert app.focused is day and day.value == "today"
         await pilot.press("enter")

@@ -348,3 +348,13 @@ async def test_birthdays_cannot_be_greeted_no_more(db, db_path, today, monkeypat
         assert notices and "birthday" in notices[0].lower()
         await pilot.press("D")  # not a holiday either, and says so
         assert isinstance(app.screen, ReviewScreen) and "holiday" in notices[1]
+
+
+def test_a_greeting_draft_names_the_holiday_in_the_letters_language(db, today):
+    from crm.app.screens.review import draft_for
+
+    add_client(ClientFields(name="Carpați Design", country="RO", language="ro"), today=today)
+    eve = today.replace(month=12, day=24)
+    (christmas,) = [i for i in review(eve, 1) if i.occasion == "Christmas Day" and i.due.day == 25]
+    draft = draft_for(christmas)
+    assert "Crăciun" in draft.text and "Christmas" not in draft.text

@@ -612,8 +612,9 @@ def resolve_form(incident_id: int, title: str, today: date) -> "FormScreen[str]"
         "Resolve the incident",
         [
             Field("outcome", "Outcome", "retained", choices=OUTCOMES),
-            date_field("on", "On", today),
+            # The note is typed first (the dialog opens there); the day, today, is one Tab on.
             Field("note", "Note", "", lambda v: validate.text(v, "note"), placeholder="how it ended (optional)"),
+            date_field("on", "On", today),
         ],
         save,
         about=f"#{incident_id} {title} · a check-in follows in 30 days",

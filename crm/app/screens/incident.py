@@ -166,7 +166,7 @@ class IncidentScreen(Screen[None]):
 
         form = forms.resolve_form(incident.id, incident.title, self.rapport.today)
         await self.app.push_screen(form, resolved)
-        form.query_one("#field-note").focus()  # how it ended first; the day (today) is a shift+tab away
+        form.query_one("#field-note").focus()  # how it ended first; the day (today) is a Tab away
 
     def action_wizard(self) -> None:
         self.rapport.open_wizard(client_id=self.client_id, incident_id=self.incident_id)

@@ -32,7 +32,7 @@ from crm.clients import log_touch
 from crm.i18n import N_, _, ngettext
 from crm.models import Client, Contact
 from crm.review import DueItem, mark_done, mark_done_many, review, snooze
-from crm.rules import BIRTHDAY, greet_occasion
+from crm.rules import BIRTHDAY, greet_occasion, parse_item_id
 from crm.text import safe_line
 from crm.widgets.due_list import DueList, due_counter
 
@@ -75,6 +75,9 @@ def draft_for(item: DueItem) -> Draft:
         client_name=client.name,
         occasion=item.occasion,
         contact_name=contact.name if contact else "",
+        country=client.country,
+        # The holiday's own date (a snoozed greeting's due date has moved), for its local name.
+        occasion_on=parse_item_id(item.id)[2] if item.kind == "greeting" else None,
     )
     return Draft(f"Draft: {item.title} — {client.name}", text)
 

@@ -29,12 +29,17 @@ async def settle(app, pilot) -> None:
         await pilot.pause()
 
 
-async def until(app, pilot, condition: Callable[[], object], what: str, timeout: float = 30.0) -> None:
+async def until(app, pilot, condition: Callable[[], object], what: str, timeout: float = 30.0,
+                workers: bool = True) -> None:
     """Settle until `condition()` holds (work that ends on another thread, such as the data_version
-    watch). The deadline is generous for a loaded machine; it only costs time when a test fails."""
+    watch). The deadline is generous for a loaded machine; it only costs time when a test fails.
+    `workers=False` does not wait for workers (one the test holds back on purpose)."""
     deadline = time.monotonic() + timeout
     while True:
-        await settle(app, pilot)
+        if workers:
+            await settle(app, pilot)
+        else:
+            await pilot.pause()
         if condition():
             return
         assert time.monotonic() < deadline, f"waited {timeout} s for {what}"
@@ -44,6 +49,35 @@ async def until(app, pilot, condition: Callable[[], object], what: str, timeout:
 async def watching(app, pilot) -> None:
     """Wait until the app's data_version watch has its baseline: writes from now on are noticed."""
     await until(app, pilot, lambda: app.watching_changes, "the data_version watch to start")
+
+
+def palette_hits(app) -> list[str]:
+    """The command palette's hits as shown (prompt and help), in order; [] when it is not open."""
+    from textual.command import CommandList, CommandPalette
+
+    if not isinstance(app.screen, CommandPalette):
+        return []
+    hits = app.screen.query_one(CommandList)
+    return [str(hits.get_option_at_index(i).prompt) for i in range(hits.option_count)]
+
+
+async def palette_offers(app, pilot, *texts: str, highlighted: bool = False) -> list[str]:
+    """Wait until the command palette lists a hit holding each of `texts` (it gathers hits in a
+    worker and shows them in batches); with `highlighted`, the one enter would run holds texts[0].
+    Returns the hits."""
+    from textual.command import CommandList
+
+    def ready() -> bool:
+        hits = palette_hits(app)
+        if not all(any(text in hit for hit in hits) for text in texts):
+            return False
+        if highlighted:
+            index = app.screen.query_one(CommandList).highlighted
+            return index is not None and index < len(hits) and texts[0] in hits[index]
+        return True
+
+    await until(app, pilot, ready, f"the palette to offer {texts}")
+    return palette_hits(app)
 
 
 def shown(widget: Widget) -> str:

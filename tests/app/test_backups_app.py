@@ -11,7 +11,7 @@ from crm.clients import ClientFields, add_client
 from crm.models import Setting
 
 from .rendered import painted
-from .support import settle, start_app
+from .support import palette_offers, settle, start_app
 
 
 def daily_files(db_path):
@@ -67,7 +67,7 @@ async def test_palette_sets_how_many_to_keep(db, db_path, today):
         assert len(daily_files(db_path)) == 4  # three old ones and today's
         await pilot.press("ctrl+p", *"backups")
         await settle(app, pilot)
-        await pilot.pause(0.3)  # the palette gathers hits on a short debounce
+        await palette_offers(app, pilot, "Backups", highlighted=True)
         await pilot.press("enter")
         await settle(app, pilot)
         form = app.screen

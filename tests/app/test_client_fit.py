@@ -14,7 +14,7 @@ from crm.promises import add_promise, keep_promise
 from crm.widgets.client_card import ClientCard
 
 from .rendered import painted_lines
-from .support import settle, shown, start_app
+from .support import settle, shown, start_app, until
 
 LONG_NOTE = ("Talked through the whole spring campaign with the marketing team, the budget, "
              "the print run and the launch party at the trade fair")
@@ -50,13 +50,15 @@ async def test_a_client_opens_without_a_loading_flash(acme, db_path, today, monk
         return real(*args, **kwargs)
 
     monkeypatch.setattr(client_screen, "client_profile", slow_profile)
+    monkeypatch.setattr(client_screen, "REVEAL_AFTER", 60)  # a loaded machine never reaches it here
     app = start_app(db_path, today)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         before = painted_lines(app)
         app.open_client(acme)
-        await pilot.pause(0.1)
-        assert isinstance(app.screen, ClientScreen) and app.screen.loading_first
+        await until(app, pilot, lambda: isinstance(app.screen, ClientScreen), "the client screen", workers=False)
+        await pilot.pause()
+        assert app.screen.loading_first
         during = painted_lines(app)
         assert not any("Loading" in line for line in during)
         assert during[1:-1] == before[1:-1]  # the review stays in view (header clock and footer aside)
@@ -75,8 +77,8 @@ async def test_a_slow_load_says_it_is_loading(acme, db_path, today, monkeypatch)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         app.open_client(acme)
-        await pilot.pause(0.3)
-        assert any("Loading…" in line for line in painted_lines(app))
+        await until(app, pilot, lambda: any("Loading…" in line for line in painted_lines(app)), "Loading…",
+                    workers=False)
         release.set()
         await settle(app, pilot)
         assert "Acme Ltd" in "\n".join(painted_lines(app))

@@ -16,7 +16,7 @@ from crm.review import review
 from crm.widgets.client_card import ClientCard
 from crm.widgets.timeline import PAGE, Timeline
 
-from .support import fill, settle, shown, start_app, timeline_lines
+from .support import fill, palette_offers, settle, shown, start_app, timeline_lines
 
 
 @pytest.fixture
@@ -244,22 +244,18 @@ async def test_add_a_contact_whose_birthday_is_then_greeted(acme, db_path, today
 
 
 async def test_the_palette_offers_the_screens_keys_the_footer_leaves_out(acme, db_path, today):
-    from textual.command import CommandList
-
     app = start_app(db_path, today)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_screen(app, pilot, acme)
         await pilot.press("ctrl+p")
         await settle(app, pilot)
-        await pilot.pause(0.3)  # the palette gathers hits on a short debounce
-        hits = app.screen.query_one(CommandList)
-        prompts = [str(hits.get_option_at_index(i).prompt) for i in range(hits.option_count)]
+        prompts = await palette_offers(app, pilot, "Add a contact: a person at the client",
+                                       "We end it (do not contact)")
         assert "Add a contact: a person at the client\nOn this screen (a)" in prompts
         assert "We end it (do not contact)\nOn this screen (P)" in prompts  # not in the footer
         assert not any(p.startswith("Up\n") for p in prompts)  # a list's own keys are no actions
         await pilot.press(*"add a contact")
-        await settle(app, pilot)
-        await pilot.pause(0.3)
+        await palette_offers(app, pilot, "Add a contact", highlighted=True)
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, FormScreen) and app.screen.form_title == "New contact"

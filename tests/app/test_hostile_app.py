@@ -36,7 +36,7 @@ from crm.text import safe
 from tests.hostile import LONG_TEXT
 
 from .rendered import leaks, painted, painted_lines
-from .support import settle, start_app
+from .support import palette_offers, settle, start_app
 
 LONG_NAME = "Longname" * 25  # 200 characters, the most a name may hold (and easy to type)
 
@@ -181,8 +181,7 @@ async def test_hostile_text_on_every_screen(case, db, db_path, today):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await paste(app, pilot, case.typed)
-        await settle(app, pilot)
-        await pilot.pause(0.3)  # the palette gathers hits on a short debounce
+        await palette_offers(app, pilot, "Client:")
         assert isinstance(app.screen, CommandPalette)
         assert_safe(app, "palette", case.marker[:8])
         assert "Client:" in painted(app)

@@ -19,7 +19,7 @@ from crm.models import Client, Setting
 from crm.promises import add_promise
 from crm.widgets.due_list import DueList
 
-from .support import until, watching
+from .support import palette_offers, until, watching
 
 
 async def settle(app, pilot) -> None:
@@ -105,8 +105,7 @@ async def test_palette_jumps_to_a_client_by_fuzzy_name(acme, db_path, today, mon
         await settle(app, pilot)
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"acmltd")
-        await settle(app, pilot)
-        await pilot.pause(0.3)  # the palette gathers hits on a short debounce
+        await palette_offers(app, pilot, "Acme Ltd", highlighted=True)
         await pilot.press("enter")
         await settle(app, pilot)
         assert opened == [acme]
@@ -118,12 +117,7 @@ async def test_palette_shows_hostile_names_literally(acme, db_path, today):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         await pilot.press("ctrl+p", *"brackets")
-        await settle(app, pilot)
-        await pilot.pause(0.3)
-        from textual.command import CommandList
-
-        hits = app.screen.query_one(CommandList)
-        prompts = [str(hits.get_option_at_index(i).prompt) for i in range(hits.option_count)]
+        prompts = await palette_offers(app, pilot, "Brackets")
         assert any("Client: [bold]Brackets[/] & Co" in p for p in prompts)
 
 
@@ -132,14 +126,10 @@ async def test_palette_offers_every_action(acme, db_path, today):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         await pilot.press("ctrl+p")
-        await settle(app, pilot)
-        await pilot.pause(0.3)
-        from textual.command import CommandList
-
-        hits = app.screen.query_one(CommandList)
-        prompts = "\n".join(str(hits.get_option_at_index(i).prompt) for i in range(hits.option_count))
-        for action in ("Go to: Review", "Go to: Clients", "Go to: Keep in touch", "Sort out the relationship…",
-                       "Toggle dark/light theme"):
+        actions = ("Go to: Review", "Go to: Clients", "Go to: Keep in touch", "Sort out the relationship…",
+                   "Toggle dark/light theme")
+        prompts = "\n".join(await palette_offers(app, pilot, *actions))
+        for action in actions:
             assert action in prompts
 
 

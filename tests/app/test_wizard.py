@@ -16,7 +16,7 @@ from crm.models import Client, Compensation, Incident, IncidentEvent, Promise, R
 from crm.review import client_due, review
 from crm.widgets.step_bar import StepBar
 
-from .support import settle, shown, start_app
+from .support import palette_offers, settle, shown, start_app
 
 
 async def advance(app, pilot, expected: str | None = None) -> WizardScreen:
@@ -191,7 +191,7 @@ async def test_bad_client_from_the_palette_is_parted_with(db, db_path, today):
         await settle(app, pilot)
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"sort out")
-        await pilot.pause(0.3)
+        await palette_offers(app, pilot, "Sort out the relationship", highlighted=True)
         await pilot.press("enter")
         await settle(app, pilot)
         screen = app.screen

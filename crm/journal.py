@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from peewee import SQL
+from peewee import SQL, IntegrityError
 
 from crm import audit
 from crm.dates import utcnow
@@ -271,6 +271,13 @@ def undo(author: str | None = None) -> Undone:
     """Undo `author`'s (by default this user's) newest change that is not undone yet."""
     who = author or audit.author()
     _install()
+    try:
+        return _undo_newest(who)
+    except IntegrityError:  # deferred foreign keys, checked at commit: a row it needs is gone
+        raise UserError(_("Cannot undo: something it refers to was removed since.")) from None
+
+
+def _undo_newest(who: str) -> Undone:
     with database.atomic():
         target = (
             Change.select()

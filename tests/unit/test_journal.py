@@ -9,6 +9,7 @@ import pytest
 from crm import journal, wizard
 from crm.clients import ClientFields, add_client, log_touch
 from crm.db import open_database
+from crm.errors import UserError
 from crm.exchange import export_json
 from crm.incidents import open_incident
 from crm.models import Change, Client, ItemState, Touch, database
@@ -219,3 +220,15 @@ def test_nested_services_make_one_change(db, today):
     assert [e.what for e in journal.history(limit=1)] == ["Planned the fix for Anna"]
     journal.undo()
     assert Touch.select().count() == 0
+
+
+def test_undo_refuses_to_bring_back_a_row_whose_parent_is_gone(db, today):
+    client_id = add_client(ClientFields(name="Anna"), today=today)
+    log_touch(client_id, kind="call", on=today)
+    with journal.change("Removed the touch"):
+        Touch.delete().execute()
+    Client.delete().where(Client.id == client_id).execute()  # another tool removed the client
+    before = export_json()
+    with pytest.raises(UserError, match="something it refers to was removed since"):
+        journal.undo()
+    assert export_json() == before

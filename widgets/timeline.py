@@ -34,6 +34,7 @@ SHORT_KINDS = {
     "promise_kept": "kept",
     "promise_broken": "broken",
     "promise_renegotiated": "renegotiated",
+    "promise_cancelled": "cancelled",
 }
 
 

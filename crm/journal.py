@@ -18,6 +18,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from datetime import datetime
 
 from peewee import SQL, IntegrityError
@@ -48,6 +49,7 @@ def _image_sql(row: str, table: str) -> str:
     return f"json_object({pairs})"
 
 
+@cache  # built on the first change, not at import: a read-only command never needs it
 def _trigger_sql() -> list[str]:
     statements = []
     for table in _TABLES:
@@ -65,20 +67,19 @@ def _trigger_sql() -> list[str]:
     return statements
 
 
-_TRIGGERS = _trigger_sql()
-
 
 def _install() -> None:
     """The TEMP table and triggers on this thread's connection (once per connection)."""
     (count,) = database.execute_sql(
         "SELECT count(*) FROM sqlite_temp_master WHERE type = 'trigger' AND name LIKE 'crm_journal_%'"
     ).fetchone()
-    if count == len(_TRIGGERS):
+    statements = _trigger_sql()
+    if count == len(statements):
         return
     # INSERT OR REPLACE deletes the old row silently unless triggers fire for it.
     database.execute_sql("PRAGMA recursive_triggers = ON")
     database.execute_sql("CREATE TEMP TABLE IF NOT EXISTS crm_change (id INTEGER NOT NULL)")
-    for statement in _TRIGGERS:
+    for statement in statements:
         database.execute_sql(statement)
 
 

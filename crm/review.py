@@ -15,16 +15,18 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from peewee import SQL, chunked
 
 from crm import audit, validate
 from crm.errors import UserError
-from crm.i18n import N_
-from crm.journal import Recording, change
 from crm.models import ItemState
 from crm.rules import Occurrence, find_occurrence, load_rules, occurrences, parse_item_id, shifted
 from crm.text import safe_line, shorten
+
+if TYPE_CHECKING:  # the journal is loaded by the writing commands only: a review starts faster
+    from crm.journal import Recording
 
 # The touch a done item logs, for the kinds that are a contact with the client.
 DONE_TOUCH = {"greeting": "greeting", "winback": "call", "checkin": "call", "quiet": "call"}
@@ -187,8 +189,10 @@ def _remember(item: str, state: str, *, until: date | None = None, note: str = "
     ).execute()
 
 
-def _describe_done(recording: Recording, done: Sequence[Occurrence]) -> None:
+def _describe_done(recording: "Recording", done: Sequence[Occurrence]) -> None:
     """One item by its title; a holiday's greetings by the holiday; else a count."""
+    from crm.i18n import N_
+
     if len(done) == 1:
         recording.what = N_("Marked done: {title}")
         recording.params["title"] = shorten(done[0].title, 50)
@@ -208,7 +212,9 @@ def mark_done_many(item_ids: Sequence[str], today: date, note: str = "") -> list
     """Mark several items done in one transaction, all or nothing: an unknown, repeated or
     already-done id refuses the whole batch (UserError naming it) and nothing is written."""
     from crm.clients import log_touch  # not at the top: a review, which only reads, starts faster
+    from crm.i18n import N_
     from crm.incidents import log_event
+    from crm.journal import change
     from crm.promises import keep_promise
 
     note = validate.text(note, "note")
@@ -240,6 +246,9 @@ def snooze(item_id: str, until: date, today: date) -> DueItem:
         raise UserError(f"snooze until a day after today ({today}), not {until}")
     if until > LATEST:
         raise UserError(f"snooze until {LATEST} at the latest, not {until}")
+    from crm.i18n import N_
+    from crm.journal import change
+
     item_id = item_id.strip().lower()
     with change(N_("Snoozed “{title}” until {until}"), until=until.isoformat()) as recording:
         occurrence = _current(item_id, today)

@@ -36,8 +36,6 @@ from peewee import Case, chunked, fn
 
 from crm.dates import add_months
 from crm.errors import UserError
-from crm.i18n import N_
-from crm.journal import change
 from crm.models import (
     Client,
     Compensation,
@@ -149,6 +147,9 @@ def greet_occasion(name: str, greeted: bool) -> None:
     """Greet a holiday again, or no more, for every client; a birthday cannot be skipped."""
     if name == BIRTHDAY:
         raise UserError("birthdays are always greeted")
+    from crm.i18n import N_  # not at the top: the rules are read by every review, written rarely
+    from crm.journal import change
+
     what = N_("Greeting {occasion} again") if greeted else N_("Stopped greeting {occasion}")
     with change(what, occasion=name):
         names = set(skipped_occasions())

@@ -212,7 +212,7 @@ def mark_done_many(item_ids: Sequence[str], today: date, note: str = "") -> list
     """Mark several items done in one transaction, all or nothing: an unknown, repeated or
     already-done id refuses the whole batch (UserError naming it) and nothing is written."""
     from crm.clients import log_touch  # not at the top: a review, which only reads, starts faster
-    from crm.i18n import N_
+    from crm.i18n import N_, _
     from crm.incidents import log_event
     from crm.journal import change
     from crm.promises import keep_promise
@@ -220,10 +220,10 @@ def mark_done_many(item_ids: Sequence[str], today: date, note: str = "") -> list
     note = validate.text(note, "note")
     wanted = [item_id.strip().lower() for item_id in item_ids]
     if not wanted:
-        raise UserError("name at least one item to mark done (see crm review)")
+        raise UserError(_("name at least one item to mark done (see crm review)"))
     repeated = sorted({item_id for item_id in wanted if wanted.count(item_id) > 1})
     if repeated:
-        raise UserError(f"{repeated[0]} is named twice; nothing was marked done")
+        raise UserError(_("{item} is named twice; nothing was marked done").format(item=safe_line(repeated[0])))
     with change(N_("Marked {count} items done"), count=len(wanted)) as recording:  # IMMEDIATE: one at a time
         # Every item is checked before any is written: one's touch must not make another vanish.
         current = [(item_id, _current(item_id, today)) for item_id in wanted]

@@ -35,17 +35,5 @@ PROMISE_STATUSES = ("open", "kept", "broken", "renegotiated", "cancelled")
 COMPENSATION_KINDS = ("gift", "bonus", "discount", "refund", "redo")
 # withdrawn: replaced or dropped by an edited plan; no longer on offer
 COMPENSATION_STATUSES = ("offered", "accepted", "used", "expired", "withdrawn")
-# How each kind of due item is named in a listing (the CLI's review and the app's).
-KIND_LABELS = {
-    "promise": "Promise",
-    "checkin": "Check-in",
-    "winback": "Win-back",
-    "greeting": "Greeting",
-    "bonus_expiry": "Bonus",
-    "incident_stale": "Incident",
-    "quiet": "Quiet",
-    "custom": "Reminder",
-}
-DUE_KINDS = ("promise", "checkin", "winback", "greeting", "bonus_expiry", "incident_stale", "quiet", "custom")
 RECURRENCES = ("weekly", "monthly", "yearly")  # plus "Nm": every N months
 DEFAULT_CURRENCY = "EUR"

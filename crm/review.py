@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from peewee import SQL, chunked
 
-from crm import audit, validate
+from crm import audit, kinds, validate
 from crm.errors import UserError
 from crm.models import ItemState
 from crm.rules import Occurrence, find_occurrence, load_rules, occurrences, parse_item_id, shifted
@@ -28,24 +28,11 @@ from crm.text import safe_line, shorten
 if TYPE_CHECKING:  # the journal is loaded by the writing commands only: a review starts faster
     from crm.journal import Recording
 
-# The touch a done item logs, for the kinds that are a contact with the client.
-DONE_TOUCH = {"greeting": "greeting", "winback": "call", "checkin": "call", "quiet": "call"}
 STALE_DONE_NOTE = "Looked at in the weekly review"
 # A snoozed occurrence is looked for this long after its date; every look-back is far shorter.
 SNOOZE_MEMORY = timedelta(days=400)
 LATEST = date(8999, 12, 31)  # the rules look a year or so around a date: keep clear of date.max
 
-# How each kind is counted ("3 win-backs") in the digest.
-KIND_COUNTS = {
-    "promise": ("promise", "promises"),
-    "checkin": ("check-in", "check-ins"),
-    "winback": ("win-back", "win-backs"),
-    "greeting": ("greeting", "greetings"),
-    "bonus_expiry": ("bonus running out", "bonuses running out"),
-    "incident_stale": ("stale incident", "stale incidents"),
-    "quiet": ("quiet client", "quiet clients"),
-    "custom": ("reminder", "reminders"),
-}
 WHEN_ORDER = ("Overdue", "Today", "This week", "Later")
 
 
@@ -234,8 +221,8 @@ def mark_done_many(item_ids: Sequence[str], today: date, note: str = "") -> list
                 keep_promise(key, on=today)
             elif kind == "incident_stale":
                 log_event(key, note or STALE_DONE_NOTE, kind="note", on=today)
-            elif kind in DONE_TOUCH:
-                log_touch(occurrence.client_id, kind=DONE_TOUCH[kind], on=today, note=note or occurrence.title)
+            elif touch := kinds.kind(kind).done_touch:
+                log_touch(occurrence.client_id, kind=touch, on=today, note=note or occurrence.title)
             _remember(item_id, "done", note=note)
     return [_item(occurrence, today) for _, occurrence in current]
 

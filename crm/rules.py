@@ -28,12 +28,13 @@ and, for kinds that recur, the occurrence's natural date.
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 
 from peewee import Case, chunked, fn
 
+from crm import kinds
 from crm.dates import add_months
 from crm.errors import UserError
 from crm.models import (
@@ -72,19 +73,6 @@ DEFAULTS: dict[str, int] = {
 NOT_CONTACTED = "parted"
 CHECKIN_OUTCOMES = ("retained", "departed")
 OPEN_BONUS = ("offered", "accepted")
-# The id's prefix for each kind; kinds listed in DATED carry the occurrence's date in the id.
-PREFIX = {
-    "promise": "promise",
-    "checkin": "checkin",
-    "winback": "winback",
-    "greeting": "greeting",
-    "bonus_expiry": "bonus",
-    "incident_stale": "stale",
-    "quiet": "quiet",
-    "custom": "custom",
-}
-DATED = ("winback", "greeting", "incident_stale", "quiet", "custom")
-_KIND_OF = {prefix: kind for kind, prefix in PREFIX.items()}
 _ID = re.compile(r"^([a-z]+)-([0-9]{1,12})(?:-([0-9]{8}))?$")
 FOREVER = date(9000, 1, 1)  # an end for "whatever its date" that date arithmetic cannot overflow
 ID_HELP = "ids look like promise-12 or greeting-7-20261225, as crm review prints them"
@@ -104,15 +92,6 @@ class Rules:
     quiet_days: int = DEFAULTS["quiet_days"]
     quiet_days_quiet: int = DEFAULTS["quiet_days_quiet"]
     skipped: frozenset[str] = frozenset()  # holidays not greeted (English names); birthdays always are
-
-    def lookback(self, kind: str) -> int | None:
-        """Days an item of `kind` stays after its date; None while its condition holds."""
-        return {
-            "checkin": self.checkin_lookback,
-            "winback": self.winback_lookback,
-            "greeting": self.greeting_lookback,
-            "bonus_expiry": self.bonus_days,
-        }.get(kind)
 
 
 def load_rules() -> Rules:
@@ -185,16 +164,17 @@ class Occurrence:
 
 
 def item_id(kind: str, key: int, day: date | None = None) -> str:
-    if kind in DATED and day:
-        return f"{PREFIX[kind]}-{key}-{day.isoformat().replace('-', '')}"  # strftime costs 3x as much
-    return f"{PREFIX[kind]}-{key}"
+    record = kinds.kind(kind)
+    if record.dated and day:
+        return f"{record.prefix}-{key}-{day.isoformat().replace('-', '')}"  # strftime costs 3x as much
+    return f"{record.prefix}-{key}"
 
 
 def parse_item_id(text: str) -> tuple[str, int, date | None]:
     """(kind, row id, occurrence date) of an item id; UserError if it cannot be one."""
     match = _ID.match(text.strip().lower())
-    kind = _KIND_OF.get(match.group(1)) if match else None
-    if match is None or kind is None or (kind in DATED) != bool(match.group(3)):
+    record = kinds.by_prefix(match.group(1)) if match else None
+    if match is None or record is None or record.dated != bool(match.group(3)):
         raise UserError(f"unknown item id: {safe_line(text)!r} ({ID_HELP})")
     day = None
     if match.group(3):
@@ -203,7 +183,7 @@ def parse_item_id(text: str) -> tuple[str, int, date | None]:
             day = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
         except ValueError:
             raise UserError(f"unknown item id: {safe_line(text)!r} (no such date in it)") from None
-    return kind, int(match.group(2)), day
+    return record.name, int(match.group(2)), day
 
 
 def _short(day: date) -> str:
@@ -559,26 +539,14 @@ def custom_reminders(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
             )
 
 
-RULES: dict[str, Callable[[Rules, Scope], Iterator[Occurrence]]] = {
-    "promise": promises,
-    "checkin": checkins,
-    "winback": winbacks,
-    "greeting": greetings,
-    "bonus_expiry": bonus_expiries,
-    "incident_stale": stale_incidents,
-    "quiet": quiet_clients,
-    "custom": custom_reminders,
-}
-
-
 def occurrences(
     rules: Rules, today: date, end: date, clients: tuple[int, ...] | None = None
 ) -> Iterator[Occurrence]:
     """Every occurrence still in its look-back on `today` and due by `end` (for `clients` only)."""
-    for kind, rule in RULES.items():
-        lookback = rules.lookback(kind)
+    for record in kinds.kinds():
+        lookback = record.lookback_days(rules)
         start = today - timedelta(days=lookback) if lookback is not None else None
-        yield from rule(rules, Scope(today, start, end, clients=clients))
+        yield from record.rule(rules, Scope(today, start, end, clients=clients))
 
 
 def find_occurrence(rules: Rules, item: str, today: date) -> Occurrence | None:
@@ -593,7 +561,7 @@ def find_occurrence(rules: Rules, item: str, today: date) -> Occurrence | None:
         scope = Scope(today, day, day, entity_id=key)
     else:
         scope = Scope(today, None, FOREVER, entity_id=key)
-    return next((o for o in RULES[kind](rules, scope) if o.id == wanted), None)
+    return next((o for o in kinds.kind(kind).rule(rules, scope) if o.id == wanted), None)
 
 
 def shifted(occurrence: Occurrence, due: date) -> Occurrence:

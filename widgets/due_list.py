@@ -21,7 +21,7 @@ from textual.geometry import Region
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from crm.domain import KIND_LABELS
+from crm import kinds
 from crm.i18n import N_, _, ngettext
 from crm.text import safe_line
 
@@ -166,7 +166,7 @@ def item_prompt(item: Due, today: date, width: int, *, indent: bool = False) -> 
         lead,
         _cell(day, DATE_WIDTH, date_style),
         GAP,
-        _cell(KIND_LABELS.get(item.kind, item.kind), KIND_WIDTH, "$text-accent"),
+        _cell(kinds.label(item.kind), KIND_WIDTH, "$text-accent"),
         GAP,
         _cell(safe_line(item.client), CLIENT_WIDTH, "bold"),
         GAP,

@@ -11,12 +11,13 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
+from crm import kinds
 from crm.cli import Context, group
 from crm.cli.output import created, emit_json
-from crm.domain import DUE_KINDS, KIND_LABELS, RECURRENCES
+from crm.domain import RECURRENCES
 from crm.errors import UserError
 from crm.i18n import _
-from crm.review import KIND_COUNTS, WHEN_ORDER, DueItem, mark_done_many, review, snooze, when
+from crm.review import WHEN_ORDER, DueItem, mark_done_many, review, snooze, when
 from crm.text import cells, fit, pad, safe, safe_line
 
 REVIEW_DAYS, ICS_DAYS = 7, 60
@@ -74,10 +75,6 @@ def _day(value: date) -> str:
 
 def _date(value: date) -> str:
     return f"{value:%a} {value.day} {value:%b}"
-
-
-def _plural(count: int, kind: str) -> str:
-    return f"{count} {KIND_COUNTS[kind][count != 1]}"
 
 
 # --- review ---------------------------------------------------------------------------------
@@ -238,7 +235,7 @@ def calendar_feed(items: Sequence[DueItem], stamp: datetime) -> bytes:
         event.add("dtstamp", stamp)
         event.add("dtstart", item.due)
         event.add("dtend", item.due + timedelta(days=1))
-        event.add("summary", f"{KIND_LABELS[item.kind]}: {safe_line(item.client)} — {safe_line(item.title)}")
+        event.add("summary", f"{kinds.label(item.kind)}: {safe_line(item.client)} — {safe_line(item.title)}")
         event.add("description", f"{safe(item.title)}\n\nWhen done: crm done {item.id}")
         event.add("categories", [item.kind])
         event.add("transp", "TRANSPARENT")
@@ -279,17 +276,19 @@ def render_digest(items: Sequence[DueItem], today: date, until: date) -> str:
     lines = [f"{head}: {len(items)} due through {_date(until)}" + (f", {len(overdue)} overdue." if overdue else ".")]
     counts = Counter(i.kind for i in items)
     by_count = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    lines += textwrap.wrap(", ".join(_plural(n, kind) for kind, n in by_count), width=78,
+    lines += textwrap.wrap(", ".join(kinds.kind(kind).count(n) for kind, n in by_count), width=78,
                            initial_indent="  ", subsequent_indent="  ", break_on_hyphens=False)
     if overdue:
         late: dict[str, dict[str, None]] = {}  # kind → client names, in order, once each
         for item in overdue:
             late.setdefault(item.kind, {})[safe_line(item.client)] = None
+        late_counts = Counter(i.kind for i in overdue)
         parts = []
-        for kind, unique in sorted(late.items(), key=lambda kv: DUE_KINDS.index(kv[0])):  # promises first
+        order = [k.name for k in kinds.kinds()]
+        for kind, unique in sorted(late.items(), key=lambda kv: order.index(kv[0])):  # promises first
             names = list(unique)
             more = f" +{len(names) - OVERDUE_NAMED}" if len(names) > OVERDUE_NAMED else ""
-            parts.append(f"{KIND_COUNTS[kind][1]} — {', '.join(names[:OVERDUE_NAMED])}{more}")
+            parts.append(f"{kinds.kind(kind).count(late_counts[kind])} — {', '.join(names[:OVERDUE_NAMED])}{more}")
         lines += textwrap.wrap("Overdue: " + "; ".join(parts), width=78, initial_indent="  ", subsequent_indent="    ",
                            break_on_hyphens=False)
     lines.append("  crm review for the list")

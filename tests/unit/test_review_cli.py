@@ -186,7 +186,7 @@ def test_digest_counts_by_kind_and_names_the_overdue(week, cli):
     lines = result.out.splitlines()
     assert lines[0] == "Rapport, Mon 23 Nov 2026: 4 due through Mon 30 Nov, 1 overdue."
     assert lines[1].strip() == "2 greetings, 2 promises"
-    assert lines[2].strip() == "Overdue: promises — Acme Ltd"
+    assert lines[2].strip() == "Overdue: 1 promise — Acme Ltd"
     assert len(lines) <= 5
 
 

@@ -21,7 +21,7 @@ from crm.app.screens.forms import EditClientForm, add_client_form, read_client_s
 from crm.app.work import db_work
 from crm.roster import ClientRow, client_rows, filter_rows, with_next_due
 from crm.text import counted, safe_line, shorten
-from crm.domain import KIND_LABELS
+from crm import kinds
 from crm.widgets.health_light import health_cell
 from crm.widgets.paged_table import PagedTable
 from crm.widgets.safe_fields import SafeInput
@@ -62,7 +62,7 @@ def row_cells(row: ClientRow, today: date, width: int) -> tuple[Text, ...]:
     """A table row; user text made safe and cut to the column (DataTable cells as Text, never str)."""
     if row.next_due:
         mark = "!" if row.next_due.overdue else " "
-        due = Text(f"{mark}{row.next_due.due:%d %b} {KIND_LABELS.get(row.next_due.kind, row.next_due.kind)}",
+        due = Text(f"{mark}{row.next_due.due:%d %b} {kinds.label(row.next_due.kind)}",
                    style="bold" if row.next_due.overdue else "")
     else:
         due = Text("—", style="dim")

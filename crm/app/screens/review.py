@@ -27,6 +27,7 @@ from crm.app.screens.review_dialogs import (
     holiday_about,
     holiday_question,
 )
+from crm import kinds
 from crm.app.work import db_work
 from crm.clients import log_touch
 from crm.i18n import N_, _, ngettext
@@ -40,10 +41,6 @@ if TYPE_CHECKING:
     from crm.app.app import RapportApp
 
 HORIZONS = (7, 30)
-# Due kinds with a letter to send, and the letter template each one uses.
-LETTER_KINDS = {"greeting": "greeting", "winback": "winback", "checkin": "checkin"}
-# The touch kind a "log a touch" dialog proposes for each due kind.
-TOUCH_FOR_KIND = {"greeting": "greeting", "winback": "call", "checkin": "call", "quiet": "call"}
 
 
 @dataclass(frozen=True)
@@ -52,9 +49,13 @@ class Draft:
     text: str
 
 
+def _has_letter(item: DueItem) -> bool:
+    return kinds.kind(item.kind).letter is not None
+
+
 def letter_kind(item: DueItem) -> str:
     """The letter template for an item: a birthday greeting has its own."""
-    kind = LETTER_KINDS[item.kind]
+    kind = kinds.kind(item.kind).letter or ""
     return "birthday" if kind == "greeting" and "birthday" in item.occasion.lower() else kind
 
 
@@ -176,7 +177,7 @@ class ReviewScreen(Screen[None]):
             return self.current is not None
         if action == "draft":
             item = self.current
-            return item is not None and item.kind in LETTER_KINDS
+            return item is not None and _has_letter(item)
         return True
 
     @on(OptionList.OptionHighlighted)
@@ -274,7 +275,7 @@ class ReviewScreen(Screen[None]):
 
     def action_touch(self) -> None:
         if (item := self.current) is not None:
-            self._ask_touch(item, TOUCH_FOR_KIND.get(item.kind, "call"))
+            self._ask_touch(item, kinds.kind(item.kind).done_touch or "call")
 
     def _ask_touch(self, item: DueItem, kind: str, note: str = "", error: str = "", on: str = "") -> None:
         def logged(answer: tuple[str, str, date] | None) -> None:
@@ -337,7 +338,7 @@ class ReviewScreen(Screen[None]):
 
     def action_draft(self) -> None:
         item = self.current
-        if item is None or item.kind not in LETTER_KINDS:
+        if item is None or not _has_letter(item):
             self.notify("Letters are drafted for greetings, win-backs and check-ins.", markup=False)
             return
         db_work(self, lambda: draft_for(item), lambda d: self.app.push_screen(DraftDialog(d.title, d.text)),

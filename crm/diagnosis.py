@@ -10,21 +10,25 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from crm.domain import TEMPERAMENTS, TIERS
+from crm.domain import DEFAULT_CURRENCY, TEMPERAMENTS, TIERS
 from crm.errors import UserError
-from crm.money import format_amount
+from crm.money import Money
 from crm.playbook import BAD_CLIENT_CRITERIA, DEFAULT_LANGUAGE, Playbook, load_playbook
 
 NEGATIVITY = ("low", "medium", "high", "off-scale")  # also accepted as 0–3
 NEGOTIATION = ("yes", "only-for-gain", "no")
 PROSPECTS = ("good", "unknown", "poor")
 VALUES = ("high", "medium", "low")
-FAULTS = ("ours", "out_of_scope", "in_scope")
+FAULTS = ("ours", "out_of_scope", "unfounded", "in_scope")
 _YES_NO = {"yes": True, "no": False, True: True, False: False}
 _FLAGS = ("irrational", "rude_to_staff", "unfounded_demands", "threatens_reviews", "our_error", "within_scope",
           "wants_to_leave")
 RECOMMENDED_STRATEGIES = ("start_over", "soften_blow", "part")
-COMPENSATION_ADVICE = ("double", "choice", "refund", "none")
+# What to offer (SPEC "The wizard from the shell", verdict.compensation.recommended).
+COMPENSATION_ADVICE = ("none", "gift", "bonus", "double", "discount", "refund")
+LETTERS = ("apology", "refusal", "parting")  # the first letter the verdict drafts, or none
+# PLAYBOOK §1: how unhappy the client is sets how urgent the incident is, unless the owner says otherwise.
+SEVERITY_OF_GROUP = {"A": "high", "B": "medium", "C": "low"}
 # One sign can be a bad day; two or more are a pattern (§4: high demands, nothing in return).
 BAD_CLIENT_MIN_CRITERIA = 2
 CHECKIN_DAYS = 30  # §5, ten steps: follow up about 30 days after the problem was solved
@@ -42,10 +46,30 @@ _REMEDY_COMPENSATION = {
 
 @dataclass(frozen=True)
 class ValueThresholds:
-    """Yearly revenue at which a client counts as high or medium value (in the client's currency)."""
+    """Yearly revenue at which a client counts as high or medium value, in one currency: a client's
+    revenue is judged only against the thresholds of its own currency (crm.agency keeps the owner's)."""
 
     high: Decimal = Decimal("20000")
     medium: Decimal = Decimal("5000")
+    currency: str = DEFAULT_CURRENCY
+
+
+# Sane starting points, about the same purchasing power in each currency; the owner changes them.
+DEFAULT_VALUE_THRESHOLDS = {
+    code: ValueThresholds(Decimal(high), Decimal(medium), code)
+    for code, high, medium in (("EUR", 20000, 5000), ("USD", 20000, 5000), ("GBP", 17000, 4000),
+                               ("RON", 100000, 25000), ("MDL", 400000, 100000), ("RUB", 2000000, 500000))
+}
+
+
+def default_thresholds(currency: str) -> ValueThresholds | None:
+    """The built-in thresholds for `currency`; None for a currency without them (revenue not judged)."""
+    return DEFAULT_VALUE_THRESHOLDS.get(currency)
+
+
+def severity_for_group(group: str) -> str:
+    """The incident severity a §1 group implies: A high, B medium, C low."""
+    return SEVERITY_OF_GROUP[group]
 
 
 @dataclass(frozen=True)
@@ -178,15 +202,18 @@ class Recommendation:
     approach: str  # how to talk to this temperament; "" when unknown
     remedies: tuple[Remedy, ...]  # at least three
     compensation: CompensationAdvice
-    letter: str | None  # the crm.letters kind to draft first: "apology", "parting" or None
+    letter: str | None  # the crm.letters kind to draft first (LETTERS), None when no letter is owed
     win_back: bool  # set the six-month win-back reminder if the client departs
     check_in: bool  # set the check-in CHECKIN_DAYS after the problem is solved
     parting_steps: tuple[str, ...] = field(default=())  # §4, only when parting
 
 
 def diagnose(answers: Answers, *, language: str | None = DEFAULT_LANGUAGE,
-             thresholds: ValueThresholds = ValueThresholds()) -> Diagnosis:
-    """The §1 group, §4 difficult-or-bad verdict, fault and client value of `answers`."""
+             thresholds: ValueThresholds | None = ValueThresholds()) -> Diagnosis:
+    """The §1 group, §4 difficult-or-bad verdict, fault and client value of `answers`.
+
+    `thresholds` are those of the currency `answers.yearly_revenue` is in; None when that currency
+    has none (the revenue is then not judged, and the reasons say so)."""
     book = load_playbook(language)
     group, group_reasons = _group(answers, book)
     criteria = answers.criteria_met
@@ -234,7 +261,7 @@ def recommend(answers: Answers, diagnosis: Diagnosis | None = None, *,
         approach=mood.approach if mood else "",
         remedies=tuple(_remedy(key, book) for key in _remedy_keys(strategy, diagnosis)),
         compensation=_compensation(answers, diagnosis, strategy, book),
-        letter="parting" if parting else "apology" if diagnosis.fault == "ours" else None,
+        letter=_letter(strategy, diagnosis),
         win_back=answers.wants_to_leave and not parting,
         check_in=not parting,
         parting_steps=book.parting_steps if parting else (),
@@ -280,32 +307,50 @@ def _client_reasons(criteria: tuple[str, ...], bad: bool, book: Playbook) -> tup
 
 
 def _fault(answers: Answers) -> tuple[str, str]:
-    """Our real error comes first; otherwise the agreed scope decides (§5, step 5 of seven)."""
+    """Our real error comes first; otherwise the agreed scope decides (§5, step 5 of seven), and an
+    unfounded demand within it is declined all the same (§4)."""
     if answers.our_error:
         return "ours", "fault.ours"
     if not answers.within_scope:
         return "out_of_scope", "fault.out_of_scope"
+    if answers.unfounded_demands:
+        return "unfounded", "fault.unfounded"
     return "in_scope", "fault.in_scope"
 
 
-def _value(answers: Answers, book: Playbook, limits: ValueThresholds) -> tuple[str, tuple[str, ...]]:
-    """Points: key tier 2, revenue 2/1/0, prospects +1/0/−1; high at 2 or more, medium at 1."""
+def _letter(strategy: str, diagnosis: Diagnosis) -> str | None:
+    """§4 parting letter; an apology only where we erred; a courteous refusal for a demand that is
+    unfounded or beyond the agreement; no letter for a small fix within scope."""
+    if strategy == "part":
+        return "parting"
+    if diagnosis.fault == "ours":
+        return "apology"
+    if diagnosis.fault in ("out_of_scope", "unfounded"):
+        return "refusal"
+    return None
+
+
+def _value(answers: Answers, book: Playbook, limits: ValueThresholds | None) -> tuple[str, tuple[str, ...]]:
+    """Points: key tier 2, revenue 2/1/0 (against its own currency's thresholds), prospects +1/0/−1;
+    high at 2 or more, medium at 1."""
     score, reasons = 0, []
     if answers.tier == "key":
         score += 2
         reasons.append(book.message("value.key_tier"))
     revenue = answers.yearly_revenue
-    if revenue >= limits.high:
-        score += 2
-        reasons.append(book.message("value.revenue_high", revenue=format_amount(revenue),
-                                    threshold=format_amount(limits.high)))
-    elif revenue >= limits.medium:
-        score += 1
-        reasons.append(book.message("value.revenue_medium", revenue=format_amount(revenue),
-                                    threshold=format_amount(limits.medium)))
+    if limits is None:
+        reasons.append(book.message("value.revenue_unjudged", revenue=format(revenue.normalize(), ",f")))
     else:
-        reasons.append(book.message("value.revenue_low", revenue=format_amount(revenue),
-                                    threshold=format_amount(limits.medium)))
+        money = lambda amount: str(Money(amount, limits.currency))  # noqa: E731
+        if revenue >= limits.high:
+            score += 2
+            reasons.append(book.message("value.revenue_high", revenue=money(revenue), threshold=money(limits.high)))
+        elif revenue >= limits.medium:
+            score += 1
+            reasons.append(book.message("value.revenue_medium", revenue=money(revenue),
+                                        threshold=money(limits.medium)))
+        else:
+            reasons.append(book.message("value.revenue_low", revenue=money(revenue), threshold=money(limits.medium)))
     score += {"good": 1, "unknown": 0, "poor": -1}[answers.prospects]
     reasons.append(book.message(f"value.prospects_{answers.prospects}"))
     value = "high" if score >= 2 else "medium" if score == 1 else "low"
@@ -319,6 +364,8 @@ def _strategy(answers: Answers, diagnosis: Diagnosis, book: Playbook) -> tuple[s
     if diagnosis.group == "A":
         reasons = [book.message("strategy.never_a")]
         strategy = "soften_blow"
+    elif answers.wants_to_leave:  # §7: respect the decision; an offer at the door only delays it
+        return "soften_blow", [book.message("strategy.wants_to_leave")]
     elif diagnosis.promising:
         reasons = [book.message("strategy.start_over", group=diagnosis.group),
                    book.message("strategy.soften_always")]
@@ -338,15 +385,16 @@ def _remedy_keys(strategy: str, diagnosis: Diagnosis) -> list[str]:
     keys = {
         "ours": ["apology_letter", "redo"],
         "out_of_scope": ["explain_scope", "quote_extra_work"],
+        "unfounded": ["explain_scope", "quote_extra_work"],
         "in_scope": ["just_fix", "three_fix_options"],
     }[diagnosis.fault]
     if strategy == "start_over":
         keys += ["future_discount", "extra_need", "gift_to_office"]
         if diagnosis.value == "high":
             keys.append("restaurant")
-    elif diagnosis.fault != "out_of_scope":
+    elif diagnosis.fault in ("ours", "in_scope"):
         keys += ["bonus_next_order", "gift_to_office"]
-    if diagnosis.value == "high" or diagnosis.fault == "out_of_scope":
+    if diagnosis.value == "high" or diagnosis.fault in ("out_of_scope", "unfounded"):
         keys.append("personal_meeting")
     return keys
 
@@ -357,16 +405,57 @@ def _remedy(key: str, book: Playbook) -> Remedy:
 
 
 def _compensation(answers: Answers, diagnosis: Diagnosis, strategy: str, book: Playbook) -> CompensationAdvice:
-    """§4 refund when parting; §5/§6 double for a valued client at risk; else a gift-or-bonus choice."""
+    """§4 refund when parting; nothing for a demand we decline; §5/§6 double for a valued client at
+    risk; a gift for one who leaves, a bonus for one who stays (what each choice signals, §6); a
+    buy-back discount only for a group B client who negotiates for a clear gain, and whom we start
+    over with; nothing owed for a small fix within scope that was not our error."""
+    valued = answers.tier == "key" or diagnosis.value == "high"
+    at_risk = answers.wants_to_leave or diagnosis.group in ("A", "B")
     if strategy == "part":
         kind = "refund"
-    elif diagnosis.fault == "out_of_scope":
+    elif diagnosis.fault in ("out_of_scope", "unfounded"):
         kind = "none"
+    elif valued and at_risk:
+        kind = "double"
+    elif diagnosis.fault == "in_scope":
+        kind = "none"
+    elif answers.wants_to_leave:
+        kind = "gift"
+    elif strategy == "start_over" and diagnosis.group == "B" and answers.ready_to_negotiate == "only-for-gain":
+        kind = "discount"
     else:
-        valued = answers.tier == "key" or diagnosis.value == "high"
-        at_risk = answers.wants_to_leave or diagnosis.group in ("A", "B")
-        kind = "double" if valued and at_risk else "choice"
-    reasons = [book.message(f"comp.{kind}")]
+        kind = "bonus"
+    owed_nothing = kind == "none" and diagnosis.fault == "in_scope"
+    reasons = [book.message("comp.not_owed" if owed_nothing else f"comp.{kind}")]
     if answers.temperament == "compensation-seeker":
         reasons.append(book.message("comp.seeker"))
     return CompensationAdvice(kind, tuple(reasons))
+
+
+def explain(diagnosis: Diagnosis, recommendation: Recommendation) -> tuple[str, ...]:
+    """The verdict in plain words, one line per finding, in the diagnosis's language: how unhappy the
+    client is (the §1 group and what it means), which §4 signs of a bad client were met, whose fault
+    it is, the client's value, that one complaint speaks for 26 silent clients, Pareto, and so the
+    strategy, named with its meaning. No key or group letter without its meaning."""
+    book = load_playbook(diagnosis.language)
+    group = book.groups[diagnosis.group]
+    lines = [book.message("explain.group", group=diagnosis.group, name=group.name, summary=group.summary,
+                          reasons=" ".join(diagnosis.group_reasons))]
+    signs = " ".join(book.difficult_vs_bad.criteria[key] for key in diagnosis.criteria_met)
+    if diagnosis.bad_client:
+        lines.append(book.message("explain.bad", count=len(diagnosis.criteria_met), signs=signs,
+                                  bad=book.difficult_vs_bad.bad))
+    elif signs:
+        lines.append(book.message("explain.one_sign", signs=signs))
+    else:
+        lines.append(book.message("explain.no_signs"))
+    lines.append(book.message(f"explain.fault.{diagnosis.fault}", reasons=" ".join(diagnosis.fault_reasons)))
+    lines.append(book.message("explain.value", value=book.message(f"value.level.{diagnosis.value}"),
+                              reasons=" ".join(diagnosis.value_reasons)))
+    if not diagnosis.bad_client:
+        lines.append(book.message("explain.silent"))
+    lines.append(book.message("explain.pareto_bad" if diagnosis.bad_client else "explain.pareto",
+                              pareto=book.difficult_vs_bad.pareto))
+    lines.append(book.message("explain.strategy", name=recommendation.strategy_name,
+                              essence=recommendation.strategy_essence))
+    return tuple(lines)

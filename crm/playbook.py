@@ -1,4 +1,4 @@
-"""The relationship playbook (PLAYBOOK.md §1–§6) as typed, localised data.
+"""The relationship playbook (PLAYBOOK.md §1–§8) as typed, localised data.
 
 The content lives in `data/playbook/<language>.json`; this module reads it once per language and
 hands out frozen dataclasses. A missing language falls back to English, and a translation that
@@ -19,6 +19,10 @@ STRATEGIES = ("start_over", "soften_blow", "counter_attack", "ignore")
 ANTI_PATTERNS = ("counter_attack", "ignore")
 STEP_LISTS = ("studio_seven", "settling_seven", "angry_ten", "five_stages", "rule_of_three")
 BAD_CLIENT_CRITERIA = ("rude", "unfounded_demands", "threatens_reviews")
+# The stored keys `Playbook.label` names: strategy, group and temperament from their own sections,
+# the rest from the "labels" section.
+LABEL_FIELDS = ("strategy", "group", "temperament", "outcome", "severity", "compensation", "compensation_status",
+                "letter", "client_kind", "fault", "value")
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,7 @@ class Playbook:
     compensation: CompensationRules
     questions: dict[str, Question]
     messages: dict[str, str]
+    labels: dict[str, dict[str, str]]  # LABEL_FIELDS → key → what a person reads
 
     def message(self, key: str, **values: object) -> str:
         """The message `key` with `values` inserted literally (never parsed as a template)."""
@@ -132,6 +137,21 @@ class Playbook:
     @property
     def anti_patterns(self) -> tuple[Strategy, ...]:
         return tuple(self.strategies[key] for key in ANTI_PATTERNS)
+
+    def label(self, field: str, key: str | None) -> str:
+        """What a person reads for a stored key (`soften_blow` → "Soften the blow", `B` → "B · Reputation
+        can be saved"); a key the playbook does not know comes back as it is, "" for none."""
+        if not key:
+            return ""
+        if field == "strategy":
+            if key == "part":
+                return self.parting.title
+            return self.strategies[key].name if key in self.strategies else key
+        if field == "group":
+            return f"{key} · {self.groups[key].name}" if key in self.groups else key
+        if field == "temperament":
+            return self.temperaments[key].name if key in self.temperaments else key
+        return self.labels.get(field, {}).get(key, key)
 
 
 def available_languages() -> tuple[str, ...]:
@@ -160,6 +180,12 @@ def temperament(key: str, language: str | None = DEFAULT_LANGUAGE) -> Temperamen
 def group(key: str, language: str | None = DEFAULT_LANGUAGE) -> Group:
     """One §1 group (KeyError for an unknown key)."""
     return load_playbook(language).groups[key]
+
+
+def label(field: str, key: str | None, language: str | None = DEFAULT_LANGUAGE) -> str:
+    """What a person reads for a stored key, e.g. on an incident card: `label("strategy",
+    "soften_blow")` → "Soften the blow" (LABEL_FIELDS lists the fields; see `Playbook.label`)."""
+    return load_playbook(language).label(field, key)
 
 
 def _directory():  # a Traversable: the installed data, wherever pip put it
@@ -208,6 +234,7 @@ def _load(code: str) -> Playbook:
         compensation=CompensationRules(**raw["compensation"]),
         questions={key: Question(key, q["text"], dict(q["options"])) for key, q in raw["questions"].items()},
         messages=dict(raw["messages"]),
+        labels={name: dict(values) for name, values in raw.get("labels", {}).items()},
     )
 
 

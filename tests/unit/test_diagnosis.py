@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 
 from crm.diagnosis import (
-    BAD_CLIENT_MIN_CRITERIA, Answers, ValueThresholds, diagnose, recommend,
+    BAD_CLIENT_MIN_CRITERIA, DEFAULT_VALUE_THRESHOLDS, Answers, ValueThresholds, default_thresholds, diagnose,
+    explain, recommend, severity_for_group,
 )
 from crm.diagnosis import NEGATIVITY, NEGOTIATION, PROSPECTS
 from crm.domain import TEMPERAMENTS, TIERS
@@ -103,7 +104,7 @@ def test_an_out_of_scope_demand_is_explained_citing_the_contract_and_not_compens
     assert keys[:2] == ["explain_scope", "quote_extra_work"]
     assert "contract" in advice.remedies[0].text
     assert advice.compensation.kind == "none"
-    assert advice.letter is None
+    assert advice.letter == "refusal"  # a courteous refusal citing the agreement, never an apology
 
 
 def test_our_error_is_admitted_with_a_formal_apology_and_a_redo():
@@ -136,6 +137,66 @@ def test_value_thresholds_can_be_set():
     answers = Answers(yearly_revenue=Decimal(3000))
     assert diagnose(answers).value == "low"
     assert diagnose(answers, thresholds=ValueThresholds(high=Decimal(3000), medium=Decimal(1000))).value == "high"
+
+
+def test_revenue_is_judged_against_its_own_currencys_thresholds():
+    answers = Answers(yearly_revenue=Decimal(25000))
+    euro = ValueThresholds(Decimal(10000), Decimal(2500), "EUR")
+    assert diagnose(answers, thresholds=euro).value == "high"
+    lei = diagnose(answers, thresholds=default_thresholds("RON"))
+    assert lei.value == "medium"  # 25,000 RON is not a high-value client
+    assert "25,000.00 RON (at least 25,000.00 RON)" in lei.value_reasons[0]
+    assert {code for code in DEFAULT_VALUE_THRESHOLDS} >= {"EUR", "USD", "RON", "MDL", "RUB", "GBP"}
+    unknown = diagnose(answers, thresholds=default_thresholds("XAF"))
+    assert unknown.value == "low" and "not judged" in unknown.value_reasons[0]
+
+
+@pytest.mark.parametrize(("answers", "letter"), [
+    (Answers(our_error=True), "apology"),
+    (Answers(our_error=True, unfounded_demands=True), "apology"),  # we erred: we apologise
+    (Answers(within_scope=False), "refusal"),
+    (Answers(unfounded_demands=True), "refusal"),
+    (Answers(rude_to_staff=True, threatens_reviews=True, our_error=True), "parting"),
+    (Answers(), None),  # a small fix within scope: no letter owed
+])
+def test_the_letter_follows_the_diagnosis(answers, letter):
+    assert recommend(answers).letter == letter
+
+
+def test_wanting_to_leave_is_respected_rather_than_started_over():
+    advice = recommend(Answers(negativity="low", tier="key", prospects="good", wants_to_leave=True, our_error=True))
+    assert advice.strategy == "soften_blow" and advice.win_back
+    assert load_playbook("en").message("strategy.wants_to_leave") in advice.reasons
+
+
+def test_severity_follows_the_group():
+    assert [severity_for_group(g) for g in "ABC"] == ["high", "medium", "low"]
+
+
+@pytest.mark.parametrize("language", ("en", "ru"))
+def test_the_verdict_explains_itself_in_plain_words(language):
+    answers = Answers(negativity="medium", rude_to_staff=True, our_error=False, within_scope=False,
+                      tier="key", yearly_revenue=Decimal(40000))
+    found = diagnose(answers, language=language)
+    advice = recommend(answers, found, language=language)
+    assert advice.strategy == "start_over"
+    lines = explain(found, advice)
+    book = load_playbook(language)
+    text = "\n".join(lines)
+    assert book.groups["B"].name in text and book.groups["B"].summary in text  # the group with its meaning
+    assert book.difficult_vs_bad.criteria["rude"] in text  # the sign that was met
+    assert book.message("fault.out_of_scope") in text  # whose fault
+    assert book.message("value.level.high") in text  # the client's value
+    assert "26" in text and book.difficult_vs_bad.pareto in text
+    assert book.strategies["start_over"].name in text and book.strategies["start_over"].essence in text
+    assert "start_over" not in text and "out_of_scope" not in text  # no keys without their meaning
+
+
+def test_a_bad_clients_verdict_names_every_sign_and_skips_the_silent_26():
+    answers = Answers(rude_to_staff=True, unfounded_demands=True, threatens_reviews=True)
+    found = diagnose(answers)
+    text = "\n".join(explain(found, recommend(answers, found)))
+    assert "3 of 3" in text and "26" not in text and "This one belongs with the trouble." in text
 
 
 @pytest.mark.parametrize(("negativity", "talks", "tier", "prospects", "strategy"), [
@@ -205,9 +266,15 @@ def test_no_temperament_no_approach():
 @pytest.mark.parametrize(("answers", "kind"), [
     (Answers(tier="key", negativity="medium", our_error=True), "double"),  # key client, group B
     (Answers(yearly_revenue=Decimal(50000), wants_to_leave=True, our_error=True), "double"),
-    (Answers(tier="key", negativity="low", ready_to_negotiate="yes", our_error=True), "choice"),  # C, staying
-    (Answers(negativity="medium", our_error=True), "choice"),  # at risk, but not highly valued
+    (Answers(tier="key", negativity="low", ready_to_negotiate="yes", our_error=True), "bonus"),  # C, staying
+    (Answers(negativity="medium", our_error=True), "bonus"),  # at risk, but not highly valued
+    (Answers(negativity="low", wants_to_leave=True, our_error=True), "gift"),  # a consolation for one who leaves
+    (Answers(negativity="medium", ready_to_negotiate="only-for-gain", prospects="good", our_error=True),
+     "discount"),  # group B, negotiating for a clear gain, worth buying back
     (Answers(tier="key", wants_to_leave=True, within_scope=False), "none"),  # out of scope
+    (Answers(unfounded_demands=True), "none"),  # an unfounded demand is declined
+    (Answers(negativity="low"), "none"),  # a small fix within scope, not our error: just do it
+    (Answers(rude_to_staff=True, unfounded_demands=True), "refund"),  # a bad client: part, refund
 ])
 def test_compensation_advice(answers, kind):
     assert recommend(answers).compensation.kind == kind

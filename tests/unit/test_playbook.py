@@ -128,3 +128,22 @@ def test_messages_insert_values_literally():
 def test_an_unknown_temperament_is_a_key_error():
     with pytest.raises(KeyError):
         playbook.temperament("grumpy")
+
+
+@pytest.mark.parametrize("language", ("en", "ru"))
+def test_every_stored_key_an_incident_card_shows_has_a_label(language):
+    from crm.diagnosis import COMPENSATION_ADVICE, FAULTS, VALUES
+    from crm.domain import COMPENSATION_KINDS, COMPENSATION_STATUSES, GROUPS, OUTCOMES, SEVERITIES
+    from crm.playbook import label
+
+    stored = {"strategy": ("start_over", "soften_blow", "part", "counter_attack", "ignore"), "group": GROUPS,
+              "outcome": OUTCOMES, "severity": SEVERITIES, "compensation": (*COMPENSATION_KINDS, *COMPENSATION_ADVICE),
+              "compensation_status": COMPENSATION_STATUSES, "fault": FAULTS, "value": VALUES,
+              "client_kind": ("difficult", "bad"), "letter": ("apology", "refusal", "parting", "thanks")}
+    for field, keys in stored.items():
+        for key in keys:
+            shown = label(field, key, language)
+            assert shown and "_" not in shown and "-" not in shown, (field, key, shown)
+    assert label("strategy", "soften_blow") == "Soften the blow"
+    assert label("group", "A") == "A · Group of death"
+    assert label("outcome", None) == "" and label("outcome", "someday") == "someday"

@@ -20,6 +20,7 @@ from crm.errors import UserError
 from crm.i18n import N_
 from crm.journal import change
 from crm.models import Setting, database
+from crm.paths import check_output
 from crm.text import safe_line
 
 DEFAULT_KEEP = 7
@@ -80,19 +81,11 @@ def _discard(path: str) -> None:
         pass
 
 
-def _database_file() -> Path:
-    (_, _, file) = database.connection().execute("PRAGMA database_list").fetchone()
-    return Path(file)
-
-
 def _check_target(target: Path) -> None:
-    """Refuse to overwrite the live database or a file that is not an SQLite database."""
+    """Refuse the live database's files (crm.paths) or a file that is not an SQLite database."""
+    check_output(target)
     if not target.exists():
         return
-    if target.is_dir():
-        raise UserError(f"{safe_line(target)} is a directory; give a file name for the backup")
-    if target.resolve() == _database_file().resolve():
-        raise UserError(f"{safe_line(target)} is the database itself; choose another file for the backup")
     with open(target, "rb") as handle:
         head = handle.read(len(_SQLITE_HEADER))
     if head and head != _SQLITE_HEADER:

@@ -8,7 +8,7 @@ from pathlib import Path
 from crm import exchange
 from crm.backup import atomic_file, backup_to
 from crm.cli import EXIT_BAD_INPUT, Context
-from crm.errors import UserError
+from crm.paths import check_output
 from crm.text import safe_line
 
 IMPORT_HELP = """\
@@ -45,20 +45,14 @@ def register(sub) -> None:
     backup.set_defaults(handler=_backup)
 
 
-def _refuse_database(out: Path, ctx: Context) -> None:
-    if out.exists() and out.resolve() == Path(ctx.db_path).resolve():
-        raise UserError(f"{safe_line(out)} is the database itself; choose another file")
-
-
 def _export(args: argparse.Namespace, ctx: Context) -> int:
+    out = None if args.out is None else Path(args.out).expanduser()
+    if out is not None:
+        check_output(out)  # refused before reading the whole database
     text = exchange.export_json() if args.format == "json" else exchange.export_csv()
-    if args.out is None:
+    if out is None:
         sys.stdout.write(text)
         return 0
-    out = Path(args.out).expanduser()
-    if out.is_dir():
-        raise UserError(f"{safe_line(out)} is a directory; give a file name for the export")
-    _refuse_database(out, ctx)
     with atomic_file(out, "w") as handle:
         handle.write(text)
     print(f"exported to {safe_line(out)}")

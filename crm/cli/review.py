@@ -250,12 +250,10 @@ def _ics(args: argparse.Namespace, ctx: Context) -> int:
         sys.stdout.buffer.write(feed)
         return 0
     from crm.backup import atomic_file
+    from crm.paths import check_output
 
     out = Path(args.out).expanduser()
-    if out.is_dir():
-        raise UserError(f"{safe_line(out)} is a directory; give a file name for the feed")
-    if out.exists() and out.resolve() == Path(ctx.db_path).resolve():
-        raise UserError(f"{safe_line(out)} is the database itself; choose another file")
+    check_output(out)
     with atomic_file(out) as handle:
         handle.write(feed)
     print(f"{len(items)} events written to {safe_line(out)}")

@@ -29,7 +29,7 @@ and, for kinds that recur, the occurrence's natural date.
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from peewee import Case, chunked, fn
@@ -94,28 +94,40 @@ class Rules:
     skipped: frozenset[str] = frozenset()  # holidays not greeted (English names); birthdays always are
 
 
+RULE_NAMES = frozenset(DEFAULTS)  # the numbers a `rules.<name>` setting may override
+
+
 def load_rules() -> Rules:
     """The rules with any `rules.<name>` Setting rows applied; a bad value is a UserError."""
     values: dict[str, int] = {}
-    names = {f.name for f in fields(Rules)} - {"skipped"}
     for row in Setting.select().where(Setting.key.startswith(SETTING_PREFIX)):
         name = row.key[len(SETTING_PREFIX) :]
-        if name not in names:
-            continue
-        text = row.value.strip()
-        least = 0 if name.endswith("_lookback") else 1  # a look-back of 0: only on the day itself
-        if not text.isdigit() or not least <= int(text) <= 3660:
-            raise UserError(f"setting {safe_line(row.key)} must be a whole number from {least} to 3660, not {text!r}")
-        values[name] = int(text)
+        if name in RULE_NAMES:
+            values[name] = rule_value(name, row.value)
     return Rules(**values, skipped=frozenset(skipped_occasions()))
+
+
+def rule_value(name: str, text: str) -> int:
+    """The number a `rules.<name>` setting holds; UserError if it is not a whole number in range."""
+    text = text.strip()
+    least = 0 if name.endswith("_lookback") else 1  # a look-back of 0: only on the day itself
+    if not (text.isascii() and text.isdigit() and len(text) <= 4) or not least <= int(text) <= 3660:
+        raise UserError(f"setting {SETTING_PREFIX}{safe_line(name)} must be a whole number from {least} to 3660, "
+                        f"not {safe_line(text)!r}")
+    return int(text)
 
 
 def skipped_occasions() -> list[str]:
     """The holidays greeted no more, by their English names (as the review groups them)."""
     row = Setting.get_or_none(Setting.key == SKIPPED_SETTING)
+    return parse_skipped(row.value) if row else []
+
+
+def parse_skipped(text: str) -> list[str]:
+    """The holiday names a `greetings.skipped` setting holds; UserError unless a JSON list of them."""
     try:
-        names = json.loads(row.value) if row else []
-    except ValueError:
+        names = json.loads(text)
+    except (ValueError, RecursionError):
         names = None
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         raise UserError(f"setting {SKIPPED_SETTING} must be a JSON list of holiday names")

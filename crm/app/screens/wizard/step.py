@@ -1,0 +1,119 @@
+"""What a wizard step is: one widget that lays out its part of the conversation from plain data,
+reads back what was entered, checks it and previews what it will do.
+
+The screen (`screen.py`) only keeps the order of the steps and the state, and switches between
+them; the reasoning and every write stay in the core (`crm.wizard`).
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import ClassVar, cast
+
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, Static, TextArea
+
+from crm import wizard
+from crm.dates import parse_date
+from crm.errors import UserError
+from crm.text import safe
+from crm.wizard import Session, WizardState
+
+
+@dataclass(frozen=True)
+class StepData:
+    """What a step is built from: the session, the state as saved, and "today"."""
+
+    session: Session
+    state: WizardState
+    today: date
+
+    @property
+    def language(self) -> str:
+        """The advice's language (the owner's); letters use the client's (`Session.language`)."""
+        return wizard.ADVICE_LANGUAGE
+
+
+@dataclass(frozen=True)
+class Saving:
+    """A step's own write when the owner moves on from it.
+
+    `job` runs in a worker, one write at a time, given the session at the latest saved version and
+    the state already moved to where the wizard goes next; it returns the session as it now
+    stands. `said` is the message line afterwards.
+    """
+
+    busy: str
+    job: Callable[[Session, WizardState, date], Session]
+    said: Callable[[Session], str]
+
+
+class WizardStep(Widget):
+    """One step of the wizard. Subclasses set `stage` and override what they need."""
+
+    DEFAULT_CSS = "WizardStep { height: auto; }"
+
+    stage: ClassVar[str]  # the crm.wizard step it shows: what the state saves and resumes at
+    main: ClassVar[str] = ""  # the field typing starts in, when not the first control
+
+    class Edited(Message):
+        """Something other than a field changed the step's entries (a timer started): save now."""
+
+    def __init__(self, data: StepData) -> None:
+        super().__init__(classes="wizard-step")
+        self.data = data
+
+    def read(self, state: WizardState) -> WizardState:
+        """`state` with what this step's widgets hold (no checks)."""
+        return state
+
+    def check(self, state: WizardState) -> WizardState:
+        """`state` with this step's entries checked and made exact; UserError if they are not."""
+        return state
+
+    def preview(self) -> None:
+        """Show what the entries will do (called once laid out; steps call it as entries change)."""
+
+    def saving(self, state: WizardState) -> Saving | None:
+        """The write that moving on from this step makes, if any (else the state is just saved)."""
+        return None
+
+    @property
+    def current(self) -> WizardState:
+        """The state with what is on the step now."""
+        return self.read(self.data.state)
+
+    def value(self, selector: str) -> str:
+        """The text of an Input or TextArea, or a Select's value, by selector."""
+        widget = self.query_one(selector)
+        if isinstance(widget, TextArea):
+            return widget.text
+        if isinstance(widget, Input):
+            return widget.value
+        return str(cast(Select[str], widget).value)
+
+
+def plain(text: str, classes: str = "", id: str | None = None) -> Static:  # noqa: A002
+    """A Static that shows `text` literally."""
+    return Static(Content(safe(text)), classes=classes, id=id)
+
+
+def bullets(lines: Iterable[str], style: str = "") -> Content:
+    return Content("\n").join(Content.styled(f"• {safe(line)}", style) for line in lines)
+
+
+def row(label: str, widget: Widget) -> Horizontal:
+    """A labelled field on one line."""
+    return Horizontal(Label(Content(label)), widget, classes="row")
+
+
+def date_problem(text: str, today: date) -> str | None:
+    """What is wrong with a typed date (not a date, or in the past), or None."""
+    try:
+        day = parse_date(text, today)
+    except UserError as exc:
+        return str(exc)
+    return f"date {day} is in the past (today is {today})" if day < today else None

@@ -1,0 +1,35 @@
+"""Remedies (PLAYBOOK §2, §5): at least three ways to put it right, for the client to choose from."""
+
+from dataclasses import replace
+
+from textual import on
+from textual.app import ComposeResult
+from textual.content import Content
+from textual.widgets import SelectionList, Static
+
+from crm import wizard
+from crm.app.screens.wizard.step import WizardStep
+from crm.wizard import WizardState
+
+
+class RemediesStep(WizardStep):
+    """The remedies that fit, to pick from; the highlighted one explained below."""
+
+    stage = "remedies"
+
+    def compose(self) -> ComposeResult:
+        _, rec = wizard.advice(self.data.state, self.data.language)
+        self.texts = {r.key: r.text for r in rec.remedies}
+        chosen = set(self.data.state.remedies)
+        options = [(Content(r.title), r.key, r.key in chosen) for r in rec.remedies]
+        yield Static(f"Offer the client a choice of at least three ways to put it right ({len(options)} fit here). "
+                     "space picks or drops the highlighted one.", classes="muted", markup=False)
+        yield SelectionList[str](*options, id="remedies")
+        yield Static(Content(rec.remedies[0].text), id="remedy-text")
+
+    @on(SelectionList.SelectionHighlighted, "#remedies")
+    def _highlighted(self, event: SelectionList.SelectionHighlighted) -> None:
+        self.query_one("#remedy-text", Static).update(Content(self.texts.get(event.selection.value, "")))
+
+    def read(self, state: WizardState) -> WizardState:
+        return replace(state, remedies=list(self.query_one("#remedies", SelectionList).selected))

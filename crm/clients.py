@@ -86,14 +86,14 @@ def edit_client(client_id: int, version: int, fields: ClientFields) -> int:
 def find_client(ref: str) -> Client:
     """The client named by `ref`: an id (`12` or `#12`), an exact name, or a unique part of one."""
     ref = ref.strip()
-    digits = ref.removeprefix("#")
-    if digits.isdigit():
-        client = Client.get_or_none(Client.id == int(digits))
-        if client is None and digits == ref:  # a client called "1984" is found by its name
+    number = validate.id_number(ref)  # ASCII digits only: '١' is a name, not #1
+    if number is not None:
+        client = Client.get_or_none(Client.id == number)
+        if client is None and not ref.startswith("#"):  # a client called "1984" is found by its name
             named = list(Client.select().where(Client.name == ref).limit(2))
             client = named[0] if len(named) == 1 else None
         if client is None:
-            raise UserError(f"no client with id {digits}")
+            raise UserError(f"no client with id {number}")
         return client
     if not ref:
         raise UserError("no client given")

@@ -9,6 +9,7 @@ from calendar import monthrange
 from datetime import date, datetime, timedelta, timezone
 
 from crm.errors import UserError
+from crm.i18n import _
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _RELATIVE = re.compile(r"^\+(\d{1,4})([dwmy])$")
@@ -16,6 +17,10 @@ _DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 DATE_HELP = "2026-12-25, 25.12.2026, today, tomorrow, +3d, +2w, +6m, +1y or a weekday name"
+# The dates Rapport takes, typed or imported. The rules count months and years on either side of a
+# date (win-back, lookbacks, reminders every 99 months), which must stay clear of date.min and
+# date.max; nobody's CRM needs a date outside these.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 
 
 def add_months(anchor: date, months: int) -> date:
@@ -33,20 +38,35 @@ def add_months(anchor: date, months: int) -> date:
 def parse_date(text: str, today: date) -> date:
     """The date a user means by `text`, relative forms counted from `today`; UserError otherwise."""
     value = text.strip().lower()
+    found = None
     for pattern, order in ((_ISO, (0, 1, 2)), (_DOTTED, (2, 1, 0))):
         if match := pattern.match(value):
             year, month, day = (int(match.group(i + 1)) for i in order)
             try:
-                return date(year, month, day)
+                found = date(year, month, day)
             except ValueError:
-                raise UserError(f"no such date: {text!r}") from None
-    try:
-        found = _relative(value, today)
-    except (OverflowError, ValueError):  # past the year 9999
-        raise UserError(f"date out of range: {text!r}") from None
+                raise UserError(_("no such date: {text!r}").format(text=_shown(text))) from None
     if found is None:
-        raise UserError(f"not a date: {text!r} (use {DATE_HELP})")
-    return found
+        try:
+            found = _relative(value, today)
+        except (OverflowError, ValueError):  # past the year 9999
+            found = date.max
+    if found is None:
+        raise UserError(_("not a date: {text!r} (use {forms})").format(text=_shown(text), forms=DATE_HELP))
+    return in_range(found, text)
+
+
+def in_range(day: date, text: str | None = None) -> date:
+    """`day` if Rapport takes it (FIRST_DAY to LAST_DAY), else UserError naming `text` (as typed)."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise UserError(_("date out of range: {text!r} (from {first} to {last})").format(
+            text=_shown(text) if text is not None else day.isoformat(), first=FIRST_DAY, last=LAST_DAY))
+    return day
+
+
+def _shown(text: str) -> str:
+    """A date as typed, cut for a message (it may be megabytes long)."""
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _relative(value: str, today: date) -> date | None:
@@ -72,8 +92,8 @@ def _relative(value: str, today: date) -> date | None:
 
 def resolve_today(option: str | None = None) -> date:
     """The date Rapport treats as today: `--today`, else $CRM_TODAY, else the real date."""
-    text = option or os.environ.get("CRM_TODAY")
-    if not text:
+    text = option if option is not None else os.environ.get("CRM_TODAY") or None  # `--today ""` is refused
+    if text is None:
         return date.today()
     return parse_date(text, date.today())
 

@@ -1,44 +1,84 @@
-"""Letter drafts from `data/templates/<language>/<kind>.txt` (PLAYBOOK §4, §5, §7).
+"""Letter drafts from `data/templates/<language>/<kind>.txt` (PLAYBOOK §4, §5, §7, §8).
 
 Kinds: greeting and birthday (§7, keep in touch), winback (§7: respect the decision, offer news,
-no hard sell), apology (§5 rule of three: recognition, forgiveness, a gift; it admits the error
-when `details` say what went wrong), parting (§4: thanks, a mutual framing, a refund, an
-alternative) and checkin (§5: about 30 days after the problem was solved).
+no hard sell), checkin (§5: about 30 days after the problem was solved), and the letters about an
+incident, which follow the wizard's diagnosis: apology (§5 rule of three: recognition, forgiveness,
+a gift; only where we erred, and it admits the error when `details` say what went wrong), refusal
+(a courteous no to an unfounded or out-of-scope demand: it cites the `agreement` and offers what is
+within it), parting (§4: thanks, a mutual framing, a refund, an alternative) and thanks (§8: what
+we changed after the post-mortem, and thank you).
+
+A letter about an incident (INCIDENT_KINDS) holds the real promises with their dates and the real
+compensation (amount, currency, valid until), and is signed by a person (§8: the owner, never "the
+team"): drafting one without a `sender` is refused. Every value is inserted whole, never shortened.
 
 Templates use `string.Template` placeholders: $client, $contact (the contact's name, else the
-client's), $occasion, $sender, $details, and $occasion_text / $details_text — a sentence from the
-language's `defaults.json` fragments ("<kind>.<field>" when the value is given, "<kind>.no_<field>"
-otherwise). Values are inserted literally: a name like "[bold]$x{y}" comes out as typed.
-A language without a template falls back to English. A holiday is named in the letter's language
-when its day (`occasion_on`) is given: "Crăciunul" in a Romanian letter, "Erster Weihnachtstag" in
-a German one (`crm.occasions.name_in`).
+client's), $occasion, $sender (the signature: name, then title), and sentences from the language's
+`defaults.json` fragments: $occasion_text, $details_text, $agreement_text, $change_text
+("<kind>.<field>" when the value is given, "<kind>.no_<field>" otherwise), $promises_text and
+$offers_text ("<kind>.promises" / "<kind>.offers" around one line per promise or offer). Values are
+inserted literally: a name like "[bold]$x{y}" comes out as typed. A language without a template
+falls back to English. A holiday is named in the letter's language when its day (`occasion_on`) is
+given: "Crăciunul" in a Romanian letter, "Erster Weihnachtstag" in a German one.
 """
 
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from importlib.resources import files
 from string import Template
 from typing import Any
 
 from crm.errors import UserError
+from crm.i18n import _
+from crm.money import CENT, Money
 from crm.playbook import DEFAULT_LANGUAGE, normalise_language
 
-KINDS = ("greeting", "birthday", "winback", "apology", "parting", "checkin")
+KINDS = ("greeting", "birthday", "winback", "apology", "refusal", "parting", "thanks", "checkin")
+# Letters about an incident: signed by a person, holding the plan's promises and offers.
+INCIDENT_KINDS = ("apology", "refusal", "parting", "thanks")
 # Optional values that switch a fragment on or off: what `details` means depends on the kind
-# (apology: what went wrong; parting: the alternative recommended; checkin: what was solved;
-# winback: the news to share; greeting and birthday: a personal line).
-_OPTIONAL = ("occasion", "details")
+# (apology: what went wrong; refusal: what they asked for; parting: the alternative recommended;
+# thanks: the problem they told us about; checkin: what was solved; winback: the news to share;
+# greeting and birthday: a personal line). `agreement`: what the refusal cites; `change`: the
+# post-mortem's rule the thanks letter tells.
+_OPTIONAL = ("occasion", "details", "agreement", "change")
+
+
+@dataclass(frozen=True)
+class LetterPromise:
+    """A promise as a letter states it: what, by when."""
+
+    text: str
+    due: date
+
+
+@dataclass(frozen=True)
+class LetterOffer:
+    """A compensation as a letter states it (crm.domain.COMPENSATION_KINDS)."""
+
+    kind: str
+    amount: Money
+    valid_until: date | None = None
 
 
 def draft_letter(kind: str, *, language: str | None, client_name: str, occasion: str = "", sender: str = "",
-                 contact_name: str = "", details: str = "", country: str = "", occasion_on: date | None = None) -> str:
+                 contact_name: str = "", details: str = "", country: str = "", occasion_on: date | None = None,
+                 promises: Sequence[LetterPromise] = (), offers: Sequence[LetterOffer] = (),
+                 agreement: str = "", change: str = "") -> str:
     """The `kind` letter to `client_name` in `language` (English when there is no such template).
 
-    `occasion` is a holiday's English name (as the review groups it); with `occasion_on`, the day
-    it falls on, and the client's `country` the letter names it in the letter's own language."""
+    `sender` is the signature (its lines: name, then title). `occasion` is a holiday's English name
+    (as the review groups it); with `occasion_on`, the day it falls on, and the client's `country`
+    the letter names it in the letter's own language. `promises` and `offers` are listed in the
+    letters about an incident, with their dates and amounts in the letter's language."""
     if kind not in KINDS:
-        raise UserError(f"unknown letter kind: {kind!r} (use {', '.join(KINDS)})")
+        raise UserError(_("unknown letter kind: {kind!r} (use {kinds})").format(kind=kind, kinds=", ".join(KINDS)))
+    if kind in INCIDENT_KINDS and not sender.strip():
+        raise UserError(_("a letter about an incident is signed by a person: say who signs it (the owner's name)"))
     code = _language_with(kind, language)
     defaults = _defaults(code)
     if kind == "greeting" and occasion and occasion_on is not None:
@@ -49,14 +89,47 @@ def draft_letter(kind: str, *, language: str | None, client_name: str, occasion:
         "client": client_name,
         "contact": contact_name if contact_name.strip() else client_name,
         "occasion": occasion,
-        "sender": sender if sender.strip() else defaults["sender"],
-        "details": details,
+        "sender": sender.strip() if sender.strip() else defaults["sender"],
+        "details": details.strip(),
+        "agreement": agreement.strip(),
+        "change": change.strip(),
     }
     fragments = defaults["fragments"]
     for name in _OPTIONAL:
-        key = f"{kind}.{name}" if values[name].strip() else f"{kind}.no_{name}"
+        key = f"{kind}.{name}" if values[name] else f"{kind}.no_{name}"
         values[f"{name}_text"] = Template(fragments.get(key, "")).safe_substitute(values)
+    lines = {
+        "promises": [Template(fragments["promise"]).safe_substitute(text=p.text.strip(), due=format_date(code, p.due))
+                     for p in promises if p.text.strip()],
+        "offers": [_offer_line(code, offer) for offer in offers],
+    }
+    for name, items in lines.items():
+        key = f"{kind}.{name}" if items else f"{kind}.no_{name}"
+        values[f"{name}_text"] = Template(fragments.get(key, "")).safe_substitute({name: "\n".join(items)})
     return Template(_template(code, kind)).safe_substitute(values)
+
+
+def format_date(language: str | None, day: date) -> str:
+    """`day` as a letter in `language` writes it: 23 February 2027, 23 февраля 2027 г., 23. Februar 2027."""
+    defaults = _defaults(_language_with("apology", language))
+    return Template(defaults["date"]).safe_substitute(day=day.day, month=defaults["months"][day.month - 1],
+                                                      year=day.year)
+
+
+def format_money(language: str | None, money: Money) -> str:
+    """`money` as a letter in `language` writes it: 1,200.00 EUR, 1.200,00 EUR, 1 200,00 RUB."""
+    number = _defaults(_language_with("apology", language))["number"]
+    plain = f"{money.amount.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
+    local = plain.replace(",", "\0").replace(".", number["decimal"]).replace("\0", number["group"])
+    return f"{local} {money.currency}"
+
+
+def _offer_line(code: str, offer: LetterOffer) -> str:
+    template = _defaults(code)["fragments"].get(f"offer.{offer.kind}")
+    if template is None:
+        raise UserError(_("unknown compensation kind: {kind!r}").format(kind=offer.kind))
+    until = format_date(code, offer.valid_until) if offer.valid_until else ""
+    return Template(template).safe_substitute(amount=format_money(code, offer.amount), until=until)
 
 
 def letter_languages() -> tuple[str, ...]:
@@ -81,11 +154,11 @@ def _template(code: str, kind: str) -> str:
 
 @cache
 def _defaults(code: str) -> dict[str, Any]:
-    """The language's sender and fragments, each missing entry borrowed from English."""
+    """The language's sender, fragments and date and number formats, each missing entry borrowed
+    from English."""
     english = json.loads((_directory() / DEFAULT_LANGUAGE / "defaults.json").read_text(encoding="utf-8"))
     path = _directory() / code / "defaults.json"
     if code == DEFAULT_LANGUAGE or not path.is_file():
         return english
     own = json.loads(path.read_text(encoding="utf-8"))
-    return {"sender": own.get("sender", english["sender"]),
-            "fragments": {**english["fragments"], **own.get("fragments", {})}}
+    return {**english, **own, "fragments": {**english["fragments"], **own.get("fragments", {})}}

@@ -4,13 +4,18 @@ Each returns the normalised value or raises UserError with a message fit to show
 """
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from functools import cache
+from pathlib import Path
 
 from crm.errors import UserError
+from crm.i18n import _
 
 MAX_NAME = 200
 MAX_TEXT = 100_000
+MAX_ID = 2**63 - 1  # SQLite's INTEGER: a larger number overflows the query instead of finding nothing
+MAX_NAME_BYTES, MAX_PATH_BYTES = 255, 4095  # a file name and a whole path (Linux; macOS allows less)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")  # every domain label non-empty
 _PHONE = re.compile(r"^\+?[0-9 ()./-]{3,40}$")
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
@@ -26,9 +31,14 @@ def text(value: str, what: str = "text", *, required: bool = False, limit: int =
         raise UserError(f"{what} is not valid UTF-8 (at character {bad.start() + 1})")
     if len(value) > limit:
         raise UserError(f"{what} is too long ({len(value)} characters; at most {limit})")
-    if required and not value.strip():
+    if required and not any(_visible(char) for char in value):
         raise UserError(f"{what} must not be empty")
     return value
+
+
+def _visible(char: str) -> bool:
+    """Not a space, a control or an invisible format character (a name of only U+202E is empty)."""
+    return unicodedata.category(char)[0] not in "ZC"
 
 
 def name(value: str, what: str = "name") -> str:
@@ -88,3 +98,58 @@ def recurrence(value: str) -> str:
     if normal in ("", "weekly", "monthly", "yearly") or _EVERY.match(normal):
         return normal
     raise UserError(f"unknown recurrence: {value!r} (weekly, monthly, yearly or Nm, e.g. 3m)")
+
+
+def _digits(text: str) -> bool:
+    """Only 0-9: `str.isdigit` also takes '²' (which `int` refuses) and '١' (which `int` reads as 1)."""
+    return text.isascii() and text.isdigit()
+
+
+def _cut(text: str, width: int = 40) -> str:
+    """What the user typed, cut for a message (it may be megabytes long)."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def id_number(text: str) -> int | None:
+    """The row id `text` names (`7` or `#7`, spaces around allowed), or None if it names none: only
+    ASCII digits, and only a number SQLite's INTEGER can hold."""
+    digits = text.strip().removeprefix("#")
+    if _digits(digits) and len(digits.lstrip("0")) <= len(str(MAX_ID)) and int(digits) <= MAX_ID:
+        return int(digits)
+    return None
+
+
+def record_id(text: str) -> int:
+    """An id typed where only an id fits (INCIDENT, PROMISE)."""
+    number = id_number(text)
+    if number is None:
+        raise UserError(_("not an id: {text!r}").format(text=_cut(text)))
+    return number
+
+
+def whole(text: str, low: int, high: int, what: str = "") -> int:
+    """A whole number from `low` to `high`, typed in ASCII digits (a leading minus allowed)."""
+    value = text.strip()
+    digits = value.removeprefix("-")
+    if _digits(digits) and len(digits.lstrip("0")) <= len(str(max(abs(low), abs(high)))):  # never int() 10 MB
+        number = int(value)
+        if low <= number <= high:
+            return number
+    message = _("not a whole number from {low} to {high}: {text!r}").format(low=low, high=high, text=_cut(text))
+    raise UserError(f"{what}: {message}" if what else message)
+
+
+def path(text: str, what: str = "") -> Path:
+    """A file path as typed (`~` expanded): not empty, no NUL, within the system's length limits,
+    so that a mistyped path is one clear line rather than an OSError from deep inside."""
+    if not text.strip():
+        message = _("empty path")
+    elif "\x00" in text:
+        message = _("a path must not contain a NUL character")
+    else:
+        found = Path(text).expanduser()
+        raw = bytes(found)  # as the system sees it (undecodable bytes from argv are kept as they came)
+        if len(raw) <= MAX_PATH_BYTES and all(len(part) <= MAX_NAME_BYTES for part in raw.split(b"/")):
+            return found
+        message = _("path too long for this system: {text!r}").format(text=_cut(text))
+    raise UserError(f"{what}: {message}" if what else message)

@@ -19,24 +19,42 @@ is renegotiated (the old one stays in the history), one the plan no longer lists
 changed compensation replaces the old offer (withdrawn), and the decision event is rewritten in
 place. Applying the same plan twice writes nothing the second time.
 
-The "let off steam" text lives only in this state: it is never part of a letter or an event.
+The "let off steam" text (PLAYBOOK §8: write it, then throw the paper away) is never part of a
+letter or an event, and never reaches the database: the stored state drops it (`WizardState.to_dict`),
+and while the cool-down runs it is kept in a private file of the person at the terminal
+(`keep_steam`), which is deleted when the cool-down ends. So it is never exported, journaled or
+backed up, and nobody else sharing the database ever sees it.
 """
 
+import hashlib
 import json
+import os
 from dataclasses import asdict, dataclass, field, fields, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from crm import audit, validate
+from crm.agency import Signer, signer, value_thresholds
 from crm.clients import change_status
-from crm.compensation import bonus, double_compensation
-from crm.diagnosis import CHECKIN_DAYS, Answers, Diagnosis, Recommendation, diagnose, recommend
+from crm.compensation import bonus, choice_signal, discount_cost, double_compensation
+from crm.dates import add_months, utcnow
+from crm.diagnosis import (
+    CHECKIN_DAYS,
+    Answers,
+    Diagnosis,
+    Recommendation,
+    ValueThresholds,
+    diagnose,
+    recommend,
+    severity_for_group,
+)
 from crm.errors import StaleEditError, UserError
-from crm.i18n import N_
-from crm.incidents import compensate, get_incident, log_event, open_incident, resolve_incident
+from crm.i18n import N_, _
+from crm.incidents import BONUS_VALIDITY_MONTHS, compensate, get_incident, log_event, open_incident, resolve_incident
 from crm.journal import change
-from crm.letters import draft_letter
+from crm.letters import INCIDENT_KINDS, LetterOffer, LetterPromise, draft_letter
 from crm.models import (
     Client,
     Compensation,
@@ -46,9 +64,10 @@ from crm.models import (
     Promise,
     Reminder,
     Setting,
+    Touch,
     database,
 )
-from crm.money import Money, parse_amount
+from crm.money import CENT, Money, parse_amount
 from crm.playbook import DEFAULT_LANGUAGE, load_playbook
 from crm.promises import add_promise, cancel_promise, renegotiate_promise
 from crm.reminders import add_reminder
@@ -67,8 +86,7 @@ STEP_TITLES = {
     "postmortem": "Post-mortem",
 }
 COOL_DOWN_MINUTES = (20, 30, 40)  # PLAYBOOK §5: step away for 20–40 minutes
-COMPENSATION_CHOICES = ("gift", "bonus", "double", "refund", "none")
-OUTCOME_OF_STRATEGY = {"start_over": "retained", "part": "parted"}
+COMPENSATION_CHOICES = ("gift", "bonus", "double", "discount", "refund", "none")
 MAX_PROMISES = 3
 DRAFT_SETTING = "wizard.client.{}"  # the state before an incident exists
 TITLE_LENGTH = 60
@@ -95,7 +113,7 @@ class WizardState:
     client_id: int
     step: str = "cool_down"
     answers: dict[str, Any] = field(default_factory=dict)  # crm.diagnosis.Answers.to_dict()
-    steam: str = ""  # let off steam: never sent, never written anywhere but here
+    steam: str = ""  # let off steam: never sent, never stored in the database (see keep_steam)
     cool_until: str = ""  # UTC ISO timestamp the cool-down timer ends at
     title: str = ""
     words: str = ""
@@ -108,20 +126,30 @@ class WizardState:
     promises: list[PlanPromise] = field(default_factory=list)
     # The compensation rows an earlier apply wrote, by kind (gift, bonus, refund): applying again edits them.
     compensation_ids: dict[str, int] = field(default_factory=dict)
+    severity: str = ""  # the incident's severity as the owner set it; "" follows the group (A high, B medium, C low)
     letter_kind: str = ""
     letter: str = ""
+    # What the letter says in the owner's words, whole (the incident's title is never pasted in):
+    # apology: what we got wrong; refusal: what they asked for; parting: the alternative we
+    # recommend; thanks: the problem they told us about.
+    letter_details: str = ""
+    agreement: str = ""  # the refusal cites it: "our contract of 3 March, section 2"
     applied: dict[str, Any] = field(default_factory=dict)  # what apply_plan wrote, and when
     postmortem_cause: str = ""
     postmortem_rule: str = ""
     finished: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The state as stored: everything but the steam, which never reaches the database."""
+        data = asdict(self)
+        del data["steam"]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "WizardState":
-        """A state saved by `to_dict`; unknown keys are dropped, an unknown step starts over."""
-        known = {f.name for f in fields(cls)}
+        """A state saved by `to_dict`; unknown keys are dropped (and any steam an earlier release
+        stored), an unknown step starts over."""
+        known = {f.name for f in fields(cls)} - {"steam"}
         values = {k: v for k, v in data.items() if k in known}
         values["promises"] = [PlanPromise(str(p.get("text", "")), str(p.get("due", "")), _an_id(p.get("id")))
                               for p in values.get("promises", []) if isinstance(p, dict)]
@@ -158,6 +186,14 @@ class Session:
     state: WizardState
     open_incidents: tuple[tuple[int, str], ...] = ()  # the client's, newest first: the words may join one
     resumed: bool = False  # the state was saved before: the wizard goes on where it was left
+    signer: Signer = Signer("")  # who signs the letters (crm.agency.signer)
+    # The client value thresholds of the client's currency (crm.agency); None: that currency has none.
+    thresholds: ValueThresholds | None = ValueThresholds()
+    yearly_revenue: Decimal = Decimal(0)  # the client's, for the refund suggested when parting
+
+    def advice(self, state: "WizardState", language: str) -> tuple[Diagnosis, Recommendation]:
+        """`advice` with this client's currency thresholds."""
+        return advice(state, language, self.thresholds)
 
 
 @dataclass(frozen=True)
@@ -167,6 +203,9 @@ class CompensationPlan:
     rows: tuple[tuple[str, Decimal, date | None], ...]  # (kind, amount, valid until)
     lines: tuple[str, ...]
     notes: tuple[str, ...] = ()
+    months: int | None = None  # the validity of a bonus or discount, counted from the day it is offered
+    signal: str = ""  # what choosing it says about the client (PLAYBOOK §6: a bonus → they stay)
+    loses_money: bool = False  # a discount larger than the margin it comes out of
 
 
 # --- reading and saving the state -------------------------------------------------------------
@@ -203,7 +242,9 @@ def load_state(incident_id: int) -> tuple[WizardState, int]:
 
 
 def save_state(incident_id: int, state: WizardState, version: int) -> int:
-    """Save the state if nobody changed the incident since `version`; the new version."""
+    """Save the state if nobody changed the incident since `version`; the new version. The steam
+    goes to `keep_steam`, never into the database."""
+    keep_steam(state)
     with database.atomic():
         changed = (Incident.update(wizard=json.dumps(state.to_dict()), version=Incident.version + 1,
                                    **audit.updated())
@@ -220,7 +261,9 @@ def _refuse_stale(incident_id: int) -> None:
 
 
 def save_draft(state: WizardState) -> None:
-    """Keep the state of a wizard that has no incident yet (before the client's words)."""
+    """Keep the state of a wizard that has no incident yet (before the client's words); the steam
+    goes to `keep_steam`, never into the database."""
+    keep_steam(state)
     Setting.insert(key=DRAFT_SETTING.format(state.client_id), value=json.dumps(state.to_dict())
                    ).on_conflict_replace().execute()
 
@@ -229,6 +272,76 @@ def _draft(client_id: int) -> WizardState | None:
     row = Setting.get_or_none(Setting.key == DRAFT_SETTING.format(client_id))
     data = _decode(row.value) if row else None
     return WizardState.from_dict({**data, "client_id": client_id}) if data else None
+
+
+# --- the steam: the owner's alone, and only while the cool-down runs -----------------------------
+
+
+def steam_alive(state: WizardState, now: datetime) -> bool:
+    """Whether the cool-down is still on, so the steam may be kept: the timer runs (until
+    `cool_until`, UTC), or no timer was started and the owner is still on the cool-down step."""
+    if state.cool_until:
+        try:
+            return now < datetime.fromisoformat(state.cool_until).replace(tzinfo=None)
+        except ValueError:
+            return False
+    return state.step == STEPS[0]
+
+
+def _steam_file(client_id: int) -> Path:
+    """This person's file for the steam about `client_id` in this database (never the database)."""
+    from platformdirs import user_state_dir
+
+    where = f"{getattr(database.obj, 'database', '')}\0{client_id}".encode()
+    return Path(user_state_dir("rapport", appauthor=False)) / "steam" / hashlib.sha256(where).hexdigest()
+
+
+def _sweep_steam(now: datetime) -> None:
+    """Delete every kept steam whose cool-down has ended, whichever client it was about (a wizard
+    left during its cool-down and never opened again leaves nothing behind either)."""
+    from platformdirs import user_state_dir
+
+    folder = Path(user_state_dir("rapport", appauthor=False)) / "steam"
+    for path in folder.glob("*") if folder.is_dir() else ():
+        try:
+            until = str(json.loads(path.read_text(encoding="utf-8")).get("cool_until") or "")
+            ended = bool(until) and datetime.fromisoformat(until).replace(tzinfo=None) <= now.replace(tzinfo=None)
+        except (OSError, ValueError, AttributeError):
+            ended = True  # unreadable: nobody can use it
+        if ended:
+            path.unlink(missing_ok=True)
+
+
+def keep_steam(state: WizardState, now: datetime | None = None) -> None:
+    """Keep the steam while the cool-down runs, in a file only this person can read; once it has
+    ended (or the text is empty) the file is deleted: the paper is thrown away (PLAYBOOK §8)."""
+    now = now or utcnow()
+    _sweep_steam(now)
+    path = _steam_file(state.client_id)
+    if not state.steam.strip() or not steam_alive(state, now):
+        path.unlink(missing_ok=True)
+        return
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    partial = path.with_suffix(".part")
+    fd = os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump({"text": state.steam, "cool_until": state.cool_until}, out)
+    partial.replace(path)
+
+
+def kept_steam(state: WizardState, now: datetime | None = None) -> WizardState:
+    """`state` with the steam kept for it, if its cool-down still runs; the file goes once it has ended."""
+    now = now or utcnow()
+    _sweep_steam(now)
+    path = _steam_file(state.client_id)
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return state
+    if not isinstance(kept, dict) or not steam_alive(state, now):
+        path.unlink(missing_ok=True)
+        return state
+    return replace(state, steam=str(kept.get("text", "")))
 
 
 def _unfinished_incident(client_id: int) -> Incident | None:
@@ -255,10 +368,11 @@ def start(client_id: int | None = None, incident_id: int | None = None, *, today
         incident = get_incident(incident_id)
         client = Client.get_by_id(incident.client_id)
         state, version = load_state(incident_id)
-        session = _session(client, incident.id, incident.title, version, state)
+        session = _session(client, incident.id, incident.title, version, kept_steam(state))
         return replace(session, resumed=_decode(incident.wizard) is not None)
     kept = _draft(client.id)
-    return replace(_session(client, None, "", 0, kept or prefilled(client)), resumed=kept is not None)
+    state = kept_steam(kept) if kept else prefilled(client)
+    return replace(_session(client, None, "", 0, state), resumed=kept is not None)
 
 
 def _session(client: Client, incident_id: int | None, title: str, version: int, state: WizardState) -> Session:
@@ -269,7 +383,8 @@ def _session(client: Client, incident_id: int | None, title: str, version: int, 
         .order_by(Incident.id.desc()).tuples())
     return Session(client_id=client.id, client=client.name, language=client.language or "en",
                    currency=client.currency, contact=head.name if head else "", incident_id=incident_id,
-                   incident_title=title, version=version, state=state, open_incidents=open_ones)
+                   incident_title=title, version=version, state=state, open_incidents=open_ones, signer=signer(),
+                   thresholds=value_thresholds(client.currency), yearly_revenue=client.revenue or Decimal(0))
 
 
 def derived_title(words: str) -> str:
@@ -314,31 +429,35 @@ def record_words(session: Session, state: WizardState, *, today: date) -> Sessio
 # --- reasoning over the state -----------------------------------------------------------------
 
 
-def advice(state: WizardState, language: str) -> tuple[Diagnosis, Recommendation]:
+def advice(state: WizardState, language: str,
+           thresholds: ValueThresholds | None = ValueThresholds()) -> tuple[Diagnosis, Recommendation]:
+    """The diagnosis and recommendation of the state's answers (`Session.advice` passes the
+    client's currency thresholds)."""
     answers = state.answers_obj
-    diagnosis = diagnose(answers, language=language)
+    diagnosis = diagnose(answers, language=language, thresholds=thresholds)
     return diagnosis, recommend(answers, diagnosis, language=language)
 
 
 def planned_outcome(state: WizardState, recommendation: Recommendation) -> str:
-    """What the plan does with the client: as chosen, else what the strategy and answers suggest."""
+    """What the plan does with the client: as chosen, else what the strategy and answers suggest
+    (parting ends parted; a client who wants to leave is let go, departed, and kept in touch with)."""
     if state.outcome:
         return state.outcome
-    suggested = OUTCOME_OF_STRATEGY.get(recommendation.strategy)
-    if suggested:
-        return suggested
+    if recommendation.strategy == "part":
+        return "parted"
     return "departed" if state.answers_obj.wants_to_leave else "retained"
 
 
 def default_compensation(recommendation: Recommendation) -> str:
-    """The compensation kind to preselect from the advice (a choice is recorded as the bonus)."""
-    return {"double": "double", "refund": "refund", "none": "none"}.get(recommendation.compensation.kind, "bonus")
+    """The compensation kind to preselect from the advice (COMPENSATION_CHOICES)."""
+    kind = recommendation.compensation.kind
+    return kind if kind in COMPENSATION_CHOICES else "none"
 
 
 def _figure(comp: dict[str, str], name: str, what: str, default: str = "0") -> Decimal:
     text = comp.get(name, "").strip() or default
     if not text:
-        raise UserError(f"{what}: enter an amount")
+        raise UserError(_("{what}: enter an amount").format(what=what))
     try:
         return parse_amount(text)
     except UserError as exc:
@@ -349,26 +468,46 @@ def _whole(comp: dict[str, str], name: str, what: str, default: int) -> int:
     text = comp.get(name, "").strip()
     if not text:
         return default
-    if not text.isdigit() or not 1 <= int(text) <= 24:
-        raise UserError(f"{what} must be a whole number of months from 1 to 24: {text!r}")
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 24:
+        raise UserError(_("{what} must be a whole number of months from 1 to 24: {text!r}").format(what=what, text=text))
     return int(text)
+
+
+DISCOUNT_FIELDS = ("order_value", "percent", "months", "margin")  # a monthly order, its margin in %
 
 
 def compensation_plan(comp: dict[str, str], *, today: date, currency: str, language: str) -> CompensationPlan:
     """The rows a compensation choice records, with its cost in words; UserError on a bad figure.
 
-    The bonus is a percentage of the problem order (PLAYBOOK §6), valid for a few months.
+    The bonus is a percentage of the problem order (PLAYBOOK §6), valid for a few months. A discount
+    is shown with its cost over its whole period against the margin, and flagged when it loses
+    money; it is recorded as what it gives away in all, valid until its period ends. A gift or a
+    bonus carries what choosing it signals (§6).
     """
     kind = comp.get("kind") or "none"
     if kind not in COMPENSATION_CHOICES:
-        raise UserError(f"unknown compensation: {kind!r} (use {', '.join(COMPENSATION_CHOICES)})")
+        raise UserError(_("unknown compensation: {kind!r} (use {kinds})").format(
+            kind=kind, kinds=", ".join(COMPENSATION_CHOICES)))
     money = lambda amount: str(Money(amount, currency))  # noqa: E731
+    book = load_playbook(language)
     if kind == "none":
         return CompensationPlan((), ("No compensation.",))
     if kind in ("gift", "refund"):
         what = "gift cost" if kind == "gift" else "refund"
         amount = _figure(comp, "gift_cost" if kind == "gift" else "refund", what, default="")
-        return CompensationPlan(((kind, amount, None),), (f"{what.capitalize()}: {money(amount)}.",))
+        signal = choice_signal("gift", language=language).text if kind == "gift" else ""
+        return CompensationPlan(((kind, amount, None),), (f"{what.capitalize()}: {money(amount)}.",), signal=signal)
+    if kind == "discount":
+        months = _whole(comp, "months", "discount period", 6)
+        cost = discount_cost(_figure(comp, "order_value", "monthly order", default=""),
+                             _figure(comp, "percent", "discount percent", default="20"), months,
+                             _figure(comp, "margin", "margin percent", default="30"), language=language)
+        until = add_months(today, months)
+        notes = (cost.summary, cost.band.note) + ((book.message("discount.warning"),) if cost.loses_money else ())
+        line = (f"Discount: {cost.percent.normalize():f}% on {money(cost.order_value)} a month for {months} months "
+                f"({money(cost.total_discount)} in all), until {until:%d %b %Y}.")
+        return CompensationPlan((("discount", cost.total_discount, until),), (line,), notes, months,
+                                loses_money=cost.loses_money)
     order = _figure(comp, "order_value", "problem order", default="")
     percent = _figure(comp, "percent", "bonus percent", default="10")
     months = _whole(comp, "months", "bonus validity", 3)
@@ -376,7 +515,8 @@ def compensation_plan(comp: dict[str, str], *, today: date, currency: str, langu
     bonus_line = (f"Bonus: {money(granted.amount)} ({percent.normalize():f}% of {money(order)}), "
                   f"valid until {granted.valid_until:%d %b %Y}.")
     if kind == "bonus":
-        return CompensationPlan((("bonus", granted.amount, granted.valid_until),), (bonus_line,), (granted.warning,))
+        return CompensationPlan((("bonus", granted.amount, granted.valid_until),), (bonus_line,), (granted.warning,),
+                                months, signal=choice_signal("bonus", language=language).text)
     gift = _figure(comp, "gift_cost", "gift cost", default="")
     both = double_compensation(order, fixing_cost=_figure(comp, "fixing_cost", "fixing cost"), gift_cost=gift,
                                issued_on=today, bonus_percent=percent, bonus_months=months, language=language)
@@ -384,7 +524,18 @@ def compensation_plan(comp: dict[str, str], *, today: date, currency: str, langu
         (("gift", gift, None), ("bonus", granted.amount, granted.valid_until)),
         (f"Gift: {money(gift)}.", bonus_line),
         (both.summary, granted.warning),
+        months,
     )
+
+
+def suggested_refund(yearly_revenue: Decimal, currency: str, language: str) -> tuple[Money, str] | None:
+    """The refund to suggest when parting (PLAYBOOK §4: last month's payment is received well): a
+    month of the client's yearly revenue, with why; None when the revenue is not known."""
+    if yearly_revenue <= 0:
+        return None
+    month = Money((yearly_revenue / 12).quantize(CENT), currency)
+    return month, load_playbook(language).message("refund.last_month", amount=month,
+                                                   yearly=Money(yearly_revenue, currency))
 
 
 def checkin_due(state: WizardState, today: date) -> date:
@@ -396,64 +547,212 @@ def _iso(text: str, today: date) -> date:
     try:
         return date.fromisoformat(text) if text else today
     except ValueError:
-        raise UserError(f"not a date: {text!r}") from None
+        raise UserError(_("not a date: {text!r}").format(text=text)) from None
+
+
+# --- letters ------------------------------------------------------------------------------------
 
 
 def letter_kind(state: WizardState, session: Session, recommendation: Recommendation) -> str:
-    """The letter to draft: as chosen, else parting, apology for our error, win-back for a departure."""
+    """The letter to draft: as chosen, else what the diagnosis calls for (crm.diagnosis.LETTERS:
+    an apology only where we erred, a refusal for a demand we decline, parting), and a parting
+    letter whenever the plan parts; "" when no letter is owed."""
     if state.letter_kind:
         return state.letter_kind
-    outcome = planned_outcome(state, recommendation)
-    if outcome == "parted":
+    if planned_outcome(state, recommendation) == "parted":
         return "parting"
-    if recommendation.letter == "apology" or outcome == "retained":
-        return "apology"
-    return "winback"
+    return recommendation.letter or ""
 
 
-def draft(kind: str, session: Session, state: WizardState) -> str:
-    """The letter from the templates, in the client's language; an apology for our error names it.
+def draft(kind: str, session: Session, state: WizardState, today: date | None = None) -> str:
+    """The `kind` letter in the client's language, signed by the owner (`session.signer`): it holds
+    the plan's promises with their dates and its compensation (amount, currency, valid until), and
+    what the owner wrote for it whole (`state.letter_details`, `state.agreement`; a thanks letter
+    tells the post-mortem's rule). Built from the record only: the steam never reaches a letter.
+    `today` dates a new bonus's validity (the screen's day; None: the real date)."""
+    today = today or date.today()
+    promises = []
+    for promise in state.promises:
+        if promise.text.strip():
+            try:
+                promises.append(LetterPromise(promise.text.strip(), _iso(promise.due, today)))
+            except UserError:
+                continue  # a date still being typed: the letter follows once it is one
+    try:
+        rows = compensation_plan(state.compensation, today=today, currency=session.currency,
+                                 language=ADVICE_LANGUAGE).rows
+    except UserError:
+        rows = ()  # figures still being typed
+    offers = [LetterOffer(kind_, Money(amount, session.currency), until) for kind_, amount, until in rows]
+    sender = "\n".join(session.signer.lines) if kind in INCIDENT_KINDS or session.signer.configured else ""
+    return draft_letter(kind, language=session.language, client_name=session.client, contact_name=session.contact,
+                        sender=sender, details=state.letter_details, agreement=state.agreement,
+                        change=state.postmortem_rule if kind == "thanks" else "", promises=promises, offers=offers)
 
-    Built from the record and the templates only: the steam never reaches a letter.
-    """
-    details = session.incident_title if kind == "apology" and state.answers_obj.our_error else ""
-    return draft_letter(kind, language=session.language, client_name=session.client,
-                        contact_name=session.contact, details=details)
+
+def mark_letter_sent(incident_id: int, kind: str, *, on: date, note: str = "") -> int:
+    """Record that the `kind` letter went to the client: a touch (kind letter), which restarts the
+    quiet clock, and an event on the incident's timeline; one change. The touch's id."""
+    if kind not in INCIDENT_KINDS + ("checkin", "winback"):
+        raise UserError(_("unknown letter kind: {kind!r}").format(kind=kind))
+    note = validate.text(note.strip(), "note")
+    incident = get_incident(incident_id)
+    what = load_playbook(ADVICE_LANGUAGE).label("letter", kind)
+    with change(N_("Sent {client} the letter: {letter}"), letter=what, client_id=incident.client_id):
+        text = f"{what} letter sent (incident #{incident_id})" + (f": {note}" if note else "")
+        touch = Touch.create(client=incident.client_id, on=on, kind="letter", note=text, **audit.created())
+        log_event(incident_id, text, kind="apology" if kind == "apology" else "email", on=on)
+    return touch.id
 
 
-# --- writing the plan -------------------------------------------------------------------------
+# --- parting ------------------------------------------------------------------------------------
 
 
-def decision_text(state: WizardState, session: Session, language: str, today: date,
-                  comp: CompensationPlan | None = None) -> str:
-    """What was decided, in one event for the incident's timeline (`comp`: the compensation as
-    recorded, when a bonus kept from an earlier apply counts its validity from its own date)."""
-    diagnosis, rec = advice(state, language)
-    book = load_playbook(language)
+@dataclass(frozen=True)
+class PartingPreview:
+    """What parting with a client cancels (PLAYBOOK §4: a parted client is not contacted again):
+    every open promise and every reminder of the client. The screen asks before it happens."""
+
+    promises: tuple["Holding", ...]
+    reminders: tuple[tuple[int, str, date], ...]  # (id, text, due)
+
+    @property
+    def empty(self) -> bool:
+        return not self.promises and not self.reminders
+
+
+def parting_preview(client_id: int) -> PartingPreview:
+    """The client's open promises (any incident's, or none) and reminders that parting cancels."""
+    promises = tuple(Holding(p.id, p.text, p.due, p.status) for p in Promise.select().where(
+        (Promise.client == client_id) & (Promise.status == "open")).order_by(Promise.due, Promise.id))
+    reminders = tuple(Reminder.select(Reminder.id, Reminder.text, Reminder.due).where(Reminder.client == client_id)
+                      .order_by(Reminder.due, Reminder.id).tuples())
+    return PartingPreview(promises, reminders)
+
+
+def _cancel_for_parting(client_id: int, today: date) -> bool:
+    """Cancel what `parting_preview` lists; whether anything was."""
+    preview = parting_preview(client_id)
+    for promise in preview.promises:
+        made = Promise.get_by_id(promise.id).made_on
+        cancel_promise(promise.id, on=max(today, made))
+    if preview.reminders:
+        Reminder.delete().where(Reminder.id.in_([r[0] for r in preview.reminders])).execute()
+    return not preview.empty
+
+
+# --- the plan -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanOffer:
+    """A compensation the plan makes; `id`: the row an earlier apply wrote for it (applying again edits it)."""
+
+    kind: str  # crm.domain.COMPENSATION_KINDS
+    amount: Decimal
+    currency: str
+    valid_until: date | None = None
+    id: int | None = None
+    months: int | None = None  # instead of `valid_until`: valid this many months from the day it is offered
+
+    def until(self, offered_on: date) -> date | None:
+        """Its validity when offered on `offered_on` (a bonus without one: three months)."""
+        if self.valid_until is not None:
+            return self.valid_until
+        months = self.months or (BONUS_VALIDITY_MONTHS if self.kind == "bonus" else None)
+        return add_months(offered_on, months) if months else None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What applying writes, whoever made it (the screen's state through `plan_of_state`, a file
+    through crm.wizard_json): SPEC "The wizard from the shell", plan."""
+
+    strategy: str  # start_over | soften_blow | part
+    outcome: str  # retained | departed | parted
+    promises: tuple[PlanPromise, ...] = ()
+    compensations: tuple[PlanOffer, ...] = ()
+    checkin: date | None = None  # the check-in of a client who stays (a reminder)
+    postmortem: tuple[str, str] | None = None  # (cause, prevention rule)
+    group: str | None = None  # §1, when diagnosed: the severity follows it
+    severity: str | None = None  # as the owner set it; None follows the group
+    leaves_on: date | None = None  # a departure's or a parting's date; None: the day it is applied
+    temperament: str | None = None  # as diagnosed: the client's record follows it
+    summary: tuple[str, ...] = ()  # the decision's first lines (strategy and diagnosis, remedies)
+
+
+def plan_of_state(state: WizardState, session: Session, today: date, language: str = ADVICE_LANGUAGE) -> Plan:
+    """The plan the screen's state makes (UserError on a bad figure or date)."""
+    diagnosis, rec = session.advice(state, language)
     outcome = planned_outcome(state, rec)
+    comp = compensation_plan(state.compensation, today=today, currency=session.currency, language=language)
+    promises = tuple(PlanPromise(p.text.strip(), _iso(p.due, today).isoformat(), p.id)
+                     for p in state.promises if p.text.strip())
+    offers = tuple(PlanOffer(kind, amount, session.currency, None if comp.months else until,
+                             state.compensation_ids.get(kind), comp.months if kind in ("bonus", "discount") else None)
+                   for kind, amount, until in comp.rows)
+    book = load_playbook(language)
     parts = [f"Group {diagnosis.group}"]
     if state.answers_obj.temperament:
         parts.append(f"temperament {book.temperaments[state.answers_obj.temperament].name.lower()}")
     parts.append("bad client" if diagnosis.bad_client else "difficult client")
-    lines = [f"Decided: {rec.strategy_name} ({', '.join(parts)})."]
+    summary = [f"Decided: {rec.strategy_name} ({', '.join(parts)})."]
     titles = {r.key: r.title for r in rec.remedies}
     chosen = [titles.get(key, key) for key in state.remedies]
     if chosen:
-        lines.append("Remedies: " + "; ".join(chosen) + ".")
-    if comp is None:
-        comp = compensation_plan(state.compensation, today=today, currency=session.currency, language=language)
-    lines.append(" ".join(comp.lines))
-    for promise in state.promises:
-        if promise.text.strip():
-            lines.append(f"Promise by {promise.due}: {promise.text.strip()}")
-    if outcome == "retained":
-        lines.append(f"The client stays; check in on {checkin_due(state, today)}.")
-    elif outcome == "departed":
-        lines.append(f"The client leaves on {_iso(state.leaves_on, today)}: keep in touch, win-back in six months.")
+        summary.append("Remedies: " + "; ".join(chosen) + ".")
+    postmortem = ((state.postmortem_cause.strip(), state.postmortem_rule.strip())
+                  if state.postmortem_cause.strip() and state.postmortem_rule.strip() else None)
+    return Plan(strategy=rec.strategy, outcome=outcome, promises=promises, compensations=offers,
+                checkin=checkin_due(state, today) if outcome == "retained" else None, postmortem=postmortem,
+                group=diagnosis.group, severity=state.severity or None,
+                leaves_on=_iso(state.leaves_on, today) if state.leaves_on else None,
+                temperament=state.answers_obj.temperament, summary=tuple(summary))
+
+
+def check_plan(plan: Plan) -> None:
+    """Refuse a plan that contradicts itself, naming the key (nothing is written then)."""
+    if plan.strategy not in ("start_over", "soften_blow", "part"):
+        raise UserError(_("strategy: {key!r} is not a plan to follow (use start_over, soften_blow or part)").format(
+            key=plan.strategy))
+    if plan.outcome not in ("retained", "departed", "parted"):
+        raise UserError(_("outcome: use retained, departed or parted, not {value!r}").format(value=plan.outcome))
+    if plan.strategy == "part" and plan.outcome != "parted":
+        raise UserError(_("outcome: a plan to part ends parted, not {value}").format(value=plan.outcome))
+    if plan.outcome == "parted" and plan.promises:
+        raise UserError(_("promises: a parted client is not contacted again, so the plan makes no promises "
+                          "(parting cancels the open ones)"))
+    if plan.outcome != "retained" and plan.checkin is not None:
+        raise UserError(_("checkin: only a client who stays gets the plan's check-in (after a departure the "
+                          "rules check in themselves; after a parting nobody does)"))
+
+
+def _decision_text(plan: Plan, offers: list[Compensation], today: date) -> str:
+    """What was decided, as one event on the incident's timeline."""
+    lines = list(plan.summary) or [f"Decided: {load_playbook(ADVICE_LANGUAGE).label('strategy', plan.strategy)}."]
+    said = []
+    for offer in offers:
+        money = Money(offer.amount, offer.currency)
+        until = f", valid until {offer.valid_until:%d %b %Y}" if offer.valid_until else ""
+        said.append(f"{load_playbook(ADVICE_LANGUAGE).label('compensation', offer.kind)}: {money}{until}.")
+    lines.append(" ".join(said) or "No compensation.")
+    lines += [f"Promise by {p.due}: {p.text}" for p in plan.promises]
+    if plan.outcome == "retained":
+        lines.append(f"The client stays; check in on {plan.checkin}." if plan.checkin else "The client stays.")
+    elif plan.outcome == "departed":
+        lines.append(f"The client leaves on {plan.leaves_on or today}: keep in touch, win-back in six months.")
     else:
         lines.append("We part with dignity: thank them, frame it as mutual, refund, recommend an alternative; "
                      "no win-back.")
     return "\n".join(lines)
+
+
+def decision_text(state: WizardState, session: Session, language: str, today: date) -> str:
+    """The decision event the state's plan would write (before anything is recorded)."""
+    plan = plan_of_state(state, session, today, language)
+    offers = [Compensation(kind=o.kind, amount=o.amount, currency=o.currency, valid_until=o.until(today))
+              for o in plan.compensations]
+    return _decision_text(plan, offers, today)
 
 
 LIVE_OFFERS = ("offered", "accepted")  # a compensation still on the table; an edited plan withdraws it
@@ -549,81 +848,160 @@ def _withdraw(offer: Compensation, today: date) -> None:
             kind=offer.kind, amount=Money(offer.amount, offer.currency)), kind="note", on=today)
 
 
-def _plan_compensations(incident_id: int, state: WizardState, comp: CompensationPlan, earlier: list[int],
-                        today: date, *, currency: str, language: str) -> tuple[dict[str, int], bool, date]:
-    """Write the plan's compensation as edits of what an earlier apply wrote; the ids by kind, whether
-    anything was written, and the day the recorded bonus (if any) was issued.
 
-    A row of the same kind, amount and validity (counted from the day it was offered) stays; a changed
-    one replaces the old offer, which is withdrawn; an earlier offer the plan no longer makes is
-    withdrawn too.
+def _same_offer(current: Compensation, wanted: PlanOffer) -> bool:
+    """Whether the recorded offer is the one the plan makes (its validity counted from its own day)."""
+    return (current.status in LIVE_OFFERS and current.kind == wanted.kind and current.amount == wanted.amount
+            and current.currency == wanted.currency and current.valid_until == wanted.until(current.on))
+
+
+def _plan_offers(incident_id: int, offers: tuple[PlanOffer, ...], earlier: list[int],
+                 today: date) -> tuple[list[Compensation], bool]:
+    """Write the plan's compensations as edits of what an earlier apply wrote; the rows as recorded
+    (one per offer, in order) and whether anything was written.
+
+    An offer's id (else an earlier live offer of the same kind, an identical one first) names the
+    row it edits: an identical one stays; a changed one replaces it, and the old offer is
+    withdrawn. An earlier offer the plan no longer makes is withdrawn too.
     """
-    named = set(state.compensation_ids.values())
+    named = [o.id for o in offers if o.id is not None]
     before = {c.id: c for c in Compensation.select().where(
         Compensation.id.in_(list({*earlier, *named}) or [0]) & (Compensation.incident == incident_id)
     ).order_by(Compensation.id)}
-    ids: dict[str, int] = {}
+    chosen: list[Compensation | None] = []
     claimed: set[int] = set()
-    issued = today
-    wrote = False
-    for kind, amount, valid_until in comp.rows:
-        current = before.get(state.compensation_ids.get(kind, 0))
-        if current is None or current.kind != kind or current.id in claimed:
-            current = next((c for c in before.values() if c.kind == kind and c.id not in claimed
-                            and c.status != "withdrawn"), None)
-        if current is not None:
+    for offer in offers:
+        current = None
+        if offer.id is not None:
+            current = before.get(offer.id)
+            if current is None:
+                raise UserError(_("compensation #{id} is not one of incident #{incident}'s").format(
+                    id=offer.id, incident=incident_id))
+            if current.id in claimed:
+                raise UserError(_("compensation #{id} is listed twice in the plan").format(id=offer.id))
             claimed.add(current.id)
-            then = compensation_plan(state.compensation, today=current.on, currency=currency, language=language)
-            until = next((u for k, _, u in then.rows if k == kind), valid_until)
-            if (current.status != "withdrawn" and current.amount == amount and current.currency == currency
-                    and current.valid_until == until):
-                ids[kind] = current.id
-                if kind == "bonus":
-                    issued = current.on
+        chosen.append(current)
+    for exact in (True, False):
+        for i, offer in enumerate(offers):
+            if chosen[i] is not None or offer.id is not None:
                 continue
-            if current.status in LIVE_OFFERS:
-                _withdraw(current, today)
-        ids[kind] = compensate(incident_id, kind=kind, amount=amount, currency=currency, valid_until=valid_until,
-                               on=today, note="From the relationship wizard")
+            for current in before.values():
+                if (current.id not in claimed and current.kind == offer.kind and current.status in LIVE_OFFERS
+                        and (_same_offer(current, offer) or not exact)):
+                    chosen[i] = current
+                    claimed.add(current.id)
+                    break
+    recorded: list[Compensation] = []
+    wrote = False
+    for offer, current in zip(offers, chosen, strict=True):
+        if current is not None and _same_offer(current, offer):
+            recorded.append(current)
+            continue
+        if current is not None and current.status in LIVE_OFFERS:
+            _withdraw(current, today)
+        new_id = compensate(incident_id, kind=offer.kind, amount=offer.amount, currency=offer.currency,
+                            valid_until=offer.until(today), on=today, note="From the relationship wizard")
+        recorded.append(Compensation.get_by_id(new_id))
         wrote = True
-    for offer in before.values():
-        if offer.id not in claimed and offer.status in LIVE_OFFERS:
-            _withdraw(offer, today)
+    for current in before.values():
+        if current.id not in claimed and current.status in LIVE_OFFERS:
+            _withdraw(current, today)
             wrote = True
-    return ids, wrote, issued
+    return recorded, wrote
 
 
-def _earlier_apply(incident: Incident, state: WizardState) -> dict[str, Any]:
-    """What the last apply wrote: as stored on the incident (else as the given state remembers it)."""
+def _earlier_apply(incident: Incident) -> dict[str, Any]:
+    """What the last apply wrote, as stored on the incident."""
     stored = (_decode(incident.wizard) or {}).get("applied")
-    return stored if isinstance(stored, dict) and stored else dict(state.applied or {})
+    return stored if isinstance(stored, dict) else {}
 
 
-def apply_plan(incident_id: int, state: WizardState, today: date, *, version: int | None = None) -> int:
-    """Write the plan in one change (see the module's docstring); the incident's new version.
+def _checkin_text(incident: Incident) -> str:
+    return f"Check in after “{incident.title}” (30 days after the fix)"
 
-    Applying again is an edit, never a second copy: promises and compensations carry the ids of
-    what an earlier apply wrote, and `_plan_promises` / `_plan_compensations` edit those; the
-    decision event is rewritten in place. The same plan applied twice writes nothing the second
-    time. `version`, when given, refuses the plan if someone changed the incident meanwhile.
-    """
+
+def _plan_checkin(incident: Incident, plan: Plan, before: dict[str, Any], today: date) -> tuple[int | None, bool]:
+    """The plan's own check-in reminder for a client who stays (else none): the reminder's id and
+    whether anything was written."""
+    earlier = Reminder.get_or_none((Reminder.id == (_an_id(before.get("reminder")) or 0))
+                                   & (Reminder.client == incident.client_id))
+    if earlier is None:
+        earlier = Reminder.get_or_none((Reminder.client == incident.client_id)
+                                       & (Reminder.text == _checkin_text(incident)))
+    if plan.outcome != "retained" or plan.checkin is None:
+        if earlier is not None:
+            Reminder.delete().where(Reminder.id == earlier.id).execute()
+        return None, earlier is not None
+    if earlier is None:
+        return add_reminder(incident.client_id, _checkin_text(incident), due=plan.checkin, today=today), True
+    if earlier.due != plan.checkin:  # the fix date moved: so does the check-in
+        Reminder.update(due=plan.checkin, **audit.updated()).where(Reminder.id == earlier.id).execute()
+        return earlier.id, True
+    return earlier.id, False
+
+
+def _plan_outcome(incident: Incident, plan: Plan, before: dict[str, Any], today: date) -> tuple[str | None, bool]:
+    """Bring the incident and the client to the plan's outcome, undoing what an earlier apply of
+    another outcome did (it resolved the incident, changed the client's status); the day this
+    plan resolved the incident (None: it did not) and whether anything was written."""
+    client = Client.get_by_id(incident.client_id)
+    resolved = before.get("resolved") if isinstance(before.get("resolved"), str) else None
+    wrote = False
+    if plan.outcome == "retained":
+        if resolved and incident.resolved_on is not None:  # an earlier plan let them go: they stay after all
+            Incident.update(resolved_on=None, outcome=None, version=Incident.version + 1, **audit.updated()).where(
+                Incident.id == incident.id).execute()
+            log_event(incident.id, "Reopened: the plan changed, the client stays", kind="note", on=today)
+            if client.status in ("departed", "parted"):
+                change_status(client.id, "return", on=today, reason=f"Incident #{incident.id}: the plan changed")
+            return None, True
+        return resolved if incident.resolved_on is not None else None, False
+    on = max(plan.leaves_on or today, incident.opened_on)
+    if incident.resolved_on is None:
+        resolve_incident(incident.id, outcome=plan.outcome, on=on, note=f"Wizard plan: client {plan.outcome}")
+        resolved, wrote = on.isoformat(), True
+    elif incident.outcome != plan.outcome and resolved:
+        Incident.update(outcome=plan.outcome, version=Incident.version + 1, **audit.updated()).where(
+            Incident.id == incident.id).execute()
+        log_event(incident.id, f"The plan changed: client {plan.outcome}", kind="note", on=today)
+        wrote = True
+    client = Client.get_by_id(incident.client_id)
+    if client.status != plan.outcome:
+        reason = f"Incident #{incident.id}: {incident.title}"
+        if client.status == "parted":  # parted → departed: back first, then let go
+            change_status(client.id, "return", on=on, reason=reason)
+        change_status(client.id, "depart" if plan.outcome == "departed" else "part", on=on, reason=reason)
+        wrote = True
+    if plan.outcome == "parted":
+        wrote = _cancel_for_parting(client.id, today) or wrote
+    return resolved, wrote
+
+
+def _plan_severity(incident: Incident, plan: Plan, before: dict[str, Any]) -> str:
+    """The severity the plan gives: as set, else the group's, unless someone changed it by hand
+    since an earlier apply set it."""
+    wanted = plan.severity or (severity_for_group(plan.group) if plan.group else incident.severity)
+    set_before = before.get("severity")
+    if not plan.severity and set_before and incident.severity != set_before:
+        return incident.severity  # changed by hand since: theirs stands
+    return wanted
+
+
+def write_plan(incident_id: int, plan: Plan, state: WizardState, today: date, *,
+               version: int | None = None) -> tuple[WizardState, int]:
+    """Write `plan` in one change, as an edit of what an earlier apply wrote (see the module's
+    docstring); `state` is stored on the incident with the ids it wrote and an `applied` record.
+    The state as stored and the incident's version. The same plan twice writes nothing the second
+    time. `version`, when given, refuses the plan if someone changed the incident meanwhile."""
+    check_plan(plan)
     with change(N_("Applied the wizard's plan for incident #{id}"), id=incident_id):
         incident = get_incident(incident_id)
         if version is not None and incident.version != version:
             _refuse_stale(incident_id)
         client = Client.get_by_id(incident.client_id)
-        session = _session(client, incident.id, incident.title, incident.version, state)
-        language = ADVICE_LANGUAGE
-        diagnosis, rec = advice(state, language)
-        outcome = planned_outcome(state, rec)
-        state = replace(state, outcome=outcome)
-        comp = compensation_plan(state.compensation, today=today, currency=client.currency, language=language)
-        before = _earlier_apply(incident, state)
-        written: dict[str, Any] = {"promises": [], "compensations": [], "reminder": None, "decision": None}
-
-        temperament = state.answers_obj.temperament
-        if temperament and temperament != client.temperament:
-            Client.update(temperament=temperament, version=Client.version + 1, **audit.updated()).where(
+        before = _earlier_apply(incident)
+        if plan.temperament and plan.temperament != client.temperament:
+            Client.update(temperament=plan.temperament, version=Client.version + 1, **audit.updated()).where(
                 Client.id == client.id).execute()
 
         # The decision first (the timeline tells it before what follows from it), rewritten in place
@@ -635,66 +1013,57 @@ def apply_plan(incident_id: int, state: WizardState, today: date, *, version: in
             decided = (IncidentEvent.select().where((IncidentEvent.incident == incident_id)
                                                     & (IncidentEvent.kind == "decision"))
                        .order_by(IncidentEvent.id.desc()).first())
-        wrote_decision = decided is None
+        wrote = decided is None
         if decided is None:
-            planned = [PlanPromise(p.text.strip(), _iso(p.due, today).isoformat(), p.id)
-                       for p in state.promises if p.text.strip()]
-            first = decision_text(replace(state, promises=planned), session, language, today, comp)
-            decided = IncidentEvent.get_by_id(log_event(incident_id, first, kind="decision", on=today))
+            decided = IncidentEvent.get_by_id(log_event(incident_id, _decision_text(plan, [], today), kind="decision",
+                                                        on=today))
 
-        promises, wrote_promises = _plan_promises(incident_id, client.id, state.promises, _ids(before.get("promises")),
-                                                  today)
-        comp_ids, wrote_offers, issued = _plan_compensations(
-            incident_id, state, comp, _ids(before.get("compensations")), today, currency=client.currency,
-            language=language)
-        state = replace(state, promises=promises, compensation_ids=comp_ids)
-        written["promises"] = [p.id for p in promises]
-        written["compensations"] = [comp_ids[kind] for kind, _, _ in comp.rows]
-
-        as_recorded = comp if issued == today else compensation_plan(
-            state.compensation, today=issued, currency=client.currency, language=language)
-        text = decision_text(state, session, language, today, as_recorded)
+        promises, wrote_promises = _plan_promises(incident_id, client.id, list(plan.promises),
+                                                  _ids(before.get("promises")), today)
+        offers, wrote_offers = _plan_offers(incident_id, plan.compensations, _ids(before.get("compensations")), today)
+        text = _decision_text(replace(plan, promises=tuple(promises)), offers, today)
         if decided.text != text:  # the decision as it now stands, dated when it was last changed
             IncidentEvent.update(text=text, on=today, **audit.updated()).where(IncidentEvent.id == decided.id).execute()
-            wrote_decision = True
-        written["decision"] = decided.id
+            wrote = True
+        reminder, wrote_reminder = _plan_checkin(incident, plan, before, today)
+        resolved, wrote_outcome = _plan_outcome(get_incident(incident_id), plan, before, today)
+        if plan.postmortem is not None:
+            wrote = _write_postmortem(incident_id, *plan.postmortem, today=today) or wrote
+        wrote = wrote or wrote_promises or wrote_offers or wrote_reminder or wrote_outcome
 
-        reminder_text = f"Check in after “{incident.title}” (30 days after the fix)"
-        if outcome == "retained":
-            due = checkin_due(state, today)
-            same = Reminder.get_or_none((Reminder.client == client.id) & (Reminder.text == reminder_text))
-            if same is None:
-                written["reminder"] = add_reminder(client.id, reminder_text, due=due, today=today)
-            else:
-                if same.due != due:  # the fix date moved: so does the check-in
-                    Reminder.update(due=due, **audit.updated()).where(Reminder.id == same.id).execute()
-                written["reminder"] = same.id
-        else:  # the rules give the check-in once the incident is resolved: the plan's own one goes
-            Reminder.delete().where((Reminder.id == (_an_id(before.get("reminder")) or 0))
-                                    & (Reminder.client == client.id) & (Reminder.text == reminder_text)).execute()
-            if outcome in ("departed", "parted"):
-                on = max(_iso(state.leaves_on, today), incident.opened_on)
-                if incident.resolved_on is None:
-                    resolve_incident(incident_id, outcome=outcome, on=on, note=f"Wizard plan: client {outcome}")
-                elif client.status != outcome:
-                    change_status(client.id, "depart" if outcome == "departed" else "part", on=on,
-                                  reason=f"Incident #{incident_id}: {incident.title}")
-
+        current = Incident.get_by_id(incident_id)
+        severity = _plan_severity(current, plan, before)
+        applied = {"on": before.get("on") or today.isoformat(), "outcome": plan.outcome, "strategy": plan.strategy,
+                   "group": plan.group, "temperament": plan.temperament, "promises": [p.id for p in promises],
+                   "compensations": [o.id for o in offers], "reminder": reminder, "decision": decided.id,
+                   "severity": severity}
+        if resolved:
+            applied["resolved"] = resolved
         revised = before.get("revised")
-        if before and (wrote_promises or wrote_offers or wrote_decision):
+        if before and wrote:
             revised = today.isoformat()
-        applied = {"on": before.get("on") or today.isoformat(), "outcome": outcome, "strategy": rec.strategy,
-                   "group": diagnosis.group, "temperament": temperament, **written}
         if revised:
             applied["revised"] = revised
-        state = replace(state, applied=applied)
-        current = Incident.get_by_id(incident_id)  # resolving above moved the version on
+        state = replace(state, outcome=plan.outcome, promises=promises, applied=applied,
+                        compensation_ids={o.kind: o.id for o in offers})
         wizard_json = json.dumps(state.to_dict())
-        if (current.group, current.strategy, current.wizard) == (diagnosis.group, rec.strategy, wizard_json):
-            return current.version  # the same plan again: nothing to write
-        Incident.update(group=diagnosis.group, strategy=rec.strategy, wizard=wizard_json,
+        group = plan.group or current.group
+        if (current.group, current.strategy, current.severity, current.wizard) == (
+                group, plan.strategy, severity, wizard_json):
+            return state, current.version  # the same plan again: nothing to write
+        Incident.update(group=group, strategy=plan.strategy, severity=severity, wizard=wizard_json,
                         version=Incident.version + 1, **audit.updated()).where(Incident.id == incident_id).execute()
-    return current.version + 1
+    return state, current.version + 1
+
+
+def apply_plan(incident_id: int, state: WizardState, today: date, *, version: int | None = None) -> int:
+    """Write the screen's plan (`plan_of_state`) in one change; the incident's new version. Applying
+    again is an edit, never a second copy (`write_plan`)."""
+    incident = get_incident(incident_id)
+    client = Client.get_by_id(incident.client_id)
+    session = _session(client, incident.id, incident.title, incident.version, state)
+    plan = plan_of_state(state, session, today)
+    return write_plan(incident_id, plan, state, today, version=version)[1]
 
 
 @dataclass(frozen=True)
@@ -740,16 +1109,28 @@ def holdings(incident_id: int) -> Holdings:
     return Holdings(promises, offers, (reminder.id, reminder.due) if reminder else None)
 
 
+def _write_postmortem(incident_id: int, cause: str, rule: str, *, today: date) -> bool:
+    """The post-mortem's cause and prevention rule on the incident, told once on its timeline;
+    whether anything was written (the same again writes nothing)."""
+    cause = validate.text(cause.strip(), "cause", required=True)
+    rule = validate.text(rule.strip(), "prevention rule", required=True)
+    incident = get_incident(incident_id)
+    if (incident.postmortem_cause, incident.postmortem_rule) == (cause, rule):
+        return False
+    Incident.update(postmortem_cause=cause, postmortem_rule=rule, version=Incident.version + 1,
+                    **audit.updated()).where(Incident.id == incident_id).execute()
+    log_event(incident_id, f"Post-mortem. Cause: {cause}\nRule: {rule}", kind="note", on=today)
+    return True
+
+
 def save_postmortem(incident_id: int, state: WizardState, *, today: date, version: int) -> int:
-    """The post-mortem: cause and prevention rule on the incident, and a timeline event; the new version."""
-    cause = validate.text(state.postmortem_cause.strip(), "cause", required=True)
-    rule = validate.text(state.postmortem_rule.strip(), "prevention rule", required=True)
+    """The post-mortem: cause and prevention rule on the incident, and a timeline event; the new
+    version. Its rule is what the "what we changed, thank you" letter tells the client (§8)."""
     state = replace(state, finished=True)
     with change(N_("Wrote the post-mortem of incident #{id}"), id=incident_id):
-        changed = (Incident.update(postmortem_cause=cause, postmortem_rule=rule, wizard=json.dumps(state.to_dict()),
-                                   version=Incident.version + 1, **audit.updated())
-                   .where((Incident.id == incident_id) & (Incident.version == version)).execute())
-        if not changed:
+        if get_incident(incident_id).version != version:
             _refuse_stale(incident_id)
-        log_event(incident_id, f"Post-mortem. Cause: {cause}\nRule: {rule}", kind="note", on=today)
-    return version + 1
+        _write_postmortem(incident_id, state.postmortem_cause, state.postmortem_rule, today=today)
+        Incident.update(wizard=json.dumps(state.to_dict()), version=Incident.version + 1, **audit.updated()).where(
+            Incident.id == incident_id).execute()
+        return get_incident(incident_id).version

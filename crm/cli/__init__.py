@@ -38,12 +38,13 @@ class Context:
     today: date
     _db: object = field(default=None, repr=False)
 
-    def open(self) -> None:
-        """Open the database on first use (so `--help` and bad dates never create a file)."""
+    def open(self, *, reading: bool = False) -> None:
+        """Open the database on first use (so `--help` and bad dates never create a file);
+        `reading`: a file this user may not write is opened read-only instead of refused."""
         if self._db is None:
             from crm.db import open_database
 
-            self._db = open_database(self.db_path)
+            self._db = open_database(self.db_path, reading=reading)
 
     def date(self, text: str | None, default: date | None = None) -> date:
         """A date option as typed (relative forms count from --today), or `default`/today."""
@@ -144,10 +145,10 @@ def main(argv: Sequence[str] | None = None, *, exit_process: bool = False) -> in
                 choices = ", ".join(args.group_actions.choices)
                 sys.stderr.write(f"{prog}: choose one of: {choices} (see {prog} --help)\n")
                 return EXIT_BAD_INPUT
-            ctx.open()
+            ctx.open(reading=True)  # an archived copy can be browsed in the app
             return _open_app(ctx)
         if not getattr(args, "no_db", False):
-            ctx.open()
+            ctx.open(reading=getattr(args, "read_only", False))
         if getattr(args, "read_only", False):
             return _read_only(handler, args, ctx, exit_process)
         return handler(args, ctx) or EXIT_OK

@@ -3,59 +3,72 @@
 import argparse
 
 from crm import clients
-from crm.cli import Context, group
+from crm.cli import CLIENT_HELP, Context, group
 from crm.cli.output import created, emit_json, table
 from crm.domain import NEW_CLIENT_STATUSES, STATUSES, TEMPERAMENTS, TIERS, TOUCH_KINDS
+from crm.i18n import _
 from crm.summary import client_detail, summaries
 from crm.text import safe, safe_line
 
 
 def register(sub) -> None:
-    actions = group(sub, "client", "add, list, show and change the status of clients")
+    actions = group(sub, "client", _("add, list, show and change the status of clients"))
 
-    add = actions.add_parser("add", help="add a client; prints its id")
-    add.add_argument("name")
-    add.add_argument("--company", default="")
-    add.add_argument("--email", default="")
-    add.add_argument("--phone", default="")
-    add.add_argument("--country", default="", metavar="CC", help="ISO 3166 code, e.g. DE")
-    add.add_argument("--language", default="", metavar="LL", help="ISO 639-1 code, e.g. en")
-    add.add_argument("--birthday", metavar="DATE")
-    add.add_argument("--temperament", default="balanced", metavar="T", help=", ".join(TEMPERAMENTS))
-    add.add_argument("--tier", default="regular", metavar="|".join(TIERS))
-    add.add_argument("--status", default="active", metavar="|".join(NEW_CLIENT_STATUSES))
-    add.add_argument("--notes", default="")
-    add.add_argument("--json", action="store_true")
+    add = actions.add_parser("add", help=_("add a client; prints its id"),
+                             description=_("Add a client; prints its id (--json: {\"id\": N})."))
+    add.add_argument("name", metavar="NAME", help=_("the client's name: a person or a company"))
+    add.add_argument("--company", default="", help=_("the company a person client works for"))
+    add.add_argument("--email", default="", help=_("e-mail address"))
+    add.add_argument("--phone", default="", help=_("phone number: digits, spaces, + ( ) - . /"))
+    add.add_argument("--country", default="", metavar="CC",
+                     help=_("ISO 3166 code, e.g. DE (the public holidays to greet on)"))
+    add.add_argument("--language", default="", metavar="LL",
+                     help=_("ISO 639-1 code, e.g. en (the language of letters and greetings)"))
+    add.add_argument("--birthday", metavar="DATE", help=_("birthday, greeted every year"))
+    add.add_argument("--temperament", default="balanced", metavar="T",
+                     help=_("how to handle them: {choices} (default balanced)").format(choices=", ".join(TEMPERAMENTS)))
+    add.add_argument("--tier", default="regular", metavar="|".join(TIERS),
+                     help=_("key: one of the clients that matter most, weighed as such by the wizard "
+                            "(default regular)"))
+    add.add_argument("--status", default="active", metavar="|".join(NEW_CLIENT_STATUSES),
+                     help=_("a prospect or an active client (default active)"))
+    add.add_argument("--notes", default="", help=_("free notes"))
+    add.add_argument("--json", action="store_true", help=_("print {\"id\": N}"))
     add.set_defaults(handler=_add)
 
-    lst = actions.add_parser("list", help="list clients")
-    lst.add_argument("--status", metavar="S", help=", ".join(STATUSES))
-    lst.add_argument("--json", action="store_true")
+    lst = actions.add_parser("list", help=_("list clients"), description=_("List clients with their status, "
+                             "last touch and open incidents and promises."))
+    lst.add_argument("--status", metavar="S", help=_("only clients with this status: {choices}").format(
+        choices=", ".join(STATUSES)))
+    lst.add_argument("--json", action="store_true", help=_("print a JSON array of client objects"))
     lst.set_defaults(handler=_list, read_only=True)
 
-    show = actions.add_parser("show", help="a client's card and timeline")
-    show.add_argument("client", metavar="CLIENT")
-    show.add_argument("--json", action="store_true")
+    show = actions.add_parser("show", help=_("a client's card and timeline"),
+                              description=_("A client's card and timeline, newest first."))
+    show.add_argument("client", metavar="CLIENT", help=_(CLIENT_HELP))
+    show.add_argument("--json", action="store_true", help=_("print the card and timeline as a JSON object"))
     show.set_defaults(handler=_show, read_only=True)
 
     for action, text in (
-        ("depart", "the client left us (kept in touch, win-back in 6 months)"),
-        ("part", "we ended it (no further contact)"),
-        ("return", "the client is active again"),
+        ("depart", _("the client left us (kept in touch, win-back in 6 months)")),
+        ("part", _("we ended it (no further contact)")),
+        ("return", _("the client is active again")),
     ):
         change = actions.add_parser(action, help=text, description=text)
-        change.add_argument("client", metavar="CLIENT")
-        change.add_argument("--on", metavar="DATE")
+        change.add_argument("client", metavar="CLIENT", help=_(CLIENT_HELP))
+        change.add_argument("--on", metavar="DATE", help=_("the day it happened (default today)"))
         if action != "return":
-            change.add_argument("--reason", default="")
+            change.add_argument("--reason", default="", help=_("why, kept in the client's timeline"))
         change.set_defaults(handler=_change_status, status_action=action)
 
-    touch = sub.add_parser("touch", help="log a contact with a client; prints its id")
-    touch.add_argument("client", metavar="CLIENT")
-    touch.add_argument("--kind", default="note", metavar="K", help=", ".join(TOUCH_KINDS))
-    touch.add_argument("--note", default="")
-    touch.add_argument("--on", metavar="DATE")
-    touch.add_argument("--json", action="store_true")
+    touch = sub.add_parser("touch", help=_("log a contact with a client; prints its id"),
+                           description=_("Log a contact with a client (a call, a meeting, a letter…); prints its id."))
+    touch.add_argument("client", metavar="CLIENT", help=_(CLIENT_HELP))
+    touch.add_argument("--kind", default="note", metavar="K", help=_("one of: {choices} (default note)").format(
+        choices=", ".join(TOUCH_KINDS)))
+    touch.add_argument("--note", default="", help=_("what was said or done"))
+    touch.add_argument("--on", metavar="DATE", help=_("the day of the contact (default today)"))
+    touch.add_argument("--json", action="store_true", help=_("print {\"id\": N}"))
     touch.set_defaults(handler=_touch)
 
 
@@ -77,7 +90,7 @@ def _add(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _list(args: argparse.Namespace, ctx: Context) -> int:
-    status = clients.check_status(args.status) if args.status else None
+    status = clients.check_status(args.status) if args.status is not None else None
     rows = summaries(status=status, full=args.json)
     if args.json:
         emit_json(rows)

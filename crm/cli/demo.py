@@ -2,42 +2,29 @@
 
 import argparse
 
-from crm.cli import Context
+from crm.cli import Context, require_terminal, whole
 from crm.demo import MAX_CLIENTS, fill_demo
+from crm.i18n import _
 
 DEFAULT_CLIENTS = 40
-
-
-def _clients(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 1 <= value <= MAX_CLIENTS:
-        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_CLIENTS}, not {text!r}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+MAX_SEED = 2**63 - 1  # any seed `random` takes would do; a bound keeps `int()` off a 10 MB argument
 
 
 def register(sub) -> None:
-    text = ("fill an empty database with realistic demo data (clients, their history, due items around "
-            "today), then open the app")
+    text = _("fill an empty database with realistic demo data (clients, their history, due items around "
+             "today), then open the app")
     demo = sub.add_parser("demo", help=text, description=text)
-    demo.add_argument("--clients", type=_clients, default=DEFAULT_CLIENTS, metavar="N",
-                      help=f"how many clients (default {DEFAULT_CLIENTS})")
-    demo.add_argument("--seed", type=_seed, default=1, metavar="S",
-                      help="the same seed and --today give the same data (default 1)")
-    demo.add_argument("--no-tui", action="store_true", help="only fill the database; do not open the app")
+    demo.add_argument("--clients", type=whole(1, MAX_CLIENTS), default=DEFAULT_CLIENTS, metavar="N",
+                      help=_("how many clients (default {default})").format(default=DEFAULT_CLIENTS))
+    demo.add_argument("--seed", type=whole(-MAX_SEED, MAX_SEED), default=1, metavar="S",
+                      help=_("the same seed and --today give the same data (default 1)"))
+    demo.add_argument("--no-tui", action="store_true", help=_("only fill the database; do not open the app"))
     demo.set_defaults(handler=_demo)
 
 
 def _demo(args: argparse.Namespace, ctx: Context) -> int:
+    if not args.no_tui:  # before anything is written: the app would wait for keys nobody types
+        require_terminal(_("crm demo opens the app, which needs a terminal; add --no-tui to only fill the database"))
     counts = fill_demo(args.clients, ctx.today, seed=args.seed)
     print(_summary(counts))
     if args.no_tui:

@@ -2,12 +2,12 @@
 
 import argparse
 
-from crm.cli import Context
+from crm.cli import CLIENT_HELP, Context, whole
 from crm.cli.output import emit_json
 from crm.i18n import _
 from crm.text import safe_line
 
-LOG_LIMIT = 20
+LOG_LIMIT, MAX_LOG_LIMIT = 20, 10_000
 
 
 def register(sub) -> None:
@@ -17,10 +17,12 @@ def register(sub) -> None:
     undo.add_argument("--json", action="store_true", help=_("print {\"undone\": {\"change\", \"what\"}}"))
     undo.set_defaults(handler=_undo)
 
-    log = sub.add_parser("log", help=_("the change history: who, when, what (newest first)"))
-    log.add_argument("--limit", type=int, default=LOG_LIMIT, metavar="N",
+    text = _("the change history: who, when, what (newest first)")
+    log = sub.add_parser("log", help=text, description=text)
+    log.add_argument("--limit", type=whole(1, MAX_LOG_LIMIT), default=LOG_LIMIT, metavar="N",
                      help=_("show the newest N changes ({default})").format(default=LOG_LIMIT))
-    log.add_argument("--client", metavar="CLIENT", help=_("only the changes that concerned this client"))
+    log.add_argument("--client", metavar="CLIENT", help=_("only the changes that concerned this client: {client}").format(
+        client=_(CLIENT_HELP)))
     log.add_argument("--json", action="store_true", help=_("print a JSON array"))
     log.set_defaults(handler=_log, read_only=True)
 
@@ -37,11 +39,8 @@ def _undo(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _log(args: argparse.Namespace, ctx: Context) -> int:
-    from crm.errors import UserError
     from crm.journal import history
 
-    if not 1 <= args.limit <= 10_000:
-        raise UserError(_("--limit must be from 1 to 10000, not {value}").format(value=args.limit))
     client_id = None
     if args.client is not None:
         from crm.clients import find_client

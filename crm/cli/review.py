@@ -9,10 +9,9 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 
-from crm import kinds
-from crm.cli import Context, group
+from crm import kinds, validate
+from crm.cli import CLIENT_HELP, Context, checked, group, whole
 from crm.cli.output import created, emit_json
 from crm.domain import RECURRENCES
 from crm.errors import UserError
@@ -20,53 +19,54 @@ from crm.i18n import _
 from crm.review import WHEN_ORDER, DueItem, mark_done_many, review, snooze, when
 from crm.text import cells, fit, pad, safe, safe_line
 
-REVIEW_DAYS, ICS_DAYS = 7, 60
+REVIEW_DAYS, ICS_DAYS, MAX_DAYS = 7, 60, 3660
 # An occasion shared by more clients than this is listed as a paragraph of names, not one per line.
 OCCASION_LINES = 10
 OVERDUE_NAMED = 3  # the digest names this many overdue clients per kind
 
 
 def register(sub) -> None:
-    rev = sub.add_parser("review", help="what is due: overdue items plus the next N days")
-    rev.add_argument("--days", type=int, default=REVIEW_DAYS, metavar="N", help=f"look N days ahead ({REVIEW_DAYS})")
-    rev.add_argument("--json", action="store_true")
+    text = _("what is due: overdue items plus the next N days")
+    rev = sub.add_parser("review", help=text, description=text)
+    rev.add_argument("--days", type=whole(0, MAX_DAYS), default=REVIEW_DAYS, metavar="N",
+                     help=_("look N days ahead ({default})").format(default=REVIEW_DAYS))
+    rev.add_argument("--json", action="store_true", help=_("print {\"today\", \"until\", \"items\"} as JSON"))
     rev.set_defaults(handler=_review, read_only=True)
 
-    done = sub.add_parser(
-        "done", help="mark due items done, all or none (each logs a touch where it was a contact)"
-    )
+    text = _("mark due items done, all or none (each logs a touch where it was a contact)")
+    done = sub.add_parser("done", help=text, description=text)
     done.add_argument("items", nargs="+", metavar="ITEM",
-                      help="ids crm review printed, e.g. greeting-7-20261225 promise-12")
-    done.add_argument("--note", default="", help="a note kept with every item (and its touch)")
+                      help=_("ids crm review printed, e.g. greeting-7-20261225 promise-12"))
+    done.add_argument("--note", default="", help=_("a note kept with every item (and its touch)"))
     done.set_defaults(handler=_done)
 
-    later = sub.add_parser("snooze", help="hide a due item until a date, when it comes back")
-    later.add_argument("item", metavar="ITEM")
-    later.add_argument("--until", required=True, metavar="DATE")
+    text = _("hide a due item until a date, when it comes back")
+    later = sub.add_parser("snooze", help=text, description=text)
+    later.add_argument("item", metavar="ITEM", help=_("an id crm review printed, e.g. promise-12"))
+    later.add_argument("--until", required=True, metavar="DATE", help=_("the day it comes back"))
     later.set_defaults(handler=_snooze)
 
-    remind = group(sub, "remind", "custom reminders")
-    add = remind.add_parser("add", help="a reminder for a client on a date, optionally recurring; prints its id")
-    add.add_argument("client", metavar="CLIENT")
-    add.add_argument("text", metavar="TEXT")
-    add.add_argument("--due", required=True, metavar="DATE")
-    add.add_argument("--every", default="", metavar="|".join(RECURRENCES) + "|Nm", help="repeat; 3m = every 3 months")
-    add.add_argument("--json", action="store_true")
+    remind = group(sub, "remind", _("custom reminders"))
+    text = _("a reminder for a client on a date, optionally recurring; prints its id")
+    add = remind.add_parser("add", help=text, description=text)
+    add.add_argument("client", metavar="CLIENT", help=_(CLIENT_HELP))
+    add.add_argument("text", metavar="TEXT", help=_("what to do"))
+    add.add_argument("--due", required=True, metavar="DATE", help=_("when (the first time, if it repeats)"))
+    add.add_argument("--every", default="", metavar="|".join(RECURRENCES) + "|Nm", help=_("repeat; 3m = every 3 months"))
+    add.add_argument("--json", action="store_true", help=_("print {\"id\": N}"))
     add.set_defaults(handler=_remind_add)
 
-    ics = sub.add_parser("ics", help="due items as an iCalendar feed (one all-day event each)")
-    ics.add_argument("--days", type=int, default=ICS_DAYS, metavar="N", help=f"look N days ahead ({ICS_DAYS})")
-    ics.add_argument("--out", metavar="PATH", help="write the feed to PATH (mode 0600) instead of stdout")
+    text = _("due items as an iCalendar feed (one all-day event each)")
+    ics = sub.add_parser("ics", help=text, description=text)
+    ics.add_argument("--days", type=whole(0, MAX_DAYS), default=ICS_DAYS, metavar="N",
+                     help=_("look N days ahead ({default})").format(default=ICS_DAYS))
+    ics.add_argument("--out", metavar="PATH", type=checked(validate.path),
+                     help=_("write the feed to PATH (mode 0600) instead of stdout"))
     ics.set_defaults(handler=_ics)
 
-    digest = sub.add_parser("digest", help="a few lines for a login banner or a weekly cron mail")
+    text = _("a few lines for a login banner or a weekly cron mail")
+    digest = sub.add_parser("digest", help=text, description=text)
     digest.set_defaults(handler=_digest, read_only=True)
-
-
-def _days(value: int) -> int:
-    if not 0 <= value <= 3660:
-        raise UserError(f"--days must be from 0 to 3660, not {value}")
-    return value
 
 
 def _day(value: date) -> str:
@@ -81,9 +81,8 @@ def _date(value: date) -> str:
 
 
 def _review(args: argparse.Namespace, ctx: Context) -> int:
-    days = _days(args.days)
-    items = review(ctx.today, days)
-    until = ctx.today + timedelta(days=days)
+    items = review(ctx.today, args.days)
+    until = ctx.today + timedelta(days=args.days)
     if args.json:
         emit_json({"today": ctx.today.isoformat(), "until": until.isoformat(), "items": [i.as_json() for i in items]})
     else:
@@ -244,7 +243,7 @@ def calendar_feed(items: Sequence[DueItem], stamp: datetime) -> bytes:
 
 
 def _ics(args: argparse.Namespace, ctx: Context) -> int:
-    items = review(ctx.today, _days(args.days))
+    items = review(ctx.today, args.days)
     feed = calendar_feed(items, datetime.now(timezone.utc).replace(microsecond=0))
     if args.out is None:
         sys.stdout.buffer.write(feed)
@@ -252,11 +251,10 @@ def _ics(args: argparse.Namespace, ctx: Context) -> int:
     from crm.backup import atomic_file
     from crm.paths import check_output
 
-    out = Path(args.out).expanduser()
-    check_output(out)
-    with atomic_file(out) as handle:
+    check_output(args.out)
+    with atomic_file(args.out) as handle:
         handle.write(feed)
-    print(f"{len(items)} events written to {safe_line(out)}")
+    print(f"{len(items)} events written to {safe_line(args.out)}")
     return 0
 
 

@@ -81,7 +81,7 @@ def test_client_add_with_every_option(cli):
     (("X", "--language", "english"), "not a language code: 'english'"),
     (("X", "--phone", "call me"), "not a phone number"),
     (("X", "--bogus"), "unrecognized arguments: --bogus"),
-    ((), "the following arguments are required: name"),
+    ((), "the following arguments are required: NAME"),
 ])
 def test_client_add_refuses_bad_input(cli, refused, acme, args, says):
     refused("client", "add", *args, says=says)

@@ -268,6 +268,7 @@ def test_cli_fills_and_reports(cli):
 def test_cli_opens_the_app_unless_told_not_to(cli, monkeypatch, db_path, today):
     opened = []
     monkeypatch.setattr("crm.app.run_app", lambda path, day: opened.append((path, day)) or 0)
+    monkeypatch.setattr("crm.cli.has_terminal", lambda: True)  # pytest captures stdin and stdout
     assert cli("demo", "--clients", "5").code == 0
     assert opened == [(db_path, today)]
 

@@ -1,11 +1,14 @@
 """Consistent copies of the database: on demand (`crm backup PATH`) and a daily rotation.
 
 Copies go through SQLite's online backup API, which reads one snapshot of the database while other
-sessions keep writing (WAL readers never block writers). Every copy is first written to a private
-temporary file beside its target and renamed into place, so a full disk or a kill leaves either the
-old file or the new one, never half of one.
+sessions keep writing (WAL readers never block writers). Every copy is first written to a temporary
+file beside its target and renamed into place, so a full disk or a kill leaves either the old file
+or the new one, never half of one; the temporary files a kill left behind are removed by the next
+write into that directory. Files and directories are private, or the group's in a shared
+directory (crm.files).
 """
 
+import fcntl
 import os
 import re
 import sqlite3
@@ -17,7 +20,8 @@ from pathlib import Path
 from typing import IO
 
 from crm.errors import UserError
-from crm.i18n import N_
+from crm.files import make_dirs, set_file_mode
+from crm.i18n import N_, _
 from crm.journal import change
 from crm.models import Setting, database
 from crm.paths import check_output
@@ -28,40 +32,80 @@ DEFAULT_DIR = "backups"  # beside the database unless the `backup.dir` setting s
 DAILY_NAME = "rapport-{day}.db"
 _DAILY = re.compile(r"^rapport-(\d{4}-\d{2}-\d{2})\.db$")
 _SQLITE_HEADER = b"SQLite format 3\x00"
+_TEMP_MARK = ".rapport-"  # in every temporary file's name: `.<target>.rapport-XXXXXXXX.tmp`
+# A temporary file, or the rollback journal SQLite keeps beside one while a backup is written.
+_LEFTOVER = re.compile(r"^\..+\.rapport-[a-z0-9_]{8}\.tmp(-journal)?$")
 
 
 def private_dir(directory: Path) -> None:
-    """Create `directory` (and missing parents) 0700; an existing one is left as it is."""
+    """Create `directory` and its missing parents 0700 (02770 in a shared directory); an existing
+    one is left as it is."""
     try:
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_dirs(directory)
     except OSError as exc:
-        raise UserError(f"cannot create directory {safe_line(directory)}: {exc.strerror}") from None
+        raise UserError(_("cannot create directory {path}: {reason}").format(
+            path=safe_line(directory), reason=exc.strerror)) from None
     if not directory.is_dir():
-        raise UserError(f"{safe_line(directory)} is not a directory")
+        raise UserError(_("{path} is not a directory").format(path=safe_line(directory)))
+
+
+@contextmanager
+def _writing_in(directory: Path) -> Iterator[None]:
+    """Hold a shared lock on `directory` while a temporary file of ours is in it. First, if no
+    other Rapport process is writing there (the exclusive lock is free), remove the temporary files
+    a killed one left: a live writer holds the shared lock until its file is renamed or removed."""
+    try:
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:  # a directory we may write but not read: no tidying there
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pass  # another session is writing here; the next write tidies up
+        else:
+            _remove_leftovers(directory)
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _remove_leftovers(directory: Path) -> None:
+    try:
+        for entry in os.scandir(directory):
+            if _LEFTOVER.match(entry.name) and entry.is_file(follow_symlinks=False):
+                _discard(entry.path)
+    except OSError:
+        pass  # tidying is a courtesy: it never stops the write itself
 
 
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
-    """A 0600 temporary file beside `target` that replaces it only once the block succeeds.
+    """A temporary file beside `target` (0600, or 0660 in a shared directory) that replaces it only
+    once the block succeeds.
 
     Any failure (full disk, read-only directory, an exception in the block) removes the temporary
-    file and leaves `target` exactly as it was.
+    file and leaves `target` exactly as it was; a kill leaves it for the next write to remove.
     """
     private_dir(target.parent)
-    try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")  # mode 0600
-    except OSError as exc:
-        raise UserError(f"cannot write {safe_line(target)}: {exc.strerror}") from None
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.replace(tmp, target)
-    except OSError as exc:
-        _discard(tmp)
-        raise UserError(f"cannot write {safe_line(target)}: {exc.strerror or exc}; it was left unchanged") from None
-    except BaseException:
-        _discard(tmp)
-        raise
+    with _writing_in(target.parent):
+        try:
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}{_TEMP_MARK}", suffix=".tmp")
+            os.close(fd)
+            set_file_mode(Path(tmp))
+        except OSError as exc:
+            raise UserError(f"cannot write {safe_line(target)}: {exc.strerror}") from None
+        try:
+            yield Path(tmp)
+            os.replace(tmp, target)
+        except OSError as exc:
+            _discard(tmp)
+            raise UserError(f"cannot write {safe_line(target)}: {exc.strerror or exc}; it was left unchanged") from None
+        except BaseException:
+            _discard(tmp)
+            raise
 
 
 @contextmanager
@@ -75,10 +119,11 @@ def atomic_file(target: Path, mode: str = "wb") -> Iterator[IO]:
 
 
 def _discard(path: str) -> None:
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
+    for leftover in (path, f"{path}-journal"):
+        try:
+            os.unlink(leftover)
+        except FileNotFoundError:
+            pass
 
 
 def _check_target(target: Path) -> None:
@@ -93,7 +138,7 @@ def _check_target(target: Path) -> None:
 
 
 def backup_to(path: Path | str) -> Path:
-    """Copy the open database to `path` (0600, in a 0700 directory if one is created); the path.
+    """Copy the open database to `path` (private, or the group's in a shared directory); the path.
 
     The copy is one consistent snapshot even while others write, and a self-contained single
     file (rollback journal, no -wal beside it), ready to be opened or restored as is.
@@ -176,7 +221,11 @@ def rotate_daily(db_path: Path, today: date, keep: int | None = None, directory:
         return None
     directory = backup_dir(db_path) if directory is None else Path(directory)
     target = directory / DAILY_NAME.format(day=today.isoformat())
-    made = None if target.exists() else backup_to(target)
-    for old in daily_backups(directory)[:-keep]:
-        old.unlink(missing_ok=True)
+    try:
+        made = None if target.exists() else backup_to(target)
+        for old in daily_backups(directory)[:-keep]:
+            old.unlink(missing_ok=True)
+    except OSError as exc:  # e.g. a backup directory another user made private to them
+        raise UserError(_("cannot use the backup directory {path}: {reason}").format(
+            path=safe_line(directory), reason=exc.strerror or exc)) from None
     return made

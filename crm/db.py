@@ -13,6 +13,8 @@ from peewee import SqliteDatabase
 
 from crm.dates import utcnow
 from crm.errors import DatabaseError
+from crm.files import create_file, file_mode, make_dirs
+from crm.i18n import _
 from crm.migrations import LATEST, MIGRATIONS
 from crm.models import database
 
@@ -35,15 +37,13 @@ def resolve_path(option: str | None = None) -> Path:
 
 
 def _create_private_file(path: Path) -> None:
-    """Create the database file 0600 (and its directory 0700) before SQLite opens it."""
+    """Create the database file 0600 (and missing directories 0700) before SQLite opens it; in a
+    shared (setgid) directory 0660 and 02770, so the group can use it (crm.files)."""
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        return
+        make_dirs(path.parent)
+        create_file(path)
     except OSError as exc:
         raise DatabaseError(f"cannot create database {path}: {exc.strerror}") from None
-    os.close(fd)
 
 
 def _schema_version(conn: sqlite3.Connection, path: Path) -> int:
@@ -67,8 +67,14 @@ def _schema_version(conn: sqlite3.Connection, path: Path) -> int:
 
 def _backup_before_migration(conn: sqlite3.Connection, path: Path, version: int) -> None:
     target = path.with_name(f"{path.name}.v{version}.bak")
-    fd = os.open(target, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-    os.close(fd)
+    mode = file_mode(path.parent)
+    fd = os.open(target, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, mode)
+    try:
+        os.fchmod(fd, mode)
+    except PermissionError:
+        pass  # another member of the group made it: its mode stays theirs
+    finally:
+        os.close(fd)
     dest = sqlite3.connect(target)
     try:
         conn.backup(dest)
@@ -101,13 +107,19 @@ def migrate(conn: sqlite3.Connection, path: Path) -> int:
     return found
 
 
+def _read_only_part(path: Path) -> str | None:
+    """What keeps this user from writing the database at `path`, if anything."""
+    for where in (path, path.parent):
+        if not os.access(where, os.W_OK):
+            return "the database" if where == path else "its directory (SQLite keeps -wal and -shm files there)"
+    return None
+
+
 def _probe(path: Path) -> None:
     """Read the file's schema with a plain connection before the real one's pragmas (WAL) could
     change a foreign or newer file, and refuse one we could read but not write."""
-    for where in (path, path.parent):
-        if not os.access(where, os.W_OK):
-            what = "the database" if where == path else "its directory (SQLite keeps -wal and -shm files there)"
-            raise DatabaseError(f"cannot write {path}: {what} is read-only for you; nothing was changed")
+    if what := _read_only_part(path):
+        raise DatabaseError(f"cannot write {path}: {what} is read-only for you; nothing was changed")
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
     except sqlite3.Error as exc:
@@ -135,20 +147,61 @@ def storage_problem(exc: BaseException) -> str | None:
     if not text:
         return None
     if "disk is full" in text or "disk i/o error" in text:
-        return "the disk is full (or failing); nothing was written — free some space and try again"
+        return _("the disk is full (or failing); nothing was written — free some space and try again")
     if "locked" in text or "busy" in text:
-        return (f"the database stayed busy for {BUSY_TIMEOUT_S} s (another session is writing a lot); "
-                "nothing was written — try again")
+        return _("the database stayed busy for {seconds} s (another session is writing a lot); "
+                 "nothing was written — try again").format(seconds=BUSY_TIMEOUT_S)
     if "readonly" in text or "read-only" in text:
-        return "the database is read-only for you; nothing was written"
+        return _("the database is read-only for you; nothing was written")
     return None
 
 
-def open_database(path: Path) -> SqliteDatabase:
-    """Open (creating if needed) the database at `path`, migrated to the current schema."""
+def _open_read_only(path: Path) -> SqliteDatabase:
+    """Open for reading a database this user may not write (an archived copy, chmod 0444)."""
+    options = "mode=ro"
+    if not os.access(path.parent, os.W_OK) and not os.access(f"{path}-shm", os.R_OK):
+        # A WAL reader needs a -shm file it can read, and SQLite cannot create one here. Without
+        # a -wal there is nothing to the database but the file itself: read that as it is.
+        if os.path.exists(f"{path}-wal") and os.path.getsize(f"{path}-wal"):
+            raise DatabaseError(f"cannot read {path}: its latest changes are in {path}-wal, which a session with "
+                                "write access must fold in first (open it once with write access)")
+        options += "&immutable=1"
+    uri = f"{path.resolve().as_uri()}?{options}"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+        try:
+            version = _schema_version(conn, path)
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"cannot open database {path}: {exc}") from None
+    if version < LATEST:
+        raise DatabaseError(f"cannot read {path}: it is read-only for you and needs an upgrade to this release's "
+                            f"schema (it has {version}, this release {LATEST}); open it once with write access")
+    db = SqliteDatabase(uri, uri=True, timeout=BUSY_TIMEOUT_S, pragmas={"foreign_keys": 1, "query_only": 1},
+                        autoconnect=True)
+    database.initialize(db)
+    return db
+
+
+def is_read_only() -> bool:
+    """True if the open database was opened for reading only (see `open_database`)."""
+    (query_only,) = database.execute_sql("PRAGMA query_only").fetchone()
+    return bool(query_only)
+
+
+def open_database(path: Path, *, reading: bool = False) -> SqliteDatabase:
+    """Open (creating if needed) the database at `path`, migrated to the current schema.
+
+    `reading`: the caller may do with reading, so a database this user may read but not write
+    (an archived copy) is opened read-only instead of refused; any write then fails (`query_only`)
+    and `storage_problem` says "read-only".
+    """
     path = Path(path)
     if path.is_dir():
         raise DatabaseError(f"{path} is a directory, not a database file")
+    if reading and os.path.exists(path) and _read_only_part(path):
+        return _open_read_only(path)
     _create_private_file(path)
     _probe(path)
     db = SqliteDatabase(

@@ -65,10 +65,11 @@ class RapportApp(App[None]):
     # Bumped whenever the database changed (here or in another session); screens watch it.
     data_generation: reactive[int] = reactive(0)
 
-    def __init__(self, db_path: Path, today: date, theme: str | None = None) -> None:
+    def __init__(self, db_path: Path, today: date, theme: str | None = None, read_only: bool = False) -> None:
         super().__init__()
         self.db_path = db_path
         self.today = today
+        self.read_only = read_only  # a database this user may read but not write (an archived copy)
         if theme in self.available_themes:
             self.theme = theme
         else:
@@ -82,8 +83,14 @@ class RapportApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self._change_watch = ChangeWatch(self.db_path, self.POLL_SECONDS, self._other_session_wrote)
+        self._change_watch = ChangeWatch(self.db_path, self.POLL_SECONDS, self._other_session_wrote,
+                                         read_only=self.read_only)
         self._change_watch.start()
+        if self.read_only:
+            self.title = _("Rapport (read-only)")
+            self.notify(_("This database is read-only for you: you can look around, but nothing can be changed."),
+                        title=_("Read-only"), markup=False, timeout=30)
+            return  # no welcome (it offers demo data) and no daily backup: an archive needs neither
         db_work(self, lambda: Client.select().exists(), self._offer_welcome, group="welcome")
         self.daily_backup()
 
@@ -188,7 +195,8 @@ class RapportApp(App[None]):
         self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
 
     def _remember_theme(self, theme: Theme) -> None:
-        db_work(self, lambda: save_theme(theme.name), group="theme")
+        if not self.read_only:
+            db_work(self, lambda: save_theme(theme.name), group="theme")
 
     # --- navigation -------------------------------------------------------------------------
 
@@ -279,4 +287,6 @@ class RapportApp(App[None]):
 
 def make_app(db_path: Path, today: date) -> RapportApp:
     """The app for an opened database (see `crm.db.open_database`), in its owner's theme."""
-    return RapportApp(db_path, today, theme=saved_theme())
+    from crm.db import is_read_only
+
+    return RapportApp(db_path, today, theme=saved_theme(), read_only=is_read_only())

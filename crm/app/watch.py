@@ -19,8 +19,10 @@ class ChangeWatch:
     it must be thread-safe and must not block on the UI thread (e.g. `App.post_message`).
     """
 
-    def __init__(self, db_path: Path, interval: float, on_change: Callable[[], None]) -> None:
+    def __init__(self, db_path: Path, interval: float, on_change: Callable[[], None], *,
+                 read_only: bool = False) -> None:
         self._db_path = Path(db_path)
+        self._mode = "ro" if read_only else "rw"
         self._interval = interval
         self._on_change = on_change
         self._wake = threading.Event()
@@ -48,8 +50,8 @@ class ChangeWatch:
             self._thread.join(timeout)
 
     def _open(self) -> sqlite3.Connection:
-        # mode=rw: never create an empty database where the real one vanished.
-        return sqlite3.connect(f"{self._db_path.resolve().as_uri()}?mode=rw", uri=True, timeout=1)
+        # mode=rw: never create an empty database where the real one vanished (ro: one we may only read).
+        return sqlite3.connect(f"{self._db_path.resolve().as_uri()}?mode={self._mode}", uri=True, timeout=1)
 
     def _run(self) -> None:
         connection: sqlite3.Connection | None = None

@@ -30,7 +30,7 @@ def register(sub) -> None:
                                         "(for spreadsheets). Files are created private (0600).")
     export.add_argument("--format", choices=("json", "csv"), default="json")
     export.add_argument("--out", metavar="PATH", help="write to PATH instead of standard output")
-    export.set_defaults(handler=_export)
+    export.set_defaults(handler=_export, read_only=True)
 
     imported = sub.add_parser("import", help="import a .json export, clients .csv or contacts .vcf (all or nothing)",
                               description=IMPORT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -42,7 +42,7 @@ def register(sub) -> None:
                             description="Copy the database to PATH (a private 0600 file) through SQLite's online "
                                         "backup, consistent even while others write. Restore: see README, Backups.")
     backup.add_argument("path", metavar="PATH", help="the copy's file name (an existing directory: a dated file in it)")
-    backup.set_defaults(handler=_backup)
+    backup.set_defaults(handler=_backup, read_only=True)
 
 
 def _export(args: argparse.Namespace, ctx: Context) -> int:

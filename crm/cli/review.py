@@ -62,7 +62,7 @@ def register(sub) -> None:
                      help=_("look N days ahead ({default})").format(default=ICS_DAYS))
     ics.add_argument("--out", metavar="PATH", type=checked(validate.path),
                      help=_("write the feed to PATH (mode 0600) instead of stdout"))
-    ics.set_defaults(handler=_ics)
+    ics.set_defaults(handler=_ics, read_only=True)
 
     text = _("a few lines for a login banner or a weekly cron mail")
     digest = sub.add_parser("digest", help=text, description=text)

@@ -83,7 +83,7 @@ async def test_palette_sets_how_many_to_keep(db, db_path, today):
         form.query_one("#field-directory", Input).value = "a-file"
         await pilot.press("enter")
         await settle(app, pilot)
-        assert app.screen is form and "cannot create directory" in painted(app)
+        assert app.screen is form and "is not a directory" in painted(app)
         assert not Setting.select().where(Setting.key.startswith("backup.")).exists()  # nothing half-saved
         form.query_one("#field-directory", Input).value = ""
         await pilot.press("enter")

@@ -8,6 +8,7 @@ import sys
 import textwrap
 import time
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -159,3 +160,45 @@ def test_daily_rotation_follows_the_settings(db, db_path, tmp_path):
     Setting.update(value="many").where(Setting.key == "backup.keep").execute()
     with pytest.raises(UserError, match="backup.keep must be a whole number"):
         rotate_daily(db_path, date(2026, 2, 2))
+
+
+# Stops inside a backup, its temporary file (and the copy's journal) written, until killed or told
+# to go on: a kill there is what a power cut or `kill -9` during a backup leaves behind.
+HALTED_BACKUP = textwrap.dedent("""
+    import sqlite3, sys
+    from pathlib import Path
+    from crm.backup import atomic_path
+    with atomic_path(Path(sys.argv[1])) as tmp:
+        copy = sqlite3.connect(tmp)
+        copy.execute("BEGIN")
+        copy.execute("CREATE TABLE half (x)")
+        print(tmp, flush=True)
+        sys.stdin.readline()
+        copy.rollback()
+        copy.close()
+""")
+
+
+def _halted(target) -> tuple[subprocess.Popen, str]:
+    proc = subprocess.Popen([sys.executable, "-c", HALTED_BACKUP, str(target)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    return proc, proc.stdout.readline().strip()  # waits until it is inside the backup
+
+
+def test_the_next_backup_removes_what_a_killed_one_left(db, db_path, today):
+    backups = db_path.parent / "backups"
+    killed, left = _halted(backups / "rapport-2026-01-01.db")
+    killed.kill()
+    killed.wait()
+    assert sorted(p.name for p in backups.iterdir()) == sorted([Path(left).name, Path(left).name + "-journal"])
+    alive, writing = _halted(backups / "rapport-2026-01-02.db")  # another session's backup, still going
+    try:
+        made = rotate_daily(db_path, today)
+        assert sorted(p.name for p in backups.iterdir()) == sorted(
+            [made.name, Path(writing).name, Path(writing).name + "-journal"])
+    finally:
+        alive.communicate("go on\n", timeout=60)
+    assert alive.returncode == 0  # its file was left alone: it finished and renamed it
+    assert sorted(p.name for p in backups.iterdir()) == sorted([made.name, "rapport-2026-01-02.db"])
+    rotate_daily(db_path, today + timedelta(days=1))  # nothing running now: the next one tidies up all
+    assert not [p for p in backups.iterdir() if p.name.startswith(".")]

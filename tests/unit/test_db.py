@@ -5,8 +5,12 @@ import os
 import sqlite3
 import stat
 
+from pathlib import Path
+
 import pytest
 
+from crm import clients
+from crm.backup import atomic_file, backup_to, rotate_daily
 from crm.db import default_path, open_database, resolve_path
 from crm.errors import DatabaseError
 from crm.migrations import LATEST
@@ -29,6 +33,36 @@ def test_a_new_database_is_private_in_a_private_directory(tmp_path, open_umask):
     open_database(path).close()
     assert _mode(path) == 0o600
     assert _mode(path.parent) == 0o700
+    assert _mode(tmp_path / "fresh") == 0o700  # every directory made on the way, not just the last
+
+
+@pytest.fixture
+def usual_umask():
+    """The umask most users have: it would take a group's write bit away."""
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def test_in_a_shared_directory_everything_is_the_groups(tmp_path, usual_umask, today):
+    """README "A team on one server": inside a setgid directory files are 0660 and directories
+    02770 (the group's), whatever the umask; tests/unit/test_shared_server.py runs two users."""
+    team = tmp_path / "team"
+    team.mkdir()
+    team.chmod(0o2770)
+    path = team / "sub" / "crm.db"
+    db = open_database(path)
+    clients.add_client(clients.ClientFields(name="Acme"), today=today)
+    assert [_mode(p) for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"))] == [0o660] * 3
+    assert _mode(path.parent) == 0o2770
+    made = rotate_daily(path, today)
+    assert (_mode(made.parent), _mode(made)) == (0o2770, 0o660)
+    with atomic_file(team / "exports" / "clients.csv") as handle:
+        handle.write(b"x")
+    assert (_mode(team / "exports"), _mode(team / "exports" / "clients.csv")) == (0o2770, 0o660)
+    db.close()
+    backup_to(tmp_path / "private" / "copy.db")  # outside the shared directory: private again
+    assert (_mode(tmp_path / "private"), _mode(tmp_path / "private" / "copy.db")) == (0o700, 0o600)
 
 
 def test_a_new_database_records_its_schema_version(tmp_path):

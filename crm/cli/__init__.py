@@ -8,13 +8,19 @@ the app, so scripted commands start fast.
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
+from crm import validate
 from crm.dates import DATE_HELP, parse_date, resolve_today
 from crm.errors import UserError
+from crm.i18n import N_, _
+
+T = TypeVar("T")
+CLIENT_HELP = N_("an id (3 or #3) or a name: the whole name or a unique part of it, case-insensitive")
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -26,8 +32,39 @@ class Parser(argparse.ArgumentParser):
         # argparse quotes some arguments raw ("unrecognized arguments: …"): make them harmless.
         from crm.text import safe_line, shorten
 
-        sys.stderr.write(f"{self.prog}: {shorten(safe_line(message), 500)} (see {self.prog} --help)\n")
+        sys.stderr.write(f"{self.prog}: {shorten(safe_line(message), 500)} " + _("(see {prog} --help)").format(
+            prog=self.prog) + "\n")
         sys.exit(EXIT_BAD_INPUT)
+
+
+def checked(check: Callable[[str], T]) -> Callable[[str], T]:
+    """An argparse `type` from one of the checks every value a user types goes through (crm.validate):
+    its refusal becomes argparse's one-line usage error, naming the option."""
+
+    def convert(text: str) -> T:
+        try:
+            return check(text)
+        except UserError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return convert
+
+
+def whole(low: int, high: int) -> Callable[[str], int]:
+    """An argparse `type` for a whole number from `low` to `high` (ASCII digits: `int` reads '١' as 1)."""
+    return checked(lambda text: validate.whole(text, low, high))
+
+
+def has_terminal() -> bool:
+    """Whether the app can run here: a terminal on both ends (not cron, a pipe or a redirect)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def require_terminal(message: str) -> None:
+    """Refuse, saying `message`, to open the full-screen app where it would wait forever for keys
+    nobody types."""
+    if not has_terminal():
+        raise UserError(message)
 
 
 @dataclass
@@ -44,6 +81,7 @@ class Context:
         if self._db is None:
             from crm.db import open_database
 
+            check_database_file(self.db_path)
             self._db = open_database(self.db_path, reading=reading)
 
     def date(self, text: str | None, default: date | None = None) -> date:
@@ -51,6 +89,38 @@ class Context:
         if text is None:
             return default or self.today
         return parse_date(text, self.today)
+
+
+def check_database_file(path: Path) -> None:
+    """Refuse, in one clear line, a database path SQLite cannot use: a directory, a device or pipe,
+    a file this user may not read, a link to nowhere, or a file in a directory that does not exist
+    (a mistyped --db must not quietly start an empty database there). Only the default location's
+    directory is created on first use."""
+    import stat
+
+    from crm.text import safe_line
+
+    shown = safe_line(path)
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise UserError(_("{path} is a link to a file that does not exist").format(path=shown)) from None
+        if not os.path.isdir(path.parent):
+            from crm.db import default_path
+
+            if path != default_path():
+                raise UserError(_("cannot create database {path}: there is no directory {directory}").format(
+                    path=shown, directory=safe_line(path.parent))) from None
+        return
+    except OSError as exc:  # a directory on the way this user may not enter, a link loop, a file as a directory
+        raise UserError(_("cannot open database {path}: {reason}").format(path=shown, reason=exc.strerror)) from None
+    if stat.S_ISDIR(mode):
+        raise UserError(_("{path} is a directory, not a database file").format(path=shown))
+    if not stat.S_ISREG(mode):
+        raise UserError(_("{path} is not a regular file (a device or a pipe), not a database").format(path=shown))
+    if not os.access(path, os.R_OK):
+        raise UserError(_("cannot read {path}: permission denied").format(path=shown))
 
 
 def _command_modules():
@@ -99,14 +169,16 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     """The parser for all commands, or (given `argv`) only for the command it names."""
     parser = Parser(
         prog="crm",
-        description="Rapport: a terminal CRM for small agencies. Without a command, opens the app.",
-        epilog=f"DATE accepts {DATE_HELP}.",
+        description=_("Rapport: a terminal CRM for small agencies. Without a command, opens the app."),
+        epilog=_("DATE accepts {forms}.").format(forms=DATE_HELP),
     )
-    parser.add_argument("--db", metavar="PATH", help="database file (else $CRM_DB, else the user data dir)")
-    parser.add_argument("--today", metavar="DATE", help="pretend today is DATE (else $CRM_TODAY)")
+    parser.add_argument("--db", metavar="PATH", type=checked(validate.path),
+                        help=_("database file (else $CRM_DB, else the user data dir)"))
+    parser.add_argument("--today", metavar="DATE", help=_("pretend today is DATE (else $CRM_TODAY)"))
     from crm import __version__
 
-    parser.add_argument("--version", action="version", version=f"crm {__version__}")
+    parser.add_argument("--version", action="version", version=f"crm {__version__}",
+                        help=_("show the version and exit"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for module in _command_modules() if argv is None else _modules_for(argv):
         module.register(sub)
@@ -127,36 +199,13 @@ def run() -> None:
 def main(argv: Sequence[str] | None = None, *, exit_process: bool = False) -> int:
     """Run `crm ARGV`; the exit code (argparse's own exits for usage errors and --help included).
     With `exit_process` (the `crm` process itself), a read-only command ends the process once done."""
-    if argv is None:
-        argv = sys.argv[1:]
-    parser = build_parser(argv)
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # the message is already on stderr (or the help on stdout)
-        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
-    try:
-        from crm.db import resolve_path
-
-        ctx = Context(db_path=resolve_path(args.db), today=resolve_today(args.today))
-        handler = getattr(args, "handler", None)
-        if handler is None:
-            if args.command:  # a group without its subcommand, e.g. `crm client`
-                prog = args.group_parser.prog
-                choices = ", ".join(args.group_actions.choices)
-                sys.stderr.write(f"{prog}: choose one of: {choices} (see {prog} --help)\n")
-                return EXIT_BAD_INPUT
-            ctx.open(reading=True)  # an archived copy can be browsed in the app
-            return _open_app(ctx)
-        if not getattr(args, "no_db", False):
-            ctx.open(reading=getattr(args, "read_only", False))
-        if getattr(args, "read_only", False):
-            return _read_only(handler, args, ctx, exit_process)
-        return handler(args, ctx) or EXIT_OK
+        return _run(sys.argv[1:] if argv is None else argv, exit_process)
     except UserError as exc:
         sys.stderr.write(f"crm: {_shown(exc)}\n")
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        sys.stderr.write("crm: interrupted; nothing was half-written\n")
+        sys.stderr.write("crm: " + _("interrupted; nothing was half-written") + "\n")
         return 130
     except BrokenPipeError:
         # `crm review | head`: the reader went away; silence Python's own complaint at exit.
@@ -170,8 +219,38 @@ def main(argv: Sequence[str] | None = None, *, exit_process: bool = False) -> in
             return EXIT_BAD_INPUT
         if os.environ.get("CRM_DEBUG"):
             raise
-        sys.stderr.write(f"crm: unexpected error: {type(exc).__name__}: {exc} (set CRM_DEBUG=1 for details)\n")
+        # The message may quote what the user typed (a path, a value): made safe like any other.
+        sys.stderr.write("crm: " + _("unexpected error: {error} (set CRM_DEBUG=1 for details)").format(
+            error=_shown(f"{type(exc).__name__}: {exc}")).replace("\n", " ") + "\n")
         return EXIT_UNEXPECTED
+
+
+def _run(argv: Sequence[str], exit_process: bool) -> int:
+    parser = build_parser(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # the message is already on stderr (or the help on stdout)
+        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
+    from crm.db import resolve_path
+
+    ctx = Context(db_path=resolve_path(args.db), today=resolve_today(args.today))
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        if args.command:  # a group without its subcommand, e.g. `crm client`
+            prog = args.group_parser.prog
+            choices = ", ".join(args.group_actions.choices)
+            sys.stderr.write(_("{prog}: choose one of: {choices} (see {prog} --help)").format(
+                prog=prog, choices=choices) + "\n")
+            return EXIT_BAD_INPUT
+        require_terminal(_("the app needs a terminal; from a script or cron use crm review or crm digest "
+                           "(crm --help lists every command)"))
+        ctx.open(reading=True)  # an archived copy can be browsed in the app
+        return _open_app(ctx)
+    if not getattr(args, "no_db", False):
+        ctx.open(reading=getattr(args, "read_only", False))
+    if getattr(args, "read_only", False):
+        return _read_only(handler, args, ctx, exit_process)
+    return handler(args, ctx) or EXIT_OK
 
 
 def _read_only(handler, args: argparse.Namespace, ctx: Context, exit_process: bool) -> int:
@@ -191,7 +270,7 @@ def _read_only(handler, args: argparse.Namespace, ctx: Context, exit_process: bo
     return code
 
 
-def _shown(exc: Exception) -> str:
+def _shown(exc: object) -> str:
     """An error message made terminal-safe line by line: it may quote what the user typed."""
     from crm.text import safe_line, shorten
 

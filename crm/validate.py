@@ -3,11 +3,14 @@
 Each returns the normalised value or raises UserError with a message fit to show as is.
 """
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from crm.errors import UserError
 from crm.i18n import _
@@ -153,3 +156,31 @@ def path(text: str, what: str = "") -> Path:
             return found
         message = _("path too long for this system: {text!r}").format(text=_cut(text))
     raise UserError(f"{what}: {message}" if what else message)
+
+
+def json_document(data: bytes, what: str) -> Any:
+    """The JSON a user hands over (answers, a plan): UTF-8; a key at most once per object (`json`
+    silently keeps the last); no NaN or Infinity (not JSON); numbers with a fraction as Decimal (an
+    amount never passes through a float); nested no deeper than the parser can go."""
+    try:
+        return json.loads(data.decode("utf-8"), parse_float=Decimal, parse_constant=_no_constant,
+                          object_pairs_hook=_unique_keys)
+    except UnicodeDecodeError:
+        raise UserError(_("the {what} is not UTF-8 text").format(what=what)) from None
+    except RecursionError:
+        raise UserError(_("the {what} is nested too deeply to be read").format(what=what)) from None
+    except ValueError as exc:
+        raise UserError(_("the {what} is not valid JSON: {problem}").format(what=what, problem=exc)) from None
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: set[str] = set()
+    for key, _value in pairs:
+        if key in seen:
+            raise ValueError(_("the key {key!r} appears twice in one object").format(key=_cut(key)))
+        seen.add(key)
+    return dict(pairs)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(_("{name} is not a number JSON allows").format(name=name))

@@ -2,9 +2,7 @@
 wizard from the shell"), on the screen's own logic (crm.wizard_json, crm.wizard)."""
 
 import argparse
-import json
 import sys
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +41,8 @@ def register(sub) -> None:
 
 
 def read_json(source: str, what: str) -> Any:
-    """The JSON object in file `source` (or stdin for "-"), read with a byte cap; numbers with a
-    fraction become Decimal (an amount never passes through a float). UserError in one line."""
+    """The JSON in file `source` (or stdin for "-"), read with a byte cap and checked by
+    `validate.json_document` (Decimal fractions, no key twice, no NaN). UserError in one line."""
     try:
         if source == "-":
             data = sys.stdin.buffer.read(MAX_BYTES + 1)
@@ -56,12 +54,7 @@ def read_json(source: str, what: str) -> Any:
             what=what, path=safe_line(source), reason=exc.strerror or exc)) from None
     if len(data) > MAX_BYTES:
         raise UserError(_("the {what} is larger than {size} MB: not a {what} file").format(what=what, size=1))
-    try:
-        return json.loads(data.decode("utf-8"), parse_float=Decimal)
-    except UnicodeDecodeError:
-        raise UserError(_("the {what} is not UTF-8 text").format(what=what)) from None
-    except ValueError as exc:
-        raise UserError(_("the {what} is not valid JSON: {problem}").format(what=what, problem=exc)) from None
+    return validate.json_document(data, what)
 
 
 def _diagnose(args: argparse.Namespace, ctx: Context) -> int:

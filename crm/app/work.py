@@ -1,9 +1,10 @@
 """Database work off the UI thread.
 
 `db_work` runs a plain core function in a thread worker with its own connection, then hands the
-result to a callback on the UI thread. Failures never kill the app: a UserError becomes a visible
-notification with its message; anything else, in the job or in the callback, an error
-notification.
+result to a callback on the UI thread. Failures never kill the app: a UserError, or a storage
+failure a user can act on (a full disk, a busy or read-only database: `crm.db.storage_problem`,
+the CLI's own words), becomes a visible notification with its message; anything else, in the job
+or in the callback, an "Unexpected error" notification.
 """
 
 import inspect
@@ -13,7 +14,9 @@ from typing import Any, TypeVar
 from textual.dom import DOMNode
 from textual.worker import Worker, get_current_worker
 
+from crm.db import storage_problem
 from crm.errors import UserError
+from crm.i18n import _
 from crm.models import database
 
 T = TypeVar("T")
@@ -36,8 +39,17 @@ def db_work(
     """
     app = node.app
 
+    def refused(message: str) -> None:
+        if on_error is not None:
+            on_error(message)
+        else:
+            app.notify(message, severity="error", markup=False)
+
     def unexpected(exc: Exception) -> None:
-        message = f"Unexpected error: {type(exc).__name__}: {exc}"
+        if problem := storage_problem(exc):  # the CLI's words for it, a capital first
+            refused(problem[:1].upper() + problem[1:])
+            return
+        message = _("Unexpected error: {error}").format(error=f"{type(exc).__name__}: {exc}")
         if on_error is not None:
             on_error(message)
         else:
@@ -57,11 +69,7 @@ def db_work(
             with database.connection_context():
                 result = fn()
         except UserError as exc:
-            message = str(exc)
-            if on_error is not None:
-                app.call_from_thread(on_error, message)
-            else:
-                app.call_from_thread(app.notify, message, severity="error", markup=False)
+            app.call_from_thread(refused, str(exc))
             return
         except Exception as exc:  # never let a worker take the app down (PITFALLS.md)
             app.call_from_thread(unexpected, exc)

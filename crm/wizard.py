@@ -940,10 +940,13 @@ def _plan_checkin(incident: Incident, plan: Plan, before: dict[str, Any], today:
     return earlier.id, False
 
 
-def _plan_outcome(incident: Incident, plan: Plan, before: dict[str, Any], today: date) -> tuple[str | None, bool]:
+def _plan_outcome(incident: Incident, plan: Plan, before: dict[str, Any],
+                  today: date) -> tuple[str | None, str | None, bool]:
     """Bring the incident and the client to the plan's outcome, undoing what an earlier apply of
     another outcome did (it resolved the incident, changed the client's status); the day this
-    plan resolved the incident (None: it did not) and whether anything was written."""
+    plan resolved the incident (None: it did not), the day the client had been active since
+    before it let them go (restored if the plan changes back to "stays": that is no win-back),
+    and whether anything was written."""
     client = Client.get_by_id(incident.client_id)
     resolved = before.get("resolved") if isinstance(before.get("resolved"), str) else None
     wrote = False
@@ -954,9 +957,13 @@ def _plan_outcome(incident: Incident, plan: Plan, before: dict[str, Any], today:
             log_event(incident.id, "Reopened: the plan changed, the client stays", kind="note", on=today)
             if client.status in ("departed", "parted"):
                 change_status(client.id, "return", on=today, reason=f"Incident #{incident.id}: the plan changed")
-            return None, True
-        return resolved if incident.resolved_on is not None else None, False
+                since = before.get("status_since")
+                if isinstance(since, str) and since:  # not a win-back: the relationship never ended
+                    Client.update(status_since=date.fromisoformat(since)).where(Client.id == client.id).execute()
+            return None, None, True
+        return (resolved, before.get("status_since"), False) if incident.resolved_on is not None else (None, None, False)
     on = max(plan.leaves_on or today, incident.opened_on)
+    since = client.status_since.isoformat() if client.status == "active" else before.get("status_since")
     if incident.resolved_on is None:
         resolve_incident(incident.id, outcome=plan.outcome, on=on, note=f"Wizard plan: client {plan.outcome}")
         resolved, wrote = on.isoformat(), True
@@ -974,7 +981,7 @@ def _plan_outcome(incident: Incident, plan: Plan, before: dict[str, Any], today:
         wrote = True
     if plan.outcome == "parted":
         wrote = _cancel_for_parting(client.id, today) or wrote
-    return resolved, wrote
+    return resolved, since if resolved else None, wrote
 
 
 def _plan_severity(incident: Incident, plan: Plan, before: dict[str, Any]) -> str:
@@ -1026,7 +1033,7 @@ def write_plan(incident_id: int, plan: Plan, state: WizardState, today: date, *,
             IncidentEvent.update(text=text, on=today, **audit.updated()).where(IncidentEvent.id == decided.id).execute()
             wrote = True
         reminder, wrote_reminder = _plan_checkin(incident, plan, before, today)
-        resolved, wrote_outcome = _plan_outcome(get_incident(incident_id), plan, before, today)
+        resolved, since, wrote_outcome = _plan_outcome(get_incident(incident_id), plan, before, today)
         if plan.postmortem is not None:
             wrote = _write_postmortem(incident_id, *plan.postmortem, today=today) or wrote
         wrote = wrote or wrote_promises or wrote_offers or wrote_reminder or wrote_outcome
@@ -1039,6 +1046,8 @@ def write_plan(incident_id: int, plan: Plan, state: WizardState, today: date, *,
                    "severity": severity}
         if resolved:
             applied["resolved"] = resolved
+            if since:
+                applied["status_since"] = since
         revised = before.get("revised")
         if before and wrote:
             revised = today.isoformat()

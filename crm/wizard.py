@@ -330,17 +330,18 @@ def keep_steam(state: WizardState, now: datetime | None = None) -> None:
 
 
 def kept_steam(state: WizardState, now: datetime | None = None) -> WizardState:
-    """`state` with the steam kept for it, if its cool-down still runs; the file goes once it has ended."""
+    """`state` with the steam kept for it while its cool-down runs, else none (the file goes once
+    the cool-down has ended)."""
     now = now or utcnow()
     _sweep_steam(now)
     path = _steam_file(state.client_id)
     try:
         kept = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return state
+        kept = None
     if not isinstance(kept, dict) or not steam_alive(state, now):
         path.unlink(missing_ok=True)
-        return state
+        return replace(state, steam="")
     return replace(state, steam=str(kept.get("text", "")))
 
 

@@ -124,9 +124,9 @@ def check_database_file(path: Path) -> None:
 
 
 def _command_modules():
-    from crm.cli import clients, data, demo, incidents, journal, review
+    from crm.cli import clients, data, demo, incidents, journal, review, wizard
 
-    return (clients, incidents, data, demo, review, journal)
+    return (clients, incidents, data, demo, review, journal, wizard)
 
 
 # The module that registers each command. A scripted command imports only its own module (a cron
@@ -139,6 +139,7 @@ COMMAND_MODULES = {
     "demo": "demo",
     "review": "review", "done": "review", "snooze": "review", "remind": "review", "ics": "review", "digest": "review",
     "undo": "journal", "log": "journal",
+    "wizard": "wizard",
 }
 _VALUED_OPTIONS = ("--db", "--today")
 

@@ -15,6 +15,8 @@ from peewee import (
     TextField,
 )
 
+from crm.money import UnreadableAmount, stored_amount
+
 database = DatabaseProxy()
 
 
@@ -22,10 +24,12 @@ class MoneyField(TextField):
     """Decimal stored as text: SQLite's NUMERIC would round through a float."""
 
     def db_value(self, value: Decimal | None) -> str | None:
+        if isinstance(value, UnreadableAmount):
+            return value.raw  # saved back as it was read: editing its row loses nothing
         return None if value is None else str(value)
 
     def python_value(self, value: str | None) -> Decimal | None:
-        return None if value is None else Decimal(value)
+        return None if value is None else stored_amount(value)  # a bad cell must not stop a review
 
 
 class BaseModel(Model):

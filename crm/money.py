@@ -6,6 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from crm.domain import DEFAULT_CURRENCY
 from crm.errors import UserError
+from crm.i18n import _
+from crm.text import safe_line, shorten
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 CENT = Decimal("0.01")
@@ -24,8 +26,37 @@ class Money:
         return f"{format_amount(self.amount)} {self.currency}"
 
 
+class UnreadableAmount(Decimal):
+    """A stored amount that is no amount (`abc`, `NaN`, `1E+999999999`: another tool wrote it).
+
+    It counts as 0, so sums and the rules go on; it prints as unreadable, so the owner sees it;
+    and it is saved back as it was read, so nothing is lost by editing its row.
+    """
+
+    raw: str
+
+    def __new__(cls, raw: str) -> "UnreadableAmount":
+        amount = super().__new__(cls, 0)
+        amount.raw = raw
+        return amount
+
+    def __str__(self) -> str:
+        return self.raw  # what an export writes: the cell as stored, for a person to mend
+
+
+def stored_amount(text: str) -> Decimal:
+    """The amount a database cell holds: an UnreadableAmount unless it is a finite amount in range."""
+    try:
+        amount = Decimal(text)
+    except (ArithmeticError, ValueError, TypeError):  # InvalidOperation, Overflow…
+        return UnreadableAmount(text)
+    return amount if amount.is_finite() and amount.copy_abs() < MAX_AMOUNT else UnreadableAmount(text)
+
+
 def format_amount(amount: Decimal) -> str:
     """`amount` to the cent with thin grouping: 30000 → '30,000.00'."""
+    if isinstance(amount, UnreadableAmount):
+        return _("unreadable amount {stored!r}").format(stored=shorten(safe_line(amount.raw), 24))
     return f"{amount.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
 
 

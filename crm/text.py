@@ -9,9 +9,12 @@ Stored data stays exactly as given; this runs only at the edge of display.
 import re
 
 _BIDI = "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
-# C0 controls except tab and newline, DEL, C1 controls, and bidi controls.
-_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
-_UNSAFE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")
+# Lone surrogates: undecodable bytes of a file name on the command line. No UTF-8 stream can write
+# them (a strict one raises), so they are shown as escapes too.
+_SURROGATES = "\ud800-\udfff"
+# C0 controls except tab and newline, DEL, C1 controls, bidi controls and lone surrogates.
+_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}{_SURROGATES}]")
+_UNSAFE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}{_SURROGATES}]")
 
 
 def _visible(match: re.Match[str]) -> str:

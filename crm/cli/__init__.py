@@ -36,6 +36,13 @@ class Parser(argparse.ArgumentParser):
             prog=self.prog) + "\n")
         sys.exit(EXIT_BAD_INPUT)
 
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]):  # type: ignore[override]
+        # Python 3.11 drops a value that is exactly "--" (`--note=--`), leaving [] where a string
+        # belongs, which no check expects; such a value is kept as typed.
+        if action.option_strings and action.nargs is None and arg_strings == ["--"]:
+            return self._get_value(action, "--")
+        return super()._get_values(action, arg_strings)
+
 
 def checked(check: Callable[[str], T]) -> Callable[[str], T]:
     """An argparse `type` from one of the checks every value a user types goes through (crm.validate):
@@ -92,15 +99,19 @@ class Context:
 
 
 def check_database_file(path: Path) -> None:
-    """Refuse, in one clear line, a database path SQLite cannot use: a directory, a device or pipe,
-    a file this user may not read, a link to nowhere, or a file in a directory that does not exist
-    (a mistyped --db must not quietly start an empty database there). Only the default location's
-    directory is created on first use."""
+    """Refuse, in one clear line, a database path SQLite cannot use: a name that is not UTF-8, a
+    directory, a device or pipe, a file this user may not read, a link to nowhere, or a file in a
+    directory that does not exist (a mistyped --db must not quietly start an empty database there).
+    Only the default location's directory is created on first use."""
     import stat
 
     from crm.text import safe_line
 
     shown = safe_line(path)
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes from argv: SQLite reports its file names as UTF-8
+        raise UserError(_("{path}: a database's path must be valid UTF-8").format(path=shown)) from None
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:

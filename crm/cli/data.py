@@ -16,11 +16,15 @@ Import PATH: a Rapport export (.json, into an empty database only: everything, i
 clients as CSV (header row; columns such as name/full name/client, company/organization,
 email/e-mail, phone/tel/mobile, country, language, birthday/date of birth, notes, tier,
 temperament, status; comma, semicolon or tab; other columns are kept in the notes), or
-contacts as vCards (.vcf, versions 3 and 4). UTF-8, at most 50 MB.
+contacts as vCards (.vcf, versions 3 and 4). UTF-8, at most 50 MB; /dev/stdin reads a pipe.
+
+Every value is checked as if typed (names, e-mails, phones, codes, amounts, dates from 1900 to
+2999, settings). CSV is read strictly: a quote left open or a stray one refuses the file, and a
+row with more or fewer values than the header is a bad row.
 
 All or nothing: if any row is invalid, nothing is imported and the command exits with code 2,
-listing every bad row with its line number. --dry-run checks the whole file, reports what would
-be imported and each rejected row, and writes nothing.
+listing every bad row with its line number (JSON: its table and id). --dry-run checks the whole
+file, reports what would be imported and each rejected row, and writes nothing.
 """
 
 

@@ -1,12 +1,13 @@
 """Export and import: our JSON (everything, lossless), clients as CSV, and vCard contacts.
 
-An import is all or nothing. A first pass reads and checks the whole file without writing (that
-pass is `--dry-run`); only when every row is good does a second pass write it, in one transaction,
-through the same services and validators as `crm client add`. Killed midway, SQLite rolls the
-unfinished transaction back: the database holds all rows or none.
+An import is all or nothing. The file is read once (at most 50 MB, pipes too), every record is
+checked with the validators typing uses (`checks`; that much is `--dry-run`) and turned into the
+rows to write; only when every record is good are they written, in one transaction that holds the
+write lock only for the inserts. Killed midway, SQLite rolls the unfinished transaction back: the
+database holds all rows or none. An export reads the whole database in one read transaction.
 
 One module per format (`json_format`, `csv_format`, `vcard_format`); `client_rows` turns CSV and
-vCard records into clients; `reading` holds the file reading and the report all of them share.
+vCard records into clients; `reading` reads the file and keeps the report, `writing` inserts.
 """
 
 from datetime import date
@@ -15,7 +16,7 @@ from pathlib import Path
 from crm.exchange.client_rows import import_clients
 from crm.exchange.csv_format import CSV_COLUMNS, csv_rows, export_csv, spreadsheet_cell
 from crm.exchange.json_format import FORMAT, FORMAT_VERSION, export_data, export_json, import_json
-from crm.exchange.reading import MAX_BYTES, ImportRejected, ImportReport, Rejected, check_size, detect_kind
+from crm.exchange.reading import MAX_BYTES, ImportRejected, ImportReport, Rejected, detect_kind, read_source
 from crm.exchange.vcard_format import vcard_rows
 
 __all__ = [
@@ -31,14 +32,14 @@ def import_file(path: Path | str, *, today: date, dry_run: bool = False) -> Impo
     whole cannot be read. A dry run returns the report, rejected rows included, and writes nothing.
     """
     path = Path(path).expanduser()
-    check_size(path)
-    kind = detect_kind(path)
+    text = read_source(path)
+    kind = detect_kind(path, text)
     report = ImportReport(source=str(path), kind=kind)
     if kind == "json":
-        import_json(path, report, dry_run)
+        import_json(text, path, report, dry_run)
     else:
         rows = csv_rows if kind == "csv" else vcard_rows
-        import_clients(lambda: rows(path, today, report), report, today, dry_run)
+        import_clients(rows(text, path, today, report), report, today, dry_run)
     if report.rejected and not dry_run:
         raise ImportRejected(report)
     report.written = not dry_run

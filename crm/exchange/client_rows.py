@@ -1,19 +1,28 @@
-"""Clients from a spreadsheet or an address book: rows checked like `crm client add`, then written."""
+"""Clients from a spreadsheet or an address book: rows checked like `crm client add`, then written
+in one go.
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+Every row is read, validated and turned into the rows it will write before the write lock is
+taken; under the lock only the repeat check (against clients others added meanwhile) and the
+inserts run, so a 30,000-row import keeps other writers waiting for about a second, not minutes.
+"""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from crm import validate
-from crm.clients import ClientFields, add_client, change_status
+from crm import audit, validate
+from crm.clients import ClientFields
 from crm.dates import parse_date
 from crm.domain import NEW_CLIENT_STATUSES, STATUSES
 from crm.errors import UserError
 from crm.exchange.reading import ImportRejected, ImportReport, Rejected
+from crm.exchange.writing import Prepared, insert, prepare
 from crm.i18n import N_
 from crm.journal import change
-from crm.models import Client
+from crm.models import Client, StatusChange, database
+
+IMPORTED = "imported"  # the reason recorded when a client comes in as departed or parted
 
 
 @dataclass
@@ -22,6 +31,7 @@ class ClientRow:
     fields: ClientFields | None = None
     status: str = "active"
     error: str = ""
+    values: dict[str, object] = field(default_factory=dict)  # the fields as validated
 
 
 def _with_notes(notes: str, extra: list[str]) -> str:
@@ -39,7 +49,7 @@ def client_row(where: str, values: dict[str, str], extra: list[str], today: date
             phone=values.get("phone", ""),
             country=values.get("country", ""),
             language=values.get("language", ""),
-            birthday=parse_date(birthday, today) if birthday else None,
+            birthday=_birthday(birthday, today) if birthday else None,
             notes=_with_notes(values.get("notes", ""), extra),
             tier=values.get("tier", "").strip() or "regular",
             temperament=values.get("temperament", "").strip() or "balanced",
@@ -50,18 +60,31 @@ def client_row(where: str, values: dict[str, str], extra: list[str], today: date
     return ClientRow(where, fields, status)
 
 
+def _birthday(text: str, today: date) -> date:
+    try:
+        return parse_date(text, today)
+    except UserError as exc:
+        raise UserError(f"birthday: {exc}") from None
+
+
+def _known() -> dict[tuple[str, str], str]:
+    """Every client's (name, e-mail), case-folded, and how to name it."""
+    return {(n.casefold(), e.casefold()): f"client #{i}"
+            for i, n, e in Client.select(Client.id, Client.name, Client.email).tuples()}
+
+
 def _checked(rows: Iterable[ClientRow]) -> Iterator[ClientRow]:
     """Rows validated like `client add`, a repeat of an existing client (same name and e-mail) or
     of an earlier row marked as an error, so importing a file twice adds nothing twice."""
-    seen = {(n.casefold(), e.casefold()): f"client #{i}" for i, n, e in Client.select(Client.id, Client.name, Client.email).tuples()}
+    seen = _known()
     for row in rows:
         if not row.error:
             try:
-                cleaned = row.fields.cleaned()
+                row.values = row.fields.cleaned()
             except UserError as exc:
                 row.error = str(exc)
             else:
-                key = (cleaned["name"].casefold(), cleaned["email"].casefold())
+                key = (row.values["name"].casefold(), row.values["email"].casefold())
                 if key in seen:
                     row.error = f"same name and e-mail as {seen[key]}"
                 else:
@@ -69,25 +92,40 @@ def _checked(rows: Iterable[ClientRow]) -> Iterator[ClientRow]:
         yield row
 
 
-def import_clients(make_rows: Callable[[], Iterator[ClientRow]], report: ImportReport, today: date,
-                   dry_run: bool) -> None:
-    count = 0
-    for row in _checked(make_rows()):
+def _prepared(rows: list[ClientRow], today: date) -> tuple[Prepared, Prepared]:
+    """The clients and their status changes as `add_client` (and `change_status` for one who comes
+    in departed or parted) would write them; ids counted from 1, shifted once the lock is held."""
+    stamp = audit.created()
+    clients, changes = [], []
+    for number, row in enumerate(rows, 1):
+        first = row.status if row.status in NEW_CLIENT_STATUSES else "active"
+        clients.append({**row.values, **stamp, "id": number, "status": row.status, "status_since": today})
+        changes.append({**stamp, "client_id": number, "on": today, "old_status": "", "new_status": first})
+        if row.status != first:
+            changes.append({**stamp, "client_id": number, "on": today, "old_status": first,
+                            "new_status": row.status, "reason": IMPORTED})
+    return prepare(Client, clients), prepare(StatusChange, changes)
+
+
+def import_clients(rows: Iterable[ClientRow], report: ImportReport, today: date, dry_run: bool) -> None:
+    good = []
+    for row in _checked(rows):
         if row.error:
             report.rejected.append(Rejected(row.where, row.error))
         else:
-            count += 1
-    report.counts = {"clients": count}
+            good.append(row)
+    report.counts = {"clients": len(good)}
     if report.rejected or dry_run:
         return
+    clients, changes = _prepared(good, today)
     with change(N_("Imported {file}"), file=Path(report.source).name):
-        for row in _checked(make_rows()):
-            if row.error:  # the database changed since the first pass
-                report.rejected.append(Rejected(row.where, row.error))
-                raise ImportRejected(report)
-            if row.status in NEW_CLIENT_STATUSES:
-                add_client(row.fields, status=row.status, today=today)
-            else:
-                client_id = add_client(row.fields, status="active", today=today)
-                change_status(client_id, "depart" if row.status == "departed" else "part", on=today,
-                              reason="imported")
+        known = _known()  # again under the write lock: another session may have added some since
+        for row in good:
+            key = (row.values["name"].casefold(), row.values["email"].casefold())
+            if key in known:
+                report.rejected.append(Rejected(row.where, f"same name and e-mail as {known[key]}"))
+        if report.rejected:
+            raise ImportRejected(report)
+        (last,) = database.execute_sql("SELECT coalesce(max(id), 0) FROM client").fetchone()
+        insert(clients, offsets={"id": last})
+        insert(changes, offsets={"client_id": last})

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from crm.errors import UserError
 from crm.exchange.client_rows import ClientRow, client_row
-from crm.exchange.json_format import json_value
-from crm.exchange.reading import ImportReport, read_lines
+from crm.exchange.json_format import json_value, snapshot
+from crm.exchange.reading import ImportReport
+from crm.i18n import _, ngettext
 from crm.models import Client
 from crm.text import safe_line, shorten
 
@@ -59,48 +60,71 @@ def export_csv() -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for client in Client.select().order_by(Client.id):
-        writer.writerow([spreadsheet_cell(str(json_value(getattr(client, c)) or "")) for c in CSV_COLUMNS])
+    with snapshot():
+        for client in Client.select().order_by(Client.id):
+            writer.writerow([spreadsheet_cell(str(json_value(getattr(client, c)) or "")) for c in CSV_COLUMNS])
     return out.getvalue()
 
 
-def csv_rows(path: Path, today: date, report: ImportReport) -> Iterator[ClientRow]:
-    lines = read_lines(path)
-    header_line = next(lines, "")
+def _unreadable(path: Path, exc: csv.Error, record: int, line: int) -> UserError:
+    """The file as a whole is refused: after a broken quote no later line can be trusted."""
+    problem = str(exc)
+    if problem.startswith("unexpected end of data"):
+        return UserError(_("{path}: line {line}: a quote opened on this line is never closed (it would swallow "
+                           "every line after it); nothing was imported").format(path=safe_line(path), line=record))
+    if problem.startswith("field larger than field limit"):
+        return UserError(_("{path}: line {line}: a value longer than {limit:,} characters (a quote left open?); "
+                           "nothing was imported").format(path=safe_line(path), line=record,
+                                                          limit=csv.field_size_limit()))
+    if "expected after" in problem:
+        return UserError(_("{path}: line {line}: a quoted value goes on after its closing quote (inside quotes, "
+                           "write a quote twice: \"\"); nothing was imported").format(path=safe_line(path), line=line))
+    return UserError(_("{path}: line {line}: not valid CSV ({problem}); nothing was imported").format(
+        path=safe_line(path), line=line, problem=problem))
+
+
+def csv_rows(text: str, path: Path, today: date, report: ImportReport) -> Iterator[ClientRow]:
+    """Client rows from CSV, read strictly: a quote left open, a value past the size limit or a
+    stray quote refuses the file (UserError with the line), and a row whose number of values
+    differs from the header's is rejected, so no two rows are ever read as one."""
+    header_line = text.partition("\n")[0]
     counts = {d: header_line.count(d) for d in (",", ";", "\t")}
     delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
-
-    def all_lines() -> Iterator[str]:
-        yield header_line
-        yield from lines
-
-    reader = csv.reader(all_lines(), delimiter=delimiter)
-    header = next(reader, [])
-    keys = [_COLUMN_OF.get(" ".join(h.replace("_", " ").split()).lower()) for h in header]
-    if "name" not in keys and not ({"first", "last"} & set(keys)):
-        found = ", ".join(repr(h) for h in header) or "none"
-        raise UserError(
-            f"{safe_line(path)} has no name column (looked for name, full name, client, first/last name; "
-            f"found: {safe_line(shorten(found, 200))}; delimiters understood: comma, semicolon, tab)"
-        )
-    report.ignored = [h for h, k in zip(header, keys) if k == "id"]
-    report.notes_from = [h for h, k in zip(header, keys) if k is None]
-    last_line = reader.line_num
-    for cells in reader:
-        where, last_line = f"line {last_line + 1}", reader.line_num
-        if not any(c.strip() for c in cells):
-            continue
-        values: dict[str, str] = {}
-        extra: list[str] = []
-        for index, cell in enumerate(cells):
-            cell = _from_spreadsheet(cell)
-            title = header[index] if index < len(header) else f"column {index + 1}"
-            key = keys[index] if index < len(keys) else None
-            if key is None or key in values:
-                if cell.strip():
-                    extra.append(f"{title}: {cell}")
-            elif key != "id":
-                values[key] = cell
-        if not values.get("name", "").strip():
-            values["name"] = " ".join(v for v in (values.get("first", "").strip(), values.get("last", "").strip()) if v)
-        yield client_row(where, values, extra, today)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    record = 1  # the line the record being read starts on
+    try:
+        header = next(reader, [])
+        keys = [_COLUMN_OF.get(" ".join(h.replace("_", " ").split()).lower()) for h in header]
+        if "name" not in keys and not ({"first", "last"} & set(keys)):
+            found = ", ".join(repr(h) for h in header) or "none"
+            raise UserError(
+                f"{safe_line(path)} has no name column (looked for name, full name, client, first/last name; "
+                f"found: {safe_line(shorten(found, 200))}; delimiters understood: comma, semicolon, tab)"
+            )
+        report.ignored = [h for h, k in zip(header, keys) if k == "id"]
+        report.notes_from = [h for h, k in zip(header, keys) if k is None]
+        record = reader.line_num + 1
+        for cells in reader:
+            where, record = f"line {record}", reader.line_num + 1
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(header):
+                yield ClientRow(where, error=ngettext(
+                    "{count} value where the header has {columns} (a value holding the delimiter must be quoted)",
+                    "{count} values where the header has {columns} (a value holding the delimiter must be quoted)",
+                    len(cells)).format(count=len(cells), columns=len(header)))
+                continue
+            values: dict[str, str] = {}
+            extra: list[str] = []
+            for title, key, cell in zip(header, keys, cells):
+                cell = _from_spreadsheet(cell)
+                if key is None or key in values:
+                    if cell.strip():
+                        extra.append(f"{title}: {cell}")
+                elif key != "id":
+                    values[key] = cell
+            if not values.get("name", "").strip():
+                values["name"] = " ".join(v for v in (values.get("first", "").strip(), values.get("last", "").strip()) if v)
+            yield client_row(where, values, extra, today)
+    except csv.Error as exc:
+        raise _unreadable(path, exc, record, reader.line_num) from None

@@ -1,65 +1,28 @@
 """Our own JSON: every table, every row, every column; imported into an empty database only."""
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from peewee import BooleanField, DateField, DateTimeField, ForeignKeyField, IntegerField
 
 from crm import validate
-from crm.domain import (
-    COMPENSATION_KINDS,
-    COMPENSATION_STATUSES,
-    EVENT_KINDS,
-    GROUPS,
-    OUTCOMES,
-    PROMISE_STATUSES,
-    SEVERITIES,
-    STATUSES,
-    TEMPERAMENTS,
-    TIERS,
-    TOUCH_KINDS,
-)
 from crm.errors import UserError
-from crm.exchange.reading import ImportReport, Rejected, read_text
-from crm.i18n import N_
+from crm.exchange import checks
+from crm.exchange.reading import ImportReport, Rejected
+from crm.exchange.writing import insert, prepare
+from crm.i18n import N_, _
 from crm.journal import change
 from crm.migrations import LATEST
-from crm.models import (
-    MODELS,
-    Client,
-    Compensation,
-    Incident,
-    IncidentEvent,
-    ItemState,
-    MoneyField,
-    Promise,
-    Setting,
-    Touch,
-    database,
-)
-from crm.text import safe_line
+from crm.models import MODELS, MoneyField, Setting, database
+from crm.money import parse_amount
+from crm.text import safe_line, shorten
 
 FORMAT = "rapport"
 FORMAT_VERSION = 1
-_BATCH = 500
-
-# Enumerated columns checked when our JSON comes back (hand-edited files happen).
-_CHOICES = {
-    (Client, "status"): STATUSES,
-    (Client, "tier"): TIERS,
-    (Client, "temperament"): TEMPERAMENTS,
-    (Touch, "kind"): TOUCH_KINDS,
-    (Incident, "severity"): SEVERITIES,
-    (Incident, "group"): GROUPS,
-    (Incident, "outcome"): OUTCOMES,
-    (IncidentEvent, "kind"): EVENT_KINDS,
-    (Promise, "status"): PROMISE_STATUSES,
-    (Compensation, "kind"): COMPENSATION_KINDS,
-    (Compensation, "status"): COMPENSATION_STATUSES,
-    (ItemState, "state"): ("done", "snoozed"),
-}
 
 
 # ---- export --------------------------------------------------------------------------------
@@ -76,15 +39,25 @@ def json_value(value: object) -> object:
     return value
 
 
+@contextmanager
+def snapshot() -> Iterator[None]:
+    """One read transaction: every query in the block sees the database as one moment, whatever
+    others write meanwhile (WAL: readers and writers do not block each other). Read table by
+    table without it, an export taken while others wrote held touches of clients it did not hold."""
+    with database.atomic("DEFERRED"):  # a reader: no write lock (the database's default is IMMEDIATE)
+        yield
+
+
 def export_data() -> dict:
     """Every table, every row, every column: what `import` needs to rebuild the database."""
     tables = {}
-    for model in MODELS:
-        fields = model._meta.sorted_fields
-        rows = model.select(*fields).order_by(model._meta.primary_key).tuples()
-        tables[model._meta.table_name] = [
-            {f.column_name: json_value(v) for f, v in zip(fields, row)} for row in rows
-        ]
+    with snapshot():
+        for model in MODELS:
+            fields = model._meta.sorted_fields
+            rows = model.select(*fields).order_by(model._meta.primary_key).tuples()
+            tables[model._meta.table_name] = [
+                {f.column_name: json_value(v) for f, v in zip(fields, row)} for row in rows
+            ]
     return {"format": FORMAT, "format_version": FORMAT_VERSION, "schema_version": LATEST, "tables": tables}
 
 
@@ -96,41 +69,34 @@ def export_json() -> str:
 
 
 def _field_value(model, fld, value: object) -> object:
-    """The JSON value as the model's Python value; UserError naming the column when wrong."""
-    what = fld.column_name
-    if value is None:
-        if not fld.null:
-            raise UserError(f"{what} must not be empty")
-        return None
-    if isinstance(fld, BooleanField):
-        if not isinstance(value, bool):
-            raise UserError(f"{what} must be true or false, not {value!r}")
-        return value
-    if isinstance(fld, (IntegerField, ForeignKeyField)):  # AutoField is an IntegerField
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise UserError(f"{what} must be a whole number, not {value!r}")
-        return value
-    if not isinstance(value, str):
-        raise UserError(f"{what} must be text, not {value!r}")
+    """The JSON value as the model's Python value, checked as its form checks it when typed;
+    UserError naming the column when wrong."""
     try:
+        if value is None:
+            if not fld.null:
+                raise UserError(_("must not be empty"))
+            return None
+        if isinstance(fld, BooleanField):
+            if not isinstance(value, bool):
+                raise UserError(_("must be true or false, not {value}").format(value=_shown(value)))
+            return value
+        if isinstance(fld, (IntegerField, ForeignKeyField)):  # ids and versions (AutoField is an IntegerField)
+            return checks.whole_number(value)
+        if not isinstance(value, str):
+            raise UserError(_("must be text, not {value}").format(value=_shown(value)))
         if isinstance(fld, DateTimeField):
-            return datetime.fromisoformat(value)
+            return checks.moment(value)
         if isinstance(fld, DateField):
-            return date.fromisoformat(value)
+            return checks.day(value)
         if isinstance(fld, MoneyField):
-            amount = Decimal(value)
-            if not amount.is_finite():
-                raise ValueError
-            return amount
-    except (ValueError, InvalidOperation):
-        raise UserError(f"{what}: not a valid {type(fld).__name__.removesuffix('Field').lower()}: {value!r}") from None
-    value = validate.text(value, what)
-    choices = _CHOICES.get((model, fld.name))
-    if choices and value not in choices:
-        raise UserError(f"{what}: unknown value {value!r} (one of: {', '.join(choices)})")
-    if (model, fld.name) == (Client, "country"):
-        validate.country(value)
-    return value
+            return parse_amount(value)
+        return checks.text_value(model, fld.column_name, value)
+    except UserError as exc:
+        raise UserError(f"{fld.column_name}: {exc}") from None
+
+
+def _shown(value: object) -> str:
+    return safe_line(shorten(repr(value), 60))
 
 
 def _given(row: dict, fld) -> object:
@@ -141,16 +107,23 @@ def _given(row: dict, fld) -> object:
         return fld.default() if callable(fld.default) else fld.default
     if fld.null:
         return None
-    raise UserError(f"{fld.column_name} is missing")
+    raise UserError(_("{column} is missing").format(column=fld.column_name))
 
 
-def _json_rows(path: Path, report: ImportReport) -> dict:
-    """The file's rows per model, converted and checked; problems go to `report.rejected`."""
-    text = read_text(path)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UserError(f"{safe_line(path)} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+def _key(value: object) -> int | str | None:
+    """A row's primary key as the file gives it, if it can be one (for naming and references)."""
+    return value if isinstance(value, (int, str)) and not isinstance(value, bool) else None
+
+
+def _where(table: str, key: object, index: int) -> str:
+    """How a rejected row is named: by its id ("client #3"), else by its place in its table."""
+    key = _key(key)
+    return f"{table} #{safe_line(shorten(str(key), 40))}" if key is not None else f"{table} row {index}"
+
+
+def _load(text: str, path: Path) -> dict:
+    # As any JSON a user hands over: a key twice in one object, NaN, or nesting too deep is refused.
+    data = validate.json_document(text.encode("utf-8"), _("file {path}").format(path=safe_line(path)))
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("tables"), dict):
         raise UserError(f"{safe_line(path)} is not a Rapport export (no \"format\": \"{FORMAT}\" with \"tables\")")
     version, schema = data.get("format_version"), data.get("schema_version")
@@ -161,10 +134,16 @@ def _json_rows(path: Path, report: ImportReport) -> dict:
             f"{safe_line(path)} was exported by a newer Rapport (format {version}, schema {schema}); "
             "upgrade Rapport to import it"
         )
+    return data
+
+
+def _json_rows(text: str, path: Path, report: ImportReport) -> dict:
+    """The file's rows per model, converted and checked; problems go to `report.rejected`."""
+    data = _load(text, path)
     models = {m._meta.table_name: m for m in MODELS}
     unknown = sorted(set(data["tables"]) - set(models))
     if unknown:
-        raise UserError(f"{safe_line(path)} has unknown tables: {safe_line(', '.join(unknown))}")
+        raise UserError(f"{safe_line(path)} has unknown tables: {safe_line(shorten(', '.join(unknown), 200))}")
     converted: dict = {}
     ids: dict = {}  # every row's key, rejected rows too, so a bad row is not reported again by reference
     for name, model in models.items():
@@ -173,19 +152,25 @@ def _json_rows(path: Path, report: ImportReport) -> dict:
             raise UserError(f"{safe_line(path)}: table {name} must be a list of rows")
         columns = {f.column_name: f for f in model._meta.sorted_fields}
         pk = model._meta.primary_key.column_name
-        ids[model] = {row.get(pk) for row in rows if isinstance(row, dict)}
+        seen = ids[model] = set()
         good = []
         for index, row in enumerate(rows, 1):
-            where = f"{name} #{row.get(pk, index) if isinstance(row, dict) else index}"
+            key = _key(row.get(pk)) if isinstance(row, dict) else None
             try:
                 if not isinstance(row, dict):
-                    raise UserError("a row must be an object")
+                    raise UserError(_("a row must be an object"))
                 extra = sorted(set(row) - set(columns))
                 if extra:
-                    raise UserError(f"unknown columns: {', '.join(extra)}")
-                good.append({col: _field_value(model, fld, _given(row, fld)) for col, fld in columns.items()})
+                    raise UserError(_("unknown columns: {columns}").format(columns=shorten(", ".join(extra), 200)))
+                if key is not None and key in seen:
+                    raise UserError(_("{column} {key} is in the file twice").format(column=pk, key=key))
+                seen.add(key)
+                values = {col: _field_value(model, fld, _given(row, fld)) for col, fld in columns.items()}
+                if model is Setting:
+                    checks.setting(values["key"], values["value"])
+                good.append(values)
             except UserError as exc:
-                report.rejected.append(Rejected(where, str(exc)))
+                report.rejected.append(Rejected(_where(name, key, index), str(exc)))
         converted[model] = good
         report.counts[name] = len(good)
     _check_references(converted, ids, report)
@@ -203,7 +188,7 @@ def _check_references(converted: dict, ids: dict, report: ImportReport) -> None:
                     if target is not None and target not in ids[fld.rel_model]:
                         report.rejected.append(Rejected(
                             f"{model._meta.table_name} #{row[pk]}",
-                            f"{fld.column_name} {target} is not in the file",
+                            _("{column} {target} is not in the file").format(column=fld.column_name, target=target),
                         ))
 
 
@@ -216,16 +201,16 @@ def _require_empty() -> None:
             )
 
 
-def import_json(path: Path, report: ImportReport, dry_run: bool) -> None:
-    converted = _json_rows(path, report)
+def import_json(text: str, path: Path, report: ImportReport, dry_run: bool) -> None:
+    """Check every row of our export, then (unless `dry_run`) write them all in one go: the
+    checking and converting happen before the write lock is taken, the lock only for the inserts."""
+    converted = _json_rows(text, path, report)
     _require_empty()
     if report.rejected or dry_run:
         return
+    tables = [prepare(model, rows) for model, rows in converted.items()]
     with change(N_("Imported {file}"), file=path.name):
         _require_empty()  # checked again under the write lock: another session may have written
         database.execute_sql("PRAGMA defer_foreign_keys = ON")  # rows may come in any order
-        for model, rows in converted.items():
-            conflict = "REPLACE" if model is Setting else None
-            for start in range(0, len(rows), _BATCH):
-                query = model.insert_many(rows[start:start + _BATCH])
-                (query.on_conflict(conflict) if conflict else query).execute()
+        for rows in tables:
+            insert(rows, replace=rows.model is Setting)

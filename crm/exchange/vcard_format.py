@@ -7,17 +7,17 @@ from pathlib import Path
 
 from crm.errors import UserError
 from crm.exchange.client_rows import ClientRow, client_row
-from crm.exchange.reading import ImportReport, read_text
+from crm.exchange.reading import ImportReport
 from crm.text import safe_line
 
 _VCARD_DATE = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})")
 
 
-def _vcard_chunks(path: Path) -> Iterator[tuple[int, str]]:
+def _vcard_chunks(text: str) -> Iterator[tuple[int, str]]:
     """Each BEGIN:VCARD … END:VCARD block with its first line's number, parsed one by one so a
     broken card is reported on its own instead of ending the file."""
     start, block = 0, []
-    for number, line in enumerate(read_text(path).splitlines(keepends=True), 1):
+    for number, line in enumerate(text.splitlines(keepends=True), 1):
         tag = line.strip().upper()
         if tag == "BEGIN:VCARD":
             if block:
@@ -77,11 +77,11 @@ def _vcard_row(where: str, card, today: date) -> ClientRow:
     return client_row(where, values, extra, today)
 
 
-def vcard_rows(path: Path, today: date, report: ImportReport) -> Iterator[ClientRow]:
+def vcard_rows(text: str, path: Path, today: date, report: ImportReport) -> Iterator[ClientRow]:
     import vobject
 
     found = False
-    for start, chunk in _vcard_chunks(path):
+    for start, chunk in _vcard_chunks(text):
         found = True
         where = f"line {start}"
         try:

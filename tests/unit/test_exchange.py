@@ -32,7 +32,7 @@ def fill(today: date) -> None:
     incidents.resolve_incident(incident, on=today + timedelta(days=1))
     with database.atomic():
         Reminder.create(client=a, text=HOSTILE[12], due=today, every="3m", **audit.created())
-        ItemState.create(item_id="quiet:1:2026-11-23", state="snoozed", until=today, note="x", **audit.created())
+        ItemState.create(item_id="quiet-1-20261123", state="snoozed", until=today, note="x", **audit.created())
         Setting.create(key="backup.keep", value="3")
 
 
@@ -74,7 +74,7 @@ def test_json_with_bad_rows_or_references_imports_nothing(db, tmp_path, today, c
     result = cli("--db", target, "import", str(path))
     assert result.code == 2
     assert "3 invalid row(s); nothing was imported" in result.err
-    assert "client #2: status: unknown value 'angry'" in result.err
+    assert "client #2: status: unknown status: 'angry'" in result.err
     assert "touch #1: client_id 99 is not in the file" in result.err
     assert "contact #1: birthday" in result.err
     open_database(tmp_path / "new.db")

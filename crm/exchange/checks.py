@@ -1,0 +1,220 @@
+"""Imported values checked like typed ones: each column of our JSON and each setting passes the
+validator its form or command uses (crm.validate, crm.money, the rules, the backups, the wizard).
+
+A file is not a person at the keyboard, so one check goes further than typing: `backup.dir` must
+stay inside the database's directory (a file must not send copies of everything elsewhere; the
+owner can choose any directory in the app).
+"""
+
+import json
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import PurePath
+
+from crm import validate
+from crm.dates import in_range
+from crm.domain import (
+    COMPENSATION_KINDS,
+    COMPENSATION_STATUSES,
+    EVENT_KINDS,
+    GROUPS,
+    OUTCOMES,
+    PROMISE_STATUSES,
+    SEVERITIES,
+    STATUSES,
+    TEMPERAMENTS,
+    TIERS,
+    TOUCH_KINDS,
+)
+from crm.errors import UserError
+from crm.i18n import _
+from crm.models import (
+    Client,
+    Compensation,
+    Contact,
+    Incident,
+    IncidentEvent,
+    ItemState,
+    Promise,
+    Reminder,
+    Touch,
+)
+from crm.money import parse_amount, parse_currency
+from crm.text import safe_line
+
+MAX_ID = 2**63 - 1  # SQLite's INTEGER
+
+
+def _name(what: str) -> Callable[[str], str]:
+    return lambda value: validate.name(value, what)
+
+
+def _short(what: str) -> Callable[[str], str]:
+    return lambda value: validate.text(value.strip(), what, limit=validate.MAX_NAME)
+
+
+def _required(what: str) -> Callable[[str], str]:
+    return lambda value: validate.text(value, what, required=True)
+
+
+def _choice(options: tuple[str, ...], what: str) -> Callable[[str], str]:
+    return lambda value: validate.choice(value, options, what)
+
+
+def _item_id(value: str) -> str:
+    from crm.rules import parse_item_id  # the parser `crm done ITEM` uses
+
+    parse_item_id(value)
+    return value
+
+
+# Text columns as their services check what is typed; any other text column: validate.text.
+TEXT_CHECKS: dict[tuple[type, str], Callable[[str], str]] = {
+    (Client, "name"): validate.name,
+    (Client, "company"): _short("company"),
+    (Client, "email"): validate.email,
+    (Client, "phone"): validate.phone,
+    (Client, "country"): validate.country,
+    (Client, "language"): validate.language,
+    (Client, "currency"): parse_currency,
+    (Client, "status"): _choice(STATUSES, "status"),
+    (Client, "tier"): _choice(TIERS, "tier"),
+    (Client, "temperament"): _choice(TEMPERAMENTS, "temperament"),
+    (Contact, "name"): _name("contact name"),
+    (Contact, "role"): _short("role"),
+    (Contact, "email"): validate.email,
+    (Contact, "phone"): validate.phone,
+    (Touch, "kind"): _choice(TOUCH_KINDS, "touch kind"),
+    (Incident, "title"): _name("incident title"),
+    (Incident, "severity"): _choice(SEVERITIES, "severity"),
+    (Incident, "group"): _choice(GROUPS, "group"),
+    (Incident, "outcome"): _choice(OUTCOMES, "outcome"),
+    (IncidentEvent, "kind"): _choice(EVENT_KINDS, "event kind"),
+    (IncidentEvent, "text"): _required("event text"),
+    (Promise, "text"): _required("promise"),
+    (Promise, "status"): _choice(PROMISE_STATUSES, "promise status"),
+    (Compensation, "kind"): _choice(COMPENSATION_KINDS, "compensation kind"),
+    (Compensation, "status"): _choice(COMPENSATION_STATUSES, "compensation status"),
+    (Compensation, "currency"): parse_currency,
+    (Reminder, "text"): _required("reminder"),
+    (Reminder, "every"): validate.recurrence,
+    (ItemState, "item_id"): _item_id,
+    (ItemState, "state"): _choice(("done", "snoozed"), "state"),
+}
+AUTHORS = ("created_by", "updated_by")  # a login name: not empty, not longer than a name
+
+
+def text_value(model: type, column: str, value: str) -> str:
+    """A text column's value as its form would store it; UserError if it would refuse it."""
+    if column in AUTHORS:
+        return _name("author")(value)
+    check = TEXT_CHECKS.get((model, column))
+    return check(value) if check else validate.text(value, column)
+
+
+def whole_number(value: object) -> int:
+    """An id or a version: a JSON integer SQLite can hold, 1 or more."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise UserError(_("must be a whole number, not {value}").format(value=_shown(value)))
+    if not 1 <= value <= MAX_ID:
+        raise UserError(_("must be from 1 to {most}, not {value}").format(most=MAX_ID, value=_shown(value)))
+    return value
+
+
+def day(value: str) -> date:
+    """A date in ISO form (2026-11-23) within the dates Rapport takes (crm.dates.in_range)."""
+    try:
+        found = date.fromisoformat(value)
+    except ValueError:
+        raise UserError(_("not a date: {value} (use YYYY-MM-DD)").format(value=_shown(value))) from None
+    return in_range(found, value)
+
+
+def moment(value: str) -> datetime:
+    """A timestamp as we store them (UTC, no offset) within the dates Rapport takes."""
+    try:
+        found = datetime.fromisoformat(value)
+    except ValueError:
+        raise UserError(_("not a date and time: {value}").format(value=_shown(value))) from None
+    if found.tzinfo is not None:
+        raise UserError(_("a time without an offset (stored as UTC), not {value}").format(value=_shown(value)))
+    in_range(found.date(), value)
+    return found
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return safe_line(text if len(text) <= 60 else text[:59] + "…")
+
+
+# ---- settings ------------------------------------------------------------------------------
+
+_DRAFT = re.compile(r"^wizard\.client\.([0-9]{1,18})$")
+_VALUE = re.compile(r"^value\.(high|medium)\.(.+)$")
+
+
+def _backup_keep(value: str) -> None:
+    from crm.backup import parse_keep
+
+    parse_keep(value)
+
+
+def _backup_dir(value: str) -> None:
+    validate.text(value, "backup.dir", limit=validate.MAX_NAME)  # as the app's form takes it
+    path = PurePath(value.strip())
+    if path.is_absolute() or value.strip().startswith("~") or ".." in path.parts:
+        raise UserError(_("backup.dir from a file must be a directory inside the database's own (a relative "
+                          "path without ..), not {value}; choose another one in the app").format(
+            value=_shown(value)))
+
+
+def _skipped(value: str) -> None:
+    from crm.rules import parse_skipped
+
+    parse_skipped(value)
+
+
+def _draft(value: str) -> None:
+    from crm.wizard import WizardState
+
+    try:
+        data = json.loads(value)
+        if not isinstance(data, dict):
+            raise ValueError
+        WizardState.from_dict({**data, "client_id": 1})
+    except (ValueError, TypeError, AttributeError, RecursionError):
+        raise UserError(_("not a saved wizard (a JSON object the wizard can resume)")) from None
+
+
+def _threshold(value: str, currency: str) -> None:
+    if parse_currency(currency) != currency:
+        raise UserError(_("not a currency code: {value}").format(value=_shown(currency)))
+    parse_amount(value)
+
+
+_SETTINGS: dict[str, Callable[[str], object]] = {
+    "backup.keep": _backup_keep,
+    "backup.dir": _backup_dir,
+    "greetings.skipped": _skipped,
+    "ui.theme": _short("ui.theme"),
+    "owner.name": _name("owner's name"),
+    "owner.title": _short("owner's title"),
+}
+
+
+def setting(key: str, value: str) -> None:
+    """UserError unless `key` is a setting Rapport knows and `value` passes its check."""
+    from crm.rules import RULE_NAMES, SETTING_PREFIX, rule_value
+
+    validate.text(key, "key", required=True, limit=validate.MAX_NAME)
+    if key in _SETTINGS:
+        _SETTINGS[key](value)
+    elif key.startswith(SETTING_PREFIX) and key[len(SETTING_PREFIX):] in RULE_NAMES:
+        rule_value(key[len(SETTING_PREFIX):], value)
+    elif _DRAFT.match(key):
+        _draft(value)
+    elif match := _VALUE.match(key):
+        _threshold(value, match.group(2))
+    else:
+        raise UserError(_("unknown setting {key}").format(key=_shown(key)))

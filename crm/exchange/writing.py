@@ -1,0 +1,56 @@
+"""Writing many imported rows fast: converted to what SQLite stores before the write lock is
+taken, then one prepared INSERT run over all of them under it.
+
+Converting 60,000 rows value by value in Python costs about a second; with peewee building a
+statement per batch on top, it was most of an import's time, all of it under the write lock. The
+journal's triggers still see every row.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from crm.models import BaseModel, database
+
+
+def _stored(fld, value: object) -> object:
+    value = fld.db_value(value)
+    if isinstance(value, datetime):  # as peewee and sqlite3 store them
+        return value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _default(fld) -> object:
+    """A column's value when a row leaves it out: the model's default, else NULL (an id: the next)."""
+    if fld.default is not None:
+        return fld.default() if callable(fld.default) else fld.default
+    return None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Rows of one table as SQLite will store them, every column in the model's order."""
+
+    model: type[BaseModel]
+    values: list[list[object]] = field(repr=False)
+
+
+def prepare(model: type[BaseModel], rows: Iterable[dict]) -> Prepared:
+    """`rows` (column name → Python value; a column left out takes its default) ready to insert."""
+    fields = model._meta.sorted_fields
+    return Prepared(model, [[_stored(f, row[f.column_name] if f.column_name in row else _default(f)) for f in fields]
+                            for row in rows])
+
+
+def insert(rows: Prepared, *, replace: bool = False, offsets: dict[str, int] | None = None) -> None:
+    """Insert prepared rows. `offsets` adds a number to a column in SQL, for ids known only once
+    the write lock is held (the rows then carry 1, 2, 3 … and the offset is the highest id)."""
+    fields = rows.model._meta.sorted_fields
+    offsets = offsets or {}
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    marks = ", ".join(f"? + {int(offsets[f.column_name])}" if f.column_name in offsets else "?" for f in fields)
+    verb = "INSERT OR REPLACE" if replace else "INSERT"
+    database.cursor().executemany(
+        f'{verb} INTO "{rows.model._meta.table_name}" ({columns}) VALUES ({marks})', rows.values)

@@ -67,11 +67,11 @@ def has_terminal() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-def require_terminal(message: str) -> None:
-    """Refuse, saying `message`, to open the full-screen app where it would wait forever for keys
-    nobody types."""
+def require_terminal(hint: str) -> None:
+    """Refuse to open the full-screen app where it would wait forever for keys nobody types,
+    saying what to do instead."""
     if not has_terminal():
-        raise UserError(message)
+        raise UserError(_("the app needs a terminal; {hint}").format(hint=hint))
 
 
 @dataclass
@@ -254,10 +254,11 @@ def _run(argv: Sequence[str], exit_process: bool) -> int:
             sys.stderr.write(_("{prog}: choose one of: {choices} (see {prog} --help)").format(
                 prog=prog, choices=choices) + "\n")
             return EXIT_BAD_INPUT
-        require_terminal(_("the app needs a terminal; from a script or cron use crm review or crm digest "
-                           "(crm --help lists every command)"))
+        require_terminal(_("from a script or cron use crm review or crm digest (crm --help lists every command)"))
         ctx.open(reading=True)  # an archived copy can be browsed in the app
         return _open_app(ctx)
+    if getattr(args, "app", False):  # a command that opens the app when done (crm demo)
+        require_terminal(args.app_hint)
     if not getattr(args, "no_db", False):
         ctx.open(reading=getattr(args, "read_only", False))
     if getattr(args, "read_only", False):

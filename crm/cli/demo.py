@@ -2,7 +2,7 @@
 
 import argparse
 
-from crm.cli import Context, require_terminal, whole
+from crm.cli import Context, whole
 from crm.demo import MAX_CLIENTS, fill_demo
 from crm.i18n import _
 
@@ -18,16 +18,15 @@ def register(sub) -> None:
                       help=_("how many clients (default {default})").format(default=DEFAULT_CLIENTS))
     demo.add_argument("--seed", type=whole(-MAX_SEED, MAX_SEED), default=1, metavar="S",
                       help=_("the same seed and --today give the same data (default 1)"))
-    demo.add_argument("--no-tui", action="store_true", help=_("only fill the database; do not open the app"))
-    demo.set_defaults(handler=_demo)
+    demo.add_argument("--no-tui", action="store_false", dest="app",
+                      help=_("only fill the database; do not open the app"))
+    demo.set_defaults(handler=_demo, app_hint=_("add --no-tui to only fill the database"))
 
 
 def _demo(args: argparse.Namespace, ctx: Context) -> int:
-    if not args.no_tui:  # before anything is written: the app would wait for keys nobody types
-        require_terminal(_("crm demo opens the app, which needs a terminal; add --no-tui to only fill the database"))
     counts = fill_demo(args.clients, ctx.today, seed=args.seed)
     print(_summary(counts))
-    if args.no_tui:
+    if not args.app:
         return 0
     from crm.app import run_app
 

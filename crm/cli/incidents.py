@@ -21,7 +21,8 @@ _JSON_ID = N_("print {\"id\": N}")
 def register(sub) -> None:
     actions = group(sub, "incident", _("open, log and resolve incidents (complaints, conflicts)"))
     opened = actions.add_parser("open", help=_("open an incident; prints its id"),
-                                description=_("Open an incident (a complaint, a conflict) with a client; prints its id."))
+                                description=_("Open an incident (a complaint, a conflict) with a client; "
+                                              "prints its id."))
     opened.add_argument("client", metavar="CLIENT", help=_(CLIENT_HELP))
     opened.add_argument("title", metavar="TITLE", help=_("what went wrong, in a few words"))
     opened.add_argument("--severity", default="medium", metavar="|".join(SEVERITIES),

@@ -21,8 +21,8 @@ def register(sub) -> None:
     log = sub.add_parser("log", help=text, description=text)
     log.add_argument("--limit", type=whole(1, MAX_LOG_LIMIT), default=LOG_LIMIT, metavar="N",
                      help=_("show the newest N changes ({default})").format(default=LOG_LIMIT))
-    log.add_argument("--client", metavar="CLIENT", help=_("only the changes that concerned this client: {client}").format(
-        client=_(CLIENT_HELP)))
+    log.add_argument("--client", metavar="CLIENT",
+                     help=_("only the changes that concerned this client: {client}").format(client=_(CLIENT_HELP)))
     log.add_argument("--json", action="store_true", help=_("print a JSON array"))
     log.set_defaults(handler=_log, read_only=True)
 

@@ -52,7 +52,8 @@ def register(sub) -> None:
     add.add_argument("client", metavar="CLIENT", help=_(CLIENT_HELP))
     add.add_argument("text", metavar="TEXT", help=_("what to do"))
     add.add_argument("--due", required=True, metavar="DATE", help=_("when (the first time, if it repeats)"))
-    add.add_argument("--every", default="", metavar="|".join(RECURRENCES) + "|Nm", help=_("repeat; 3m = every 3 months"))
+    add.add_argument("--every", default="", metavar="|".join(RECURRENCES) + "|Nm",
+                     help=_("repeat; 3m = every 3 months"))
     add.add_argument("--json", action="store_true", help=_("print {\"id\": N}"))
     add.set_defaults(handler=_remind_add)
 

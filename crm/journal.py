@@ -31,6 +31,8 @@ from crm.models import MODELS, Change, ChangeRow, Client, database
 from crm.text import shorten
 
 _TABLES = {model._meta.table_name: model for model in MODELS}
+# The entry of an erasure (crm.forget): it keeps no images, and undo stops at it, for good.
+FORGOT_CLIENT = N_("Forgot client #{id} and erased their data")
 _state = threading.local()  # the change open on this thread's connection, if any
 
 
@@ -288,6 +290,9 @@ def _undo_newest(who: str) -> Undone:
         )
         if target is None:
             raise UserError(_("Nothing of yours to undo."))
+        if target.what == FORGOT_CLIENT:
+            raise UserError(_("Cannot undo “{what}”: an erasure is final, and what came before it stays as it is.")
+                            .format(what=describe(target)))
         rows = list(ChangeRow.select().where(ChangeRow.change == target.id).order_by(ChangeRow.id))
         final = {(row.tbl, row.pk): row.new for row in rows}
         _check_unchanged(target, final)

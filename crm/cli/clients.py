@@ -3,7 +3,7 @@
 import argparse
 
 from crm import clients
-from crm.cli import CLIENT_HELP, Context, group
+from crm.cli import CLIENT_HELP, Context, forget, group
 from crm.cli.output import created, emit_json, table
 from crm.domain import NEW_CLIENT_STATUSES, STATUSES, TEMPERAMENTS, TIERS, TOUCH_KINDS
 from crm.i18n import _
@@ -60,6 +60,7 @@ def register(sub) -> None:
         if action != "return":
             change.add_argument("--reason", default="", help=_("why, kept in the client's timeline"))
         change.set_defaults(handler=_change_status, status_action=action)
+    forget.register(actions)  # crm client forget: its own module
 
     touch = sub.add_parser("touch", help=_("log a contact with a client; prints its id"),
                            description=_("Log a contact with a client (a call, a meeting, a letter…); prints its id."))

@@ -97,12 +97,15 @@ class ClientScreen(Screen[None]):
         Binding("1", "tab('timeline')", "Timeline", show=False, id="client.tab.timeline"),
         Binding("2", "tab('promises')", "Promises", show=False, id="client.tab.promises"),
         Binding("3", "tab('due')", "Due", show=False, id="client.tab.due"),
+        Binding("F", "forget", _("Forget"), key_display="F", show=False, id="client.forget",
+                tooltip=_("Forget this client: erase their data everywhere (asks for their name)")),
     ]
 
     def __init__(self, client_id: int) -> None:
         super().__init__()
         self.client_id = client_id
         self.profile: ClientProfile | None = None
+        self._forgetting = False  # the Forget dialog is open
 
     @property
     def rapport(self) -> "RapportApp":
@@ -147,6 +150,8 @@ class ClientScreen(Screen[None]):
             self._reveal()
 
     def _failed(self, message: str) -> None:
+        if self._forgetting:
+            return  # the reload after the erasure finds no client: the screen is about to close
         self._reveal()
         self.notify(message, severity="error", markup=False)
 
@@ -193,12 +198,29 @@ class ClientScreen(Screen[None]):
             return True
         profile = self.profile
         if profile is None:
-            return False if action in {"touch", "incident", "promise", "keep", "edit", "status", "contact"} else True
+            return False if action in {"touch", "incident", "promise", "keep", "edit", "status", "contact",
+                                       "forget"} else True
         if action == "keep":
             return bool(profile.open_promises)
         if action == "status":
             return profile.status in STATUS_ACTIONS[str(parameters[0])]
         return True
+
+    def action_forget(self) -> None:
+        """Erase this client for good once their name is typed (crm.forget); then back to Clients."""
+        from crm.app.screens.forget import forget_form, forgotten_note
+        from crm.forget import Erasure
+
+        def done(erasure: Erasure | None) -> None:
+            if erasure is None:
+                self._forgetting = False
+                return
+            self.notify(forgotten_note(erasure), title=_("Forgotten"), markup=False, timeout=20)
+            self.rapport.show_clients()
+
+        assert self.profile is not None  # check_action: only once loaded
+        self._forgetting = True
+        self.app.push_screen(forget_form(self.client_id, self.profile.name, self.rapport.db_path), done)
 
     def action_tab(self, pane: str) -> None:
         self.query_one(TabbedContent).active = pane

@@ -1,0 +1,245 @@
+"""Forgetting a client for real: `crm client forget CLIENT --yes`, and F on the Client screen.
+
+What a person asking to be forgotten expects is that nothing about them stays: the client goes
+with everything hanging from them (contacts, status changes, touches, incidents and their events,
+promises, compensations, reminders), the review's marks on their items, and the change journal's
+before/after images of any of those rows. Journal entries about this client alone go; an entry
+that also changed other rows keeps those, with any value naming the client replaced by its id.
+
+Deleted rows must not be recoverable from the file either: the deletes run with
+`secure_delete` (freed space zeroed), then VACUUM rebuilds the file without free pages or stale
+cells, and a TRUNCATE checkpoint empties the -wal, where older copies of the pages live.
+Backups are separate files: the ones that still hold the client are listed, not touched.
+
+The erasure is journaled as one change without images; `crm.journal.undo` refuses it.
+"""
+
+import json
+import mmap
+import sqlite3
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import peewee
+
+from crm import audit
+from crm.backup import backup_dir, daily_backups
+from crm.dates import utcnow
+from crm import db as crm_db
+from crm.errors import UserError
+from crm.i18n import N_, _, ngettext
+from crm.journal import FORGOT_CLIENT
+from crm.models import Change, Client, Compensation, Contact, Incident, Promise, Reminder, StatusChange, Touch, database
+
+# The rows that hang from a client by `client_id`, in the order a summary names them.
+_HANGING = (Contact, Touch, Incident, Promise, Compensation, Reminder, StatusChange)
+# What the number in a review item's id names, per kind (crm.kinds): its mark goes with that row.
+_ITEM_ROWS = {"promise": "promise", "checkin": "incident", "winback": "client", "greeting": "client",
+              "bonus_expiry": "compensation", "incident_stale": "incident", "quiet": "client", "custom": "reminder"}
+# How a summary counts each table's rows, singular and plural.
+_COUNTED = {
+    "contact": (N_("{count} contact"), N_("{count} contacts")),
+    "touch": (N_("{count} touch"), N_("{count} touches")),
+    "incident": (N_("{count} incident"), N_("{count} incidents")),
+    "incident_event": (N_("{count} incident event"), N_("{count} incident events")),
+    "promise": (N_("{count} promise"), N_("{count} promises")),
+    "compensation": (N_("{count} compensation"), N_("{count} compensations")),
+    "reminder": (N_("{count} reminder"), N_("{count} reminders")),
+    "status_change": (N_("{count} status change"), N_("{count} status changes")),
+    "item_state": (N_("{count} review mark"), N_("{count} review marks")),
+    "change_log": (N_("{count} history entry"), N_("{count} history entries")),
+}
+_PERSONAL = ("name", "company", "email", "phone")  # the fields of a client or contact image searched for
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """What forgetting a client erases (or erased), and the backups that still hold them."""
+
+    client_id: int
+    name: str
+    counts: dict[str, int]  # rows per table, as in _COUNTED
+    backups: tuple[Path, ...]
+    leftover: str | None = None  # what the file may still hold, and until when (the erasure stands)
+    _needles: tuple[str, ...] = field(default=(), repr=False)
+
+    def erased(self) -> str:
+        """"their card, 2 contacts, 5 touches and 12 history entries", in the reader's language."""
+        parts = [_("their card")] + [
+            ngettext(*_COUNTED[table], count).format(count=count)
+            for table, count in self.counts.items() if count
+        ]
+        if len(parts) == 1:
+            return parts[0]
+        return _("{items} and {last}").format(items=", ".join(parts[:-1]), last=parts[-1])
+
+
+def _gather(client_id: int) -> None:
+    """Fill temp.forget_key with every row of the client, now or in the journal's images."""
+    run = database.execute_sql
+    run("CREATE TEMP TABLE IF NOT EXISTS forget_key (tbl TEXT NOT NULL, pk TEXT NOT NULL, PRIMARY KEY (tbl, pk)) "
+        "WITHOUT ROWID")
+    run("DELETE FROM temp.forget_key")
+    run("INSERT INTO temp.forget_key VALUES ('client', ?)", (str(client_id),))
+    for model in _HANGING:
+        table = model._meta.table_name
+        run(f'INSERT OR IGNORE INTO temp.forget_key SELECT ?, CAST(id AS TEXT) FROM "{table}" WHERE client_id = ?',
+            (table, client_id))
+        run("INSERT OR IGNORE INTO temp.forget_key SELECT tbl, pk FROM change_row WHERE tbl = ? "
+            "AND (json_extract(old, '$.client_id') = ? OR json_extract(new, '$.client_id') = ?)",
+            (table, client_id, client_id))
+    incidents = "SELECT pk FROM temp.forget_key WHERE tbl = 'incident'"
+    run("INSERT OR IGNORE INTO temp.forget_key SELECT 'incident_event', CAST(id AS TEXT) FROM incident_event "
+        f"WHERE CAST(incident_id AS TEXT) IN ({incidents})")
+    run("INSERT OR IGNORE INTO temp.forget_key SELECT tbl, pk FROM change_row WHERE tbl = 'incident_event' "
+        f"AND (CAST(json_extract(old, '$.incident_id') AS TEXT) IN ({incidents}) "
+        f"OR CAST(json_extract(new, '$.incident_id') AS TEXT) IN ({incidents}))")
+    from crm.rules import parse_item_id
+
+    keys = {(tbl, pk) for tbl, pk in run("SELECT tbl, pk FROM temp.forget_key")}
+    marks = {item for (item,) in run("SELECT item_id FROM item_state UNION "
+                                     "SELECT pk FROM change_row WHERE tbl = 'item_state'")}
+    for item in marks:
+        try:
+            kind, key, _day = parse_item_id(item)
+        except UserError:
+            continue  # a mark of a kind no longer known names nobody we can tell
+        if (_ITEM_ROWS.get(kind), str(key)) in keys:
+            run("INSERT OR IGNORE INTO temp.forget_key VALUES ('item_state', ?)", (item,))
+
+
+def _counts(client_id: int) -> dict[str, int]:
+    """The client's rows per table that exist now, and the journal entries about them."""
+    counts = {}
+    for table in _COUNTED:
+        if table == "change_log":
+            continue
+        key = "item_id" if table == "item_state" else "id"
+        (counts[table],) = database.execute_sql(
+            f'SELECT count(*) FROM "{table}" WHERE CAST("{key}" AS TEXT) IN '
+            "(SELECT pk FROM temp.forget_key WHERE tbl = ?)", (table,)).fetchone()
+    counts["change_log"] = len(_entries_about(client_id))
+    return counts
+
+
+def _entries_about(client_id: int) -> set[int]:
+    """The journal entries that wrote any of the client's rows or concern them, and their undos."""
+    run = database.execute_sql
+    entries = {cid for (cid,) in run("SELECT DISTINCT change_id FROM change_row WHERE (tbl, pk) IN "
+                                     "(SELECT tbl, pk FROM temp.forget_key)")}
+    entries |= {cid for (cid,) in run("SELECT id FROM change_log WHERE client_id = ?", (client_id,))}
+    if entries:
+        marks = ", ".join("?" for _ in entries)
+        entries |= {cid for (cid,) in run(f"SELECT id FROM change_log WHERE undoes IN ({marks})", list(entries))}
+    return entries
+
+
+def _personal_texts(client_id: int) -> set[str]:
+    """The client's and their contacts' names, companies, e-mails and phones, as they are and as
+    the journal's images remember them (a client renamed since), for finding them elsewhere."""
+    images = [json.loads(image) for pair in database.execute_sql(
+        "SELECT old, new FROM change_row WHERE tbl IN ('client', 'contact') AND (tbl, pk) IN "
+        "(SELECT tbl, pk FROM temp.forget_key)") for image in pair if image]
+    images += list(Client.select().where(Client.id == client_id).dicts())
+    images += list(Contact.select().where(Contact.client == client_id).dicts())
+    texts = {str(image.get(key) or "").strip() for image in images for key in _PERSONAL}
+    return {text for text in texts if text}
+
+
+def _holding_backups(db_path: Path, needles: tuple[str, ...]) -> tuple[Path, ...]:
+    """The daily and pre-migration backups whose bytes hold any of `needles` (one that cannot be
+    read is listed too: it may)."""
+    candidates = [*daily_backups(backup_dir(db_path)), *sorted(db_path.parent.glob(f"{db_path.name}.v*.bak"))]
+    found = []
+    wanted = [needle.encode() for needle in needles]
+    for path in candidates:
+        try:
+            with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                if any(data.find(needle) != -1 for needle in wanted):
+                    found.append(path)
+        except (OSError, ValueError):  # unreadable, or empty (mmap refuses 0 bytes)
+            if not (path.exists() and path.stat().st_size == 0):
+                found.append(path)
+    return tuple(found)
+
+
+def _survey(client_id: int, db_path: Path) -> Erasure:
+    """What forgetting the client would erase (fills temp.forget_key)."""
+    client = Client.get_or_none(Client.id == client_id)
+    if client is None:
+        raise UserError(_("no client with id {id}").format(id=client_id))
+    _gather(client_id)
+    needles = tuple(sorted(_personal_texts(client_id) | {client.name}))
+    return Erasure(client_id, client.name, _counts(client_id), _holding_backups(Path(db_path), needles),
+                   _needles=needles)
+
+
+def erasure_preview(client_id: int, db_path: Path) -> Erasure:
+    """What `forget_client` would erase; nothing is changed."""
+    with database.atomic():
+        try:
+            return _survey(client_id, db_path)
+        finally:
+            database.execute_sql("DROP TABLE IF EXISTS temp.forget_key")
+
+
+def _clean_params(entry: Change, client_id: int, needles: tuple[str, ...]) -> None:
+    """An entry that stays (it changed other rows too): values naming the client become its id."""
+    params = json.loads(entry.params or "{}")
+    folded = [needle.casefold() for needle in needles]
+    cleaned = {key: f"#{client_id}" if isinstance(value, str) and any(n in value.casefold() for n in folded)
+               else value for key, value in params.items()}
+    if cleaned != params:
+        Change.update(params=json.dumps(cleaned, ensure_ascii=False)).where(Change.id == entry.id).execute()
+
+
+def _erase_journal(client_id: int, needles: tuple[str, ...]) -> None:
+    entries = _entries_about(client_id)
+    database.execute_sql("DELETE FROM change_row WHERE (tbl, pk) IN (SELECT tbl, pk FROM temp.forget_key)")
+    gone = set()
+    originals = Change.select().where(Change.id.in_(entries) & Change.undoes.is_null())
+    undos = Change.select().where(Change.id.in_(entries) & Change.undoes.is_null(False))
+    for entry in originals:
+        if entry.client_id == client_id or not entry.rows.exists():
+            gone.add(entry.id)
+        else:
+            _clean_params(entry, client_id, needles)
+    for entry in undos:
+        if entry.undoes in gone or entry.client_id == client_id:
+            gone.add(entry.id)
+        else:
+            _clean_params(entry, client_id, needles)
+    Change.delete().where(Change.id.in_(gone)).execute()  # their remaining images go with them (cascade)
+
+
+def forget_client(client_id: int, db_path: Path) -> Erasure:
+    """Erase the client and everything about them from the database file (see the module's
+    docstring); what was erased and the backups that still hold them."""
+    database.execute_sql("PRAGMA secure_delete = ON")  # this connection zeroes what it frees
+    with database.atomic():
+        try:
+            erasure = _survey(client_id, db_path)
+            _erase_journal(client_id, erasure._needles)
+            database.execute_sql("DELETE FROM item_state WHERE item_id IN "
+                                 "(SELECT pk FROM temp.forget_key WHERE tbl = 'item_state')")
+            Client.delete().where(Client.id == client_id).execute()  # and, by cascade, what hangs from it
+            Change.create(at=utcnow(), author=audit.author(), what=FORGOT_CLIENT,
+                          params=json.dumps({"id": client_id}), client_id=None)
+        finally:
+            database.execute_sql("DROP TABLE IF EXISTS temp.forget_key")
+    return replace(erasure, leftover=_scrub(Path(db_path)))
+
+
+def _scrub(db_path: Path) -> str | None:
+    """Rebuild the file and empty its -wal; None when done, else what may remain and until when."""
+    try:
+        database.execute_sql("VACUUM")  # a new file: no free pages, no stale cells of older edits
+    except (sqlite3.Error, peewee.DatabaseError) as exc:  # e.g. no room for the rebuilt copy
+        return _("the file could not be rebuilt ({problem}): copies of older edits may remain in its free "
+                 "space until it is (sqlite3 {path} VACUUM)").format(problem=crm_db.storage_problem(exc) or exc, path=db_path)
+    (busy, _log, _done) = database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    wal = Path(f"{db_path}-wal")
+    if busy or (wal.exists() and wal.stat().st_size):
+        return _("another session kept reading for {seconds} s: older copies stay in {wal} until every "
+                 "session on this database has closed").format(seconds=crm_db.BUSY_TIMEOUT_S, wal=wal)
+    return None

@@ -83,10 +83,8 @@ def client_form_values(client: Client) -> dict[str, str]:
 
 def approach_for(temperament: str) -> str:
     """How to talk to this temperament (PLAYBOOK §3); "" if the playbook does not know it."""
-    try:
-        from crm.playbook import temperament as playbook_temperament
-    except ImportError:  # the playbook module is written in parallel; the card simply omits it
-        return ""
+    from crm.playbook import temperament as playbook_temperament
+
     try:
         return playbook_temperament(temperament).approach
     except KeyError:
@@ -94,13 +92,9 @@ def approach_for(temperament: str) -> str:
 
 
 def client_due_items(client_id: int, today: date) -> tuple[Any, ...]:
-    """The client's due items over the next year, or none while `crm.review` is missing."""
-    try:
-        from crm.review import client_due
-    except ModuleNotFoundError as exc:
-        if exc.name != "crm.review":
-            raise
-        return ()
+    """The client's due items over the next year."""
+    from crm.review import client_due
+
     return tuple(client_due(client_id, today, days=DUE_HORIZON_DAYS))
 
 

@@ -107,13 +107,9 @@ def health_facts(
 
 
 def next_due_by_client(today: date, days: int = NEXT_DUE_DAYS) -> dict[int, NextDue]:
-    """Each client's earliest due item (overdue first), from the review; empty until it exists."""
-    try:
-        from crm.review import review
-    except ModuleNotFoundError as exc:
-        if exc.name != "crm.review":
-            raise
-        return {}
+    """Each client's earliest due item (overdue first), from the review."""
+    from crm.review import review
+
     nearest: dict[int, NextDue] = {}
     for item in review(today, days):
         known = nearest.get(item.client_id)

@@ -275,13 +275,8 @@ class RapportApp(App[None]):
 
     def open_wizard(self, client_id: int | None = None, incident_id: int | None = None) -> None:
         """Open "Sort out the relationship" for a client or an incident (or to choose one)."""
-        try:
-            from crm.app.screens.wizard import WizardScreen
-        except ModuleNotFoundError as exc:
-            if exc.name != "crm.app.screens.wizard":
-                raise
-            self.notify("The relationship wizard is coming soon.", title="Sort out the relationship")
-            return
+        from crm.app.screens.wizard import WizardScreen
+
         self.push_screen(WizardScreen(client_id=client_id, incident_id=incident_id))
 
 

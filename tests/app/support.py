@@ -1,6 +1,5 @@
 """Helpers for the Pilot tests of the Clients, Client and Incident screens and the forms."""
 
-import importlib.util
 import time
 from collections.abc import Callable
 from datetime import date
@@ -15,11 +14,8 @@ from crm.widgets.timeline import Timeline
 
 
 def start_app(db_path: Path, today: date) -> RapportApp:
-    """The real app; while `crm.review` is not written yet, it starts on a blank screen instead."""
-    app = make_app(db_path, today)
-    if importlib.util.find_spec("crm.review") is None:
-        app.get_default_screen = Screen  # type: ignore[method-assign]
-    return app
+    """The real app on `db_path`, with `today` as its date."""
+    return make_app(db_path, today)
 
 
 async def settle(app, pilot) -> None:

@@ -10,6 +10,7 @@ from crm.app.screens.incident import IncidentScreen
 from crm.clients import ClientFields, add_client
 from crm.incidents import log_event, open_incident
 from crm.models import Client, Compensation, Incident, IncidentEvent, Promise
+from crm.review import review
 
 from .support import fill, settle, shown, start_app, timeline_lines
 
@@ -119,8 +120,7 @@ async def test_resolve_schedules_the_checkin(incident, db_path, today):
         assert Client.get_by_id(resolved.client_id).status == "departed"
         assert "resolved 23 Nov 2026: client departed" in shown(screen.query_one("#incident-card"))
         assert not screen.check_action("resolve", ())  # resolving twice is not offered
-    review = pytest.importorskip("crm.review")
-    items = review.review(today, 40)
+    items = review(today, 40)
     assert any(i.kind == "checkin" and i.client == "Acme Ltd" and i.due == today + timedelta(days=30) for i in items)
 
 

@@ -4,7 +4,6 @@ from datetime import date, timedelta
 
 import pytest
 
-pytest.importorskip("crm.review", reason="the review rules (crm.review) are not built yet")
 
 from crm.app.app import make_app
 from crm.app.screens.keep_in_touch import KeepInTouchScreen

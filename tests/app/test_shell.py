@@ -1,11 +1,9 @@
 """The app shell: navigation, help, palette, theme, welcome, and other sessions' changes."""
 
-import importlib.util
 from datetime import timedelta
 
 import pytest
 
-pytest.importorskip("crm.review", reason="the review rules (crm.review) are not built yet")
 from textual.command import CommandPalette
 
 from crm.app.app import THEME_SETTING, make_app
@@ -52,7 +50,6 @@ async def test_opens_on_review_and_keys_navigate(acme, db_path, today):
         assert isinstance(app.screen, ReviewScreen) and app.is_running
 
 
-@pytest.mark.skipif(importlib.util.find_spec("crm.app.screens.clients") is None, reason="Clients screen not built")
 async def test_c_opens_clients_and_r_comes_home(acme, db_path, today):
     from crm.app.screens.clients import ClientsScreen
 
@@ -171,7 +168,6 @@ async def test_no_welcome_when_there_are_clients(acme, db_path, today):
         assert not any(isinstance(s, WelcomeScreen) for s in app.screen_stack)
 
 
-@pytest.mark.skipif(importlib.util.find_spec("crm.demo") is None, reason="demo data not built")
 async def test_welcome_loads_demo_data(db, db_path, today):
     app = make_app(db_path, today)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -191,10 +187,7 @@ async def test_wizard_key_is_answered(acme, db_path, today, monkeypatch):
         await settle(app, pilot)
         await pilot.press("w")
         await pilot.pause()
-        if importlib.util.find_spec("crm.app.screens.wizard") is None:
-            assert any("coming soon" in n for n in notices)
-        else:
-            assert not isinstance(app.screen, ReviewScreen)
+        assert not isinstance(app.screen, ReviewScreen)
 
 
 async def test_another_sessions_write_shows_up(acme, db_path, today):

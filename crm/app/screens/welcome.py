@@ -52,11 +52,8 @@ class WelcomeScreen(ModalScreen[None]):
         self.run_action(event.button.id or "skip")
 
     def action_demo(self) -> None:
-        try:
-            from crm.demo import fill_demo
-        except ModuleNotFoundError:
-            self.notify("Demo data isn't part of this build yet.", severity="warning", markup=False)
-            return
+        from crm.demo import fill_demo
+
         today = self.rapport.today
         self.query_one(".buttons").disabled = True
         self.notify("Filling the database with demo clients…", markup=False)

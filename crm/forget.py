@@ -2,9 +2,11 @@
 
 What a person asking to be forgotten expects is that nothing about them stays: the client goes
 with everything hanging from them (contacts, status changes, touches, incidents and their events,
-promises, compensations, reminders), the review's marks on their items, and the change journal's
-before/after images of any of those rows. Journal entries about this client alone go; an entry
-that also changed other rows keeps those, with any value naming the client replaced by its id.
+promises, compensations, reminders), the review's marks on their items, the wizard's draft about
+them, the change journal's before/after images of any of those rows, and the wizard's "steam"
+about them kept for this user.
+Journal entries about this client alone go; an entry that also changed other rows keeps those,
+with any value naming the client replaced by its id.
 
 Deleted rows must not be recoverable from the file either: the deletes run with
 `secure_delete` (freed space zeroed), then VACUUM rebuilds the file without free pages or stale
@@ -47,6 +49,7 @@ _COUNTED = {
     "reminder": (N_("{count} reminder"), N_("{count} reminders")),
     "status_change": (N_("{count} status change"), N_("{count} status changes")),
     "item_state": (N_("{count} review mark"), N_("{count} review marks")),
+    "setting": (N_("{count} wizard draft"), N_("{count} wizard drafts")),
     "change_log": (N_("{count} history entry"), N_("{count} history entries")),
 }
 _PERSONAL = ("name", "company", "email", "phone")  # the fields of a client or contact image searched for
@@ -94,6 +97,10 @@ def _gather(client_id: int) -> None:
     run("INSERT OR IGNORE INTO temp.forget_key SELECT tbl, pk FROM change_row WHERE tbl = 'incident_event' "
         f"AND (CAST(json_extract(old, '$.incident_id') AS TEXT) IN ({incidents}) "
         f"OR CAST(json_extract(new, '$.incident_id') AS TEXT) IN ({incidents}))")
+    from crm.wizard import DRAFT_SETTING
+
+    run("INSERT OR IGNORE INTO temp.forget_key SELECT 'setting', key FROM setting WHERE key = ?",
+        (DRAFT_SETTING.format(client_id),))  # the wizard's answers before an incident exists
     from crm.rules import parse_item_id
 
     keys = {(tbl, pk) for tbl, pk in run("SELECT tbl, pk FROM temp.forget_key")}
@@ -114,7 +121,7 @@ def _counts(client_id: int) -> dict[str, int]:
     for table in _COUNTED:
         if table == "change_log":
             continue
-        key = "item_id" if table == "item_state" else "id"
+        key = {"item_state": "item_id", "setting": "key"}.get(table, "id")
         (counts[table],) = database.execute_sql(
             f'SELECT count(*) FROM "{table}" WHERE CAST("{key}" AS TEXT) IN '
             "(SELECT pk FROM temp.forget_key WHERE tbl = ?)", (table,)).fetchone()
@@ -220,11 +227,15 @@ def forget_client(client_id: int, db_path: Path) -> Erasure:
         try:
             erasure = _survey(client_id, db_path)
             _erase_journal(client_id, erasure._needles)
-            database.execute_sql("DELETE FROM item_state WHERE item_id IN "
-                                 "(SELECT pk FROM temp.forget_key WHERE tbl = 'item_state')")
+            for table, key in (("item_state", "item_id"), ("setting", "key")):
+                database.execute_sql(f'DELETE FROM "{table}" WHERE "{key}" IN '
+                                     "(SELECT pk FROM temp.forget_key WHERE tbl = ?)", (table,))
             Client.delete().where(Client.id == client_id).execute()  # and, by cascade, what hangs from it
             Change.create(at=utcnow(), author=audit.author(), what=FORGOT_CLIENT,
                           params=json.dumps({"id": client_id}), client_id=None)
+            from crm.wizard import drop_steam
+
+            drop_steam(client_id)  # the client's words kept during a wizard's cool-down, if any
         finally:
             database.execute_sql("DROP TABLE IF EXISTS temp.forget_key")
     return replace(erasure, leftover=_scrub(Path(db_path)))

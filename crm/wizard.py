@@ -51,6 +51,7 @@ from crm.diagnosis import (
     severity_for_group,
 )
 from crm.errors import StaleEditError, UserError
+from crm.files import make_dirs
 from crm.i18n import N_, _
 from crm.incidents import BONUS_VALIDITY_MONTHS, compensate, get_incident, log_event, open_incident, resolve_incident
 from crm.journal import change
@@ -296,6 +297,11 @@ def _steam_file(client_id: int) -> Path:
     return Path(user_state_dir("rapport", appauthor=False)) / "steam" / hashlib.sha256(where).hexdigest()
 
 
+def drop_steam(client_id: int) -> None:
+    """Delete this person's kept steam about `client_id` (the client is being forgotten)."""
+    _steam_file(client_id).unlink(missing_ok=True)
+
+
 def _sweep_steam(now: datetime) -> None:
     """Delete every kept steam whose cool-down has ended, whichever client it was about (a wizard
     left during its cool-down and never opened again leaves nothing behind either)."""
@@ -321,7 +327,7 @@ def keep_steam(state: WizardState, now: datetime | None = None) -> None:
     if not state.steam.strip() or not steam_alive(state, now):
         path.unlink(missing_ok=True)
         return
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_dirs(path.parent)  # 0700, every level
     partial = path.with_suffix(".part")
     fd = os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as out:

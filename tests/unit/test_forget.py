@@ -151,3 +151,22 @@ def test_the_journal_keeps_no_copy_and_undo_cannot_bring_her_back(book, cli, db_
 def test_forgetting_someone_unknown_is_refused(book, cli):
     result = cli("client", "forget", "Zed", "--yes")
     assert result.code == 2 and "no client named 'Zed'" in result.err
+
+
+def test_the_wizards_draft_and_kept_steam_go_too(db, db_path, today, cli, tmp_path):
+    from crm import wizard
+
+    anna = clients.add_client(clients.ClientFields(name="Anna Berg"), today=today)
+    session = wizard.start(anna, today=today)
+    cooling = (wizard.utcnow() + timedelta(minutes=20)).isoformat()
+    wizard.save_draft(wizard.replace(session.state, steam="She is impossible", words="Her furious words",
+                                     step="words", cool_until=cooling))
+    db.close()
+
+    def kept_steam() -> list[Path]:
+        return [p for p in (tmp_path / "home").rglob("*") if p.is_file() and b"She is impossible" in p.read_bytes()]
+
+    assert len(kept_steam()) == 1 and b"Her furious words" in _file_bytes(db_path)
+    result = cli("client", "forget", "anna", "--yes")
+    assert result.code == 0 and "1 wizard draft" in result.out
+    assert kept_steam() == [] and b"Her furious words" not in _file_bytes(db_path)

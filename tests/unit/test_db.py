@@ -36,6 +36,28 @@ def test_a_new_database_is_private_in_a_private_directory(tmp_path, open_umask):
     assert _mode(tmp_path / "fresh") == 0o700  # every directory made on the way, not just the last
 
 
+def test_every_directory_rapport_makes_is_private(tmp_path, open_umask, cli, monkeypatch, today):
+    """The default database's directories, the holiday cache, the wizard's kept steam, backups and
+    exports into directories that do not exist yet: 0700 at every level, whatever the umask."""
+    from crm import wizard
+
+    monkeypatch.delenv("CRM_DB")  # the default place, under $HOME (conftest puts it in tmp_path)
+    home = tmp_path / "home"
+    assert cli("client", "add", "Acme", "--country", "DE").code == 0
+    assert cli("review").code == 0  # caches the holidays
+    assert cli("backup", str(tmp_path / "made" / "by" / "backup.db")).code == 0
+    assert cli("export", "--out", str(tmp_path / "made" / "for" / "export.json")).code == 0
+    open_database(default_path())
+    session = wizard.start(1, today=today)
+    cooling = (wizard.utcnow() + wizard.timedelta(minutes=20)).isoformat()
+    wizard.keep_steam(wizard.replace(session.state, steam="!", cool_until=cooling))
+    made = [p for p in (*home.rglob("*"), *(tmp_path / "made").rglob("*"), tmp_path / "made") if p.is_dir()]
+    assert {str(p.relative_to(tmp_path)): oct(_mode(p)) for p in made} == {
+        str(p.relative_to(tmp_path)): "0o700" for p in made}
+    assert {"home/data/rapport", "home/cache/rapport", "home/.local/state/rapport/steam", "made/by",
+            "made/for"} <= {str(p.relative_to(tmp_path)) for p in made}
+
+
 @pytest.fixture
 def usual_umask():
     """The umask most users have: it would take a group's write bit away."""

@@ -3,8 +3,11 @@
 from datetime import date
 
 import pytest
+from dateutil.relativedelta import relativedelta
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from crm.dates import add_months, parse_date, resolve_today
+from crm.dates import FIRST_DAY, LAST_DAY, add_months, parse_date, resolve_today
 from crm.errors import UserError
 
 MONDAY = date(2026, 11, 23)
@@ -29,6 +32,14 @@ MONDAY = date(2026, 11, 23)
     ("Friday", date(2026, 11, 27)),
     ("sunday", date(2026, 11, 29)),
     ("monday", date(2026, 11, 30)),  # today is a Monday: "monday" is the next one, not today
+    # written out, read day first (dateutil)
+    ("25/12/2026", date(2026, 12, 25)),
+    ("1/2/2027", date(2027, 2, 1)),
+    ("25 Dec 2026", date(2026, 12, 25)),
+    ("dec 25", date(2026, 12, 25)),
+    ("3rd of May 2027", date(2027, 5, 3)),
+    ("25.12.26", date(2026, 12, 25)),
+    ("2026-12-25T10:00", date(2026, 12, 25)),
 ])
 def test_every_accepted_form(text, expected):
     assert parse_date(text, MONDAY) == expected
@@ -47,8 +58,8 @@ def test_impossible_dates_are_refused_by_name(text):
     assert str(refused.value) == f"no such date: {text!r}"
 
 
-@pytest.mark.parametrize("text", ["", "soon", "next friday", "25/12/2026", "12-25-2026", "25.12.26", "+3",
-                                  "3d", "-3d", "+3x", "2026-12-25T10:00", "fri"])
+@pytest.mark.parametrize("text", ["", "soon", "next friday", "+3", "3d", "-3d", "+3x", "fri", "5", "may",
+                                  "32/12/2026", "25 Dec 2026 at the office"])
 def test_anything_else_is_refused_naming_the_value_and_the_forms(text):
     with pytest.raises(UserError) as refused:
         parse_date(text, MONDAY)
@@ -90,3 +101,30 @@ def test_today_comes_from_the_option_then_the_environment(monkeypatch):
     assert resolve_today() == date.today()
     with pytest.raises(UserError, match="no such date"):
         resolve_today("31.02.2026")
+
+
+@given(anchor=st.dates(min_value=date(1900, 1, 1), max_value=date(2999, 12, 31)), months=st.integers(-1200, 1200))
+@settings(max_examples=300, deadline=None, derandomize=True)
+def test_add_months_agrees_with_dateutil(anchor, months):
+    assert add_months(anchor, months) == anchor + relativedelta(months=months)
+
+
+@pytest.mark.parametrize("text", ["0001-01-01", "1899-12-31", "3000-01-01", "9999-12-31", "31.12.9999", "+999y"])
+def test_dates_outside_1900_to_2999_are_refused_by_name(text):
+    with pytest.raises(UserError) as refused:
+        parse_date(text, MONDAY)
+    assert str(refused.value) == f"date out of range: {text!r} (from 1900-01-01 to 2999-12-31)"
+
+
+def test_the_range_itself_is_taken():
+    assert parse_date("1900-01-01", MONDAY) == FIRST_DAY
+    assert parse_date("31.12.2999", MONDAY) == LAST_DAY
+    assert parse_date("+1d", date(2999, 12, 30)) == LAST_DAY
+
+
+def test_an_empty_today_option_is_refused_not_ignored(monkeypatch):
+    monkeypatch.setenv("CRM_TODAY", "2026-11-23")
+    with pytest.raises(UserError, match="not a date: ''"):
+        resolve_today("")
+    monkeypatch.setenv("CRM_TODAY", "")  # an empty variable is unset
+    assert resolve_today() == date.today()

@@ -15,6 +15,7 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 _RELATIVE = re.compile(r"^\+(\d{1,4})([dwmy])$")
 _DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_WRITTEN = re.compile(r"^[a-z0-9][a-z0-9 ,./-]*$")  # ASCII digits and words: no times, no signs
 
 DATE_HELP = "2026-12-25, 25.12.2026, 25 Dec 2026, today, tomorrow, +3d, +2w, +6m, +1y or a weekday name"
 # The dates Rapport takes, typed or imported. The rules count months and years on either side of a
@@ -97,15 +98,17 @@ def _relative(value: str, today: date) -> date | None:
 
 def _written_out(value: str, today: date) -> date | None:
     """A date written out as people do (25/12/2026, 25 Dec 2026, Dec 25), read day first by
-    dateutil; None unless it names a day: a bare number or a month alone is too easily a typo."""
-    if len(value) > 40 or value.isdigit() or not any(c.isdigit() for c in value):
+    dateutil; None unless it names both a day and a month (a bare number, a month alone or a time
+    is too easily a typo). The year, when left out, is this year's."""
+    if len(value) > 40 or not _WRITTEN.match(value) or value.isdigit():
         return None
     from dateutil.parser import ParserError, parse  # only here: 7 ms that strict forms never pay
 
-    try:
-        return parse(value, dayfirst=True, default=datetime(today.year, today.month, today.day)).date()
+    try:  # read twice with different defaults: a day or month taken from the default was not given
+        first, second = (parse(value, dayfirst=True, default=datetime(today.year, m, m)) for m in (1, 2))
     except (ParserError, OverflowError, ValueError):
         return None
+    return first.date() if (first.month, first.day) == (second.month, second.day) else None
 
 
 def resolve_today(option: str | None = None) -> date:

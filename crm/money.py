@@ -13,8 +13,9 @@ _CURRENCY = re.compile(r"^[A-Z]{3}$")
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal(10) ** 12  # far beyond any compensation; keeps quantize within Decimal's precision
 _SPACES = re.compile(r"[\s_'\u2019]")  # 1 500, 1_500, 1'500 (Swiss)
-_GROUPED = re.compile(r"^[+-]?\d{1,3}([,.]\d{3})+$")
-_PLAIN = re.compile(r"^[+-]?\d+(\.\d+)?$")
+# ASCII digits only: Decimal would read '٣' (Arabic-Indic three) as 3.
+_GROUPED = re.compile(r"^[+-]?\d{1,3}([,.]\d{3})+$", re.ASCII)
+_PLAIN = re.compile(r"^[+-]?\d+(\.\d+)?$", re.ASCII)
 
 
 @dataclass(frozen=True)

@@ -210,3 +210,152 @@ def test_export_or_backup_onto_a_full_disk_leaves_the_old_file(cli, tmp_path, co
     assert "left unchanged" in result.err
     assert target.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".old-copy")) == []  # no temp file
+
+
+# ---- values past what a command can take: one clear line, nothing written (issue 15) ---------------
+
+
+def _refused(cli, db_path, *args: str) -> str:
+    """Run a command that must be refused: exit 2, one clean line, the database's rows unchanged."""
+    before = _dump(db_path)
+    result = cli(*args)
+    assert result.code == 2, (result.out, result.err)
+    assert result.err.startswith("crm") and result.err.count("\n") == 1, result.err  # "crm: " or "crm CMD: "
+    assert not raw_controls(result.err)
+    assert _dump(db_path) == before
+    return result.err
+
+
+def _dump(path: Path) -> list[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def book(cli):
+    """Acme (#1) with an incident (#1) and a promise (#1)."""
+    assert cli("client", "add", "Acme").code == 0
+    assert cli("incident", "open", "Acme", "Late").code == 0
+    assert cli("promise", "add", "Acme", "Send it", "--due", "+3d").code == 0
+
+
+ODD_IDS = ["²", "١", "#١", "１", "9" * 20, "#" + "9" * 20, "9" * 5000]
+
+
+@pytest.mark.parametrize("odd", ODD_IDS, ids=["superscript", "arabic-indic", "#arabic-indic", "fullwidth",
+                                              "20 digits", "#20 digits", "5000 digits"])
+@pytest.mark.parametrize("command", [
+    ("client", "show", "{}"), ("touch", "{}"), ("client", "depart", "{}"), ("log", "--client", "{}"),
+    ("incident", "log", "{}", "text"), ("incident", "resolve", "{}"), ("promise", "done", "{}"),
+    ("promise", "renegotiate", "{}", "--due", "+1w"), ("compensate", "{}", "--kind", "gift", "--amount", "5"),
+    ("promise", "add", "Acme", "x", "--due", "+1d", "--incident", "{}"), ("wizard", "apply", "{}", "--plan", "-"),
+], ids=lambda c: " ".join(c[:2]))
+def test_an_id_in_other_digits_or_past_sqlite_is_refused_never_taken_as_another(cli, db_path, book, command, odd):
+    err = _refused(cli, db_path, *(part.format(odd) for part in command))
+    assert "unexpected" not in err and len(err) < 700
+
+
+@pytest.mark.parametrize("today", ["0001-01-01", "1899-12-31", "9999-12-31", "3000-01-01", "31.12.9999", ""])
+@pytest.mark.parametrize("command", [("review",), ("digest",), ("ics",), ("client", "add", "Zed"), ("touch", "Acme"),
+                                     ("client", "depart", "Acme"), ("remind", "add", "Acme", "x", "--due", "today",
+                                                                    "--every", "yearly")])
+def test_today_outside_1900_to_2999_is_refused(cli, db_path, book, command, today):
+    err = _refused(cli, db_path, "--today", today, *command)
+    assert f"{today!r}" in err and ("out of range" in err or "not a date" in err)
+
+
+@pytest.mark.parametrize("command", [
+    ("touch", "Acme", "--on", "{}"), ("client", "depart", "Acme", "--on", "{}"), ("client", "add", "Zed", "--birthday", "{}"),
+    ("incident", "open", "Acme", "x", "--on", "{}"), ("promise", "add", "Acme", "x", "--due", "{}"),
+    ("remind", "add", "Acme", "x", "--due", "{}", "--every", "99m"), ("snooze", "promise-1", "--until", "{}"),
+    ("compensate", "1", "--kind", "bonus", "--amount", "5", "--valid-until", "{}"),
+])
+def test_a_date_the_rules_cannot_count_from_is_refused_when_typed(cli, db_path, book, command):
+    for day in ("9999-12-31", "0001-01-01", "+9999y"):
+        assert "date out of range" in _refused(cli, db_path, *(part.format(day) for part in command))
+
+
+def test_recurring_reminders_and_departures_at_the_end_of_the_range_keep_the_review_working(cli, book):
+    for args in (("remind", "add", "Acme", "yearly", "--due", "2999-12-31", "--every", "yearly"),
+                 ("remind", "add", "Acme", "99 months", "--due", "2999-12-31", "--every", "99m"),
+                 ("--today", "2999-12-31", "client", "depart", "Acme"),
+                 ("--today", "2999-12-31", "touch", "Acme")):
+        assert cli(*args).code == 0, args
+    for args in (("review", "--days", "3660"), ("digest",), ("ics",), ("client", "show", "Acme")):
+        for today in ("2999-12-31", "2026-11-23", "1900-01-01"):
+            result = cli("--today", today, *args)
+            assert result.code == 0 and result.err == "", (today, args, result.err)
+    late = json.loads(cli("--today", "2999-12-31", "review", "--json").out)["items"]
+    assert {"custom-1-29991231", "custom-2-29991231"} <= {item["id"] for item in late}
+
+
+@pytest.mark.parametrize("command", [
+    ("review", "--days", "{}"), ("ics", "--days", "{}"), ("log", "--limit", "{}"), ("demo", "--no-tui", "--clients", "{}"),
+    ("demo", "--no-tui", "--seed", "{}"), ("compensate", "1", "--kind", "refund", "--amount", "{}"),
+])
+def test_huge_or_odd_numbers_are_refused(cli, db_path, book, command):
+    for number in ("9" * 20, "9" * 5000, "-" + "9" * 20, "٣", "1e309", "nan", "inf", "0x10"):
+        err = _refused(cli, db_path, *(part.format(number) for part in command))
+        assert "unexpected" not in err and len(err) < 700
+
+
+def test_a_value_of_two_dashes_is_kept_as_typed(cli, book):
+    assert cli("touch", "Acme", "--note=--").code == 0
+    assert json.loads(cli("client", "show", "Acme", "--json").out)["timeline"][0]["text"].endswith("--")
+    assert "not a date: '--'" in cli("--today=--", "review").err
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+@pytest.mark.parametrize("make, given, says", [
+    (None, "", "argument --db: empty path"),
+    (None, "x" * 300 + ".db", "argument --db: path too long"),
+    (lambda p: p.mkdir(), "{}", "is a directory, not a database file"),
+    (_fifo, "{}", "is not a regular file"),
+    (None, "/dev/null", "is not a regular file"),
+    (lambda p: p.symlink_to(p.parent / "gone.db"), "{}", "is a link to a file that does not exist"),
+    (None, "{}/missing/crm.db", "there is no directory"),
+    (lambda p: p.write_bytes(b""), "{}/crm.db", "cannot open database"),  # a file where a directory should be
+    (None, "{}\udcff.db", "a database's path must be valid UTF-8"),
+])
+def test_a_database_path_that_cannot_be_one_is_refused_and_nothing_is_made(tmp_path, cli, make, given, says):
+    target = tmp_path / "target"
+    if make:
+        make(target)
+    before = sorted(tmp_path.iterdir())
+    result = cli("--db", given.format(target), "client", "add", "Acme")
+    _one_clear_line(result)
+    assert says in result.err
+    assert sorted(tmp_path.iterdir()) == before
+
+
+def test_a_database_the_user_may_not_read_is_refused(shared_dir):
+    for private, path in ((shared_dir / "mine", shared_dir / "mine" / "crm.db"), (None, shared_dir / "crm.db")):
+        open_database(path).close()
+        if private:
+            private.chmod(0o700)  # root's directory: nobody may not enter it
+        else:
+            shared_dir.chmod(0o777)
+            path.chmod(0o200)  # writable, not readable
+        for args in (["client", "list"], ["client", "add", "Acme"]):
+            result = _forked(["--db", str(path), *args], as_nobody=True)
+            _one_clear_line(result)
+            assert "ermission denied" in result.err
+
+
+@pytest.mark.parametrize("plan, says", [
+    ("[" * 100_000 + "]" * 100_000, "the plan is nested too deeply to be read"),
+    ('{"strategy": "part", "strategy": "start_over", "outcome": "retained"}', "the key 'strategy' appears twice"),
+    ('{"strategy": "start_over", "outcome": "retained", "compensations": [{"kind": "gift", "amount": NaN}]}',
+     "NaN is not a number JSON allows"),
+])
+def test_json_a_command_reads_is_checked_before_anything_is_written(cli, db_path, book, tmp_path, plan, says):
+    (tmp_path / "plan.json").write_text(plan)
+    assert says in _refused(cli, db_path, "wizard", "apply", "1", "--plan", str(tmp_path / "plan.json"))
+    assert says.replace("plan", "answers") in _refused(
+        cli, db_path, "wizard", "diagnose", "Acme", "--answers", str(tmp_path / "plan.json"))

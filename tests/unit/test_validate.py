@@ -1,5 +1,7 @@
 """The validators the command line and the app's forms share: normalised values or one clear error."""
 
+from decimal import Decimal
+
 import pytest
 
 from crm import validate
@@ -85,3 +87,60 @@ def test_recurrences(value, expected):
 def test_bad_recurrences(bad):
     with pytest.raises(UserError, match="^unknown recurrence: "):
         validate.recurrence(bad)
+
+
+@pytest.mark.parametrize("text, number", [("7", 7), ("#7", 7), (" 12 ", 12), ("007", 7), ("0", 0),
+                                          (str(validate.MAX_ID), validate.MAX_ID)])
+def test_ids_are_ascii_digits_within_sqlites_integer(text, number):
+    assert validate.id_number(text) == number
+    assert validate.record_id(text) == number
+
+
+@pytest.mark.parametrize("text", ["²", "١", "#١", "１", "", "#", "-1", "1.5", "1e3", str(validate.MAX_ID + 1),
+                                  "9" * 20, "9" * 10_000])
+def test_anything_else_is_no_id(text):
+    assert validate.id_number(text) is None
+    with pytest.raises(UserError, match="^not an id: "):
+        validate.record_id(text)
+
+
+def test_whole_numbers_are_ascii_digits_in_range():
+    assert validate.whole(" 30 ", 0, 3660) == 30
+    assert validate.whole("-5", -10, 10) == -5
+    assert validate.whole("0007", 0, 10) == 7
+    for bad in ("٣", "3661", "-1", "1e3", "nan", "+5", "1_000", "9" * 10_000, ""):
+        with pytest.raises(UserError, match=r"^--days: not a whole number from 0 to 3660: "):
+            validate.whole(bad, 0, 3660, "--days")
+
+
+def test_paths_must_be_usable_names():
+    assert str(validate.path("~/x.db")).endswith("/x.db") and "~" not in str(validate.path("~/x.db"))
+    for bad, says in (("", "empty path"), ("  ", "empty path"), ("a\x00b", "NUL"), ("x" * 256, "too long"),
+                      ("a/" * 2100, "too long")):
+        with pytest.raises(UserError, match=says):
+            validate.path(bad)
+
+
+def test_a_name_of_invisible_characters_is_empty():
+    for invisible in ("\u202e", "\u200b\u200b", "\ufeff", " \u2066 "):
+        with pytest.raises(UserError, match="^name must not be empty$"):
+            validate.name(invisible)
+    assert validate.name("\u202eevil.exe\u202c") == "\u202eevil.exe\u202c"  # stored exactly, shown safely
+
+
+@pytest.mark.parametrize("data, says", [
+    (b'{"a": 1, "a": 2}', "the key 'a' appears twice"),
+    (b'{"x": {"b": 1, "b": 1}}', "the key 'b' appears twice"),
+    (b"[NaN]", "NaN is not a number JSON allows"),
+    (b'{"x": -Infinity}', "-Infinity is not a number JSON allows"),
+    (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    (b"\xff{}", "not UTF-8"),
+    (b"{", "not valid JSON"),
+])
+def test_json_documents_are_read_strictly(data, says):
+    with pytest.raises(UserError, match=says):
+        validate.json_document(data, "plan")
+
+
+def test_json_fractions_are_decimals():
+    assert validate.json_document(b'{"amount": 49.90, "n": 3}', "plan") == {"amount": Decimal("49.90"), "n": 3}

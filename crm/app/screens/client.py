@@ -67,17 +67,6 @@ def due_prompt(item: Any) -> Hanging:
 class ClientScreen(Screen[None]):
     """Everything about one client, and the keys to act on it."""
 
-    DEFAULT_CSS = """
-    ClientScreen #spark-row { height: 1; padding: 0 1; }
-    ClientScreen #spark-label { width: auto; color: $text-muted; padding-right: 1; }
-    ClientScreen #spark-total { width: auto; color: $text-muted; padding-left: 1; }
-    ClientScreen Sparkline { width: 1fr; height: 1; }
-    ClientScreen TabbedContent { height: 1fr; }
-    ClientScreen TabPane { padding: 0; }
-    ClientScreen OptionList { height: 1fr; border: none; padding: 0; }
-    ClientScreen.-loading { background: transparent; }
-    ClientScreen.-loading > * { visibility: hidden; }
-    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *quiet_sections(),  # k is Keep in touch here too, as everywhere; d marks a promise kept

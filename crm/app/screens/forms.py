@@ -115,32 +115,6 @@ def _attempt(save: Callable[[Values], T], values: Values) -> "_Saved[T] | Stale"
 class FormScreen(ModalScreen[T | None]):
     """A form of `fields` whose `save(values)` runs in a worker; dismissed with its result."""
 
-    DEFAULT_CSS = """
-    FormScreen {
-        align: center middle;
-        background: $background 60%;
-    }
-    FormScreen > VerticalScroll {
-        width: 70;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        padding: 0 1;
-        border: round $primary;
-        border-title-style: bold;
-        background: $surface;
-    }
-    FormScreen .about { color: $text-muted; margin-bottom: 1; }
-    FormScreen .row { height: auto; }
-    FormScreen .row Label { width: 14; padding-right: 1; }
-    FormScreen .row Input, FormScreen .row Select { width: 1fr; }
-    FormScreen .row TextArea { width: 1fr; height: 4; }
-    FormScreen .note { padding-left: 14; height: auto; color: $text-muted; }
-    FormScreen .note.-invalid { color: $text-error; }
-    FormScreen #form-message { height: auto; margin-top: 1; }
-    FormScreen #form-message.-error { color: $text-error; }
-    FormScreen .hint { color: $text-muted; margin-top: 1; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Save"),
@@ -149,7 +123,7 @@ class FormScreen(ModalScreen[T | None]):
     def __init__(
         self, title: str, fields: Sequence[Field], save: Callable[[Values], T], *, about: str | Content = ""
     ) -> None:
-        super().__init__()
+        super().__init__(classes="dialog-screen")
         self.form_title = title
         self.fields = {f.name: f for f in fields}
         self.save_values = save
@@ -158,7 +132,7 @@ class FormScreen(ModalScreen[T | None]):
         self._touched: set[str] = set()  # fields changed by the user or blamed by a save
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll() as box:
+        with VerticalScroll(classes="dialog form") as box:
             box.can_focus = False  # tab goes from field to field
             box.border_title = self.form_title
             if self.about:
@@ -624,23 +598,16 @@ def resolve_form(incident_id: int, title: str, today: date) -> "FormScreen[str]"
 class PickScreen(ModalScreen[Any]):
     """Pick one of a few things (e.g. which open promise was kept); dismissed with its value."""
 
-    DEFAULT_CSS = """
-    PickScreen { align: center middle; background: $background 60%; }
-    PickScreen > OptionList {
-        width: 70; max-width: 100%; height: auto; max-height: 80%;
-        border: round $primary; border-title-style: bold; background: $surface;
-    }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, title: str, choices: Sequence[tuple[str, Any]]) -> None:
-        super().__init__()
+        super().__init__(classes="dialog-screen")
         self.title_text = title
         self.choices = list(choices)
 
     def compose(self) -> ComposeResult:
         options = OptionList(*(Option(Content(safe_line(label)), id=str(i))
-                               for i, (label, _) in enumerate(self.choices)))
+                               for i, (label, _) in enumerate(self.choices)), classes="dialog pick")
         options.border_title = self.title_text
         options.border_subtitle = "enter pick · esc cancel"
         yield options

@@ -163,12 +163,6 @@ class SnoozeDialog(ModalScreen[date | None]):
 class TouchDialog(ModalScreen[tuple[str, str, date] | None]):
     """Log a touch: its kind, a note and the day; the note first, Enter confirms."""
 
-    DEFAULT_CSS = """
-    TouchDialog #when { height: 1; }
-    TouchDialog #when Label { width: 4; }
-    TouchDialog #on { width: 20; }
-    TouchDialog #on-day { width: 1fr; padding-left: 2; color: $text-muted; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, client: str, kind: str = "call", note: str = "", error: str = "", *,

@@ -7,7 +7,6 @@ owner can choose any directory in the app).
 """
 
 import json
-import re
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import PurePath
@@ -150,14 +149,7 @@ def _shown(value: object) -> str:
 
 # ---- settings ------------------------------------------------------------------------------
 
-_DRAFT = re.compile(r"^wizard\.client\.([0-9]{1,18})$")
-_VALUE = re.compile(r"^value\.(high|medium)\.(.+)$")
-
-
-def _backup_keep(value: str) -> None:
-    from crm.backup import parse_keep
-
-    parse_keep(value)
+THEME_SETTING = "ui.theme"  # crm.app.app.THEME_SETTING (the core never imports the app); unknown names are ignored
 
 
 def _backup_dir(value: str) -> None:
@@ -167,12 +159,6 @@ def _backup_dir(value: str) -> None:
         raise UserError(_("backup.dir from a file must be a directory inside the database's own (a relative "
                           "path without ..), not {value}; choose another one in the app").format(
             value=_shown(value)))
-
-
-def _skipped(value: str) -> None:
-    from crm.rules import parse_skipped
-
-    parse_skipped(value)
 
 
 def _draft(value: str) -> None:
@@ -193,28 +179,32 @@ def _threshold(value: str, currency: str) -> None:
     parse_amount(value)
 
 
-_SETTINGS: dict[str, Callable[[str], object]] = {
-    "backup.keep": _backup_keep,
-    "backup.dir": _backup_dir,
-    "greetings.skipped": _skipped,
-    "ui.theme": _short("ui.theme"),
-    "owner.name": _name("owner's name"),
-    "owner.title": _short("owner's title"),
-}
+def _after(key: str, prefix: str) -> str | None:
+    """What follows `prefix` in `key`, or None when `key` does not start with it."""
+    return key[len(prefix):] if key.startswith(prefix) else None
 
 
 def setting(key: str, value: str) -> None:
-    """UserError unless `key` is a setting Rapport knows and `value` passes its check."""
-    from crm.rules import RULE_NAMES, SETTING_PREFIX, rule_value
+    """UserError unless `key` is a setting Rapport knows and `value` passes the check it passes
+    where it is set. (The modules that own the settings load only here: most commands need none.)"""
+    from crm import agency, backup, rules, wizard
 
     validate.text(key, "key", required=True, limit=validate.MAX_NAME)
-    if key in _SETTINGS:
-        _SETTINGS[key](value)
-    elif key.startswith(SETTING_PREFIX) and key[len(SETTING_PREFIX):] in RULE_NAMES:
-        rule_value(key[len(SETTING_PREFIX):], value)
-    elif _DRAFT.match(key):
+    exact: dict[str, Callable[[str], object]] = {
+        "backup.keep": backup.parse_keep,
+        "backup.dir": _backup_dir,
+        rules.SKIPPED_SETTING: rules.parse_skipped,
+        THEME_SETTING: _short(THEME_SETTING),
+        agency.OWNER_NAME: _name(_("owner's name")),
+        agency.OWNER_TITLE: _short(_("owner's title")),
+    }
+    if key in exact:
+        exact[key](value)
+    elif (rule := _after(key, rules.SETTING_PREFIX)) in rules.RULE_NAMES:
+        rules.rule_value(rule, value)
+    elif (client := _after(key, wizard.DRAFT_SETTING.format(""))) and client.isascii() and client.isdigit():
         _draft(value)
-    elif match := _VALUE.match(key):
-        _threshold(value, match.group(2))
+    elif currency := _after(key, agency.VALUE_HIGH.format("")) or _after(key, agency.VALUE_MEDIUM.format("")):
+        _threshold(value, currency)
     else:
         raise UserError(_("unknown setting {key}").format(key=_shown(key)))

@@ -115,7 +115,7 @@ def import_clients(rows: Iterable[ClientRow], report: ImportReport, today: date,
         else:
             good.append(row)
     report.counts = {"clients": len(good)}
-    if report.rejected or dry_run:
+    if report.rejected or dry_run or not good:
         return
     clients, changes = _prepared(good, today)
     with change(N_("Imported {file}"), file=Path(report.source).name):

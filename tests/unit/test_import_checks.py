@@ -115,6 +115,9 @@ def test_a_bad_value_refuses_the_whole_import_naming_record_and_field(tmp_path, 
     ("rules.no_such_rule", "5", "unknown setting 'rules.no_such_rule'"),
     ("greetings.skipped", "Christmas", "setting greetings.skipped must be a JSON list of holiday names"),
     ("wizard.client.1", "[1, 2]", "not a saved wizard"),
+    ("owner.name", " ", "owner's name must not be empty"),
+    ("value.high.eur", "100000", "not a currency code: 'eur'"),
+    ("value.medium.EUR", "lots", "not an amount: 'lots'"),
     ("evil", "x", "unknown setting 'evil'"),
 ])
 def test_settings_pass_the_check_they_pass_when_set(tmp_path, cli, exported, key, value, message):
@@ -128,10 +131,13 @@ def test_settings_pass_the_check_they_pass_when_set(tmp_path, cli, exported, key
 def test_settings_that_pass_their_checks_come_in(tmp_path, cli, exported):
     exported["tables"]["setting"] += [{"key": "rules.quiet_days", "value": "60"},
                                       {"key": "greetings.skipped", "value": '["Christmas Day"]'},
-                                      {"key": "ui.theme", "value": "textual-light"}]
+                                      {"key": "ui.theme", "value": "textual-light"},
+                                      {"key": "owner.name", "value": "Ana Pop"},
+                                      {"key": "value.high.EUR", "value": "100000"},
+                                      {"key": "wizard.client.1", "value": '{"step": "words"}'}]
     result = _import(tmp_path, cli, exported)
     assert result.code == 0, result.err
-    assert "setting: 5" in result.out
+    assert "setting: 8" in result.out
 
 
 def test_duplicate_ids_and_keys_nesting_and_huge_numbers_are_refused(tmp_path, cli, exported):

@@ -135,9 +135,9 @@ def check_database_file(path: Path) -> None:
 
 
 def _command_modules():
-    from crm.cli import clients, data, demo, incidents, journal, review, wizard
+    from crm.cli import clients, completion, data, demo, incidents, journal, review, wizard
 
-    return (clients, incidents, data, demo, review, journal, wizard)
+    return (clients, incidents, data, demo, review, journal, wizard, completion)
 
 
 # The module that registers each command. A scripted command imports only its own module (a cron
@@ -151,6 +151,7 @@ COMMAND_MODULES = {
     "review": "review", "done": "review", "snooze": "review", "remind": "review", "ics": "review", "digest": "review",
     "undo": "journal", "log": "journal",
     "wizard": "wizard",
+    "completion": "completion",
 }
 _VALUED_OPTIONS = ("--db", "--today")
 

@@ -4,9 +4,14 @@ The state is JSON on `Incident.wizard`, saved on every step with the incident's 
 (optimistic locking), so the owner can leave at any point and resume where they were. Before the
 client's words open an incident, the state waits in a `Setting` row per client.
 
-`apply_plan` writes the whole plan in one transaction: the diagnosis on the incident, a
-"decision" timeline event, promises, compensations, the 30-day check-in and, for a departure or a
-bad client, the status change. The check-in: when the client stays, the incident is still open
+A plan (`Plan`) is what applying writes, whoever made it: the screen's state (`plan_of_state`,
+`apply_plan`) or a file (crm.wizard_json, `crm wizard apply`); `write_plan` writes it in one
+change: the diagnosis on the incident (its severity following the group: A high, B medium, C low,
+unless the owner set one), a "decision" timeline event, promises, compensations, the check-in and,
+for a departure or a parting, the status change. Parting also cancels every open promise and
+reminder of the client (`parting_preview` lists them for the screen to ask first); a parting plan
+makes no promises, since a parted client is not contacted again. An applied departure or parting
+changed back to "stays" reopens the incident and returns the client as they were. The check-in: when the client stays, the incident is still open
 (the fix is ahead), and the rules' own check-in only starts once it is resolved, so the plan sets
 a custom reminder 30 days after the date the problem is to be solved; the review shows it at
 once. Resolving the incident later drops that reminder for the rules' own check-in

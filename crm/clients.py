@@ -125,6 +125,11 @@ def _listed(rows: list[tuple[int, str]]) -> str:
     return ", ".join(f"#{cid} {safe_line(name)}" for cid, name in rows)
 
 
+def has_clients() -> bool:
+    """Whether the book holds anyone yet (an empty one is offered the demo)."""
+    return Client.select().exists()
+
+
 def get_client(client_id: int) -> Client:
     client = Client.get_or_none(Client.id == client_id)
     if client is None:

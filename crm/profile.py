@@ -65,9 +65,13 @@ class ClientProfile:
     timeline: tuple[Entry, ...]  # newest first
 
 
-def client_form_values(client: Client) -> dict[str, str]:
-    """A client's editable fields as text, the way the edit form shows and compares them."""
-    return {
+def client_form_values(client_id: int) -> tuple[int, dict[str, str]]:
+    """A client's version and editable fields as text, the way the edit form shows and compares
+    them; UserError if the client is gone."""
+    client = Client.get_or_none(Client.id == client_id)
+    if client is None:
+        raise UserError(f"client #{client_id} no longer exists")
+    return client.version, {
         "name": client.name,
         "company": client.company,
         "email": client.email,

@@ -21,9 +21,10 @@ from crm.app.commands import RapportCommands
 from crm.app.watch import ChangeWatch
 from crm.app.work import db_work
 from crm.backup import rotate_daily
+from crm.clients import has_clients
 from crm.i18n import _
 from crm.journal import Undone
-from crm.models import Client, Setting
+from crm.models import Setting
 from crm.text import safe_line
 
 THEME_SETTING = "ui.theme"
@@ -91,7 +92,7 @@ class RapportApp(App[None]):
             self.notify(_("This database is read-only for you: you can look around, but nothing can be changed."),
                         title=_("Read-only"), markup=False, timeout=30)
             return  # no welcome (it offers demo data) and no daily backup: an archive needs neither
-        db_work(self, lambda: Client.select().exists(), self._offer_welcome, group="welcome")
+        db_work(self, has_clients, self._offer_welcome, group="welcome")
         self.daily_backup()
 
     def on_unmount(self) -> None:

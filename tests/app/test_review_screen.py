@@ -348,7 +348,7 @@ async def test_birthdays_cannot_be_greeted_no_more(db, db_path, today, monkeypat
 
 
 def test_a_greeting_draft_names_the_holiday_in_the_letters_language(db, today):
-    from crm.app.screens.review import draft_for
+    from crm.drafts import draft_for
 
     add_client(ClientFields(name="Carpați Design", country="RO", language="ro"), today=today)
     eve = today.replace(month=12, day=24)

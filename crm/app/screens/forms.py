@@ -418,13 +418,9 @@ class EditClientForm(FormScreen[int]):
 
 def read_client_snapshot(client_id: int) -> Snapshot:
     """The client's current version and editable fields (run in a worker)."""
-    from crm.models import Client
     from crm.profile import client_form_values
 
-    client = Client.get_or_none(Client.id == client_id)
-    if client is None:
-        raise UserError(f"client #{client_id} no longer exists")
-    return Snapshot(client.version, client_form_values(client))
+    return Snapshot(*client_form_values(client_id))
 
 
 def touch_form(client_id: int, client: str, today: date, kind: str = "call") -> "FormScreen[int]":

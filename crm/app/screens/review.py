@@ -7,7 +7,6 @@ once, after one question.
 """
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -31,9 +30,9 @@ from crm import kinds
 from crm.app.work import db_work
 from crm.clients import log_touch
 from crm.i18n import N_, _, ngettext
-from crm.models import Client, Contact
+from crm.drafts import draft_for, has_letter
 from crm.review import DueItem, mark_done, mark_done_many, review, snooze
-from crm.rules import BIRTHDAY, greet_occasion, parse_item_id
+from crm.rules import BIRTHDAY, greet_occasion
 from crm.text import safe_line
 from crm.widgets.due_list import DueList, due_counter
 
@@ -41,46 +40,6 @@ if TYPE_CHECKING:
     from crm.app.app import RapportApp
 
 HORIZONS = (7, 30)
-
-
-@dataclass(frozen=True)
-class Draft:
-    title: str
-    text: str
-
-
-def _has_letter(item: DueItem) -> bool:
-    return kinds.kind(item.kind).letter is not None
-
-
-def letter_kind(item: DueItem) -> str:
-    """The letter template for an item: a birthday greeting has its own."""
-    kind = kinds.kind(item.kind).letter or ""
-    return "birthday" if kind == "greeting" and "birthday" in item.occasion.lower() else kind
-
-
-def draft_for(item: DueItem) -> Draft:
-    """The letter for an item, in the client's language, to the decision-maker if there is one."""
-    from crm.letters import draft_letter
-
-    client = Client.get_by_id(item.client_id)
-    contact = (
-        Contact.select()
-        .where(Contact.client == item.client_id)
-        .order_by(Contact.decision_maker.desc(), Contact.id)
-        .first()
-    )
-    text = draft_letter(
-        letter_kind(item),
-        language=client.language or "en",
-        client_name=client.name,
-        occasion=item.occasion,
-        contact_name=contact.name if contact else "",
-        country=client.country,
-        # The holiday's own date (a snoozed greeting's due date has moved), for its local name.
-        occasion_on=parse_item_id(item.id)[2] if item.kind == "greeting" else None,
-    )
-    return Draft(f"Draft: {item.title} — {client.name}", text)
 
 
 class ReviewScreen(Screen[None]):
@@ -177,7 +136,7 @@ class ReviewScreen(Screen[None]):
             return self.current is not None
         if action == "draft":
             item = self.current
-            return item is not None and _has_letter(item)
+            return item is not None and has_letter(item)
         return True
 
     @on(OptionList.OptionHighlighted)
@@ -338,7 +297,7 @@ class ReviewScreen(Screen[None]):
 
     def action_draft(self) -> None:
         item = self.current
-        if item is None or not _has_letter(item):
+        if item is None or not has_letter(item):
             self.notify("Letters are drafted for greetings, win-backs and check-ins.", markup=False)
             return
         db_work(self, lambda: draft_for(item), lambda d: self.app.push_screen(DraftDialog(d.title, d.text)),

@@ -200,3 +200,14 @@ def test_a_plan_that_is_no_json_or_no_incident_is_refused(cli, nordwind, tmp_pat
     assert result.code == 2 and result.err == "crm: no incident with id 7\n"
     result = cli("wizard", "apply", "1", "--plan", str(tmp_path / "missing.json"))
     assert result.code == 2 and "cannot read the plan" in result.err
+
+
+def test_apply_without_json_says_what_the_incident_holds_in_lines(cli, nordwind, tmp_path):
+    result = cli("wizard", "apply", "1", "--plan", plan_file(tmp_path, {**PLAN, "promises": [
+        {"text": "[bold]Reprint[/] \x1b[2J", "due": "2026-11-28"}]}))
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert lines[0] == "Incident #1: client retained"
+    assert "promise #1 by 2026-11-28: [bold]Reprint[/]" in result.out and "\x1b" not in result.out  # literal, safe
+    assert "bonus #1: 800.00 EUR, valid until 2027-02-23 (offered)" in result.out
+    assert "custom-1-20261228" in lines[-1]

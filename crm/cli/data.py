@@ -3,11 +3,10 @@
 import argparse
 import sys
 from datetime import datetime
-from pathlib import Path
 
-from crm import exchange
+from crm import exchange, validate
 from crm.backup import atomic_file, backup_to
-from crm.cli import EXIT_BAD_INPUT, Context
+from crm.cli import EXIT_BAD_INPUT, Context, checked
 from crm.paths import check_output
 from crm.text import safe_line
 
@@ -33,24 +32,26 @@ def register(sub) -> None:
                             description="Write every table as JSON (for import and archives), or clients as CSV "
                                         "(for spreadsheets). Files are created private (0600).")
     export.add_argument("--format", choices=("json", "csv"), default="json")
-    export.add_argument("--out", metavar="PATH", help="write to PATH instead of standard output")
+    export.add_argument("--out", metavar="PATH", type=checked(validate.path),
+                        help="write to PATH instead of standard output")
     export.set_defaults(handler=_export, read_only=True)
 
     imported = sub.add_parser("import", help="import a .json export, clients .csv or contacts .vcf (all or nothing)",
                               description=IMPORT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    imported.add_argument("path", metavar="PATH")
+    imported.add_argument("path", metavar="PATH", type=checked(validate.path))
     imported.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     imported.set_defaults(handler=_import)
 
     backup = sub.add_parser("backup", help="a consistent copy of the database, safe while others use it",
                             description="Copy the database to PATH (a private 0600 file) through SQLite's online "
                                         "backup, consistent even while others write. Restore: see README, Backups.")
-    backup.add_argument("path", metavar="PATH", help="the copy's file name (an existing directory: a dated file in it)")
+    backup.add_argument("path", metavar="PATH", type=checked(validate.path),
+                        help="the copy's file name (an existing directory: a dated file in it)")
     backup.set_defaults(handler=_backup, read_only=True)
 
 
 def _export(args: argparse.Namespace, ctx: Context) -> int:
-    out = None if args.out is None else Path(args.out).expanduser()
+    out = args.out
     if out is not None:
         check_output(out)  # refused before reading the whole database
     text = exchange.export_json() if args.format == "json" else exchange.export_csv()
@@ -79,7 +80,7 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _backup(args: argparse.Namespace, ctx: Context) -> int:
-    target = Path(args.path).expanduser()
+    target = args.path
     if target.is_dir():
         target = target / f"rapport-{datetime.now():%Y-%m-%d-%H%M%S}.db"
     print(f"backed up to {safe_line(backup_to(target))}")

@@ -1,7 +1,7 @@
 """The agency's own settings the wizard reads, kept in the database's `Setting` table (shared by
 everyone who uses the database, like the backup settings):
 
-- who signs the wizard's letters: `owner.name` and `owner.title` (PLAYBOOK §8: the reply carries
+- who signs the wizard's letters: `owner.name` and `owner.title` (docs/method.md §8: the reply carries
   more weight from the owner than from "the team");
 - the yearly revenue at which a client counts as high or medium value, per currency:
   `value.high.<CUR>` and `value.medium.<CUR>` (a client's revenue is judged only against its own

@@ -1,4 +1,4 @@
-"""Compensation arithmetic (PLAYBOOK §6), in Decimal throughout.
+"""Compensation arithmetic (docs/method.md §6), in Decimal throughout.
 
 The cost of a discount over its whole period (shown before it is offered), a bonus computed from
 the problem order with its validity, double compensation (gift and bonus), the discount

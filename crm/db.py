@@ -1,6 +1,6 @@
 """Opening the database: location, file mode, connection settings and forward migrations.
 
-Settings follow PITFALLS.md: WAL, foreign keys, a busy timeout, and IMMEDIATE transactions so
+Settings follow docs/pitfalls.md: WAL, foreign keys, a busy timeout, and IMMEDIATE transactions so
 concurrent writers wait for each other instead of failing with SQLITE_BUSY_SNAPSHOT.
 """
 

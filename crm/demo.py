@@ -445,7 +445,7 @@ class _Generator:
             self._incident(client, opened, min(today, opened + timedelta(days=rng.randint(3, 30))), "retained")
 
     def _incident(self, client: dict, opened: date, resolved: date | None, outcome: str | None) -> None:
-        """Complaint → call → apology → … → resolved, following PLAYBOOK §5, with promises and compensation."""
+        """Complaint → call → apology → … → resolved, following docs/method.md §5, with promises and compensation."""
         rng, book, events = self.rng, self.book, self.history["events"]
         scenario = rng.choice(self.history["incidents"])
         groups = {"retained": "CCB", "departed": "BBAC", "parted": "A", None: "BC"}[outcome]
@@ -472,7 +472,7 @@ class _Generator:
             book.resolve(incident, client, resolved, outcome)
 
     def _remedy(self, client: dict, incident: dict, opened: date, end: date, outcome: str | None) -> None:
-        """What we promised and offered to make it right (PLAYBOOK §5–6)."""
+        """What we promised and offered to make it right (docs/method.md §5–6)."""
         rng, book = self.rng, self.book
         for _ in range(rng.randint(1, 2) if outcome in (None, "retained") else rng.randint(0, 1)):
             text = rng.choice(self.history["incident_promises"])

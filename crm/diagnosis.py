@@ -1,4 +1,4 @@
-"""The wizard's reasoning: diagnose an unhappy client and recommend what to do (PLAYBOOK §1–§6).
+"""The wizard's reasoning: diagnose an unhappy client and recommend what to do (docs/method.md §1–§6).
 
 Pure functions over plain dataclasses: `Answers` (what the owner answered) → `diagnose` →
 `Diagnosis` (§1 group, §4 difficult or bad, our error or an out-of-scope demand, client value) →
@@ -24,10 +24,10 @@ _YES_NO = {"yes": True, "no": False, True: True, False: False}
 _FLAGS = ("irrational", "rude_to_staff", "unfounded_demands", "threatens_reviews", "our_error", "within_scope",
           "wants_to_leave")
 RECOMMENDED_STRATEGIES = ("start_over", "soften_blow", "part")
-# What to offer (SPEC "The wizard from the shell", verdict.compensation.recommended).
+# What to offer (docs/spec.md "The wizard from the shell", verdict.compensation.recommended).
 COMPENSATION_ADVICE = ("none", "gift", "bonus", "double", "discount", "refund")
 LETTERS = ("apology", "refusal", "parting")  # the first letter the verdict drafts, or none
-# PLAYBOOK §1: how unhappy the client is sets how urgent the incident is, unless the owner says otherwise.
+# docs/method.md §1: how unhappy the client is sets how urgent the incident is, unless the owner says otherwise.
 SEVERITY_OF_GROUP = {"A": "high", "B": "medium", "C": "low"}
 # One sign can be a bad day; two or more are a pattern (§4: high demands, nothing in return).
 BAD_CLIENT_MIN_CRITERIA = 2

@@ -1,7 +1,7 @@
 """A client's health as a traffic light, with the reasons that drive it.
 
 Pure rules over plain facts (counts and dates), so the Clients table and the Client screen agree,
-and each rule is testable without a database. Thresholds follow PLAYBOOK.md and the keep-in-touch
+and each rule is testable without a database. Thresholds follow docs/method.md and the keep-in-touch
 defaults: a client is quiet after 90 days without a touch (30 for the temperament "quiet", who
 leaves without complaining); promises are sacred (§5); an open high-severity incident is urgent.
 """

@@ -15,7 +15,7 @@ from crm.models import Client, Compensation, Incident, IncidentEvent, Reminder
 from crm.money import Money
 from crm.text import shorten
 
-BONUS_VALIDITY_MONTHS = 3  # PLAYBOOK §6: up to three months is typical
+BONUS_VALIDITY_MONTHS = 3  # docs/method.md §6: up to three months is typical
 
 
 def get_incident(incident_id: int) -> Incident:

@@ -164,7 +164,7 @@ class Entry:
     undone: bool
 
     def as_json(self) -> dict[str, object]:
-        """The keys of `crm log --json` (SPEC)."""
+        """The keys of `crm log --json` (docs/spec.md)."""
         return {"change": self.change, "at": f"{self.at.isoformat(timespec='seconds')}Z", "author": self.author,
                 "what": self.what, "client_id": self.client_id}
 

@@ -1,4 +1,4 @@
-"""Who we keep in touch with: departed clients and their next win-back and greeting (PLAYBOOK §7),
+"""Who we keep in touch with: departed clients and their next win-back and greeting (docs/method.md §7),
 and parted clients, listed apart because we do not contact them."""
 
 from dataclasses import dataclass

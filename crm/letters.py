@@ -1,4 +1,4 @@
-"""Letter drafts from `data/templates/<language>/<kind>.txt` (PLAYBOOK §4, §5, §7, §8).
+"""Letter drafts from `data/templates/<language>/<kind>.txt` (docs/method.md §4, §5, §7, §8).
 
 Kinds: greeting and birthday (§7, keep in touch), winback (§7: respect the decision, offer news,
 no hard sell), checkin (§5: about 30 days after the problem was solved), and the letters about an

@@ -4,7 +4,7 @@ Each step is a list of SQL statements; `db.open_database` applies the missing on
 one IMMEDIATE transaction after backing the file up, so no release ever asks a user to start over.
 """
 
-# Version 1: the whole domain of SPEC.md.
+# Version 1: the whole domain of docs/spec.md.
 V1 = [
     'CREATE TABLE "client" ("id" INTEGER NOT NULL PRIMARY KEY, "created_at" DATETIME NOT NULL, "created_by" VARCHAR(255) NOT NULL, "updated_at" DATETIME NOT NULL, "updated_by" VARCHAR(255) NOT NULL, "name" VARCHAR(255) NOT NULL, "company" VARCHAR(255) NOT NULL, "email" VARCHAR(255) NOT NULL, "phone" VARCHAR(255) NOT NULL, "country" VARCHAR(255) NOT NULL, "language" VARCHAR(255) NOT NULL, "birthday" DATE, "notes" TEXT NOT NULL, "tier" VARCHAR(255) NOT NULL, "temperament" VARCHAR(255) NOT NULL, "status" VARCHAR(255) NOT NULL, "status_since" DATE NOT NULL, "revenue" TEXT, "currency" VARCHAR(255) NOT NULL, "version" INTEGER NOT NULL)',
     'CREATE INDEX "client_status" ON "client" ("status")',

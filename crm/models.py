@@ -99,7 +99,7 @@ class Incident(Audited):
     client = ForeignKeyField(Client, backref="incidents", on_delete="CASCADE")
     title = CharField()
     severity = CharField(default="medium")
-    group = CharField(null=True)  # PLAYBOOK §1: A, B or C once diagnosed
+    group = CharField(null=True)  # docs/method.md §1: A, B or C once diagnosed
     cause = TextField(default="")
     opened_on = DateField()
     resolved_on = DateField(null=True)

@@ -1,7 +1,7 @@
 """Where Rapport may write a file it was asked to write (an export, a feed, a backup).
 
 Never onto the open database or the files SQLite keeps beside it: a file written over `DB-wal`
-(or `-shm`, `-journal`) destroys committed data of every open session (PITFALLS.md). The path is
+(or `-shm`, `-journal`) destroys committed data of every open session (docs/pitfalls.md). The path is
 compared after resolving symlinks, of the file and of any directory on the way, and an existing
 file also by identity (device and inode), which catches a hard link.
 """

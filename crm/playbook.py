@@ -1,4 +1,4 @@
-"""The relationship playbook (PLAYBOOK.md §1–§8) as typed, localised data.
+"""The relationship playbook (docs/method.md §1–§8) as typed, localised data.
 
 The content lives in `data/playbook/<language>.json`; this module reads it once per language and
 hands out frozen dataclasses. A missing language falls back to English, and a translation that

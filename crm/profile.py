@@ -53,7 +53,7 @@ class ClientProfile:
     status_since: date | None
     tier: str
     temperament: str
-    approach: str  # PLAYBOOK §3 for the temperament ("" until the playbook module exists)
+    approach: str  # docs/method.md §3 for the temperament ("" until the playbook module exists)
     notes: str
     version: int
     contacts: tuple[ContactView, ...]
@@ -86,7 +86,7 @@ def client_form_values(client_id: int) -> tuple[int, dict[str, str]]:
 
 
 def approach_for(temperament: str) -> str:
-    """How to talk to this temperament (PLAYBOOK §3); "" if the playbook does not know it."""
+    """How to talk to this temperament (docs/method.md §3); "" if the playbook does not know it."""
     from crm.playbook import temperament as playbook_temperament
 
     try:

@@ -16,7 +16,7 @@ from crm.text import shorten
 
 @dataclass(frozen=True)
 class PromiseRecord:
-    """How a client's promises went: PLAYBOOK §5 says promises are sacred."""
+    """How a client's promises went: docs/method.md §5 says promises are sacred."""
 
     kept_on_time: int
     kept_late: int

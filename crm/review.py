@@ -49,7 +49,7 @@ class DueItem:
     snoozed: bool = False  # shown on the date it was snoozed to
 
     def as_json(self) -> dict:
-        """The keys of `crm review --json` (SPEC), nothing more."""
+        """The keys of `crm review --json` (docs/spec.md), nothing more."""
         return {
             "id": self.id,
             "kind": self.kind,

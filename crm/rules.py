@@ -1,4 +1,4 @@
-"""The keep-in-touch rules (SPEC "Keep-in-touch rules"): which items are due, for whom, and when.
+"""The keep-in-touch rules (docs/spec.md "Keep-in-touch rules"): which items are due, for whom, and when.
 
 Pure reads. Each rule turns the database into `Occurrence`s whose natural due date falls inside
 a `Scope`; what the owner did about them (done, snoozed) is applied in `crm.review`. Queries are
@@ -7,14 +7,14 @@ what is stored.
 
 How long an item stays in the review as overdue when nobody acts on it (its look-back):
 
-- promise: until kept, broken or renegotiated: promises are sacred (PLAYBOOK §5).
+- promise: until kept, broken or renegotiated: promises are sacred (docs/method.md §5).
 - checkin, winback: 30 days after their date (the next win-back follows six months later).
 - greeting: 7 days; a card more than a week late reads as an afterthought.
 - bonus_expiry: until the bonus's last valid day.
 - incident_stale, quiet: as long as the condition holds; a new event or touch gives a new date.
 - custom: one-off until done; a recurring one until its next occurrence comes due.
 
-Who gets nothing: a parted client (we ended it; do not contact, PLAYBOOK §4) has no due items
+Who gets nothing: a parted client (we ended it; do not contact, docs/method.md §4) has no due items
 at all: no greeting, win-back, quiet or check-in, and no promise, bonus, stale incident or custom
 reminder either. Each of those asks the owner to contact the client (or to chase the conflict we
 ended), so they would only nag; what was settled at parting (a refund, say) is settled before the
@@ -283,7 +283,7 @@ def winbacks(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
 
     Every occurrence is computed from the departure date (Aug 31 → Feb 28, Aug 31, Feb 28/29 …),
     which is the client's `status_since` while departed. The title names the decision-maker, if
-    known: keep in touch with the head (PLAYBOOK §7).
+    known: keep in touch with the head (docs/method.md §7).
     """
     query = Client.select(Client.id, Client.name, Client.status_since).where(Client.status == "departed")
     due_now = []

@@ -18,13 +18,13 @@ once. Resolving the incident later drops that reminder for the rules' own check-
 (crm.incidents), so there is one check-in, not two. A departure or a parting resolves the
 incident now (departed or parted): the rules then give the check-in (not after a parting), the
 six-month win-backs and the greetings themselves.
-Applying again is an edit, never a second copy (SPEC, "The wizard from the shell"): the plan's
+Applying again is an edit, never a second copy (docs/spec.md, "The wizard from the shell"): the plan's
 promises and compensations carry the ids of what an earlier apply wrote; a promise with a new date
 is renegotiated (the old one stays in the history), one the plan no longer lists is cancelled, a
 changed compensation replaces the old offer (withdrawn), and the decision event is rewritten in
 place. Applying the same plan twice writes nothing the second time.
 
-The "let off steam" text (PLAYBOOK §8: write it, then throw the paper away) is never part of a
+The "let off steam" text (docs/method.md §8: write it, then throw the paper away) is never part of a
 letter or an event, and never reaches the database: the stored state drops it (`WizardState.to_dict`),
 and while the cool-down runs it is kept in a private file of the person at the terminal
 (`keep_steam`), which is deleted when the cool-down ends. So it is never exported, journaled or
@@ -91,7 +91,7 @@ STEP_TITLES = {
     "letter": "Letter",
     "postmortem": "Post-mortem",
 }
-COOL_DOWN_MINUTES = (20, 30, 40)  # PLAYBOOK §5: step away for 20–40 minutes
+COOL_DOWN_MINUTES = (20, 30, 40)  # docs/method.md §5: step away for 20–40 minutes
 COMPENSATION_CHOICES = ("gift", "bonus", "double", "discount", "refund", "none")
 MAX_PROMISES = 3
 DRAFT_SETTING = "wizard.client.{}"  # the state before an incident exists
@@ -210,7 +210,7 @@ class CompensationPlan:
     lines: tuple[str, ...]
     notes: tuple[str, ...] = ()
     months: int | None = None  # the validity of a bonus or discount, counted from the day it is offered
-    signal: str = ""  # what choosing it says about the client (PLAYBOOK §6: a bonus → they stay)
+    signal: str = ""  # what choosing it says about the client (docs/method.md §6: a bonus → they stay)
     loses_money: bool = False  # a discount larger than the margin it comes out of
 
 
@@ -325,7 +325,7 @@ def _sweep_steam(now: datetime) -> None:
 
 def keep_steam(state: WizardState, now: datetime | None = None) -> None:
     """Keep the steam while the cool-down runs, in a file only this person can read; once it has
-    ended (or the text is empty) the file is deleted: the paper is thrown away (PLAYBOOK §8)."""
+    ended (or the text is empty) the file is deleted: the paper is thrown away (docs/method.md §8)."""
     now = now or utcnow()
     _sweep_steam(now)
     path = _steam_file(state.client_id)
@@ -491,7 +491,7 @@ DISCOUNT_FIELDS = ("order_value", "percent", "months", "margin")  # a monthly or
 def compensation_plan(comp: dict[str, str], *, today: date, currency: str, language: str) -> CompensationPlan:
     """The rows a compensation choice records, with its cost in words; UserError on a bad figure.
 
-    The bonus is a percentage of the problem order (PLAYBOOK §6), valid for a few months. A discount
+    The bonus is a percentage of the problem order (docs/method.md §6), valid for a few months. A discount
     is shown with its cost over its whole period against the margin, and flagged when it loses
     money; it is recorded as what it gives away in all, valid until its period ends. A gift or a
     bonus carries what choosing it signals (§6).
@@ -541,7 +541,7 @@ def compensation_plan(comp: dict[str, str], *, today: date, currency: str, langu
 
 
 def suggested_refund(yearly_revenue: Decimal, currency: str, language: str) -> tuple[Money, str] | None:
-    """The refund to suggest when parting (PLAYBOOK §4: last month's payment is received well): a
+    """The refund to suggest when parting (docs/method.md §4: last month's payment is received well): a
     month of the client's yearly revenue, with why; None when the revenue is not known."""
     if yearly_revenue <= 0:
         return None
@@ -551,7 +551,7 @@ def suggested_refund(yearly_revenue: Decimal, currency: str, language: str) -> t
 
 
 def checkin_due(state: WizardState, today: date) -> date:
-    """The check-in of a client who stays: 30 days after the problem is to be solved (PLAYBOOK §5)."""
+    """The check-in of a client who stays: 30 days after the problem is to be solved (docs/method.md §5)."""
     return _iso(state.fixed_by, today) + timedelta(days=CHECKIN_DAYS)
 
 
@@ -622,7 +622,7 @@ def mark_letter_sent(incident_id: int, kind: str, *, on: date, note: str = "") -
 
 @dataclass(frozen=True)
 class PartingPreview:
-    """What parting with a client cancels (PLAYBOOK §4: a parted client is not contacted again):
+    """What parting with a client cancels (docs/method.md §4: a parted client is not contacted again):
     every open promise and every reminder of the client. The screen asks before it happens."""
 
     promises: tuple["Holding", ...]
@@ -678,7 +678,7 @@ class PlanOffer:
 @dataclass(frozen=True)
 class Plan:
     """What applying writes, whoever made it (the screen's state through `plan_of_state`, a file
-    through crm.wizard_json): SPEC "The wizard from the shell", plan."""
+    through crm.wizard_json): docs/spec.md "The wizard from the shell", plan."""
 
     strategy: str  # start_over | soften_blow | part
     outcome: str  # retained | departed | parted

@@ -1,4 +1,4 @@
-"""The wizard from the shell (SPEC "The wizard from the shell"): answers in, a verdict out; a plan
+"""The wizard from the shell (docs/spec.md "The wizard from the shell"): answers in, a verdict out; a plan
 in, what the incident now holds out. The same reasoning (crm.diagnosis) and the same writing
 (crm.wizard.write_plan) as the screen; this module only reads and checks the JSON and shapes the
 output. Keys and values are a public contract: never translated. A bad value is refused with one

@@ -63,7 +63,7 @@ def _contact(contact: ContactLike) -> Content:
 def promise_story(record: RecordLike) -> str:
     """The client's promises in one line: what is open, then how the closed ones went
     ("Promises: none open · 2 of 2 kept on time", "Promises: 1 open · 3 of 5 kept on time, 1 late,
-    1 broken"). PLAYBOOK §5: promises are sacred, so the record is always in sight."""
+    1 broken"). docs/method.md §5: promises are sacred, so the record is always in sight."""
     closed = record.kept_on_time + record.kept_late + record.broken
     if not closed and not record.open:
         return _("Promises: none made yet")

@@ -71,7 +71,7 @@ def db_work(
         except UserError as exc:
             app.call_from_thread(refused, str(exc))
             return
-        except Exception as exc:  # never let a worker take the app down (PITFALLS.md)
+        except Exception as exc:  # never let a worker take the app down (docs/pitfalls.md)
             app.call_from_thread(unexpected, exc)
             return
         # A newer job of the same group cancelled this one: its result is stale, drop it.

@@ -1,4 +1,4 @@
-"""The `crm` command: a stable scripting interface (SPEC.md), and the door to the app.
+"""The `crm` command: a stable scripting interface (docs/spec.md), and the door to the app.
 
 Each command group lives in its own module with a `register(subparsers)` function; handlers take
 the parsed arguments and a `Context` and return an exit code. Textual is imported only to open

@@ -1,4 +1,4 @@
-"""`crm wizard diagnose` and `crm wizard apply`: the relationship wizard from the shell (SPEC "The
+"""`crm wizard diagnose` and `crm wizard apply`: the relationship wizard from the shell (docs/spec.md "The
 wizard from the shell"), on the screen's own logic (crm.wizard_json, crm.wizard)."""
 
 import argparse

@@ -48,7 +48,7 @@ async def test_card_shows_approach_contacts_health_and_record(acme, db_path, tod
         card = shown(screen.query_one(ClientCard))
         assert "Acme Ltd — Acme Holdings" in card
         assert "key account" in card
-        assert "fierce: Be firm, patient and polite" in card  # PLAYBOOK §3
+        assert "fierce: Be firm, patient and polite" in card  # docs/method.md §3
         assert "★ Anna Schmidt (CEO)" in card and "Bob Meier (PM)" in card
         assert "● amber — 1 overdue promise" in card
         assert "Promises: 1 open · none closed yet" in card

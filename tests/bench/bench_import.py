@@ -106,7 +106,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=30_000)
     rows = parser.parse_args().rows
-    compileall.compile_dir(ROOT / "crm", quiet=1)  # PITFALLS: time the import, not the compiler
+    compileall.compile_dir(ROOT / "crm", quiet=1)  # docs/pitfalls.md: time the import, not the compiler
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         source = tmp_path / "clients.csv"

@@ -1,4 +1,4 @@
-"""Every command of the foundation through `crm …`: what it prints (plain and JSON, per SPEC.md's
+"""Every command of the foundation through `crm …`: what it prints (plain and JSON, per docs/spec.md's
 scripting interface), and for bad input exit code 2, one clear line, nothing written."""
 
 import json

@@ -1,4 +1,4 @@
-"""Compensation arithmetic (PLAYBOOK §6): the worked examples reproduced to the cent."""
+"""Compensation arithmetic (docs/method.md §6): the worked examples reproduced to the cent."""
 
 from datetime import date
 from decimal import Decimal

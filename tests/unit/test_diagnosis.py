@@ -1,4 +1,4 @@
-"""Diagnosis and recommendation (PLAYBOOK §1–§6): every decision as the owner would see it."""
+"""Diagnosis and recommendation (docs/method.md §1–§6): every decision as the owner would see it."""
 
 import dataclasses
 import itertools

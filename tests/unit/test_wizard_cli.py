@@ -1,4 +1,4 @@
-"""`crm wizard diagnose` and `crm wizard apply` (SPEC "The wizard from the shell"): the verdict's and
+"""`crm wizard diagnose` and `crm wizard apply` (docs/spec.md "The wizard from the shell"): the verdict's and
 the output's keys, bad answers and plans named by their key (exit 2, nothing written), and applying
 twice changing nothing."""
 

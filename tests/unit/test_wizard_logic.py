@@ -229,7 +229,7 @@ def test_words_may_join_an_open_incident_of_the_client(db, today):
         wizard.record_words(stranger, wizard.replace(stranger.state, words="x", attach_to=open_id), today=today)
 
 
-# --- applying again is an edit (SPEC: "Applying again is an edit, never a second copy") -----------
+# --- applying again is an edit (docs/spec.md: "Applying again is an edit, never a second copy") -----------
 
 
 def applied_group_c(today):

@@ -110,7 +110,7 @@ def test_edits_applied_one_after_another_equal_the_final_plan_alone(tmp_path, ve
 
 
 def plan_file(edit: dict) -> dict:
-    """The same edit as a plan file (SPEC), without ids: matched by its content."""
+    """The same edit as a plan file (docs/spec.md), without ids: matched by its content."""
     outcome = edit["outcome"] or ("departed" if edit["wants_to_leave"] else "retained")
     comp = wizard.compensation_plan(edit["compensation"], today=TODAY, currency="EUR", language="en")
     return {"strategy": "part" if outcome == "parted" else "soften_blow", "outcome": outcome,

@@ -1,6 +1,6 @@
 """Keep in touch: departed clients and what comes next for each (win-back, greeting).
 
-Parted clients are listed apart as "do not contact": we ended those relationships (PLAYBOOK).
+Parted clients are listed apart as "do not contact": we ended those relationships (docs/method.md).
 """
 
 from datetime import date

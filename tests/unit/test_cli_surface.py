@@ -99,3 +99,24 @@ def test_python_dash_m_crm_is_crm(db_path):
     assert listed.returncode == 0 and '"name": "Acme"' in listed.stdout
     refused = _crm("client", "show", "١", module=True)  # Arabic-Indic one: a name, never client #1
     assert (refused.returncode, refused.stderr) == (2, "crm: no client named '١'\n")
+
+
+def test_a_bug_is_one_line_and_exit_1_never_a_traceback(cli, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom \x1b[2J at 'Acme'\nsecond line")
+
+    monkeypatch.setattr("crm.cli.clients.summaries", broken)
+    result = cli("client", "list")
+    assert result.code == 1 and result.out == ""
+    assert result.err == ("crm: unexpected error: RuntimeError: boom \\x1b[2J at 'Acme' second line "
+                          "(set CRM_DEBUG=1 for details)\n")
+    monkeypatch.setenv("CRM_DEBUG", "1")
+    with pytest.raises(RuntimeError):
+        cli("client", "list")
+
+
+def test_a_command_module_that_fails_to_load_is_one_line_too(cli, monkeypatch):
+    monkeypatch.setattr("crm.cli._modules_for", lambda argv: 1 / 0)
+    result = cli("review")
+    assert (result.code, result.err) == (1, "crm: unexpected error: ZeroDivisionError: division by zero "
+                                            "(set CRM_DEBUG=1 for details)\n")

@@ -71,7 +71,7 @@ class RapportCommands(Provider):
             ("Go to: Clients", app.show_clients, "All clients, filtered as you type (c)"),
             ("Go to: Keep in touch", app.show_keep_in_touch, "Departed clients: win-backs and greetings (k)"),
             (
-                "Sort out the relationship…",
+                "Sort out the relationship… (wizard)",
                 partial(app.open_wizard, client_id=client_id),
                 "The wizard for an unhappy client (w)",
             ),

@@ -72,7 +72,7 @@ async def test_compensation_shows_the_amount_formatted(incident, db_path, today)
         comp = Compensation.get(Compensation.incident == incident)
         assert (comp.kind, comp.amount, comp.currency) == ("bonus", Decimal("2000.00"), "EUR")
         assert comp.valid_until == today + timedelta(days=92)  # three months (docs/method.md §6)
-        assert "Compensation: bonus 2,000.00 EUR, valid until 23 Feb 2027 (offered)" in shown(
+        assert "Compensation: Bonus on the next order 2,000.00 EUR, valid until 23 Feb 2027 (offered)" in shown(
             screen.query_one("#incident-card"))
 
 

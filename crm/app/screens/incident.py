@@ -17,7 +17,9 @@ from textual.widgets import Footer, Header, Static
 from crm.app.screens import forms
 from crm.app.keys import quiet_sections
 from crm.app.work import db_work
+from crm.i18n import _
 from crm.money import Money
+from crm.playbook import load_playbook
 from crm.profile import IncidentProfile, incident_profile
 from crm.text import safe_line
 from crm.widgets.timeline import Timeline
@@ -31,7 +33,9 @@ def _days(count: int) -> str:
 
 
 def incident_card(incident: IncidentProfile, today: date) -> Content:
-    """Title and client; severity, group, dates; strategy; compensations; open promises."""
+    """Title and client; severity, group, dates; strategy; compensations; open promises. Stored keys
+    (`soften_blow`, `B`, `withdrawn`) are shown as the playbook names them."""
+    book = load_playbook()
     lines = [
         Content.assemble(
             Content.styled(f"#{incident.id} ", "$text-muted"),
@@ -42,7 +46,7 @@ def incident_card(incident: IncidentProfile, today: date) -> Content:
     ]
     facts = [f"{incident.severity} severity"]
     if incident.group:
-        facts.append(f"group {incident.group}")
+        facts.append(_("group {group}").format(group=book.label("group", incident.group)))
     if incident.resolved_on or incident.opened_on != today:
         facts.append(f"opened {incident.opened_on:%d %b %Y}")
     if incident.resolved_on:
@@ -54,10 +58,12 @@ def incident_card(incident: IncidentProfile, today: date) -> Content:
         state = Content.styled("open", "bold $text-warning")
     lines.append(Content.assemble(state, " · ", " · ".join(facts)))
     if incident.strategy:
-        lines.append(Content.assemble("Strategy: ", safe_line(incident.strategy)))
+        lines.append(Content.assemble(_("Strategy: "), safe_line(book.label("strategy", incident.strategy))))
     for c in incident.compensations:
         until = f", valid until {c.valid_until:%d %b %Y}" if c.valid_until else ""
-        lines.append(Content(f"Compensation: {c.kind} {Money(c.amount, c.currency)}{until} ({c.status})"))
+        lines.append(Content(_("Compensation: {kind} {amount}{until} ({status})").format(
+            kind=book.label("compensation", c.kind), amount=Money(c.amount, c.currency), until=until,
+            status=book.label("compensation_status", c.status))))
     for p in incident.open_promises:
         style = "$text-error" if p.overdue else ""
         lines.append(Content.assemble(Content.styled(f"Promised by {p.due:%d %b %Y}: ", style), safe_line(p.text)))

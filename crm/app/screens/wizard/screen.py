@@ -1,12 +1,12 @@
-""""Sort out the relationship": the PLAYBOOK walked step by step, ending in a saved plan.
+""""Sort out the relationship": the method (docs/method.md) walked step by step, ending in a saved plan.
 
 One small screen: a step bar, the current step's widget (`steps/`, in the order `STEP_WIDGETS`
-gives), a message line. It keeps the state, switches the steps and saves (in a worker) whenever
-the step changes or the owner leaves, so the wizard resumes where it was. A step's own write
-(the client's words, the plan, the post-mortem) is the step's `saving`; the reasoning and every
-write live in `crm.wizard`.
-Keys: ctrl+n (or enter in a one-line field) next, ctrl+b or alt+left back (tmux keeps ctrl+b for
-itself), esc leaves, keeping everything.
+gives; a step that does not apply to the state is passed over), a message line. It keeps the
+state, switches the steps and saves (in a worker) whenever the step changes or the owner leaves,
+so the wizard resumes where it was. A step's own write (the client's words, the plan, the
+post-mortem) is the step's `saving`; the reasoning and every write live in `crm.wizard`.
+Keys: ctrl+n (or enter on an answer or a one-line field) next, ctrl+b or alt+left back (tmux keeps
+ctrl+b for itself), esc leaves, keeping everything (nothing, when nothing was entered yet).
 """
 
 import threading
@@ -21,16 +21,19 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Select, SelectionList, Static, TextArea
+from textual.widgets import Footer, Header, Input, OptionList, Select, SelectionList, Static, TextArea
 
 from crm import wizard
 from crm.app.commands import palette_clients
+from crm.app.screens.forms import PickScreen
 from crm.app.screens.wizard.choose import ClientChooser
 from crm.app.screens.wizard.step import Saving, StepData, WizardStep
 from crm.app.screens.wizard.steps import STEP_WIDGETS
 from crm.app.work import db_work
 from crm.errors import UserError
+from crm.i18n import _
 from crm.text import safe, safe_line
+from crm.widgets.choice import Choice
 from crm.widgets.step_bar import StepBar
 from crm.wizard import STEP_TITLES, STEPS, Session, WizardState
 
@@ -85,6 +88,7 @@ class WizardScreen(Screen[None]):
         self.incident_id = incident_id
         self.session: Session | None = None
         self.state: WizardState | None = None
+        self.opened: WizardState | None = None  # the state as opened
         self.page = 0  # the index in STEP_WIDGETS of the step shown
         self._busy = False  # a step's own write (words, plan, post-mortem) is running
         self.saver = Saver()
@@ -143,12 +147,15 @@ class WizardScreen(Screen[None]):
 
     async def _opened(self, session: Session) -> None:
         self.session, self.state = session, session.state
+        self.opened = session.state  # leaving with nothing entered since keeps nothing
         self.saver.incident_id, self.saver.version = session.incident_id, session.version
         self.client_id, self.incident_id = session.client_id, session.incident_id
         self.sub_title = f"Sort out the relationship · {safe_line(session.client)}"
-        self.page = next(i for i, step in enumerate(STEP_WIDGETS) if step.stage == session.state.step)
+        stage = session.state.step
+        self.page = next((i for i, step in enumerate(STEP_WIDGETS) if step.stage == stage and step.applies(
+            session.state)), next(i for i, step in enumerate(STEP_WIDGETS) if step.stage == stage))
         if session.resumed:
-            self.message(f"Resumed at “{STEP_TITLES[session.state.step]}”.")
+            self.message(_("Resumed at “{step}”.").format(step=STEP_TITLES[stage]))
         await self.show_step()
 
     # --- messages and steps -------------------------------------------------------------------
@@ -157,29 +164,45 @@ class WizardScreen(Screen[None]):
         line = self.query_one("#wizard-message", Static)
         line.update(Content(safe(text)))
         line.set_class(error, "-error")
+        line.display = bool(text)  # an empty line would take a row from the step
 
     async def show_step(self) -> None:
         """Lay out the current step from the state."""
         assert self.session is not None and self.state is not None
-        stage = STEP_WIDGETS[self.page].stage
+        shown = STEP_WIDGETS[self.page]
+        stage = shown.stage
         self.query_one(StepBar).current = STEPS.index(stage)
         body = self.query_one("#wizard-body", VerticalScroll)
         self._laying_out = True  # events of the widgets going away must not read the new step
         await body.remove_children()
-        title = Static(Content(f"{STEPS.index(stage) + 1}/{len(STEPS)}  {STEP_TITLES[stage]}"), classes="step-title",
-                       id=f"title-{stage}")
-        step = STEP_WIDGETS[self.page](StepData(self.session, self.state, self.today))
+        title = Static(self._title(), classes="step-title", id=f"title-{stage}")
+        step = shown(StepData(self.session, self.state, self.today))
         await body.mount_all([title, step])
         self._laying_out = False
         body.scroll_home(animate=False)
         step.preview()
-        self._focus_first(step)
+        self.call_after_refresh(self._focus_first, step)  # once its styles are in place (a TextArea needs them)
         self.refresh_bindings()
+
+    def _title(self) -> Content:
+        """"3/9 Diagnosis · How unhappy are they? (1 of 5)": the stage, this screenful, how far in it."""
+        assert self.state is not None
+        shown = STEP_WIDGETS[self.page]
+        stage = shown.stage
+        siblings = [i for i, step in enumerate(STEP_WIDGETS) if step.stage == stage and step.applies(self.state)]
+        text = f"{STEPS.index(stage) + 1}/{len(STEPS)}  {STEP_TITLES[stage]}"
+        if shown.heading:
+            text += f" · {_(shown.heading)}"
+        if len(siblings) > 1 and self.page in siblings:
+            text += " " + _("({n} of {count})").format(n=siblings.index(self.page) + 1, count=len(siblings))
+        return Content(text)
 
     def _focus_first(self, step: WizardStep) -> None:
         """Where typing starts: the step's main field, else its first control."""
+        if not step.is_attached:
+            return  # moved on meanwhile
         main = step.query(step.main) if step.main else []
-        for widget in [*main, *step.query("Input, TextArea, Select, SelectionList, OptionList, Button")]:
+        for widget in [*main, *step.query("Input, TextArea, Select, SelectionList, OptionList, Choice, Button")]:
             if widget.focusable:
                 widget.focus()
                 return
@@ -197,9 +220,19 @@ class WizardScreen(Screen[None]):
     @on(SelectionList.SelectedChanged)
     @on(Select.Changed)
     @on(Input.Changed)
+    @on(Choice.Changed)
+    @on(OptionList.OptionHighlighted)
     def _edited(self) -> None:
         if not self._laying_out:
             self._save_soon()
+
+    @on(Input.Submitted)
+    @on(Choice.Submitted)
+    @on(WizardStep.Submitted)
+    async def _submitted(self, event: Input.Submitted | Choice.Submitted | WizardStep.Submitted) -> None:
+        """enter on a one-line field or an answer: the step is done."""
+        event.stop()
+        await self.action_next()
 
     @on(WizardStep.Edited)
     def _edited_now(self) -> None:
@@ -209,8 +242,12 @@ class WizardScreen(Screen[None]):
 
     def _save_soon(self) -> None:
         """Save what is typed shortly after typing stops: leaving by any key keeps it."""
-        if self.state is not None and not self._busy:
-            self.state = self.harvest()
+        if self.state is None or self._busy:
+            return
+        typed = self.harvest()
+        if typed == self.state:
+            return  # a widget reporting its first value, or an edit undone: nothing new to save
+        self.state = typed
         if self._autosave is not None:
             self._autosave.stop()
         self._autosave = self.set_timer(AUTOSAVE_SECONDS, self._autosave_now)
@@ -239,6 +276,14 @@ class WizardScreen(Screen[None]):
 
     # --- moving -------------------------------------------------------------------------------------
 
+    def _neighbour(self, step: int) -> int | None:
+        """The page `step` (+1 or -1) away that applies to the state, if any."""
+        assert self.state is not None
+        page = self.page + step
+        while 0 <= page < len(STEP_WIDGETS) and not STEP_WIDGETS[page].applies(self.state):
+            page += step
+        return page if 0 <= page < len(STEP_WIDGETS) else None
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "previous":
             return self.state is not None and self.page > 0
@@ -258,18 +303,24 @@ class WizardScreen(Screen[None]):
             self.message(str(exc), error=True)
             return
         self.state = state
-        ahead = self.page + 1 if self.page + 1 < len(STEP_WIDGETS) else None
+        ahead = self._neighbour(+1)
         saving = step.saving(state)
         if saving is not None:
-            self._write(saving, ahead)
+            self._ask(saving, ahead)
         elif ahead is not None:
             await self.go(ahead)
+        else:  # the last step needs no write of its own: the wizard is done
+            self.persist(node=self.app)
+            self.notify(_("The wizard is done for this incident."), markup=False)
+            self.dismiss()
 
     async def action_previous(self) -> None:
-        if self.state is None or self._busy or self.page == 0:
+        if self.state is None or self._busy:
             return
         self.state = self.harvest()
-        await self.go(self.page - 1)
+        back = self._neighbour(-1)
+        if back is not None:
+            await self.go(back)
 
     async def go(self, page: int) -> None:
         assert self.state is not None
@@ -278,6 +329,35 @@ class WizardScreen(Screen[None]):
         self.message("")
         await self.show_step()
         self.persist()
+
+    def _ask(self, saving: Saving, page: int | None) -> None:
+        """The step's write, once the owner said yes to its question (when it has one)."""
+        ask, session = saving.ask, self.session
+        if ask is None or session is None:
+            self._write(saving, page)
+            return
+        self._busy = True
+
+        def asked(question: str) -> None:
+            self._busy = False
+            if not question:
+                self._write(saving, page)
+                return
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._write(saving, page)
+                else:
+                    self.message(_("Nothing saved. Change the outcome on the plan if they should stay."))
+
+            self.app.push_screen(PickScreen(question, [(_("Yes, part and cancel them"), True),
+                                                       (_("No, not yet"), False)]), answered)
+
+        def failed(message: str) -> None:
+            self._busy = False
+            self.message(message, error=True)
+
+        db_work(self, lambda: ask(session), asked, group=f"wizard-ask-{id(self)}", on_error=failed)
 
     def _write(self, saving: Saving, page: int | None) -> None:
         """A step's own write: nothing else moves until it is done; on failure the step stays as typed.
@@ -326,7 +406,10 @@ class WizardScreen(Screen[None]):
             self._autosave = None
         if self.state is not None:
             self.state = self.harvest()
-            self.persist(node=self.app)  # the app's worker outlives this screen
-            self.notify(f"Wizard kept at “{STEP_TITLES[self.step]}”: press w on the client to resume.",
-                        markup=False)
+            if self.session is not None and not self.session.resumed and self.state == self.opened:
+                self.notify(_("Left before anything was entered: nothing kept."), markup=False)
+            else:
+                self.persist(node=self.app)  # the app's worker outlives this screen
+                self.notify(_("Wizard kept at “{step}”: press w on the client to resume.").format(
+                    step=STEP_TITLES[self.step]), markup=False)
         self.dismiss()

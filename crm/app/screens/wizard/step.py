@@ -10,16 +10,19 @@ from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar, cast
 
+from textual import on
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 
 from crm import wizard
 from crm.dates import parse_date
 from crm.errors import UserError
 from crm.text import safe
+from crm.widgets.choice import PickList
+from crm.diagnosis import Diagnosis, Recommendation
 from crm.wizard import Session, WizardState
 
 
@@ -36,6 +39,10 @@ class StepData:
         """The advice's language (the owner's); letters use the client's (`Session.language`)."""
         return wizard.ADVICE_LANGUAGE
 
+    def advice(self, state: WizardState | None = None) -> tuple[Diagnosis, Recommendation]:
+        """The diagnosis and recommendation of `state` (else the saved one)."""
+        return self.session.advice(self.state if state is None else state, self.language)
+
 
 @dataclass(frozen=True)
 class Saving:
@@ -43,28 +50,50 @@ class Saving:
 
     `job` runs in a worker, one write at a time, given the session at the latest saved version and
     the state already moved to where the wizard goes next; it returns the session as it now
-    stands. `said` is the message line afterwards.
+    stands. `said` is the message line afterwards. `ask`, run in a worker first, words a question
+    the owner must answer yes to before anything is written ("" when there is nothing to ask).
     """
 
     busy: str
     job: Callable[[Session, WizardState, date], Session]
     said: Callable[[Session], str]
+    ask: Callable[[Session], str] | None = None
 
 
 class WizardStep(Widget):
-    """One step of the wizard. Subclasses set `stage` and override what they need."""
+    """One screenful of the wizard. Subclasses set `stage` and `heading` and override what they need.
+
+    Several steps may share a stage (the diagnosis asks its questions three at a time): the state
+    saves the stage, and the wizard resumes at the stage's first step.
+    """
 
     DEFAULT_CSS = "WizardStep { height: auto; }"
 
-    stage: ClassVar[str]  # the crm.wizard step it shows: what the state saves and resumes at
+    stage: ClassVar[str]  # the crm.wizard step it belongs to: what the state saves and resumes at
+    heading: ClassVar[str] = ""  # what this screenful is about, after the stage's title
     main: ClassVar[str] = ""  # the field typing starts in, when not the first control
+
+    @classmethod
+    def applies(cls, state: WizardState) -> bool:
+        """Whether the wizard shows this step for `state` (figures only for the compensation chosen)."""
+        return True
 
     class Edited(Message):
         """Something other than a field changed the step's entries (a timer started): save now."""
 
+    class Submitted(Message):
+        """The owner is done with the step (enter on a list): go on, as ctrl+n does."""
+
     def __init__(self, data: StepData) -> None:
         super().__init__(classes="wizard-step")
         self.data = data
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        """enter on a list of answers picks the highlighted one and goes on."""
+        if isinstance(event.option_list, PickList):
+            event.stop()
+            self.post_message(self.Submitted())
 
     def read(self, state: WizardState) -> WizardState:
         """`state` with what this step's widgets hold (no checks)."""

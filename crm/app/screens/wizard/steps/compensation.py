@@ -1,91 +1,197 @@
-"""Compensation (PLAYBOOK §6): a gift, a bonus with its validity, both, or a refund, with its cost."""
+"""Compensation (docs/method.md §6): what to offer, then the figures it needs, with its cost shown.
+
+The kind first (what each choice signals), then one screen of figures per part of it: a bonus
+(the problem order, its share and validity), a gift (with what fixing costs, for a double
+compensation), a discount (a monthly order, our margin, its share and period: its cost against
+the margin, flagged when it loses money) or a refund (a month's revenue suggested when parting).
+"""
 
 from dataclasses import replace
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Label, Static
 
 from crm import wizard
-from crm.app.screens.wizard.step import WizardStep, bullets, row
+from crm.app.screens.wizard import more_advice
+from crm.app.screens.wizard.step import WizardStep, bullets
 from crm.errors import UserError
+from crm.i18n import N_, _
+from crm.playbook import load_playbook
 from crm.text import safe
+from crm.widgets.choice import PickList
 from crm.widgets.safe_fields import SafeInput
-from crm.wizard import WizardState
+from crm.wizard import COMPENSATION_CHOICES, WizardState
 
-COMPENSATION_LABELS = {
-    "gift": "A gift now",
-    "bonus": "A bonus on the next order",
-    "double": "Double: a gift and a bonus",
-    "refund": "A refund",
-    "none": "None",
-}
-# The figures each compensation needs (input ids in this step).
-FIGURES = {
-    "gift": ("gift_cost",),
-    "bonus": ("order_value", "percent", "months"),
-    "double": ("order_value", "percent", "months", "gift_cost", "fixing_cost"),
-    "refund": ("refund",),
-    "none": (),
-}
-FIGURE_LABELS = {
-    "order_value": "Problem order",
-    "percent": "Bonus %",
-    "months": "Valid (months)",
-    "gift_cost": "Gift cost",
-    "fixing_cost": "Fixing cost",
-    "refund": "Refund",
-}
-FIGURE_HINTS = {"percent": "10", "months": "3"}
+# The parts of each compensation, in the order their figures are asked for (the last one checks the whole).
+# What an empty figure stands for (the core's defaults), else what to type.
+HINTS = {"percent": "10", "months": "3", "margin": "30", "fixing_cost": "0"}
+PARTS = {"gift": ("gift",), "bonus": ("bonus",), "double": ("bonus", "gift"), "discount": ("discount",),
+         "refund": ("refund",), "none": ()}
 
 
-class CompensationStep(WizardStep):
-    """The advice, the kind, the figures it needs, and what it comes to."""
+def chosen_kind(state: WizardState) -> str:
+    """The compensation kind chosen on the first screen ("none" before one is)."""
+    kind = state.compensation.get("kind", "")
+    return kind if kind in COMPENSATION_CHOICES else "none"
+
+
+class KindStep(WizardStep):
+    """The advice for this client, and the kinds to choose from with what each one means."""
 
     stage = "compensation"
+    heading = N_("What to offer")
 
     def compose(self) -> ComposeResult:
-        _, rec = wizard.advice(self.data.state, self.data.language)
-        comp = dict(self.data.state.compensation)
-        kind = comp.get("kind") or wizard.default_compensation(rec)
+        _diagnosis, rec = self.data.advice()
+        book = load_playbook(self.data.language)
+        meaning = {
+            "gift": book.compensation.signals["gift"],
+            "bonus": book.compensation.signals["bonus"],
+            "double": book.compensation.double,
+            "discount": _("20-30% buys an unhappy client back, and eats the margin: its cost comes next."),
+            "refund": _("Full or partial; last month's payment is received well."),
+            "none": "",
+        }
         yield Static(bullets(rec.compensation.reasons))
-        yield row("Compensation", Select(((label, k) for k, label in COMPENSATION_LABELS.items()), value=kind,
-                                         allow_blank=False, id="comp-kind", compact=True))
-        for name, label in FIGURE_LABELS.items():
-            yield row(label, SafeInput(comp.get(name, ""), placeholder=FIGURE_HINTS.get(name, "amount"),
-                                       id=f"fig-{name}", compact=True))
-        yield Static("", id="comp-preview")
+        kind = self.data.state.compensation.get("kind") or wizard.default_compensation(rec)
+        yield PickList([(k, book.label("compensation", k), meaning[k]) for k in COMPENSATION_CHOICES], kind,
+                       id="comp-kind")
 
     def read(self, state: WizardState) -> WizardState:
-        comp = {name: self.value(f"#fig-{name}") for name in FIGURE_LABELS}
-        return replace(state, compensation={"kind": self.value("#comp-kind"), **comp})
+        return replace(state, compensation={**state.compensation, "kind": self.query_one("#comp-kind", PickList).value})
+
+
+class FiguresStep(WizardStep):
+    """The figures of one part of the compensation chosen, and what it comes to."""
+
+    stage = "compensation"
+    part: ClassVar[str]  # the compensation kind whose figures are asked here
+    # One question per row: its words and the figures it takes, each with the words after it.
+    rows: ClassVar[tuple[tuple[str, tuple[tuple[str, str], ...]], ...]]
+    only_with: ClassVar[dict[str, str]] = {}  # figure → the only kind it is asked for (fixing cost: double)
+    hints: ClassVar[dict[str, str]] = {}  # this part's own placeholders (a discount runs 20% for 6 months)
+
+    @classmethod
+    def applies(cls, state: WizardState) -> bool:
+        return cls.part in PARTS[chosen_kind(state)]
+
+    def compose(self) -> ComposeResult:
+        comp = self.data.state.compensation
+        kind = chosen_kind(self.data.state)
+        for words, figures in self.rows:
+            asked = [(name, after) for name, after in figures if self.only_with.get(name, kind) == kind]
+            if not asked:
+                continue
+            fields = []
+            for name, after in asked:
+                fields.append(SafeInput(comp.get(name, "") or self.suggested(name), id=f"fig-{name}", compact=True,
+                                        placeholder=self.hints.get(name) or HINTS.get(name) or _("amount"),
+                                        classes="figure"))
+                if after:
+                    fields.append(Label(Content(_(after))))
+            yield Vertical(Label(Content(_(words))), Horizontal(*fields, classes="figures"), classes="question")
+        yield Static("", id="comp-preview")
+
+    def suggested(self, name: str) -> str:
+        """What a figure starts as when nothing was typed."""
+        return ""
+
+    def figures(self) -> list[str]:
+        return [str(widget.id).removeprefix("fig-") for widget in self.query("Input.figure")]
+
+    def read(self, state: WizardState) -> WizardState:
+        typed = {name: self.value(f"#fig-{name}") for name in self.figures()}
+        return replace(state, compensation={**state.compensation, **typed})
+
+    def _plan(self, state: WizardState) -> wizard.CompensationPlan:
+        """This part's plan, or the whole compensation's on its last screen."""
+        kind = chosen_kind(state)
+        whole = PARTS[kind][-1] == self.part
+        comp = state.compensation if whole else {**state.compensation, "kind": self.part}
+        return wizard.compensation_plan(comp, today=self.data.today, currency=self.data.session.currency,
+                                        language=self.data.language)
 
     def check(self, state: WizardState) -> WizardState:
         self._plan(state)
         return state
 
-    def _plan(self, state: WizardState) -> wizard.CompensationPlan:
-        return wizard.compensation_plan(state.compensation, today=self.data.today,
-                                        currency=self.data.session.currency, language=self.data.language)
+    def advice(self) -> tuple[str, ...]:
+        """Lines of advice under the figures (docs/method.md §6, §8)."""
+        return ()
 
-    @on(Select.Changed)
     @on(Input.Changed)
-    def _edited(self) -> None:
+    def _typed(self) -> None:
         self.preview()
 
     def preview(self) -> None:
         state = self.current
-        kind = state.compensation.get("kind", "none")
-        for name in FIGURE_LABELS:
-            line = self.query_one(f"#fig-{name}").parent
-            if line is not None:
-                line.display = name in FIGURES.get(kind, ())
         try:
             plan = self._plan(state)
         except UserError as exc:
             shown = Content.styled(safe(str(exc)), "$text-error")
         else:
-            shown = Content.assemble(Content("\n").join(Content(safe(line)) for line in plan.lines),
-                                     "\n", Content.styled("\n".join(plan.notes), "$text-muted"))
+            lines = [Content(safe(line)) for line in plan.lines]
+            if plan.loses_money:
+                lines.append(Content.styled("⚠ " + load_playbook(self.data.language).message("discount.warning"),
+                                            "bold $text-error"))
+            notes = [*plan.notes, *([plan.signal] if plan.signal and chosen_kind(state) == self.part else []),
+                     *self.advice()]
+            lines += [Content.styled(safe(note), "$text-muted") for note in notes]
+            shown = Content("\n").join(lines)
         self.query_one("#comp-preview", Static).update(shown)
+
+
+class BonusStep(FiguresStep):
+    heading = N_("The bonus")
+    part = "bonus"
+    rows = (
+        (N_("The problem order (the bonus is a share of it, not of the next order)"), (("order_value", ""),)),
+        (N_("The bonus"), (("percent", N_("% of it, usable on the next order for")), ("months", N_("months")))),
+    )
+
+
+class GiftStep(FiguresStep):
+    heading = N_("The gift")
+    part = "gift"
+    rows = (
+        (N_("What the gift costs us (our own product is the cheapest dignified gift)"), (("gift_cost", ""),)),
+        (N_("What fixing the problem costs us (overtime, materials)"), (("fixing_cost", ""),)),
+    )
+    only_with = {"fixing_cost": "double"}
+
+
+class DiscountStep(FiguresStep):
+    heading = N_("The discount, against the margin")
+    part = "discount"
+    rows = (
+        (N_("The client's order per month"), (("order_value", ""),)),
+        (N_("Our margin on it"), (("margin", "%"),)),
+        (N_("The discount"), (("percent", N_("% for")), ("months", N_("months")))),
+    )
+    hints = {"percent": "20", "months": "6"}
+
+    def advice(self) -> tuple[str, ...]:
+        return (more_advice.replace_not_discount(),)
+
+
+class RefundStep(FiguresStep):
+    heading = N_("The refund")
+    part = "refund"
+    rows = ((N_("The refund"), (("refund", ""),)),)
+
+    def _suggestion(self) -> tuple[str, str] | None:
+        session = self.data.session
+        found = wizard.suggested_refund(session.yearly_revenue, session.currency, self.data.language)
+        return (f"{found[0].amount}", found[1]) if found else None
+
+    def suggested(self, name: str) -> str:
+        found = self._suggestion()
+        return found[0] if found else ""
+
+    def advice(self) -> tuple[str, ...]:
+        found = self._suggestion()
+        return (*([found[1]] if found else []), more_advice.refund_is_investment())

@@ -1,4 +1,4 @@
-"""Cool down (PLAYBOOK §5): do not answer at once, let off steam on paper, step away 20–40 minutes."""
+"""Cool down (docs/method.md §5): do not answer at once, let off steam on paper, step away 20–40 minutes."""
 
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -12,7 +12,9 @@ from textual.widgets import Button, Static
 from crm import wizard
 from crm.app.screens.wizard.step import StepData, WizardStep, bullets
 from crm.dates import utcnow
+from crm.i18n import N_, _
 from crm.playbook import load_playbook
+from crm.text import safe_line
 from crm.widgets.safe_fields import SafeTextArea
 from crm.wizard import WizardState
 
@@ -21,6 +23,7 @@ class CoolDownStep(WizardStep):
     """The cool-down advice, a timer, and a place for the reply that is never sent."""
 
     stage = "cool_down"
+    heading = N_("Do not answer at once")
     main = "#steam"
 
     def __init__(self, data: StepData) -> None:
@@ -28,11 +31,13 @@ class CoolDownStep(WizardStep):
         self.cool_until = data.state.cool_until  # the timer's end, saved with the state
 
     def compose(self) -> ComposeResult:
-        yield Static(bullets(load_playbook(self.data.language).cool_down))
-        yield Horizontal(*(Button(f"{m} min", id=f"timer-{m}", compact=True) for m in wizard.COOL_DOWN_MINUTES),
-                         Button("Stop", id="timer-stop", compact=True), classes="timer")
-        yield Static("", id="timer", classes="muted")
-        yield Static("Let off steam here. It is never sent, never shown to the client, never in a letter.",
+        yield Static(Content.assemble(
+            Content.styled(_("Before you answer {client}:").format(client=safe_line(self.data.session.client)),
+                           "bold"), "\n", bullets(load_playbook(self.data.language).cool_down)))
+        yield Horizontal(*(Button(_("{n} min").format(n=m), id=f"timer-{m}", compact=True)
+                           for m in wizard.COOL_DOWN_MINUTES),
+                         Button(_("Stop"), id="timer-stop", compact=True), Static("", id="timer"), classes="timer")
+        yield Static(_("Let off steam here: never sent, never stored, gone when the cool-down ends."),
                      classes="muted tight", markup=False)
         yield SafeTextArea(self.data.state.steam, id="steam", soft_wrap=True, tab_behavior="focus",
                            placeholder="write the reply you will not send")
@@ -53,12 +58,11 @@ class CoolDownStep(WizardStep):
     def preview(self) -> None:
         label = self.query_one("#timer", Static)
         if not self.cool_until:
-            label.update("No timer. Pick 20, 30 or 40 minutes, or go on when you are calm (ctrl+n).")
+            label.update(Content.styled(_("No timer: ctrl+n when calm."), "$text-muted"))
             return
         left = datetime.fromisoformat(self.cool_until) - utcnow()
         if left.total_seconds() <= 0:
-            label.update(Content.styled("Time is up. Read their message again, looking for what is constructive.",
-                                        "$text-success"))
+            label.update(Content.styled(_("Time is up: read them again."), "$text-success"))
             return
         minutes, seconds = divmod(int(left.total_seconds()), 60)
-        label.update(f"Cooling down: {minutes:02d}:{seconds:02d} left. Step away from the screen.")
+        label.update(_("Cooling down: {minutes:02d}:{seconds:02d} left.").format(minutes=minutes, seconds=seconds))

@@ -1,22 +1,39 @@
-"""The letter: drafted from the templates in the client's language; moving on saves the whole plan."""
+"""The letter (docs/method.md §4, §5, §8): the one the diagnosis calls for, holding the plan's promises and
+compensation, signed by the owner; moving on saves the whole plan (asking first when it parts).
+After the post-mortem, the "what we changed, thank you" letter tells the client the new rule."""
 
 from dataclasses import replace
+from datetime import date
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Select, Static, TextArea
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from crm import wizard
-from crm.app.screens.wizard.step import Saving, WizardStep, row
-from crm.i18n import _
-from crm.letters import KINDS as LETTER_KINDS
-from crm.widgets.safe_fields import SafeTextArea
+from crm.app.screens.wizard import more_advice
+from crm.app.screens.wizard.step import Saving, WizardStep
+from crm.app.work import db_work
+from crm.i18n import N_, _
+from crm.playbook import load_playbook
+from crm.text import safe_line
+from crm.widgets.safe_fields import SafeInput, SafeTextArea
 from crm.wizard import Session, WizardState
 
-WIZARD_LETTERS = ("apology", "parting", "winback", "checkin")
+NO_LETTER = "none"
+WIZARD_LETTERS = ("apology", "refusal", "parting", "checkin", "winback")
+# What the owner's own words say in each letter (WizardState.letter_details).
+DETAILS = {
+    "apology": N_("What we got wrong"),
+    "refusal": N_("What they asked for"),
+    "parting": N_("Whom we recommend instead"),
+    "thanks": N_("The problem they told us about"),
+}
 
 
-def apply_plan(session: Session, ahead: WizardState, today) -> Session:  # noqa: ANN001
+def apply_plan(session: Session, ahead: WizardState, today: date) -> Session:
     """Write the plan, then read back what was recorded (the ids written): the summary is the stored truth."""
     assert session.incident_id is not None
     wizard.apply_plan(session.incident_id, ahead, today, version=session.version)
@@ -27,31 +44,119 @@ def apply_plan(session: Session, ahead: WizardState, today) -> Session:  # noqa:
 def plan_said(session: Session) -> str:
     if session.state.applied.get("revised"):
         return _("Plan updated: changed promises and offers replace the earlier ones, kept in the history.")
-    return "Plan saved. Its promises and follow-ups are in the review now."
+    return _("Plan saved. Its promises and follow-ups are in the review now.")
 
 
-class LetterStep(WizardStep):
-    """Which letter, and its text to edit."""
+def parting_question(session: Session) -> str:
+    """What parting cancels, as a question ("" when there is nothing to cancel)."""
+    found = wizard.parting_preview(session.client_id)
+    if found.empty:
+        return ""
+    promises = "; ".join(f"{p.what} ({p.due:%d %b})" for p in found.promises)
+    reminders = "; ".join(f"{text} ({due:%d %b})" for _id, text, due in found.reminders)
+    parts = [part for part in (
+        _("{n} open promise(s): {list}").format(n=len(found.promises), list=promises) if found.promises else "",
+        _("{n} reminder(s): {list}").format(n=len(found.reminders), list=reminders) if found.reminders else "") if part]
+    return _("Parting with {client} cancels {what}. Part and cancel them?").format(
+        client=safe_line(session.client), what=" and ".join(parts))
+
+
+class LetterBase(WizardStep):
+    """A letter to edit, and a button to record it went out (a touch on the client)."""
 
     stage = "letter"
+    kinds: ClassVar[tuple[str, ...]]
+
+    def kind(self) -> str:
+        return self.kinds[0]
+
+    def draft(self, kind: str, state: WizardState) -> str:
+        return wizard.draft(kind, self.data.session, state, self.data.today) if kind != NO_LETTER else ""
+
+    @on(Button.Pressed, "#letter-sent")
+    def _sent(self) -> None:
+        incident_id, kind, today = self.data.session.incident_id, self.kind(), self.data.today
+        if incident_id is None or kind == NO_LETTER:
+            return
+        what = load_playbook(self.data.language).label("letter", kind)
+        db_work(self, lambda: wizard.mark_letter_sent(incident_id, kind, on=today),
+                lambda _touch: self.notify(_("{letter} marked sent: a letter touch is on the client's timeline.")
+                                           .format(letter=what), markup=False),
+                group="wizard-letter-sent")
+
+
+class LetterStep(LetterBase):
+    """Which letter, the owner's words for it, the agreement a refusal cites, and its text."""
+
+    heading = N_("The letter")
+    kinds = (*WIZARD_LETTERS, NO_LETTER)
 
     def compose(self) -> ComposeResult:
         session, state = self.data.session, self.data.state
-        _diagnosis, rec = wizard.advice(state, self.data.language)
-        kind = wizard.letter_kind(state, session, rec)
-        text = state.letter or wizard.draft(kind, session, state)
-        yield row("Letter", Select(((k, k) for k in WIZARD_LETTERS if k in LETTER_KINDS), value=kind,
-                                   allow_blank=False, id="letter-kind", compact=True))
-        yield SafeTextArea(text, id="letter", soft_wrap=True, tab_behavior="focus")
-        yield Static("ctrl+n saves the plan: its promises, compensation and follow-ups go into the review at once.",
-                     classes="muted", markup=False)
+        _diagnosis, rec = self.data.advice()
+        kind = wizard.letter_kind(state, session, rec) or NO_LETTER
+        book = load_playbook(self.data.language)
+        choices = [(book.label("letter", k), k) for k in WIZARD_LETTERS] + [(_("No letter"), NO_LETTER)]
+        yield Horizontal(Label(_("Letter")), Select(choices, value=kind, allow_blank=False, id="letter-kind",
+                                                     compact=True), classes="row")
+        yield Horizontal(Label("", id="details-label"), SafeInput(
+            state.letter_details, placeholder=_("in your own words: the letter quotes it whole"), id="letter-details",
+            compact=True), classes="row")
+        yield Horizontal(Label(_("The agreement it cites")), SafeInput(
+            state.agreement, placeholder=_("our contract of 3 March, section 2"), id="agreement", compact=True),
+            classes="row")
+        self.drafted_kind, self.drafted = kind, self.draft(kind, state)
+        yield SafeTextArea(state.letter or self.drafted, id="letter", soft_wrap=True, tab_behavior="focus")
+        yield Horizontal(Button(_("Mark as sent"), id="letter-sent", compact=True),
+                         Static(Content(more_advice.who_signs(session.signer)), classes="muted signer"), classes="sent")
+
+    def kind(self) -> str:
+        return self.value("#letter-kind")
+
+    def preview(self) -> None:
+        kind = self.kind()
+        label = DETAILS.get(kind)
+        self.query_one("#letter-details").parent.display = label is not None  # type: ignore[union-attr]
+        self.query_one("#details-label", Label).update(_(label) if label else "")
+        self.query_one("#agreement").parent.display = kind == "refusal"  # type: ignore[union-attr]
+        self.query_one("#letter").display = kind != NO_LETTER
+        self.query_one("#letter-sent").display = kind != NO_LETTER
 
     @on(Select.Changed, "#letter-kind")
-    def _kind(self, event: Select.Changed) -> None:
-        self.query_one("#letter", TextArea).text = wizard.draft(str(event.value), self.data.session, self.data.state)
+    @on(Input.Changed, "#letter-details, #agreement")
+    def _redraft(self) -> None:
+        """Another kind of letter, or new words for it: the draft follows (new words only while the
+        letter is not edited by hand)."""
+        area = self.query_one("#letter", TextArea)
+        if area.text == self.drafted or self.kind() != self.drafted_kind:
+            self.drafted_kind, self.drafted = self.kind(), self.draft(self.kind(), self.current)
+            area.text = self.drafted
+        self.preview()
 
     def read(self, state: WizardState) -> WizardState:
-        return replace(state, letter_kind=self.value("#letter-kind"), letter=self.value("#letter"))
+        text = self.value("#letter")
+        # Only a letter edited by hand is kept: otherwise it is drafted afresh from the plan as it stands.
+        return replace(state, letter_kind=self.kind(), letter="" if text == self.drafted else text,
+                       letter_details=self.value("#letter-details"), agreement=self.value("#agreement"))
 
     def saving(self, state: WizardState) -> Saving:
-        return Saving("Saving the plan…", apply_plan, plan_said)
+        _diagnosis, rec = self.data.advice(state)
+        ask = parting_question if wizard.planned_outcome(state, rec) == "parted" else None
+        return Saving(_("Saving the plan…"), apply_plan, plan_said, ask=ask)
+
+
+class ThanksStep(LetterBase):
+    """The post-mortem's rule told to the client: what we changed, and thank you (docs/method.md §8)."""
+
+    stage = "postmortem"
+    heading = N_("What we changed, thank you")
+    kinds = ("thanks",)
+
+    @classmethod
+    def applies(cls, state: WizardState) -> bool:
+        return state.applied.get("outcome") != "parted" and bool(state.postmortem_rule.strip())
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(more_advice.tell_what_changed()), classes="muted")
+        yield SafeTextArea(self.draft("thanks", self.data.state), id="letter", soft_wrap=True, tab_behavior="focus")
+        yield Button(_("Mark as sent"), id="letter-sent", compact=True)

@@ -1,6 +1,7 @@
-"""Post-mortem (PLAYBOOK §5): what the saved plan holds, then why it happened and the rule that prevents it."""
+"""Post-mortem (docs/method.md §5): what the saved plan holds, then why it happened and the rule that prevents it."""
 
 from dataclasses import replace
+from datetime import date
 
 from textual.app import ComposeResult
 from textual.content import Content
@@ -10,13 +11,13 @@ from crm import wizard
 from crm.app.screens.wizard.step import Saving, WizardStep, plain, row
 from crm.app.work import db_work
 from crm.errors import UserError
-from crm.i18n import _
+from crm.i18n import N_, _
 from crm.text import safe
 from crm.widgets.safe_fields import SafeInput
 from crm.wizard import Holdings, Session, WizardState
 
 
-def save_postmortem(session: Session, ahead: WizardState, today) -> Session:  # noqa: ANN001
+def save_postmortem(session: Session, ahead: WizardState, today: date) -> Session:
     assert session.incident_id is not None
     version = wizard.save_postmortem(session.incident_id, ahead, today=today, version=session.version)
     return replace(session, version=version, state=replace(ahead, finished=True))
@@ -26,6 +27,7 @@ class PostmortemStep(WizardStep):
     """The plan's summary, read back from the database, and the cause and rule to fill in."""
 
     stage = "postmortem"
+    heading = N_("Why it happened")
 
     def compose(self) -> ComposeResult:
         state, incident_id = self.data.state, self.data.session.incident_id
@@ -77,5 +79,5 @@ class PostmortemStep(WizardStep):
         return state
 
     def saving(self, state: WizardState) -> Saving:
-        return Saving("Saving the post-mortem…", save_postmortem,
-                      lambda session: "Post-mortem saved. The wizard is done for this incident.")
+        return Saving(_("Saving the post-mortem…"), save_postmortem,
+                      lambda session: _("Post-mortem saved. The wizard is done for this incident."))

@@ -1,4 +1,4 @@
-"""Remedies (PLAYBOOK §2, §5): at least three ways to put it right, for the client to choose from."""
+"""Remedies (docs/method.md §2, §5): at least three ways to put it right, for the client to choose from."""
 
 from dataclasses import replace
 
@@ -7,8 +7,9 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import SelectionList, Static
 
-from crm import wizard
+from crm.app.screens.wizard import more_advice
 from crm.app.screens.wizard.step import WizardStep
+from crm.i18n import N_
 from crm.wizard import WizardState
 
 
@@ -16,16 +17,19 @@ class RemediesStep(WizardStep):
     """The remedies that fit, to pick from; the highlighted one explained below."""
 
     stage = "remedies"
+    heading = N_("Ways to put it right")
 
     def compose(self) -> ComposeResult:
-        _, rec = wizard.advice(self.data.state, self.data.language)
-        self.texts = {r.key: r.text for r in rec.remedies}
+        _diagnosis, rec = self.data.advice()
+        # What each remedy means; redoing the work comes with §8's reason to do it even unpaid.
+        self.texts = {r.key: f"{r.text} {more_advice.redo_anyway()}" if r.key == "redo" else r.text
+                      for r in rec.remedies}
         chosen = set(self.data.state.remedies)
         options = [(Content(r.title), r.key, r.key in chosen) for r in rec.remedies]
         yield Static(f"Offer the client a choice of at least three ways to put it right ({len(options)} fit here). "
                      "space picks or drops the highlighted one.", classes="muted", markup=False)
         yield SelectionList[str](*options, id="remedies")
-        yield Static(Content(rec.remedies[0].text), id="remedy-text")
+        yield Static(Content(self.texts[rec.remedies[0].key]), id="remedy-text")
 
     @on(SelectionList.SelectionHighlighted, "#remedies")
     def _highlighted(self, event: SelectionList.SelectionHighlighted) -> None:

@@ -9,6 +9,7 @@ from textual.widgets import Select, Static
 
 from crm import wizard
 from crm.app.screens.wizard.step import Saving, WizardStep, plain, row
+from crm.i18n import N_
 from crm.text import safe_line
 from crm.widgets.safe_fields import SafeInput, SafeTextArea
 from crm.wizard import WizardState
@@ -20,6 +21,7 @@ class WordsStep(WizardStep):
     """The incident their words go to, its title, and the words themselves."""
 
     stage = "words"
+    heading = N_("In their words")
     main = "#words"
 
     def compose(self) -> ComposeResult:

@@ -26,7 +26,9 @@ def letter_kind(item: DueItem) -> str:
 
 
 def draft_for(item: DueItem) -> Draft:
-    """The letter for an item, in the client's language, to the decision-maker if there is one."""
+    """The letter for an item, in the client's language, to the decision-maker if there is one,
+    signed by the owner once their name is set."""
+    from crm.agency import signer
     from crm.letters import draft_letter
 
     client = Client.get_by_id(item.client_id)
@@ -36,12 +38,14 @@ def draft_for(item: DueItem) -> Draft:
         .order_by(Contact.decision_maker.desc(), Contact.id)
         .first()
     )
+    owner = signer()
     text = draft_letter(
         letter_kind(item),
         language=client.language or "en",
         client_name=client.name,
         occasion=item.occasion,
         contact_name=contact.name if contact else "",
+        sender="\n".join(owner.lines) if owner.configured else "",  # else the template's own closing
         country=client.country,
         # The holiday's own date (a snoozed greeting's due date has moved), for its local name.
         occasion_on=parse_item_id(item.id)[2] if item.kind == "greeting" else None,

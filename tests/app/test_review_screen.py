@@ -355,3 +355,14 @@ def test_a_greeting_draft_names_the_holiday_in_the_letters_language(db, today):
     (christmas,) = [i for i in review(eve, 1) if i.occasion == "Christmas Day" and i.due.day == 25]
     draft = draft_for(christmas)
     assert "Crăciun" in draft.text and "Christmas" not in draft.text
+
+
+def test_a_review_draft_is_signed_by_the_owner_once_set(db, today):
+    from crm.agency import set_signer
+    from crm.drafts import draft_for
+
+    add_client(ClientFields(name="Carpați Design", country="RO", language="en"), today=today)
+    eve = today.replace(month=12, day=24)
+    (christmas,) = [i for i in review(eve, 1) if i.occasion == "Christmas Day" and i.due.day == 25]
+    set_signer("Ana Popescu", "Director")
+    assert draft_for(christmas).text.rstrip().endswith("Ana Popescu\nDirector")

@@ -25,13 +25,25 @@ from pathlib import Path
 import peewee
 
 from crm import audit
+from crm import db as crm_db
 from crm.backup import backup_dir, daily_backups
 from crm.dates import utcnow
-from crm import db as crm_db
 from crm.errors import UserError
 from crm.i18n import N_, _, ngettext
 from crm.journal import FORGOT_CLIENT
-from crm.models import Change, Client, Compensation, Contact, Incident, Promise, Reminder, StatusChange, Touch, database
+from crm.models import (
+    Change,
+    ChangeRow,
+    Client,
+    Compensation,
+    Contact,
+    Incident,
+    Promise,
+    Reminder,
+    StatusChange,
+    Touch,
+    database,
+)
 
 # The rows that hang from a client by `client_id`, in the order a summary names them.
 _HANGING = (Contact, Touch, Incident, Promise, Compensation, Reminder, StatusChange)
@@ -131,14 +143,11 @@ def _counts(client_id: int) -> dict[str, int]:
 
 def _entries_about(client_id: int) -> set[int]:
     """The journal entries that wrote any of the client's rows or concern them, and their undos."""
-    run = database.execute_sql
-    entries = {cid for (cid,) in run("SELECT DISTINCT change_id FROM change_row WHERE (tbl, pk) IN "
-                                     "(SELECT tbl, pk FROM temp.forget_key)")}
-    entries |= {cid for (cid,) in run("SELECT id FROM change_log WHERE client_id = ?", (client_id,))}
-    if entries:
-        marks = ", ".join("?" for _ in entries)
-        entries |= {cid for (cid,) in run(f"SELECT id FROM change_log WHERE undoes IN ({marks})", list(entries))}
-    return entries
+    about = ("SELECT change_id FROM change_row WHERE (tbl, pk) IN (SELECT tbl, pk FROM temp.forget_key) "
+             "UNION SELECT id FROM change_log WHERE client_id = ?")
+    rows = database.execute_sql(f"SELECT id FROM change_log WHERE id IN ({about}) OR undoes IN ({about})",
+                                (client_id, client_id))
+    return {entry for (entry,) in rows}
 
 
 def _personal_texts(client_id: int) -> set[str]:
@@ -170,24 +179,29 @@ def _holding_backups(db_path: Path, needles: tuple[str, ...]) -> tuple[Path, ...
     return tuple(found)
 
 
-def _survey(client_id: int, db_path: Path) -> Erasure:
-    """What forgetting the client would erase (fills temp.forget_key)."""
+def _survey(client_id: int) -> Erasure:
+    """What forgetting the client would erase (fills temp.forget_key); its backups not looked at."""
     client = Client.get_or_none(Client.id == client_id)
     if client is None:
         raise UserError(_("no client with id {id}").format(id=client_id))
     _gather(client_id)
     needles = tuple(sorted(_personal_texts(client_id) | {client.name}))
-    return Erasure(client_id, client.name, _counts(client_id), _holding_backups(Path(db_path), needles),
-                   _needles=needles)
+    return Erasure(client_id, client.name, _counts(client_id), (), _needles=needles)
+
+
+def _with_backups(erasure: Erasure, db_path: Path) -> Erasure:
+    """`erasure` with the backups that hold the client (read outside any transaction: it takes a while)."""
+    return replace(erasure, backups=_holding_backups(Path(db_path), erasure._needles))
 
 
 def erasure_preview(client_id: int, db_path: Path) -> Erasure:
     """What `forget_client` would erase; nothing is changed."""
     with database.atomic():
         try:
-            return _survey(client_id, db_path)
+            erasure = _survey(client_id)
         finally:
             database.execute_sql("DROP TABLE IF EXISTS temp.forget_key")
+    return _with_backups(erasure, db_path)
 
 
 def _clean_params(entry: Change, client_id: int, needles: tuple[str, ...]) -> None:
@@ -207,7 +221,7 @@ def _erase_journal(client_id: int, needles: tuple[str, ...]) -> None:
     originals = Change.select().where(Change.id.in_(entries) & Change.undoes.is_null())
     undos = Change.select().where(Change.id.in_(entries) & Change.undoes.is_null(False))
     for entry in originals:
-        if entry.client_id == client_id or not entry.rows.exists():
+        if entry.client_id == client_id or not ChangeRow.select().where(ChangeRow.change == entry.id).exists():
             gone.add(entry.id)
         else:
             _clean_params(entry, client_id, needles)
@@ -225,7 +239,7 @@ def forget_client(client_id: int, db_path: Path) -> Erasure:
     database.execute_sql("PRAGMA secure_delete = ON")  # this connection zeroes what it frees
     with database.atomic():
         try:
-            erasure = _survey(client_id, db_path)
+            erasure = _survey(client_id)
             _erase_journal(client_id, erasure._needles)
             for table, key in (("item_state", "item_id"), ("setting", "key")):
                 database.execute_sql(f'DELETE FROM "{table}" WHERE "{key}" IN '
@@ -233,12 +247,12 @@ def forget_client(client_id: int, db_path: Path) -> Erasure:
             Client.delete().where(Client.id == client_id).execute()  # and, by cascade, what hangs from it
             Change.create(at=utcnow(), author=audit.author(), what=FORGOT_CLIENT,
                           params=json.dumps({"id": client_id}), client_id=None)
-            from crm.wizard import drop_steam
-
-            drop_steam(client_id)  # the client's words kept during a wizard's cool-down, if any
         finally:
             database.execute_sql("DROP TABLE IF EXISTS temp.forget_key")
-    return replace(erasure, leftover=_scrub(Path(db_path)))
+    from crm.wizard import drop_steam
+
+    drop_steam(client_id)  # the client's words kept for this user during a wizard's cool-down, if any
+    return replace(_with_backups(erasure, db_path), leftover=_scrub(Path(db_path)))
 
 
 def _scrub(db_path: Path) -> str | None:
@@ -247,7 +261,8 @@ def _scrub(db_path: Path) -> str | None:
         database.execute_sql("VACUUM")  # a new file: no free pages, no stale cells of older edits
     except (sqlite3.Error, peewee.DatabaseError) as exc:  # e.g. no room for the rebuilt copy
         return _("the file could not be rebuilt ({problem}): copies of older edits may remain in its free "
-                 "space until it is (sqlite3 {path} VACUUM)").format(problem=crm_db.storage_problem(exc) or exc, path=db_path)
+                 "space until it is (sqlite3 {path} VACUUM)").format(
+            problem=crm_db.storage_problem(exc) or exc, path=db_path)
     (busy, _log, _done) = database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     wal = Path(f"{db_path}-wal")
     if busy or (wal.exists() and wal.stat().st_size):

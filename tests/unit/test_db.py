@@ -4,7 +4,6 @@ not ours refused without a byte changed."""
 import os
 import sqlite3
 import stat
-
 from pathlib import Path
 
 import pytest

@@ -95,8 +95,9 @@ class OutcomeStep(WizardStep):
                                                      winback=add_months(day, 6)),
                      more_advice.respect_leaving()]
         else:
-            lines = [_("Parted on {day:%d %b %Y}: no win-back, no greetings. Saving the plan asks before it cancels "
-                       "their open promises and reminders.").format(day=day)]
+            lines = [_("Parted on {day:%d %b %Y}: no win-back, no greetings; saving asks before it cancels their "
+                       "open promises and reminders. With dignity:").format(day=day),
+                     *(f"• {step}" for step in load_playbook(self.data.language).parting_steps)]
         shown.update(Content(safe("\n".join(lines))))
 
 

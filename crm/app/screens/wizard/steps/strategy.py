@@ -1,4 +1,5 @@
-"""Strategy (docs/method.md §2–§4): what to do, how to talk to this client, and what never to do."""
+"""Strategy (docs/method.md §2–§4): what to do, how to talk to this client, and what never to do
+(parting's own steps come with the outcome, where the owner decides to part)."""
 
 from textual.app import ComposeResult
 from textual.content import Content
@@ -10,7 +11,7 @@ from crm.playbook import load_playbook
 
 
 class StrategyStep(WizardStep):
-    """The strategy and its meaning, the approach for the temperament, parting steps, warnings."""
+    """The strategy and its meaning, the approach for the temperament, warnings, and why."""
 
     stage = "strategy"
     heading = N_("What to do")
@@ -27,9 +28,6 @@ class StrategyStep(WizardStep):
             yield Static(Content.assemble(
                 Content.styled(_("How to talk to a {name} client: ").format(name=mood.name.lower()), "bold"),
                 rec.approach))
-        if rec.parting_steps:
-            yield Static(Content.assemble(Content.styled(_("Parting with dignity:") + "\n", "bold"),
-                                          bullets(rec.parting_steps)))
         yield Static(Content("\n").join(Content.styled(f"⚠ {w.name}: {w.text}", "$text-warning")
                                         for w in rec.warnings))
         yield Static(bullets(reasons, "$text-muted"))

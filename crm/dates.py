@@ -102,6 +102,9 @@ def _written_out(value: str, today: date) -> date | None:
     is too easily a typo). The year, when left out, is this year's."""
     if len(value) > 40 or not _WRITTEN.match(value) or value.isdigit():
         return None
+    numbers = re.findall(r"\d+", value)
+    if any(len(n) not in (1, 2, 4) for n in numbers) or (len(numbers) == 3 and len(numbers[2]) == 1):
+        return None  # 1.1.1 or 25.12.202 is a typo, not the year 2001 or 202
     from dateutil.parser import ParserError, parse  # only here: 7 ms that strict forms never pay
 
     try:  # read twice with different defaults: a day or month taken from the default was not given

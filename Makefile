@@ -28,6 +28,7 @@ bench: $(VENV)/.test
 	$(BIN)/python tests/bench/run.py
 	$(BIN)/python tests/bench/bench_review.py
 	$(BIN)/python tests/bench/bench_demo.py
+	$(BIN)/python tests/bench/bench_import.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

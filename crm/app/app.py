@@ -6,12 +6,14 @@ session wrote (PRAGMA data_version polled every few seconds by `crm.app.watch.Ch
 connection that its own thread opens, reads and closes).
 """
 
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
@@ -22,7 +24,7 @@ from crm.app.watch import ChangeWatch
 from crm.app.work import db_work
 from crm.backup import rotate_daily
 from crm.clients import has_clients
-from crm.i18n import _
+from crm.i18n import N_, _
 from crm.journal import Undone
 from crm.models import Setting
 from crm.text import safe_line
@@ -31,6 +33,16 @@ THEME_SETTING = "ui.theme"
 DARK_THEME, LIGHT_THEME = "textual-dark", "textual-light"
 # Actions that leave the current screen; refused while a dialog is open so typed text is never lost.
 NAVIGATION = {"show_review", "show_clients", "show_keep_in_touch", "open_wizard", "help", "back"}
+# The palette's system commands are Textual's, in English: their words, for the catalog.
+SYSTEM_COMMAND_TEXTS = (
+    N_("Theme"), N_("Change the current theme"),
+    N_("Quit"), N_("Quit the application as soon as possible"),
+    N_("Keys"), N_("Hide the keys and widget help panel"),
+    N_("Show help for the focused widget and a summary of available keys"),
+    N_("Minimize"), N_("Minimize the widget and restore to normal size"),
+    N_("Maximize"), N_("Maximize the focused widget"),
+    N_("Screenshot"), N_("Save an SVG 'screenshot' of the current screen"),
+)
 
 
 def saved_theme() -> str | None:
@@ -50,17 +62,20 @@ class RapportApp(App[None]):
     POLL_SECONDS = 2.0
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "show_review", "Review", id="go.review"),
-        Binding("c", "show_clients", "Clients", id="go.clients"),
-        Binding("k", "show_keep_in_touch", "Keep", tooltip="Keep in touch", id="go.keep_in_touch"),
-        Binding("w", "open_wizard", "Wizard", tooltip="Sort out the relationship (wizard)", show=False,
+        Binding("r", "show_review", N_("Review"), id="go.review"),
+        Binding("c", "show_clients", N_("Clients"), id="go.clients"),
+        Binding("k", "show_keep_in_touch", N_("Keep"), tooltip=N_("Keep in touch"), id="go.keep_in_touch"),
+        Binding("w", "open_wizard", N_("Wizard"), tooltip=N_("Sort out the relationship (wizard)"), show=False,
                 id="go.wizard"),
-        Binding("u", "undo", _("Undo"), tooltip=_("Undo your last change (again to go further back)"),
+        Binding("u", "undo", N_("Undo"), tooltip=N_("Undo your last change (again to go further back)"),
                 show=False, id="app.undo"),
-        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
-        Binding("ctrl+t", "toggle_theme", "Light/dark", tooltip="Light or dark theme (remembered)", show=False,
-                id="app.theme"),
-        Binding("escape", "back", "Back", tooltip="Back to the previous screen", id="app.back"),
+        Binding("question_mark", "help", N_("Help"), key_display="?", id="app.help"),
+        Binding("ctrl+t", "toggle_theme", N_("Light/dark"), tooltip=N_("Light or dark theme (remembered)"),
+                show=False, id="app.theme"),
+        Binding("escape", "back", N_("Back"), tooltip=N_("Back to the previous screen"), id="app.back"),
+        # Textual's own, made here so that its footer text is translated too.
+        Binding("ctrl+p", "command_palette", N_("palette"), tooltip=N_("Open the command palette"), show=False,
+                priority=True, id="app.palette"),
     ]
 
     # Bumped whenever the database changed (here or in another session); screens watch it.
@@ -116,8 +131,8 @@ class RapportApp(App[None]):
         db_work(self, lambda: rotate_daily(db_path, today), group="backup", on_error=self._backup_failed)
 
     def _backup_failed(self, message: str) -> None:
-        self.notify(f"Today's backup was not made: {message}", title="Backup", severity="error", markup=False,
-                    timeout=15)
+        self.notify(_("Today's backup was not made: {reason}").format(reason=message), title=_("Backup"),
+                    severity="error", markup=False, timeout=15)
 
     def backup_settings(self) -> None:
         """The daily backups form (palette: "Backups: …")."""
@@ -127,7 +142,7 @@ class RapportApp(App[None]):
 
         def saved(outcome: str | None) -> None:
             if outcome is not None:
-                self.notify(outcome, title="Backups", markup=False)
+                self.notify(outcome, title=_("Backups"), markup=False)
 
         db_work(self, lambda: read_backup_settings(db_path),
                 lambda current: self.push_screen(backup_form(current, db_path, today), saved), group="backup-form")
@@ -138,7 +153,7 @@ class RapportApp(App[None]):
         from crm.rules import greet_occasion, skipped_occasions
 
         def greeted(name: str) -> None:
-            self.notify(f"{name} is greeted again.", title="Greetings", markup=False)
+            self.notify(_("{holiday} is greeted again.").format(holiday=name), title=_("Greetings"), markup=False)
             self.note_change()
 
         def picked(name: str | None) -> None:
@@ -147,12 +162,24 @@ class RapportApp(App[None]):
 
         def show(names: list[str]) -> None:
             if not names:
-                self.notify("Every holiday is greeted. In the review, n on a holiday greeting stops one.",
-                            title="Greetings", markup=False)
+                self.notify(_("Every holiday is greeted. In the review, n on a holiday greeting stops one."),
+                            title=_("Greetings"), markup=False)
             else:
-                self.push_screen(PickScreen("Greet again", [(name, name) for name in names]), picked)
+                self.push_screen(PickScreen(_("Greet again"), [(name, name) for name in names]), picked)
 
         db_work(self, skipped_occasions, show, group="greetings")
+
+    # --- the palette ------------------------------------------------------------------------
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, asking in the reader's language."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own commands (theme, quit, keys, screenshot…) in the reader's language."""
+        for command in super().get_system_commands(screen):
+            yield command._replace(title=_(command.title), help=_(command.help))
 
     # --- change detection -------------------------------------------------------------------
 

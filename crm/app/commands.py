@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.worker import WorkerCancelled, WorkerFailed
 
+from crm.i18n import N_, _
 from crm.models import Client, database
 from crm.text import safe_line
 
@@ -22,6 +23,13 @@ if TYPE_CHECKING:
     from crm.app.app import RapportApp
 
 MATCH_STYLE = Style(reverse=True)
+# A client hit's help, by status (a sentence each: a status word alone reads badly in other languages).
+STATUS_HELP = {
+    "prospect": N_("Open this prospect client"),
+    "active": N_("Open this active client"),
+    "departed": N_("Open this departed client"),
+    "parted": N_("Open this parted client"),
+}
 
 
 @dataclass(frozen=True)
@@ -67,21 +75,21 @@ class RapportCommands(Provider):
         app = self.rapport
         client_id = app.screen_client_id()
         return [
-            ("Go to: Review", app.show_review, "The weekly review: what is due (r)"),
-            ("Go to: Clients", app.show_clients, "All clients, filtered as you type (c)"),
-            ("Go to: Keep in touch", app.show_keep_in_touch, "Departed clients: win-backs and greetings (k)"),
+            (_("Go to: Review"), app.show_review, _("The weekly review: what is due (r)")),
+            (_("Go to: Clients"), app.show_clients, _("All clients, filtered as you type (c)")),
+            (_("Go to: Keep in touch"), app.show_keep_in_touch, _("Departed clients: win-backs and greetings (k)")),
             (
-                "Sort out the relationship… (wizard)",
+                _("Sort out the relationship… (wizard)"),
                 partial(app.open_wizard, client_id=client_id),
-                "The wizard for an unhappy client (w)",
+                _("The wizard for an unhappy client (w)"),
             ),
-            ("Toggle dark/light theme", app.action_toggle_theme, "Remembered for next time (ctrl+t)"),
-            ("Backups: how many to keep, and where", app.backup_settings,
-             "A copy of the database is made once a day when the app starts"),
-            ("Greetings: holidays not greeted…", app.greeting_settings,
-             "Greet again a holiday you stopped greeting (n on a greeting in the review)"),
-            ("Help: keys", app.action_help, "Every key, screen by screen (?)"),
-            ("Quit", app.exit, "Leave Rapport (ctrl+q)"),
+            (_("Toggle dark/light theme"), app.action_toggle_theme, _("Remembered for next time (ctrl+t)")),
+            (_("Backups: how many to keep, and where"), app.backup_settings,
+             _("A copy of the database is made once a day when the app starts")),
+            (_("Greetings: holidays not greeted…"), app.greeting_settings,
+             _("Greet again a holiday you stopped greeting (n on a greeting in the review)")),
+            (_("Help: keys"), app.action_help, _("Every key, screen by screen (?)")),
+            (_("Quit"), app.exit, _("Leave Rapport (ctrl+q)")),
         ]
 
     def screen_commands(self) -> list[tuple[str, Callable[[], object], str]]:
@@ -95,13 +103,16 @@ class RapportCommands(Provider):
             seen.add(binding.action)
             key = self.app.get_key_display(binding)
             commands.append((binding.tooltip or binding.description,
-                             partial(self.app.run_action, binding.action, active.node), f"On this screen ({key})"))
+                             partial(self.app.run_action, binding.action, active.node),
+                             _("On this screen ({key})").format(key=key)))
         return commands
 
     def client_commands(self) -> list[tuple[str, Callable[[], object], str]]:
         app = self.rapport
+        hit = _("Client: {name}")  # translated once: the palette builds these at every keystroke
+        helps = {status: _(text) for status, text in STATUS_HELP.items()}
         return [
-            (f"Client: {safe_line(c.name)}", partial(app.open_client, c.id), f"Open this {c.status} client")
+            (hit.format(name=safe_line(c.name)), partial(app.open_client, c.id), helps.get(c.status, ""))
             for c in self._clients
         ]
 

@@ -11,19 +11,27 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-# (section title, module, class name, keys the screen's widgets add, in words)
+from crm.app.bindings import TranslatedBindings, translated
+from crm.i18n import N_, _
+
+# (section title, module, class name, keys the screen's widgets add, in words); texts marked with
+# N_ and translated when the help is shown
 SCREENS = (
-    ("Review", "crm.app.screens.review", "ReviewScreen", [("↑ ↓", "Move"), ("enter", "Open the client")]),
-    ("Snooze dialog", "crm.app.screens.review_dialogs", "SnoozeDialog", [("enter", "Snooze to the typed date")]),
-    ("Letter draft", "crm.app.screens.review_dialogs", "DraftDialog", []),
-    ("Clients", "crm.app.screens.clients", "ClientsScreen", [("↑ ↓", "Move"), ("enter", "Open the client")]),
-    ("Client", "crm.app.screens.client", "ClientScreen", []),
-    ("Incident", "crm.app.screens.incident", "IncidentScreen", []),
-    ("Sort out the relationship", "crm.app.screens.wizard", "WizardScreen",
-     [("enter", "Next, from a one-line field"), ("tab", "Next field"), ("space", "Pick a remedy")]),
-    ("Keep in touch", "crm.app.screens.keep_in_touch", "KeepInTouchScreen",
-     [("enter", "Open the client"), ("tab", "Between departed and parted")]),
+    (N_("Review"), "crm.app.screens.review", "ReviewScreen", [("↑ ↓", N_("Move")), ("enter", N_("Open the client"))]),
+    (N_("Snooze dialog"), "crm.app.screens.review_dialogs", "SnoozeDialog",
+     [("enter", N_("Snooze to the typed date"))]),
+    (N_("Letter draft"), "crm.app.screens.review_dialogs", "DraftDialog", []),
+    (N_("Clients"), "crm.app.screens.clients", "ClientsScreen",
+     [("↑ ↓", N_("Move")), ("enter", N_("Open the client"))]),
+    (N_("Client"), "crm.app.screens.client", "ClientScreen", []),
+    (N_("Incident"), "crm.app.screens.incident", "IncidentScreen", []),
+    (N_("Sort out the relationship"), "crm.app.screens.wizard", "WizardScreen",
+     [("enter", N_("Next, from a one-line field")), ("tab", N_("Next field")), ("space", N_("Pick a remedy"))]),
+    (N_("Keep in touch"), "crm.app.screens.keep_in_touch", "KeepInTouchScreen",
+     [("enter", N_("Open the client")), ("tab", N_("Between departed and parted"))]),
 )
+# App keys listed apart: ^p with its own words below, ctrl+c only says how to quit.
+UNLISTED_APP_ACTIONS = {"help_quit", "command_palette"}
 KEY_WIDTH = 12
 
 
@@ -36,12 +44,12 @@ def _screen_bindings(module: str, name: str) -> list[Binding] | None:
     return list(Binding.make_bindings(screen_class.BINDINGS))
 
 
-class HelpScreen(Screen[None]):
+class HelpScreen(TranslatedBindings, Screen[None]):
     """Every key of Rapport, grouped by screen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark", "app.back", "Close help", key_display="?"),
-        Binding("q", "app.back", "Close help", show=False),
+        Binding("question_mark", "app.back", N_("Close help"), key_display="?"),
+        Binding("q", "app.back", N_("Close help"), show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -51,29 +59,29 @@ class HelpScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "Keys"
+        self.sub_title = _("Keys")
         self.query_one("#help-body").focus()
 
     def _line(self, key: str, description: str) -> Content:
         return Content.assemble(("  " + key).ljust(KEY_WIDTH), "  ", description)
 
     def _section(self, title: str, bindings: Iterable[Binding], extra: list[tuple[str, str]]) -> list[Content]:
-        lines = [Content.styled(title, "bold $text-primary")]
+        lines = [Content.styled(_(title), "bold $text-primary")]
         seen: set[str] = set()
-        for binding in bindings:
+        for binding in map(translated, bindings):
             if not binding.description or binding.action in seen or binding.action.startswith("app."):
                 continue  # app.*: a section key a screen keeps quiet, already listed under Everywhere
             seen.add(binding.action)
             lines.append(self._line(self.app.get_key_display(binding), binding.tooltip or binding.description))
-        lines.extend(self._line(key, text) for key, text in extra)
+        lines.extend(self._line(key, _(text)) for key, text in extra)
         return lines + [Content("")]
 
     def _keys(self) -> Content:
-        app_bindings = [b for b in Binding.make_bindings(self.app.BINDINGS) if b.action != "help_quit"]
+        app_bindings = [b for b in Binding.make_bindings(self.app.BINDINGS) if b.action not in UNLISTED_APP_ACTIONS]
         lines = self._section(
-            "Everywhere",
+            N_("Everywhere"),
             app_bindings,
-            [("^p", "Command palette: every action, jump to a client"), ("^q", "Quit")],
+            [("^p", N_("Command palette: every action, jump to a client")), ("^q", N_("Quit"))],
         )
         for title, module, name, extra in SCREENS:
             bindings = _screen_bindings(module, name)

@@ -47,6 +47,25 @@ V2 = [
     'CREATE INDEX "change_row_tbl_pk" ON "change_row" ("tbl", "pk")',
 ]
 
+# Version 3: the "let off steam" text leaves the database. Earlier releases kept it in the wizard's
+# saved state (an incident's `wizard`, a client's draft setting) and so in journal images; it is
+# meant to be thrown away when the cool-down ends (docs/method.md §8), never stored or exported.
+_NO_STEAM = "json_remove({0}, '$.steam')"
+_HAS_STEAM = "json_valid({0}) AND json_type({0}, '$.steam') IS NOT NULL"
+_IMAGE = "json_extract({0}, '$.{1}')"
+V3 = [
+    f"UPDATE incident SET wizard = {_NO_STEAM.format('wizard')} WHERE {_HAS_STEAM.format('wizard')}",
+    f"UPDATE setting SET value = {_NO_STEAM.format('value')} "
+    f"WHERE key LIKE 'wizard.client.%' AND {_HAS_STEAM.format('value')}",
+    *(
+        f"UPDATE change_row SET {image} = json_set({image}, '$.{column}', "  # || '': kept a string
+        f"{_NO_STEAM.format(_IMAGE.format(image, column))} || '') "
+        f"WHERE tbl = '{table}' AND {_HAS_STEAM.format(_IMAGE.format(image, column))}"
+        for table, column in (("incident", "wizard"), ("setting", "value"))
+        for image in ("old", "new")
+    ),
+]
+
 # MIGRATIONS[n - 1] brings a database from version n - 1 to version n.
-MIGRATIONS: list[list[str]] = [V1, V2]
+MIGRATIONS: list[list[str]] = [V1, V2, V3]
 LATEST = len(MIGRATIONS)

@@ -1,5 +1,6 @@
 """Every earlier schema version opens with the current code: migrated to LATEST, nothing lost."""
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -61,3 +62,30 @@ def test_models_match_the_migrated_schema(db):
     for model in MODELS:
         columns = [r[1] for r in db.execute_sql(f'PRAGMA table_info("{model._meta.table_name}")').fetchall()]
         assert columns == [f.column_name for f in model._meta.sorted_fields], model.__name__
+
+
+def test_the_steam_an_earlier_release_stored_is_thrown_away(tmp_path):
+    path = tmp_path / "old.db"
+    build(2, path)
+    steam = "they are impossible, I could scream"
+    state = json.dumps({"step": "words", "steam": steam, "words": "You promised Friday"})
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("UPDATE incident SET wizard = ? WHERE id = 2", (state,))
+        conn.execute("INSERT INTO setting (key, value) VALUES ('wizard.client.3', ?)", (state,))
+        conn.execute("INSERT INTO change_log (id, at, author, what, params) VALUES (1, '2026-01-15', 'ana', 'x', '{}')")
+        image = json.dumps({"id": 2, "wizard": state})
+        conn.execute("INSERT INTO change_row (change_id, tbl, pk, old, new) VALUES (1, 'incident', '2', ?, ?)",
+                     (image, image))
+    conn.close()
+
+    open_database(path).close()
+
+    assert steam not in path.read_bytes().decode("utf-8", "replace")
+    conn = sqlite3.connect(path)
+    (wizard,) = conn.execute("SELECT wizard FROM incident WHERE id = 2").fetchone()
+    (draft,) = conn.execute("SELECT value FROM setting WHERE key = 'wizard.client.3'").fetchone()
+    (old,) = conn.execute("SELECT old FROM change_row").fetchone()
+    conn.close()
+    for kept in (json.loads(wizard), json.loads(draft), json.loads(json.loads(old)["wizard"])):
+        assert kept == {"step": "words", "words": "You promised Friday"}

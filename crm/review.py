@@ -21,6 +21,7 @@ from peewee import SQL, chunked
 
 from crm import audit, kinds, validate
 from crm.errors import UserError
+from crm.i18n import N_, _
 from crm.models import ItemState
 from crm.rules import Occurrence, find_occurrence, load_rules, occurrences, parse_item_id, shifted
 from crm.text import safe_line, shorten
@@ -28,12 +29,13 @@ from crm.text import safe_line, shorten
 if TYPE_CHECKING:  # the journal is loaded by the writing commands only: a review starts faster
     from crm.journal import Recording
 
-STALE_DONE_NOTE = "Looked at in the weekly review"
+STALE_DONE_NOTE = "Looked at in the weekly review"  # stored in the incident's timeline, in English for now
 # A snoozed occurrence is looked for this long after its date; every look-back is far shorter.
 SNOOZE_MEMORY = timedelta(days=400)
 LATEST = date(8999, 12, 31)  # the rules look a year or so around a date: keep clear of date.max
 
-WHEN_ORDER = ("Overdue", "Today", "This week", "Later")
+# The review's groups: each name is a key (as `when` returns it) and, through `_`, a heading.
+WHEN_ORDER = (N_("Overdue"), N_("Today"), N_("This week"), N_("Later"))
 
 
 @dataclass(slots=True)  # not frozen: a review makes thousands, and frozen ones cost 5x to create
@@ -99,9 +101,9 @@ def _shown(occurrence: Occurrence, state: ItemState | None, today: date) -> Occu
 
 def _due(today: date, days: int, clients: tuple[int, ...] | None = None) -> list[DueItem]:
     if days < 0:
-        raise UserError(f"days must be 0 or more, not {days}")
+        raise UserError(_("days must be 0 or more, not {days}").format(days=days))
     if today > LATEST or (LATEST - today).days < days:
-        raise UserError(f"the review cannot look beyond {LATEST}")
+        raise UserError(_("the review cannot look beyond {date}").format(date=LATEST))
     rules = load_rules()
     end = today + timedelta(days=days)
     found = {o.id: o for o in occurrences(rules, today, end, clients)}
@@ -154,16 +156,18 @@ def _current(item: str, today: date) -> Occurrence:
     item = item.strip().lower()
     kind = parse_item_id(item)[0]
     if today > LATEST:
-        raise UserError(f"today must be {LATEST} at the latest, not {today}")
+        raise UserError(_("today must be {date} at the latest, not {today}").format(date=LATEST, today=today))
     state = ItemState.get_or_none(ItemState.item_id == item)
     if state is not None and state.state == "done":
-        raise UserError(f"{item} is already done ({state.updated_at:%Y-%m-%d}, by {safe_line(state.updated_by)})")
+        raise UserError(_("{item} is already done ({date}, by {who})").format(
+            item=item, date=f"{state.updated_at:%Y-%m-%d}", who=safe_line(state.updated_by)))
     occurrence = find_occurrence(load_rules(), item, today)
     if occurrence is None:
-        raise UserError(f"{item} is not due: nothing of that kind is pending (see crm review)")
+        raise UserError(_("{item} is not due: nothing of that kind is pending (see crm review)").format(item=item))
     shown = _shown(occurrence, state, today)
     if shown is None:
-        raise UserError(f"{item} is no longer in the review: {kind} items drop off after their look-back")
+        raise UserError(_("{item} is no longer in the review: {kind} items drop off after their look-back").format(
+            item=item, kind=kind))
     return shown
 
 
@@ -178,8 +182,6 @@ def _remember(item: str, state: str, *, until: date | None = None, note: str = "
 
 def _describe_done(recording: "Recording", done: Sequence[Occurrence]) -> None:
     """One item by its title; a holiday's greetings by the holiday; else a count."""
-    from crm.i18n import N_
-
     if len(done) == 1:
         recording.what = N_("Marked done: {title}")
         recording.params["title"] = shorten(done[0].title, 50)
@@ -199,7 +201,6 @@ def mark_done_many(item_ids: Sequence[str], today: date, note: str = "") -> list
     """Mark several items done in one transaction, all or nothing: an unknown, repeated or
     already-done id refuses the whole batch (UserError naming it) and nothing is written."""
     from crm.clients import log_touch  # not at the top: a review, which only reads, starts faster
-    from crm.i18n import N_, _
     from crm.incidents import log_event
     from crm.journal import change
     from crm.promises import keep_promise
@@ -210,13 +211,13 @@ def mark_done_many(item_ids: Sequence[str], today: date, note: str = "") -> list
         raise UserError(_("name at least one item to mark done (see crm review)"))
     repeated = sorted({item_id for item_id in wanted if wanted.count(item_id) > 1})
     if repeated:
-        raise UserError(_("{item} is named twice; nothing was marked done").format(item=safe_line(repeated[0])))
+        raise UserError(_("{item} is named twice").format(item=safe_line(repeated[0])))
     with change(N_("Marked {count} items done"), count=len(wanted)) as recording:  # IMMEDIATE: one at a time
         # Every item is checked before any is written: one's touch must not make another vanish.
         current = [(item_id, _current(item_id, today)) for item_id in wanted]
-        _describe_done(recording, [occurrence for _, occurrence in current])
+        _describe_done(recording, [occurrence for _item_id, occurrence in current])
         for item_id, occurrence in current:
-            kind, key, _ = parse_item_id(item_id)
+            kind, key, _day = parse_item_id(item_id)
             if kind == "promise":
                 keep_promise(key, on=today)
             elif kind == "incident_stale":
@@ -224,16 +225,15 @@ def mark_done_many(item_ids: Sequence[str], today: date, note: str = "") -> list
             elif touch := kinds.kind(kind).done_touch:
                 log_touch(occurrence.client_id, kind=touch, on=today, note=note or occurrence.title)
             _remember(item_id, "done", note=note)
-    return [_item(occurrence, today) for _, occurrence in current]
+    return [_item(occurrence, today) for _item_id, occurrence in current]
 
 
 def snooze(item_id: str, until: date, today: date) -> DueItem:
     """Hide an item until `until` (after today), when it reappears with that date as its due date."""
     if until <= today:
-        raise UserError(f"snooze until a day after today ({today}), not {until}")
+        raise UserError(_("snooze until a day after today ({today}), not {until}").format(today=today, until=until))
     if until > LATEST:
-        raise UserError(f"snooze until {LATEST} at the latest, not {until}")
-    from crm.i18n import N_
+        raise UserError(_("snooze until {date} at the latest, not {until}").format(date=LATEST, until=until))
     from crm.journal import change
 
     item_id = item_id.strip().lower()

@@ -37,6 +37,7 @@ from peewee import Case, chunked, fn
 from crm import kinds
 from crm.dates import add_months
 from crm.errors import UserError
+from crm.i18n import N_, _, ngettext
 from crm.models import (
     Client,
     Compensation,
@@ -75,7 +76,7 @@ CHECKIN_OUTCOMES = ("retained", "departed")
 OPEN_BONUS = ("offered", "accepted")
 _ID = re.compile(r"^([a-z]+)-([0-9]{1,12})(?:-([0-9]{8}))?$")
 FOREVER = date(9000, 1, 1)  # an end for "whatever its date" that date arithmetic cannot overflow
-ID_HELP = "ids look like promise-12 or greeting-7-20261225, as crm review prints them"
+ID_HELP = N_("ids look like promise-12 or greeting-7-20261225, as crm review prints them")
 
 
 @dataclass(frozen=True)
@@ -112,8 +113,8 @@ def rule_value(name: str, text: str) -> int:
     text = text.strip()
     least = 0 if name.endswith("_lookback") else 1  # a look-back of 0: only on the day itself
     if not (text.isascii() and text.isdigit() and len(text) <= 4) or not least <= int(text) <= 3660:
-        raise UserError(f"setting {SETTING_PREFIX}{safe_line(name)} must be a whole number from {least} to 3660, "
-                        f"not {safe_line(text)!r}")
+        raise UserError(_("setting {key} must be a whole number from {least} to {most}, not {value}").format(
+            key=SETTING_PREFIX + safe_line(name), least=least, most=3660, value=repr(safe_line(text))))
     return int(text)
 
 
@@ -130,16 +131,15 @@ def parse_skipped(text: str) -> list[str]:
     except (ValueError, RecursionError):
         names = None
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        raise UserError(f"setting {SKIPPED_SETTING} must be a JSON list of holiday names")
+        raise UserError(_("setting {key} must be a JSON list of holiday names").format(key=SKIPPED_SETTING))
     return names
 
 
 def greet_occasion(name: str, greeted: bool) -> None:
     """Greet a holiday again, or no more, for every client; a birthday cannot be skipped."""
     if name == BIRTHDAY:
-        raise UserError("birthdays are always greeted")
-    from crm.i18n import N_  # not at the top: the rules are read by every review, written rarely
-    from crm.journal import change
+        raise UserError(_("birthdays are always greeted"))
+    from crm.journal import change  # not at the top: the rules are read by every review, written rarely
 
     what = N_("Greeting {occasion} again") if greeted else N_("Stopped greeting {occasion}")
     with change(what, occasion=name):
@@ -187,14 +187,14 @@ def parse_item_id(text: str) -> tuple[str, int, date | None]:
     match = _ID.match(text.strip().lower())
     record = kinds.by_prefix(match.group(1)) if match else None
     if match is None or record is None or record.dated != bool(match.group(3)):
-        raise UserError(f"unknown item id: {safe_line(text)!r} ({ID_HELP})")
+        raise UserError(_("unknown item id: {id} ({help})").format(id=repr(safe_line(text)), help=_(ID_HELP)))
     day = None
     if match.group(3):
         digits = match.group(3)
         try:
             day = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
         except ValueError:
-            raise UserError(f"unknown item id: {safe_line(text)!r} (no such date in it)") from None
+            raise UserError(_("unknown item id: {id} (no such date in it)").format(id=repr(safe_line(text)))) from None
     return record.name, int(match.group(2)), day
 
 
@@ -259,11 +259,12 @@ def checkins(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
     query = _bounded(query, Incident.resolved_on, scope, rules.checkin_days)
     if scope.entity_id is not None:
         query = query.where(Incident.id == scope.entity_id)
+    shown = _("Check in after “{incident}”")  # titles are built per review, in the reader's language
     for iid, resolved, title, client_id, name in _rows(_for_client(query, scope)):
         due = _day(resolved) + timedelta(days=rules.checkin_days)
         yield Occurrence(
             item_id("checkin", iid), "checkin", due, client_id, name,
-            f"Check in after “{title}”",
+            shown.format(incident=title),
             last_day=due + timedelta(days=rules.checkin_lookback),
         )
 
@@ -299,10 +300,14 @@ def winbacks(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
         heads.update(_rows(deciders))
     for client_id, name, left, due in due_now:
         months = (due.year - left.year) * 12 + due.month - left.month
-        call = f": call {heads[client_id]}" if client_id in heads else ""
+        if client_id in heads:
+            title = ngettext("Left {count} month ago ({date}): call {person}",
+                             "Left {count} months ago ({date}): call {person}", months)
+        else:
+            title = ngettext("Left {count} month ago ({date})", "Left {count} months ago ({date})", months)
         yield Occurrence(
             item_id("winback", client_id, due), "winback", due, client_id, name,
-            f"Left {months} months ago ({_long(left)}){call}",
+            title.format(count=months, date=_long(left), person=heads.get(client_id)),
             last_day=due + timedelta(days=rules.winback_lookback),
         )
 
@@ -396,9 +401,10 @@ def greetings(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
                     greeting.holidays.append(shown)
                     greeting.occasions.append(occasion)
 
+    birthday, birthday_of = _("birthday"), _("birthday of {person}")
     for (client_id, day), greeting in found.items():
-        parts = greeting.holidays + [f"birthday of {who}" if who else "birthday" for who in greeting.birthdays]
-        title = " + ".join(parts)
+        parts = greeting.holidays + [birthday_of.format(person=who) if who else birthday for who in greeting.birthdays]
+        title = " + ".join(parts)  # the review lists what follows the occasion after " + "
         yield Occurrence(
             item_id("greeting", client_id, day), "greeting", day, client_id, greeting.client,
             title[:1].upper() + title[1:],
@@ -422,10 +428,11 @@ def bonus_expiries(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
     query = _bounded(query, Compensation.valid_until, scope, -rules.bonus_days)
     if scope.entity_id is not None:
         query = query.where(Compensation.id == scope.entity_id)
+    shown = _("Bonus {amount} ends {date}: remind them to use it")
     for cid, until, amount, currency, client_id, name in _for_client(query, scope).tuples():
         yield Occurrence(
             item_id("bonus_expiry", cid), "bonus_expiry", until - timedelta(days=rules.bonus_days),
-            client_id, name, f"Bonus {Money(amount, currency)} ends {_short(until)}: remind them to use it",
+            client_id, name, shown.format(amount=Money(amount, currency), date=_short(until)),
             last_day=until,
         )
 
@@ -440,13 +447,14 @@ def stale_incidents(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
     )
     if scope.entity_id is not None:
         query = query.where(Incident.id == scope.entity_id)
+    shown = _("No news since {date} on “{incident}”")
     for iid, title, opened, last, client_id, name in _rows(_for_client(query, scope)):
         latest = _day(max(opened, last) if last else opened)  # ISO dates order as text
         due = latest + timedelta(days=rules.stale_days)
         if (scope.start is None or due >= scope.start) and due <= scope.end:
             yield Occurrence(
                 item_id("incident_stale", iid, due), "incident_stale", due, client_id, name,
-                f"No news since {_short(latest)} on “{title}”",
+                shown.format(date=_short(latest), incident=title),
             )
 
 
@@ -464,17 +472,18 @@ def quiet_clients(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
     query = Client.select(Client.id, Client.name, Client.temperament, latest).where(
         (Client.status == "active") & (latest <= cutoff)
     )
+    shown = _("No contact since {date}")
     for client_id, name, temperament, last in _rows(_for_client(query, scope)):
         last = _day(last)
         due = last + timedelta(days=rules.quiet_days_quiet if temperament == "quiet" else rules.quiet_days)
         if (scope.start is None or due >= scope.start) and due <= scope.end:
             yield Occurrence(
                 item_id("quiet", client_id, due), "quiet", due, client_id, name,
-                f"No contact since {_long(last)}",
+                shown.format(date=_long(last)),
             )
 
 
-RECURRENCE_LABEL = {"weekly": "every week", "monthly": "every month", "yearly": "every year"}
+RECURRENCE_LABEL = {"weekly": N_("every week"), "monthly": N_("every month"), "yearly": N_("every year")}
 
 
 def recurrence_months(every: str) -> int | None:
@@ -486,6 +495,14 @@ def recurrence_months(every: str) -> int | None:
     if every.endswith("m") and every[:-1].isdigit():
         return int(every[:-1])
     return None
+
+
+def recurrence_label(every: str) -> str:
+    """How often a recurring reminder comes back, in the reader's language ("every 3 months")."""
+    if every in RECURRENCE_LABEL:
+        return _(RECURRENCE_LABEL[every])
+    months = recurrence_months(every) or 0
+    return ngettext("every {count} month", "every {count} months", months).format(count=months)
 
 
 def reminder_dates(anchor: date, every: str, start: date, end: date) -> Iterator[date]:
@@ -543,7 +560,7 @@ def custom_reminders(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
                 yield Occurrence(item_id("custom", rid, anchor), "custom", anchor, client_id, name, text)
             continue
         start = scope.start or _latest_on_or_before(anchor, every, scope.today)
-        label = RECURRENCE_LABEL.get(every) or f"every {every[:-1]} months"
+        label = recurrence_label(every)
         for due in reminder_dates(anchor, every, start, scope.end):
             yield Occurrence(
                 item_id("custom", rid, due), "custom", due, client_id, name, f"{text} ({label})",

@@ -15,7 +15,7 @@ from crm.cli import CLIENT_HELP, Context, checked, group, whole
 from crm.cli.output import created, emit_json
 from crm.domain import RECURRENCES
 from crm.errors import UserError
-from crm.i18n import _
+from crm.i18n import _, ngettext
 from crm.review import WHEN_ORDER, DueItem, mark_done_many, review, snooze, when
 from crm.text import cells, fit, pad, safe, safe_line
 
@@ -118,16 +118,22 @@ def render_review(items: Sequence[DueItem], today: date, until: date, width: int
     """The plain review: a summary line, then Overdue / Today / This week / Later, greetings of one
     occasion on one day gathered under a heading ("Christmas Day — 12 clients")."""
     overdue = sum(1 for i in items if i.overdue)
-    head = f"Review for {today:%A} {today.day} {today:%B %Y}"
+    day, through = f"{today:%A} {today.day} {today:%B %Y}", _date(until)
     if not items:
-        return f"{head}: nothing due through {_date(until)}. All clear."
-    lines = [f"{head}: {len(items)} due through {_date(until)}" + (f", {overdue} overdue" if overdue else "")]
+        return _("Review for {day}: nothing due through {until}. All clear.").format(day=day, until=through)
+    if overdue:
+        head = ngettext("Review for {day}: {count} due through {until}, {overdue} overdue",
+                        "Review for {day}: {count} due through {until}, {overdue} overdue", len(items))
+    else:
+        head = ngettext("Review for {day}: {count} due through {until}", "Review for {day}: {count} due through {until}",
+                        len(items))
+    lines = [head.format(day=day, count=len(items), until=through, overdue=overdue)]
     cols = _Columns(items, width)
     for group_name in WHEN_ORDER:
         members = [i for i in items if when(i, today) == group_name]
         if not members:
             continue
-        lines += ["", f"{group_name.upper()} — {len(members)}"]
+        lines += ["", f"{_(group_name).upper()} — {len(members)}"]
         occasions: dict[tuple[str, date], list[DueItem]] = {}
         for item in members:
             if item.kind == "greeting":
@@ -150,7 +156,9 @@ def render_review(items: Sequence[DueItem], today: date, until: date, width: int
 def _occasion(items: list[DueItem], cols: _Columns, width: int) -> list[str]:
     """An occasion's heading and its clients: one per line, or a paragraph of names when many."""
     first = items[0]
-    lines = [f"  {_day(first.due):10}  {safe_line(first.occasion)} — {len(items)} clients"]
+    heading = ngettext("{occasion} — {count} client", "{occasion} — {count} clients", len(items)).format(
+        occasion=safe_line(first.occasion), count=len(items))
+    lines = [f"  {_day(first.due):10}  {heading}"]
     people = sorted(items, key=lambda i: (i.client.casefold(), i.id))
     if len(people) <= OCCASION_LINES:
         for item in people:
@@ -164,7 +172,7 @@ def _occasion(items: list[DueItem], cols: _Columns, width: int) -> list[str]:
     indent = " " * cols.LEAD
     lines += textwrap.wrap(names, width=max(width, cols.LEAD + 20), initial_indent=indent, subsequent_indent=indent,
                            break_on_hyphens=False)
-    lines.append(f"{indent}mark each done with: crm done greeting-<#>-{first.due:%Y%m%d}")
+    lines.append(indent + _("mark each done with: {command}").format(command=f"crm done greeting-<#>-{first.due:%Y%m%d}"))
     return lines
 
 
@@ -175,7 +183,7 @@ def _done(args: argparse.Namespace, ctx: Context) -> int:
     try:
         items = mark_done_many(args.items, ctx.today, args.note)
     except UserError as exc:
-        if len(args.items) < 2 or "nothing was marked done" in str(exc):
+        if len(args.items) < 2:
             raise
         raise UserError(_("{reason}; nothing was marked done").format(reason=exc)) from None
     for item in items:
@@ -201,7 +209,8 @@ def done_line(item: DueItem) -> str:
 
 def _snooze(args: argparse.Namespace, ctx: Context) -> int:
     item = snooze(args.item, ctx.date(args.until), ctx.today)
-    print(f"snoozed until {item.due:%a %d %b %Y}: {item.id} — {safe_line(item.title)} ({safe_line(item.client)})")
+    print(_("snoozed until {date}: {id} — {title} ({client})").format(
+        date=f"{item.due:%a %d %b %Y}", id=item.id, title=safe_line(item.title), client=safe_line(item.client)))
     return 0
 
 
@@ -228,7 +237,8 @@ def calendar_feed(items: Sequence[DueItem], stamp: datetime) -> bytes:
     cal.add("prodid", "-//Rapport//Rapport CRM//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", "Rapport: due items")
+    cal.add("x-wr-calname", _("Rapport: due items"))
+    when_done = _("When done: {command}")
     for item in items:
         event = Event()
         event.add("uid", f"{item.id}@rapport")
@@ -236,7 +246,7 @@ def calendar_feed(items: Sequence[DueItem], stamp: datetime) -> bytes:
         event.add("dtstart", item.due)
         event.add("dtend", item.due + timedelta(days=1))
         event.add("summary", f"{kinds.label(item.kind)}: {safe_line(item.client)} — {safe_line(item.title)}")
-        event.add("description", f"{safe(item.title)}\n\nWhen done: crm done {item.id}")
+        event.add("description", f"{safe(item.title)}\n\n" + when_done.format(command=f"crm done {item.id}"))
         event.add("categories", [item.kind])
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
@@ -255,7 +265,8 @@ def _ics(args: argparse.Namespace, ctx: Context) -> int:
     check_output(args.out)
     with atomic_file(args.out) as handle:
         handle.write(feed)
-    print(f"{len(items)} events written to {safe_line(args.out)}")
+    print(ngettext("{count} event written to {path}", "{count} events written to {path}", len(items)).format(
+        count=len(items), path=safe_line(args.out)))
     return 0
 
 
@@ -266,11 +277,17 @@ def render_digest(items: Sequence[DueItem], today: date, until: date) -> str:
     """A few lines: how much is due, counts by kind, and the overdue items by client, per kind."""
     import textwrap
 
-    head = f"Rapport, {today:%a} {today.day} {today:%b %Y}"
+    day, through = f"{today:%a} {today.day} {today:%b %Y}", _date(until)
     if not items:
-        return f"{head}: nothing due through {_date(until)}."
+        return _("Rapport, {day}: nothing due through {until}.").format(day=day, until=through)
     overdue = [i for i in items if i.overdue]
-    lines = [f"{head}: {len(items)} due through {_date(until)}" + (f", {len(overdue)} overdue." if overdue else ".")]
+    if overdue:
+        head = ngettext("Rapport, {day}: {count} due through {until}, {overdue} overdue.",
+                        "Rapport, {day}: {count} due through {until}, {overdue} overdue.", len(items))
+    else:
+        head = ngettext("Rapport, {day}: {count} due through {until}.", "Rapport, {day}: {count} due through {until}.",
+                        len(items))
+    lines = [head.format(day=day, count=len(items), until=through, overdue=len(overdue))]
     counts = Counter(i.kind for i in items)
     by_count = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     lines += textwrap.wrap(", ".join(kinds.kind(kind).count(n) for kind, n in by_count), width=78,
@@ -286,9 +303,9 @@ def render_digest(items: Sequence[DueItem], today: date, until: date) -> str:
             names = list(unique)
             more = f" +{len(names) - OVERDUE_NAMED}" if len(names) > OVERDUE_NAMED else ""
             parts.append(f"{kinds.kind(kind).count(late_counts[kind])} — {', '.join(names[:OVERDUE_NAMED])}{more}")
-        lines += textwrap.wrap("Overdue: " + "; ".join(parts), width=78, initial_indent="  ", subsequent_indent="    ",
+        lines += textwrap.wrap(_("Overdue: {items}").format(items="; ".join(parts)), width=78, initial_indent="  ", subsequent_indent="    ",
                            break_on_hyphens=False)
-    lines.append("  crm review for the list")
+    lines.append("  " + _("crm review for the list"))
     return "\n".join(lines)
 
 

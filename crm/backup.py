@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO
 
+from crm import validate
 from crm.errors import UserError
 from crm.files import make_dirs, set_file_mode
 from crm.i18n import N_, _
@@ -28,6 +29,7 @@ from crm.paths import check_output
 from crm.text import safe_line
 
 DEFAULT_KEEP = 7
+MAX_KEEP = 3660  # ten years of dailies: more is a typo
 DEFAULT_DIR = "backups"  # beside the database unless the `backup.dir` setting says otherwise
 DAILY_NAME = "rapport-{day}.db"
 _DAILY = re.compile(r"^rapport-(\d{4}-\d{2}-\d{2})\.db$")
@@ -176,14 +178,15 @@ def backup_dir(db_path: Path, configured: str | None = None) -> Path:
 
 
 def parse_keep(text: str) -> int:
-    """How many daily backups to keep, as stored or typed: a whole number, 0 for none."""
+    """How many daily backups to keep, as stored or typed: a whole number, 0 for none (ASCII digits:
+    int() would take '١' for 1)."""
+    if text.strip().startswith("-") and text.strip()[1:].isdigit():
+        raise UserError(_("setting backup.keep must not be negative ({keep})").format(keep=safe_line(text.strip())))
     try:
-        keep = int(text.strip())
-    except ValueError:
-        raise UserError(f"setting backup.keep must be a whole number, not {safe_line(text)!r}") from None
-    if keep < 0:
-        raise UserError(f"setting backup.keep must not be negative ({keep})")
-    return keep
+        return validate.whole(text, 0, MAX_KEEP)
+    except UserError:
+        raise UserError(_("setting backup.keep must be a whole number from 0 to {most}, not {text!r}").format(
+            most=MAX_KEEP, text=safe_line(text))) from None
 
 
 def backup_keep() -> int:

@@ -202,3 +202,11 @@ def test_the_next_backup_removes_what_a_killed_one_left(db, db_path, today):
     assert sorted(p.name for p in backups.iterdir()) == sorted([made.name, "rapport-2026-01-02.db"])
     rotate_daily(db_path, today + timedelta(days=1))  # nothing running now: the next one tidies up all
     assert not [p for p in backups.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize("text", ["١", "²", "7.5", "99999999999999999999", "1e3"])
+def test_backup_keep_takes_ascii_whole_numbers_only(text):
+    from crm.backup import parse_keep
+
+    with pytest.raises(UserError, match="backup.keep must be a whole number"):
+        parse_keep(text)

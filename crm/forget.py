@@ -24,7 +24,7 @@ from pathlib import Path
 
 import peewee
 
-from crm import audit
+from crm import audit, kinds
 from crm import db as crm_db
 from crm.backup import backup_dir, daily_backups
 from crm.dates import utcnow
@@ -47,9 +47,6 @@ from crm.models import (
 
 # The rows that hang from a client by `client_id`, in the order a summary names them.
 _HANGING = (Contact, Touch, Incident, Promise, Compensation, Reminder, StatusChange)
-# What the number in a review item's id names, per kind (crm.kinds): its mark goes with that row.
-_ITEM_ROWS = {"promise": "promise", "checkin": "incident", "winback": "client", "greeting": "client",
-              "bonus_expiry": "compensation", "incident_stale": "incident", "quiet": "client", "custom": "reminder"}
 # How a summary counts each table's rows, singular and plural.
 _COUNTED = {
     "contact": (N_("{count} contact"), N_("{count} contacts")),
@@ -123,7 +120,7 @@ def _gather(client_id: int) -> None:
             kind, key, _day = parse_item_id(item)
         except UserError:
             continue  # a mark of a kind no longer known names nobody we can tell
-        if (_ITEM_ROWS.get(kind), str(key)) in keys:
+        if (kinds.kind(kind).row, str(key)) in keys:
             run("INSERT OR IGNORE INTO temp.forget_key VALUES ('item_state', ?)", (item,))
 
 

@@ -24,6 +24,7 @@ class DueKind:
     label: str  # a listing's column, marked with N_ and translated when shown
     counted: tuple[str, str]  # "1 win-back", "3 win-backs": singular and plural, marked with N_
     rule: Rule  # yields the kind's occurrences in a scope
+    row: str  # the table whose row the number in its ids names (a forgotten client's marks go with it)
     dated: bool = False  # the id carries the occurrence's date (the kind recurs per row)
     lookback: str | None = None  # the Rules number of days it stays after its date; None: while it holds
     done_touch: str | None = None  # the touch that marking it done logs; None: the kind is not a contact
@@ -90,20 +91,23 @@ def _rule(function: str) -> Rule:
 
 
 for _builtin in (
-    DueKind("promise", "promise", N_("Promise"), (N_("{count} promise"), N_("{count} promises")), _rule("promises")),
+    DueKind("promise", "promise", N_("Promise"), (N_("{count} promise"), N_("{count} promises")),
+            _rule("promises"), "promise"),
     DueKind("checkin", "checkin", N_("Check-in"), (N_("{count} check-in"), N_("{count} check-ins")),
-            _rule("checkins"), lookback="checkin_lookback", done_touch="call", letter="checkin"),
+            _rule("checkins"), "incident", lookback="checkin_lookback", done_touch="call", letter="checkin"),
     DueKind("winback", "winback", N_("Win-back"), (N_("{count} win-back"), N_("{count} win-backs")),
-            _rule("winbacks"), dated=True, lookback="winback_lookback", done_touch="call", letter="winback"),
+            _rule("winbacks"), "client", dated=True, lookback="winback_lookback", done_touch="call",
+            letter="winback"),
     DueKind("greeting", "greeting", N_("Greeting"), (N_("{count} greeting"), N_("{count} greetings")),
-            _rule("greetings"), dated=True, lookback="greeting_lookback", done_touch="greeting", letter="greeting"),
+            _rule("greetings"), "client", dated=True, lookback="greeting_lookback", done_touch="greeting",
+            letter="greeting"),
     DueKind("bonus_expiry", "bonus", N_("Bonus"), (N_("{count} bonus running out"), N_("{count} bonuses running out")),
-            _rule("bonus_expiries"), lookback="bonus_days"),
+            _rule("bonus_expiries"), "compensation", lookback="bonus_days"),
     DueKind("incident_stale", "stale", N_("Incident"), (N_("{count} stale incident"), N_("{count} stale incidents")),
-            _rule("stale_incidents"), dated=True),
+            _rule("stale_incidents"), "incident", dated=True),
     DueKind("quiet", "quiet", N_("Quiet"), (N_("{count} quiet client"), N_("{count} quiet clients")),
-            _rule("quiet_clients"), dated=True, done_touch="call"),
+            _rule("quiet_clients"), "client", dated=True, done_touch="call"),
     DueKind("custom", "custom", N_("Reminder"), (N_("{count} reminder"), N_("{count} reminders")),
-            _rule("custom_reminders"), dated=True),
+            _rule("custom_reminders"), "reminder", dated=True),
 ):
     register(_builtin)

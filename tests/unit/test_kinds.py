@@ -32,7 +32,7 @@ def site_visits(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
 @pytest.fixture
 def visit_kind():
     kinds.register(kinds.DueKind("site_visit", "visit", "Visit", ("{count} site visit", "{count} site visits"),
-                                 site_visits, dated=True, done_touch="meeting"))
+                                 site_visits, "client", dated=True, done_touch="meeting"))
     yield
     kinds.unregister("site_visit")
 
@@ -67,4 +67,4 @@ def test_a_registered_kind_has_its_label_on_the_review_screen(visit_kind, today)
 
 def test_a_kind_cannot_take_another_kinds_prefix(visit_kind):
     with pytest.raises(ValueError, match="visit"):
-        kinds.register(kinds.DueKind("other", "visit", "Other", ("{count} other", "{count} others"), site_visits))
+        kinds.register(kinds.DueKind("other", "visit", "Other", ("{count} other", "{count} others"), site_visits, "client"))

@@ -104,14 +104,14 @@ def _log(args: argparse.Namespace, ctx: Context) -> int:
 
 def _resolve(args: argparse.Namespace, ctx: Context) -> int:
     incidents.resolve_incident(args.incident, outcome=args.outcome, on=ctx.date(args.on), note=args.note)
-    print(f"incident #{args.incident} resolved: {args.outcome}")
+    print(_("incident #{id} resolved: {outcome}").format(id=args.incident, outcome=args.outcome))
     return 0
 
 
 def _promise_add(args: argparse.Namespace, ctx: Context) -> int:
     client = find_client(args.client)
     if args.incident is not None and incidents.get_incident(args.incident).client_id != client.id:
-        raise UserError(f"incident #{args.incident} belongs to another client")
+        raise UserError(_("incident #{id} belongs to another client").format(id=args.incident))
     new_id = promises.add_promise(client.id, args.text, due=ctx.date(args.due), on=ctx.today, incident_id=args.incident)
     created(new_id, args.json)
     return 0
@@ -120,13 +120,13 @@ def _promise_add(args: argparse.Namespace, ctx: Context) -> int:
 def _promise_done(args: argparse.Namespace, ctx: Context) -> int:
     on = ctx.date(args.on)
     on_time = promises.keep_promise(args.promise, on=on)
-    print(f"promise #{args.promise} kept " + ("on time" if on_time else "late"))
+    print((_("promise #{id} kept on time") if on_time else _("promise #{id} kept late")).format(id=args.promise))
     return 0
 
 
 def _promise_break(args: argparse.Namespace, ctx: Context) -> int:
     promises.break_promise(args.promise, on=ctx.date(args.on))
-    print(f"promise #{args.promise} broken")
+    print(_("promise #{id} broken").format(id=args.promise))
     return 0
 
 

@@ -98,7 +98,7 @@ def _apply(args: argparse.Namespace, ctx: Context) -> int:
     try:
         held = apply_file(args.incident, plan, ctx.today)
     except UserError as exc:
-        if str(exc).startswith(f"no incident with id {args.incident}"):
+        if str(exc) == _("no incident with id {id}").format(id=args.incident):  # crm.incidents.get_incident's
             raise
         raise UserError(_("plan: {problem}").format(problem=exc)) from None
     if args.json:

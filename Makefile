@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test bench clean
+.PHONY: run test bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ bench: $(VENV)/.test
 	$(BIN)/python tests/bench/bench_review.py
 	$(BIN)/python tests/bench/bench_demo.py
 	$(BIN)/python tests/bench/bench_import.py
+
+# After changing a translatable string: crm/locale/rapport.pot and the ru/ro catalogs (tools/messages.py).
+messages: $(VENV)/.app
+	$(BIN)/python -m tools.messages
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -26,7 +26,6 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP
 from functools import cache
 from importlib.resources import files
 from string import Template
@@ -34,7 +33,8 @@ from typing import Any
 
 from crm.errors import UserError
 from crm.i18n import _
-from crm.money import CENT, Money
+from crm.l10n import format_day, format_money
+from crm.money import Money
 from crm.playbook import DEFAULT_LANGUAGE, normalise_language
 
 KINDS = ("greeting", "birthday", "winback", "apology", "refusal", "parting", "thanks", "checkin")
@@ -99,7 +99,8 @@ def draft_letter(kind: str, *, language: str | None, client_name: str, occasion:
         key = f"{kind}.{name}" if values[name] else f"{kind}.no_{name}"
         values[f"{name}_text"] = Template(fragments.get(key, "")).safe_substitute(values)
     lines = {
-        "promises": [Template(fragments["promise"]).safe_substitute(text=p.text.strip(), due=format_date(code, p.due))
+        "promises": [Template(fragments["promise"]).safe_substitute(text=p.text.strip(),
+                                                                    due=format_day(p.due, "long", code))
                      for p in promises if p.text.strip()],
         "offers": [_offer_line(code, offer) for offer in offers],
     }
@@ -109,27 +110,12 @@ def draft_letter(kind: str, *, language: str | None, client_name: str, occasion:
     return Template(_template(code, kind)).safe_substitute(values)
 
 
-def format_date(language: str | None, day: date) -> str:
-    """`day` as a letter in `language` writes it: 23 February 2027, 23 февраля 2027 г., 23. Februar 2027."""
-    defaults = _defaults(_language_with("apology", language))
-    return Template(defaults["date"]).safe_substitute(day=day.day, month=defaults["months"][day.month - 1],
-                                                      year=day.year)
-
-
-def format_money(language: str | None, money: Money) -> str:
-    """`money` as a letter in `language` writes it: 1,200.00 EUR, 1.200,00 EUR, 1 200,00 RUB."""
-    number = _defaults(_language_with("apology", language))["number"]
-    plain = f"{money.amount.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
-    local = plain.replace(",", "\0").replace(".", number["decimal"]).replace("\0", number["group"])
-    return f"{local} {money.currency}"
-
-
 def _offer_line(code: str, offer: LetterOffer) -> str:
     template = _defaults(code)["fragments"].get(f"offer.{offer.kind}")
     if template is None:
         raise UserError(_("unknown compensation kind: {kind!r}").format(kind=offer.kind))
-    until = format_date(code, offer.valid_until) if offer.valid_until else ""
-    return Template(template).safe_substitute(amount=format_money(code, offer.amount), until=until)
+    until = format_day(offer.valid_until, "long", code) if offer.valid_until else ""
+    return Template(template).safe_substitute(amount=format_money(offer.amount, code), until=until)
 
 
 def letter_languages() -> tuple[str, ...]:
@@ -154,8 +140,8 @@ def _template(code: str, kind: str) -> str:
 
 @cache
 def _defaults(code: str) -> dict[str, Any]:
-    """The language's sender, fragments and date and number formats, each missing entry borrowed
-    from English."""
+    """The language's sender and fragments, each missing entry borrowed from English (dates and
+    amounts are written by crm.l10n, in the letter's language)."""
     english = json.loads((_directory() / DEFAULT_LANGUAGE / "defaults.json").read_text(encoding="utf-8"))
     path = _directory() / code / "defaults.json"
     if code == DEFAULT_LANGUAGE or not path.is_file():

@@ -8,6 +8,7 @@ import pytest
 
 from crm.cli import main
 from crm.db import open_database
+from crm.i18n import ENGLISH, use
 from crm.models import database
 
 TODAY = date(2026, 11, 23)  # a Monday
@@ -15,7 +16,7 @@ TODAY = date(2026, 11, 23)  # a Monday
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch, tmp_path):
-    """No test sees the user's own database, date or name."""
+    """No test sees the user's own database, date, name, settings or language."""
     monkeypatch.setenv("CRM_DB", str(tmp_path / "crm.db"))
     monkeypatch.setenv("CRM_TODAY", TODAY.isoformat())
     monkeypatch.setenv("CRM_AUTHOR", "tester")
@@ -23,8 +24,10 @@ def _isolated_env(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / "config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home" / "cache"))
+    monkeypatch.setenv("CRM_LANG", "en")  # not the developer's locale; --lang and the settings still win
     yield
     _close()
+    use(ENGLISH)  # a test that spoke Russian leaves the next one in English
 
 
 def _close() -> None:

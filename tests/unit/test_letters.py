@@ -127,9 +127,11 @@ OFFERS = (LetterOffer("bonus", Money(Decimal("800"), "EUR"), date(2027, 2, 23)),
 
 @pytest.mark.parametrize(("language", "dates", "amounts"), [
     ("en", ("28 November 2026", "25 November 2026", "23 February 2027"), ("800.00 EUR", "1,500.00 RON")),
-    ("ru", ("28 ноября 2026 г.", "25 ноября 2026 г.", "23 февраля 2027 г."), ("800,00 EUR", "1\u00a0500,00 RON")),
-    ("ro", ("28 noiembrie 2026", "25 noiembrie 2026", "23 februarie 2027"), ("800,00 EUR", "1.500,00 RON")),
-    ("de", ("28. November 2026", "25. November 2026", "23. Februar 2027"), ("800,00 EUR", "1.500,00 RON")),
+    # crm.l10n (CLDR): a narrow no-break space before "г.", no-break spaces in and after amounts
+    ("ru", ("28 ноября 2026\u202fг.", "25 ноября 2026\u202fг.", "23 февраля 2027\u202fг."),
+     ("800,00\u00a0€", "1\u00a0500,00\u00a0RON")),
+    ("ro", ("28 noiembrie 2026", "25 noiembrie 2026", "23 februarie 2027"), ("800,00\u00a0EUR", "1.500,00\u00a0RON")),
+    ("de", ("28. November 2026", "25. November 2026", "23. Februar 2027"), ("800,00\u00a0€", "1.500,00\u00a0RON")),
 ])
 @pytest.mark.parametrize("kind", ("apology", "refusal", "thanks"))
 def test_letters_about_an_incident_hold_the_real_promises_and_compensation(kind, language, dates, amounts):

@@ -11,8 +11,9 @@ from pathlib import Path
 from crm import validate
 from crm.app.screens.forms import Field, FormScreen, Values
 from crm.backup import backup_dir, backup_keep, daily_backups, parse_keep, rotate_daily, set_backup_settings
+from crm.i18n import _, ngettext
 from crm.models import Setting
-from crm.text import counted, safe_line
+from crm.text import safe_line
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,9 @@ def _keep_preview(text: str) -> str:
     if not text.strip():
         return ""
     keep = parse_keep(text)
-    return "off: no daily backups" if keep == 0 else f"the newest {counted(keep, 'day')}"
+    if keep == 0:
+        return _("off: no daily backups")
+    return ngettext("the newest {count} day", "the newest {count} days", keep).format(count=f"{keep:,}")
 
 
 def backup_form(current: BackupSettings, db_path: Path, today: date) -> "FormScreen[str]":
@@ -46,18 +49,26 @@ def backup_form(current: BackupSettings, db_path: Path, today: date) -> "FormScr
         made = rotate_daily(db_path, today, keep=keep, directory=target)
         set_backup_settings(keep, directory)
         if keep == 0:
-            return "Daily backups are off."
-        return f"Keeping the newest {keep} in {safe_line(target)}" + (f"; today's copy: {made.name}" if made else "")
+            return _("Daily backups are off.")
+        if made:
+            text = ngettext("Keeping the newest {count} in {directory}; today's copy: {copy}",
+                            "Keeping the newest {count} in {directory}; today's copy: {copy}", keep)
+        else:
+            text = ngettext("Keeping the newest {count} in {directory}", "Keeping the newest {count} in {directory}",
+                            keep)
+        return text.format(count=keep, directory=safe_line(target), copy=made.name if made else "")
 
+    about = ngettext("{count} in {directory} · a copy is made when the app starts, once a day",
+                     "{count} in {directory} · a copy is made when the app starts, once a day", current.count)
     return FormScreen(
-        "Daily backups",
+        _("Daily backups"),
         [
-            Field("keep", "Keep", str(current.keep), parse_keep, placeholder="how many days; 0 turns them off",
+            Field("keep", _("Keep"), str(current.keep), parse_keep, placeholder=_("how many days; 0 turns them off"),
                   preview=_keep_preview),
-            Field("directory", "Directory", current.directory_setting,
+            Field("directory", _("Directory"), current.directory_setting,
                   lambda v: validate.text(v, "directory", limit=validate.MAX_NAME),
-                  placeholder="backups (beside the database)"),
+                  placeholder=_("backups (beside the database)")),
         ],
         save,
-        about=f"{current.count} in {current.directory} · a copy is made when the app starts, once a day",
+        about=about.format(count=current.count, directory=current.directory),
     )

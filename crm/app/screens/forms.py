@@ -23,6 +23,7 @@ from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from crm import validate
+from crm.app.bindings import TranslatedBindings
 from crm.app.work import db_work
 from crm.clients import ClientFields
 from crm.dates import parse_date
@@ -37,6 +38,7 @@ from crm.domain import (
     TOUCH_KINDS,
 )
 from crm.errors import StaleEditError, UserError
+from crm.i18n import N_, _
 from crm.money import Money, parse_amount, parse_currency
 from crm.text import safe_line, shorten
 from crm.widgets.safe_fields import SafeInput, SafeTextArea
@@ -73,6 +75,7 @@ class Field:
     long: bool = False  # a TextArea: enter makes a new line, ctrl+s saves
     placeholder: str = ""
     preview: Callable[[str], str] | None = None  # shown beside a valid value (e.g. a parsed date)
+    labels: Mapping[str, str] = field(default_factory=dict)  # choice → its words (N_), when not a kind value
 
 
 def date_field(name: str, label: str, today: date, value: str = "today", *, optional: bool = False) -> Field:
@@ -81,7 +84,7 @@ def date_field(name: str, label: str, today: date, value: str = "today", *, opti
     def check(text: str) -> date | None:
         return optional_date(text, today) if optional else parse_date(text, today)
 
-    return Field(name, label, value, check, placeholder="optional: +3m, 25.02.2027 …" if optional else "",
+    return Field(name, label, value, check, placeholder=_("optional: +3m, 25.02.2027 …") if optional else "",
                  preview=lambda text: _day(check(text)))
 
 
@@ -112,12 +115,12 @@ def _attempt(save: Callable[[Values], T], values: Values) -> "_Saved[T] | Stale"
         return Stale(str(exc))
 
 
-class FormScreen(ModalScreen[T | None]):
+class FormScreen(TranslatedBindings, ModalScreen[T | None]):
     """A form of `fields` whose `save(values)` runs in a worker; dismissed with its result."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("ctrl+s", "save", N_("Save")),
     ]
 
     def __init__(
@@ -144,15 +147,18 @@ class FormScreen(ModalScreen[T | None]):
                     yield self._widget(f)
                 yield Static("", id=f"note-{f.name}", classes="note", markup=False)
             yield Static("", id="form-message", markup=False)
-            long = any(f.long for f in self.fields.values())
-            enter = "ctrl+s save" if long else "enter save"
-            yield Static(f"{enter} · tab next field · esc cancel", classes="hint", markup=False)
+            if any(f.long for f in self.fields.values()):
+                hint = _("ctrl+s save · tab next field · esc cancel")
+            else:
+                hint = _("enter save · tab next field · esc cancel")
+            yield Static(hint, classes="hint", markup=False)
 
     def _widget(self, f: Field) -> Input | Select[str] | TextArea:
         wid = f"field-{f.name}"
         if f.choices:
             value = f.value if f.value in f.choices else f.choices[0]
-            return Select(((c, c) for c in f.choices), value=value, allow_blank=False,
+            return Select(((_(f.labels[c]) if c in f.labels else c, c) for c in f.choices), value=value,
+                          allow_blank=False,
                           id=wid, compact=True)
         if f.long:
             return SafeTextArea(f.value, id=wid, soft_wrap=True, compact=True, placeholder=f.placeholder,
@@ -247,11 +253,11 @@ class FormScreen(ModalScreen[T | None]):
             self._show_note(name)
         if problems:
             first = next(iter(problems))
-            self.show_message(f"{self.fields[first].label}: {problems[first]}")
+            self.show_message(_("{field}: {problem}").format(field=self.fields[first].label, problem=problems[first]))
             self.query_one(f"#field-{first}").focus()
             return
         self._saving = True
-        self.show_message("Saving…", error=False)
+        self.show_message(_("Saving…"), error=False)
         db_work(self, lambda: _attempt(self.save_values, values), self._saved, group=f"form-{id(self)}",
                 on_error=self._failed)
 
@@ -278,28 +284,29 @@ class FormScreen(ModalScreen[T | None]):
 
 
 def birthday_field(today: date, value: str = "") -> Field:
-    return Field("birthday", "Birthday", value, lambda v: optional_date(v, today),
-                 placeholder="optional: 25.12.1980", preview=lambda v: _day(optional_date(v, today)))
+    return Field("birthday", _("Birthday"), value, lambda v: optional_date(v, today),
+                 placeholder=_("optional: 25.12.1980"), preview=lambda v: _day(optional_date(v, today)))
 
 
 def client_fields(values: Mapping[str, str], today: date, *, new: bool) -> list[Field]:
     """The client form's fields, filled from `values` (empty for a new client)."""
     get = values.get
     fields = [
-        Field("name", "Name", get("name", ""), validate.name),
-        Field("company", "Company", get("company", ""),
+        Field("name", _("Name"), get("name", ""), validate.name),
+        Field("company", _("Company"), get("company", ""),
               lambda v: validate.text(v.strip(), "company", limit=validate.MAX_NAME)),
-        Field("email", "E-mail", get("email", ""), validate.email),
-        Field("phone", "Phone", get("phone", ""), validate.phone),
-        Field("country", "Country", get("country", ""), validate.country, placeholder="ISO code: DE, RO, US"),
-        Field("language", "Language", get("language", ""), validate.language, placeholder="ISO code: en, de, ru"),
+        Field("email", _("E-mail"), get("email", ""), validate.email),
+        Field("phone", _("Phone"), get("phone", ""), validate.phone),
+        Field("country", _("Country"), get("country", ""), validate.country, placeholder=_("ISO code: DE, RO, US")),
+        Field("language", _("Language"), get("language", ""), validate.language,
+              placeholder=_("ISO code: en, de, ru")),
         birthday_field(today, get("birthday", "")),
-        Field("tier", "Tier", get("tier", "regular"), choices=TIERS),
-        Field("temperament", "Temperament", get("temperament", "balanced"), choices=TEMPERAMENTS),
+        Field("tier", _("Tier"), get("tier", "regular"), choices=TIERS),
+        Field("temperament", _("Temperament"), get("temperament", "balanced"), choices=TEMPERAMENTS),
     ]
     if new:
-        fields.append(Field("status", "Status", "active", choices=NEW_CLIENT_STATUSES))
-    fields.append(Field("notes", "Notes", get("notes", ""), lambda v: validate.text(v, "notes"), long=True))
+        fields.append(Field("status", _("Status"), "active", choices=NEW_CLIENT_STATUSES))
+    fields.append(Field("notes", _("Notes"), get("notes", ""), lambda v: validate.text(v, "notes"), long=True))
     return fields
 
 
@@ -325,7 +332,7 @@ def add_client_form(today: date) -> "FormScreen[int]":
     def save(values: Values) -> int:
         return add_client(client_from(values, today), status=values["status"], today=today)
 
-    return FormScreen("New client", client_fields({}, today, new=True), save)
+    return FormScreen(_("New client"), client_fields({}, today, new=True), save)
 
 
 def contact_form(client_id: int, client: str, today: date) -> "FormScreen[int]":
@@ -338,18 +345,19 @@ def contact_form(client_id: int, client: str, today: date) -> "FormScreen[int]":
                            decision_maker=values["decides"] == "yes")
 
     return FormScreen(
-        "New contact",
+        _("New contact"),
         [
-            Field("name", "Name", "", lambda v: validate.name(v, "contact name")),
-            Field("role", "Role", "", lambda v: validate.text(v.strip(), "role", limit=validate.MAX_NAME),
-                  placeholder="optional: owner, marketing lead …"),
-            Field("email", "E-mail", "", validate.email),
-            Field("phone", "Phone", "", validate.phone),
+            Field("name", _("Name"), "", lambda v: validate.name(v, "contact name")),
+            Field("role", _("Role"), "", lambda v: validate.text(v.strip(), "role", limit=validate.MAX_NAME),
+                  placeholder=_("optional: owner, marketing lead …")),
+            Field("email", _("E-mail"), "", validate.email),
+            Field("phone", _("Phone"), "", validate.phone),
             birthday_field(today),
-            Field("decides", "Decides?", "no", choices=("no", "yes")),  # the decision-maker (see `about`)
+            # the decision-maker (see `about`)
+            Field("decides", _("Decides?"), "no", choices=("no", "yes"), labels={"no": N_("no"), "yes": N_("yes")}),
         ],
         save,
-        about=f"at {client}; letters go to the decision-maker",
+        about=_("at {client}; letters go to the decision-maker").format(client=client),
     )
 
 
@@ -369,7 +377,7 @@ class EditClientForm(FormScreen[int]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+r", "reload", "Reload theirs", show=False),
+        Binding("ctrl+r", "reload", N_("Reload theirs"), show=False),
     ]
 
     def __init__(self, client_id: int, snapshot: Snapshot, today: date) -> None:
@@ -383,12 +391,13 @@ class EditClientForm(FormScreen[int]):
         def save(values: Values) -> int:
             return edit_client(client_id, self.snapshot.version, client_from(values, today))
 
-        super().__init__("Edit client", client_fields(snapshot.values, today, new=False), save,
+        super().__init__(_("Edit client"), client_fields(snapshot.values, today, new=False), save,
                          about=snapshot.values.get("name", ""))
 
     def on_stale(self, message: str) -> None:
         self._stale = True
-        self.show_message(f"{message}. Press ctrl+r to load their version; what you typed stays.")
+        self.show_message(_("{reason}. Press ctrl+r to load their version; what you typed stays.").format(
+            reason=message))
 
     def action_reload(self) -> None:
         if not self._stale:
@@ -407,13 +416,15 @@ class EditClientForm(FormScreen[int]):
                     self.set_value(name, their_value)
                     taken.append(self.fields[name].label.lower())
             elif their_value != self.snapshot.values.get(name, "") and their_value != mine[name]:
-                kept.append(f"{self.fields[name].label.lower()} (theirs: {shorten(safe_line(their_value), 30)})")
+                kept.append(_("{field} (theirs: {value})").format(field=self.fields[name].label.lower(),
+                                                                   value=shorten(safe_line(their_value), 30)))
         self.snapshot = theirs
         self._stale = False
-        parts = [f"took their {', '.join(taken)}" if taken else "nothing new of theirs in fields you left"]
+        parts = [_("took their {fields}").format(fields=", ".join(taken)) if taken
+                 else _("nothing new of theirs in fields you left")]
         if kept:
-            parts.append(f"kept yours for {', '.join(kept)}")
-        self.show_message(f"Reloaded: {'; '.join(parts)}. Enter saves.", error=False)
+            parts.append(_("kept yours for {fields}").format(fields=", ".join(kept)))
+        self.show_message(_("Reloaded: {changes}. Enter saves.").format(changes="; ".join(parts)), error=False)
 
 
 def read_client_snapshot(client_id: int) -> Snapshot:
@@ -430,14 +441,14 @@ def touch_form(client_id: int, client: str, today: date, kind: str = "call") -> 
         return log_touch(client_id, kind=values["kind"], on=parse_date(values["on"], today), note=values["note"])
 
     return FormScreen(
-        "Log a touch",
+        _("Log a touch"),
         [
-            Field("kind", "Kind", kind, choices=TOUCH_KINDS),
-            date_field("on", "On", today),
-            Field("note", "Note", "", lambda v: validate.text(v, "note"), placeholder="what was said (optional)"),
+            Field("kind", _("Kind"), kind, choices=TOUCH_KINDS),
+            date_field("on", _("On"), today),
+            Field("note", _("Note"), "", lambda v: validate.text(v, "note"), placeholder=_("what was said (optional)")),
         ],
         save,
-        about=f"with {client}",
+        about=_("with {client}").format(client=client),
     )
 
 
@@ -450,17 +461,17 @@ def incident_form(client_id: int, client: str, today: date) -> "FormScreen[int]"
                              on=parse_date(values["on"], today), words=values["words"])
 
     return FormScreen(
-        "Open an incident",
+        _("Open an incident"),
         [
-            Field("title", "Title", "", lambda v: validate.name(v, "incident title"),
-                  placeholder="what went wrong, in a few words"),
-            Field("severity", "Severity", "medium", choices=SEVERITIES),
-            date_field("on", "Opened", today),
-            Field("words", "Their words", "", lambda v: validate.text(v, "text"), long=True,
-                  placeholder="what the client said, as they said it"),
+            Field("title", _("Title"), "", lambda v: validate.name(v, "incident title"),
+                  placeholder=_("what went wrong, in a few words")),
+            Field("severity", _("Severity"), "medium", choices=SEVERITIES),
+            date_field("on", _("Opened"), today),
+            Field("words", _("Their words"), "", lambda v: validate.text(v, "text"), long=True,
+                  placeholder=_("what the client said, as they said it")),
         ],
         save,
-        about=f"for {client}",
+        about=_("for {client}").format(client=client),
     )
 
 
@@ -472,11 +483,12 @@ def event_form(incident_id: int, title: str, today: date) -> "FormScreen[int]":
 
     kinds = [k for k in EVENT_KINDS if k != "resolved"]  # resolving has its own form
     return FormScreen(
-        "Add an event",
+        _("Add an event"),
         [
-            Field("kind", "Kind", "note", choices=kinds),
-            date_field("on", "On", today),
-            Field("text", "What happened", "", lambda v: validate.text(v, "event text", required=True), long=True),
+            Field("kind", _("Kind"), "note", choices=kinds),
+            date_field("on", _("On"), today),
+            Field("text", _("What happened"), "", lambda v: validate.text(v, "event text", required=True),
+                  long=True),
         ],
         save,
         about=f"#{incident_id} {title}",
@@ -489,20 +501,23 @@ def promise_form(client_id: int, client: str, today: date, incident_id: int | No
     def check_due(text: str) -> date:
         due = parse_date(text, today)
         if due < today:
-            raise UserError(f"due date {due} is in the past (today is {today})")
+            raise UserError(_("due date {due} is in the past (today is {today})").format(due=due, today=today))
         return due
 
     def save(values: Values) -> int:
         return add_promise(client_id, values["text"], due=parse_date(values["due"], today), on=today,
                            incident_id=incident_id)
 
-    due = date_field("due", "Due", today, "+1w")
-    about = f"to {client}" + (f" (incident #{incident_id})" if incident_id else "")
+    due = date_field("due", _("Due"), today, "+1w")
+    if incident_id:
+        about = _("to {client} (incident #{incident})").format(client=client, incident=incident_id)
+    else:
+        about = _("to {client}").format(client=client)
     return FormScreen(
-        "Make a promise",
+        _("Make a promise"),
         [
-            Field("text", "Promise", "", lambda v: validate.text(v, "promise", required=True),
-                  placeholder="what we will do"),
+            Field("text", _("Promise"), "", lambda v: validate.text(v, "promise", required=True),
+                  placeholder=_("what we will do")),
             Field(due.name, due.label, due.value, check_due, preview=due.preview),
         ],
         save,
@@ -517,8 +532,8 @@ def keep_form(promise_id: int, text: str, due: date, today: date) -> "FormScreen
     def save(values: Values) -> bool:
         return keep_promise(promise_id, on=parse_date(values["on"], today))
 
-    return FormScreen("Keep a promise", [date_field("on", "Kept on", today)], save,
-                      about=f"{text} (due {due:%d %b %Y})")
+    return FormScreen(_("Keep a promise"), [date_field("on", _("Kept on"), today)], save,
+                      about=_("{promise} (due {date})").format(promise=text, date=f"{due:%d %b %Y}"))
 
 
 def compensation_form(incident_id: int, title: str, currency: str, today: date) -> "FormScreen[Money]":
@@ -535,20 +550,22 @@ def compensation_form(incident_id: int, title: str, currency: str, today: date) 
         return Money(amount, code)
 
     return FormScreen(
-        "Offer a compensation",
+        _("Offer a compensation"),
         [
-            Field("kind", "Kind", "gift", choices=COMPENSATION_KINDS),
-            Field("amount", "Amount", "", parse_amount, placeholder="e.g. 300 or 2,000.00", preview=amount_preview),
-            Field("currency", "Currency", currency, parse_currency),
-            date_field("valid_until", "Valid until", today, "", optional=True),
-            Field("note", "Note", "", lambda v: validate.text(v, "note")),
+            Field("kind", _("Kind"), "gift", choices=COMPENSATION_KINDS),
+            Field("amount", _("Amount"), "", parse_amount, placeholder=_("e.g. 300 or 2,000.00"),
+                  preview=amount_preview),
+            Field("currency", _("Currency"), currency, parse_currency),
+            date_field("valid_until", _("Valid until"), today, "", optional=True),
+            Field("note", _("Note"), "", lambda v: validate.text(v, "note")),
         ],
         save,
-        about=f"#{incident_id} {title} · a bonus is valid 3 months unless you give a date",
+        about=_("#{incident} {title} · a bonus is valid 3 months unless you give a date").format(
+            incident=incident_id, title=title),
     )
 
 
-STATUS_TITLES = {"depart": "The client leaves", "part": "We part with the client", "return": "Won back"}
+STATUS_TITLES = {"depart": N_("The client leaves"), "part": N_("We part with the client"), "return": N_("Won back")}
 
 
 def status_form(client_id: int, client: str, action: str, today: date) -> "FormScreen[str]":
@@ -559,10 +576,10 @@ def status_form(client_id: int, client: str, action: str, today: date) -> "FormS
         return change_status(client_id, action, on=parse_date(values["on"], today), reason=values["reason"])
 
     return FormScreen(
-        STATUS_TITLES[action],
+        _(STATUS_TITLES[action]),
         [
-            date_field("on", "On", today),
-            Field("reason", "Reason", "", lambda v: validate.text(v, "reason"), placeholder="why (optional)"),
+            date_field("on", _("On"), today),
+            Field("reason", _("Reason"), "", lambda v: validate.text(v, "reason"), placeholder=_("why (optional)")),
         ],
         save,
         about=client,
@@ -579,22 +596,22 @@ def resolve_form(incident_id: int, title: str, today: date) -> "FormScreen[str]"
         return values["outcome"]
 
     return FormScreen(
-        "Resolve the incident",
+        _("Resolve the incident"),
         [
-            Field("outcome", "Outcome", "retained", choices=OUTCOMES),
+            Field("outcome", _("Outcome"), "retained", choices=OUTCOMES),
             # The note is typed first (the dialog opens there); the day, today, is one Tab on.
-            Field("note", "Note", "", lambda v: validate.text(v, "note"), placeholder="how it ended (optional)"),
-            date_field("on", "On", today),
+            Field("note", _("Note"), "", lambda v: validate.text(v, "note"), placeholder=_("how it ended (optional)")),
+            date_field("on", _("On"), today),
         ],
         save,
-        about=f"#{incident_id} {title} · a check-in follows in 30 days",
+        about=_("#{incident} {title} · a check-in follows in 30 days").format(incident=incident_id, title=title),
     )
 
 
-class PickScreen(ModalScreen[Any]):
+class PickScreen(TranslatedBindings, ModalScreen[Any]):
     """Pick one of a few things (e.g. which open promise was kept); dismissed with its value."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, title: str, choices: Sequence[tuple[str, Any]]) -> None:
         super().__init__(classes="dialog-screen")
@@ -605,7 +622,7 @@ class PickScreen(ModalScreen[Any]):
         options = OptionList(*(Option(Content(safe_line(label)), id=str(i))
                                for i, (label, _) in enumerate(self.choices)), classes="dialog pick")
         options.border_title = self.title_text
-        options.border_subtitle = "enter pick · esc cancel"
+        options.border_subtitle = _("enter pick · esc cancel")
         yield options
 
     @on(OptionList.OptionSelected)

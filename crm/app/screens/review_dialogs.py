@@ -18,12 +18,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from crm import validate
+from crm.app.bindings import TranslatedBindings
 from crm.dates import DATE_HELP, add_months, parse_date
 from crm.domain import TOUCH_KINDS
 from crm.errors import UserError
-from crm.i18n import _, ngettext
-from crm.text import safe, safe_line
+from crm.i18n import N_, _, ngettext
+from crm.text import cells, pad, safe, safe_line
 from crm.widgets.safe_fields import SafeInput
+from crm.widgets.sentence import sentence
 
 
 def _about(title: str, client: str) -> Content:
@@ -48,10 +50,10 @@ def _checked_note(dialog: ModalScreen, value: str) -> str | None:
         return None
 
 
-class NoteDialog(ModalScreen[str | None]):
+class NoteDialog(TranslatedBindings, ModalScreen[str | None]):
     """"Done" with an optional note; Enter confirms, Escape cancels."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, title: str, client: str, note: str = "", error: str = "", *,
                  heading: str | None = None, about: Content | None = None) -> None:
@@ -95,16 +97,16 @@ def holiday_about(day: date, clients: list[str], shown: int = 3) -> Content:
     return Content.assemble((f"{day:%a %d %b}", "$text-muted"), " · ", names)
 
 
-class SnoozeDialog(ModalScreen[date | None]):
+class SnoozeDialog(TranslatedBindings, ModalScreen[date | None]):
     """Snooze until a date: one key for the usual choices, or type any date."""
 
     QUICK_KEYS = frozenset({"1", "w", "m"})
     AUTO_FOCUS = ""  # the one-key choices first; any other key starts typing a date
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "pick(1)", "Tomorrow"),
-        Binding("w", "pick(7)", "+1 week"),
-        Binding("m", "pick_month", "+1 month"),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("1", "pick(1)", N_("Tomorrow")),
+        Binding("w", "pick(7)", N_("+1 week")),
+        Binding("m", "pick_month", N_("+1 month")),
+        Binding("escape", "cancel", N_("Cancel")),
     ]
 
     def __init__(self, title: str, client: str, today: date) -> None:
@@ -114,18 +116,20 @@ class SnoozeDialog(ModalScreen[date | None]):
 
     def compose(self) -> ComposeResult:
         today = self._today
+        quick = [
+            ("1", _("tomorrow"), today + timedelta(days=1)),
+            ("w", _("in a week"), today + timedelta(days=7)),
+            ("m", _("in a month"), add_months(today, 1)),
+        ]
+        width = max(cells(label) for _key, label, _day in quick) + 4  # the dates in one column
         with Vertical(classes="dialog"):
-            yield Label("Snooze until…", classes="dialog-title")
+            yield Label(_("Snooze until…"), classes="dialog-title")
             yield Static(self._about)
-            yield Static(
-                f"1  tomorrow      {today + timedelta(days=1):%a %d %b}\n"
-                f"w  in a week     {today + timedelta(days=7):%a %d %b}\n"
-                f"m  in a month    {add_months(today, 1):%a %d %b}",
-                markup=False,
-            )
-            yield SafeInput(placeholder="or type a date: friday, +3d, 25.12.2026", id="until")
+            yield Static("\n".join(f"{key}  {pad(label, width)}{day:%a %d %b}" for key, label, day in quick),
+                         markup=False)
+            yield SafeInput(placeholder=_("or type a date: friday, +3d, 25.12.2026"), id="until")
             yield _error()
-            yield _hint("1 / w / m, or type a date and enter · esc cancel")
+            yield _hint(_("1 / w / m, or type a date and enter · esc cancel"))
 
     def on_key(self, event: Key) -> None:
         field = self.query_one("#until", Input)
@@ -144,7 +148,7 @@ class SnoozeDialog(ModalScreen[date | None]):
     def _submit(self, event: Input.Submitted) -> None:
         error = self.query_one("#error", Static)
         if not event.value.strip():
-            error.update(f"Type a date ({DATE_HELP}).")
+            error.update(_("Type a date ({forms}).").format(forms=DATE_HELP))
             return
         try:
             until = parse_date(event.value, self._today)
@@ -152,7 +156,7 @@ class SnoozeDialog(ModalScreen[date | None]):
             error.update(str(exc))
             return
         if until <= self._today:
-            error.update(f"Pick a day after today ({self._today:%a %d %b}).")
+            error.update(_("Pick a day after today ({today}).").format(today=f"{self._today:%a %d %b}"))
             return
         self.dismiss(until)
 
@@ -160,10 +164,10 @@ class SnoozeDialog(ModalScreen[date | None]):
         self.dismiss(None)
 
 
-class TouchDialog(ModalScreen[tuple[str, str, date] | None]):
+class TouchDialog(TranslatedBindings, ModalScreen[tuple[str, str, date] | None]):
     """Log a touch: its kind, a note and the day; the note first, Enter confirms."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, client: str, kind: str = "call", note: str = "", error: str = "", *,
                  today: date | None = None, on: str = "") -> None:
@@ -179,7 +183,7 @@ class TouchDialog(ModalScreen[tuple[str, str, date] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(_("Log a touch"), classes="dialog-title")
-            yield Static(Content.assemble(_("with") + " ", (safe_line(self._client), "bold")))
+            yield Static(sentence(_("with {client}"), client=Content.styled(safe_line(self._client), "bold")))
             yield Select(((k, k) for k in TOUCH_KINDS), value=self._kind, allow_blank=False, id="kind")
             yield SafeInput(self._note, placeholder=_("what was said (optional)"), id="note")
             with Horizontal(id="when"):
@@ -223,12 +227,12 @@ class TouchDialog(ModalScreen[tuple[str, str, date] | None]):
         self.dismiss(None)
 
 
-class DraftDialog(ModalScreen[None]):
+class DraftDialog(TranslatedBindings, ModalScreen[None]):
     """A letter draft to read, select and copy (c copies it all to the clipboard)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("c", "copy", "Copy"),
-        Binding("escape", "close", "Close"),
+        Binding("c", "copy", N_("Copy")),
+        Binding("escape", "close", N_("Close")),
     ]
 
     def __init__(self, title: str, text: str) -> None:
@@ -240,11 +244,11 @@ class DraftDialog(ModalScreen[None]):
         with Vertical(classes="dialog draft"):
             yield Label(Content(safe_line(self._title)), classes="dialog-title")
             yield TextArea(self._text, read_only=True, soft_wrap=True, id="letter")
-            yield _hint("c copy all · select with shift+arrows · esc close")
+            yield _hint(_("c copy all · select with shift+arrows · esc close"))
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self._text)
-        self.notify("Letter copied to the clipboard.", markup=False)
+        self.notify(_("Letter copied to the clipboard."), markup=False)
 
     def action_close(self) -> None:
         self.dismiss(None)

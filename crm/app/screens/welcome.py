@@ -9,27 +9,29 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from crm.app.bindings import TranslatedBindings
 from crm.app.work import db_work
+from crm.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from crm.app.app import RapportApp
 
 DEMO_CLIENTS = 40
-INTRO = (
+INTRO = N_(
     "Rapport remembers your clients: promises, complaints, who went quiet.\n"
     "Each week, clear the review: greetings, win-backs, promises due.\n"
     "On a bad day, its wizard helps you sort out an unhappy client."
 )
 
 
-class WelcomeScreen(ModalScreen[None]):
+class WelcomeScreen(TranslatedBindings, ModalScreen[None]):
     """Shown when the database has no clients yet."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("d", "demo", "Load demo data"),
-        Binding("a", "add_client", "Add a first client"),
-        Binding("s", "skip", "Skip"),
-        Binding("escape", "skip", "Skip", show=False),
+        Binding("d", "demo", N_("Load demo data")),
+        Binding("a", "add_client", N_("Add a first client")),
+        Binding("s", "skip", N_("Skip")),
+        Binding("escape", "skip", N_("Skip"), show=False),
     ]
 
     @property
@@ -38,14 +40,15 @@ class WelcomeScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog welcome"):
-            yield Label("Welcome to Rapport", classes="dialog-title")
-            yield Static(INTRO, markup=False)
+            yield Label(_("Welcome to Rapport"), classes="dialog-title")
+            yield Static(_(INTRO), markup=False)
             with Horizontal(classes="buttons"):
-                yield Button("d  Demo data", id="demo", variant="primary")
-                yield Button("a  Add a client", id="add_client")
-                yield Button("s  Skip", id="skip")
-            yield Static(f"Demo data: {DEMO_CLIENTS} made-up clients to explore; offered only while empty.",
-                         classes="hint", markup=False)
+                yield Button("d  " + _("Demo data"), id="demo", variant="primary")
+                yield Button("a  " + _("Add a client"), id="add_client")
+                yield Button("s  " + _("Skip"), id="skip")
+            hint = ngettext("Demo data: {count} made-up client to explore; offered only while empty.",
+                            "Demo data: {count} made-up clients to explore; offered only while empty.", DEMO_CLIENTS)
+            yield Static(hint.format(count=DEMO_CLIENTS), classes="hint", markup=False)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -56,12 +59,13 @@ class WelcomeScreen(ModalScreen[None]):
 
         today = self.rapport.today
         self.query_one(".buttons").disabled = True
-        self.notify("Filling the database with demo clients…", markup=False)
+        self.notify(_("Filling the database with demo clients…"), markup=False)
 
         def filled(_: object) -> None:
             self.dismiss(None)
             self.rapport.note_change()
-            self.notify(f"Loaded {DEMO_CLIENTS} demo clients.", markup=False)
+            self.notify(ngettext("Loaded {count} demo client.", "Loaded {count} demo clients.", DEMO_CLIENTS)
+                        .format(count=DEMO_CLIENTS), markup=False)
 
         def failed(message: str) -> None:
             self.query_one(".buttons").disabled = False

@@ -9,7 +9,7 @@ from crm.clients import change_status
 from crm.dates import add_months
 from crm.domain import COMPENSATION_KINDS, DEFAULT_CURRENCY, EVENT_KINDS, OUTCOMES, SEVERITIES
 from crm.errors import UserError
-from crm.i18n import N_
+from crm.i18n import N_, _
 from crm.journal import change
 from crm.models import Client, Compensation, Incident, IncidentEvent, Reminder
 from crm.money import Money
@@ -21,15 +21,15 @@ BONUS_VALIDITY_MONTHS = 3  # docs/method.md §6: up to three months is typical
 def get_incident(incident_id: int) -> Incident:
     incident = Incident.get_or_none(Incident.id == incident_id)
     if incident is None:
-        raise UserError(f"no incident with id {incident_id}")
+        raise UserError(_("no incident with id {id}").format(id=incident_id))
     return incident
 
 
 def open_incident(client_id: int, title: str, *, severity: str = "medium", on: date, words: str = "") -> int:
     """Open an incident; the client's own words, when given, become its first timeline event."""
-    title = validate.name(title, "incident title")
-    severity = validate.choice(severity, SEVERITIES, "severity")
-    words = validate.text(words, "text")
+    title = validate.name(title, _("incident title"))
+    severity = validate.choice(severity, SEVERITIES, _("severity"))
+    words = validate.text(words, _("text"))
     with change(N_("Opened the incident “{title}” with {client}"), title=shorten(title, 50), client_id=client_id):
         incident = Incident.create(client=client_id, title=title, severity=severity, opened_on=on, **audit.created())
         if words.strip():
@@ -40,8 +40,8 @@ def open_incident(client_id: int, title: str, *, severity: str = "medium", on: d
 def log_event(incident_id: int, text: str, *, kind: str = "note", on: date) -> int:
     """Add an event to an incident's timeline."""
     get_incident(incident_id)
-    kind = validate.choice(kind, EVENT_KINDS, "event kind")
-    text = validate.text(text, "event text", required=True)
+    kind = validate.choice(kind, EVENT_KINDS, _("event kind"))
+    text = validate.text(text, _("event text"), required=True)
     with change(N_("Logged {kind} on incident #{id}"), kind=kind, id=incident_id):
         event = IncidentEvent.create(incident=incident_id, on=on, kind=kind, text=text, **audit.created())
     return event.id
@@ -49,19 +49,21 @@ def log_event(incident_id: int, text: str, *, kind: str = "note", on: date) -> i
 
 def resolve_incident(incident_id: int, *, outcome: str = "retained", on: date, note: str = "") -> None:
     """Close an incident; an outcome of departed or parted also changes the client's status."""
-    outcome = validate.choice(outcome, OUTCOMES, "outcome")
-    note = validate.text(note, "note")
+    outcome = validate.choice(outcome, OUTCOMES, _("outcome"))
+    note = validate.text(note, _("note"))
     # Read under the write lock: two sessions must not both resolve it.
     with change(N_("Resolved incident #{id}: client {outcome}"), id=incident_id, outcome=outcome):
         incident = get_incident(incident_id)
         if incident.resolved_on is not None:
-            raise UserError(f"incident #{incident_id} was already resolved on {incident.resolved_on}")
+            raise UserError(_("incident #{id} was already resolved on {date}").format(
+                id=incident_id, date=incident.resolved_on))
         if on < incident.opened_on:
-            raise UserError(f"incident #{incident_id} was opened on {incident.opened_on}; it cannot be resolved before")
+            raise UserError(_("incident #{id} was opened on {date}; it cannot be resolved before").format(
+                id=incident_id, date=incident.opened_on))
         Incident.update(resolved_on=on, outcome=outcome, version=Incident.version + 1, **audit.updated()).where(
             Incident.id == incident_id
         ).execute()
-        IncidentEvent.create(
+        IncidentEvent.create(  # stored: the default text stays English for now (like every stored event text)
             incident=incident_id, on=on, kind="resolved", text=note or f"Resolved: client {outcome}", **audit.created()
         )
         _drop_provisional_checkin(incident)
@@ -95,15 +97,15 @@ def compensate(
     note: str = "",
 ) -> int:
     """Record a compensation offered on an incident; a bonus without a validity gets three months."""
-    kind = validate.choice(kind, COMPENSATION_KINDS, "compensation kind")
+    kind = validate.choice(kind, COMPENSATION_KINDS, _("compensation kind"))
     if amount < 0:
-        raise UserError("amount must not be negative")
+        raise UserError(_("amount must not be negative"))
     if valid_until is not None and valid_until < on:
-        raise UserError(f"valid-until {valid_until} is before the offer date {on}")
+        raise UserError(_("valid-until {date} is before the offer date {on}").format(date=valid_until, on=on))
     if kind == "bonus" and valid_until is None:
         valid_until = add_months(on, BONUS_VALIDITY_MONTHS)
     incident = get_incident(incident_id)
-    note = validate.text(note, "note")
+    note = validate.text(note, _("note"))
     with change(N_("Offered {client} a {kind} of {amount}"), kind=kind, amount=str(Money(amount, currency)),
                 client_id=incident.client_id):
         comp = Compensation.create(

@@ -8,9 +8,9 @@ from peewee import fn
 
 from crm import audit, validate
 from crm.errors import UserError
-from crm.i18n import N_
+from crm.i18n import N_, _, ngettext
 from crm.journal import change
-from crm.models import Promise
+from crm.models import Promise, database, in_list
 from crm.text import shorten
 
 
@@ -29,21 +29,22 @@ class PromiseRecord:
 
     def __str__(self) -> str:
         if not self.closed:
-            return "no promises closed yet"
-        return f"{self.kept_on_time} of {self.closed} kept on time"
+            return _("no promises closed yet")
+        return ngettext("{kept} of {count} kept on time", "{kept} of {count} kept on time", self.closed).format(
+            kept=self.kept_on_time, count=self.closed)
 
 
 def get_promise(promise_id: int) -> Promise:
     promise = Promise.get_or_none(Promise.id == promise_id)
     if promise is None:
-        raise UserError(f"no promise with id {promise_id}")
+        raise UserError(_("no promise with id {id}").format(id=promise_id))
     return promise
 
 
 def add_promise(client_id: int, text: str, *, due: date, on: date, incident_id: int | None = None) -> int:
-    text = validate.text(text, "promise", required=True)
+    text = validate.text(text, _("promise"), required=True)
     if due < on:
-        raise UserError(f"due date {due} is in the past (today is {on})")
+        raise UserError(_("due date {due} is in the past (today is {today})").format(due=due, today=on))
     with change(N_("Promised {client}: {text}"), text=shorten(text, 60), client_id=client_id):
         promise = Promise.create(
             client=client_id, incident=incident_id, text=text, made_on=on, due=due, **audit.created()
@@ -54,9 +55,10 @@ def add_promise(client_id: int, text: str, *, due: date, on: date, incident_id: 
 def _close(promise_id: int, status: str, on: date) -> Promise:
     promise = get_promise(promise_id)
     if promise.status != "open":
-        raise UserError(f"promise #{promise_id} is already {promise.status}")
+        raise UserError(_("promise #{id} is already {status}").format(id=promise_id, status=promise.status))
     if on < promise.made_on:
-        raise UserError(f"promise #{promise_id} was made on {promise.made_on}; it cannot be closed before")
+        raise UserError(_("promise #{id} was made on {date}; it cannot be closed before").format(
+            id=promise_id, date=promise.made_on))
     Promise.update(status=status, closed_on=on, **audit.updated()).where(Promise.id == promise_id).execute()
     return promise
 
@@ -85,7 +87,7 @@ def renegotiate_promise(promise_id: int, *, new_due: date, on: date) -> int:
     with change(N_("Moved promise #{id} to {due}"), id=promise_id, due=new_due.isoformat()):
         old = _close(promise_id, "renegotiated", on)
         if new_due < on:
-            raise UserError(f"new due date {new_due} is in the past (today is {on})")
+            raise UserError(_("new due date {due} is in the past (today is {today})").format(due=new_due, today=on))
         new = Promise.create(
             client=old.client_id,
             incident=old.incident_id,
@@ -108,8 +110,8 @@ def promise_records(client_ids: list[int] | None = None) -> dict[int, PromiseRec
     late = (Promise.status == "kept") & (Promise.closed_on > Promise.due)
     query = Promise.select(Promise.client, Promise.status, late.alias("late"), fn.COUNT(Promise.id).alias("n"))
     if client_ids is not None:
-        query = query.where(Promise.client.in_(client_ids))
-    for client_id, status, is_late, n in query.group_by(Promise.client, Promise.status, late).tuples():
+        query = query.where(Promise.client.in_(in_list(client_ids)))
+    for client_id, status, is_late, n in database.execute(query.group_by(Promise.client, Promise.status, late)):
         mine = counts.setdefault(client_id, {"kept_on_time": 0, "kept_late": 0, "broken": 0, "open": 0})
         if status == "kept":
             mine["kept_late" if is_late else "kept_on_time"] += n

@@ -205,7 +205,7 @@ def mark_done_many(item_ids: Sequence[str], today: date, note: str = "") -> list
     from crm.journal import change
     from crm.promises import keep_promise
 
-    note = validate.text(note, "note")
+    note = validate.text(note, _("note"))
     wanted = [item_id.strip().lower() for item_id in item_ids]
     if not wanted:
         raise UserError(_("name at least one item to mark done (see crm review)"))

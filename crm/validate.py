@@ -26,16 +26,20 @@ _EVERY = re.compile(r"^([1-9][0-9]?)m$")
 _SURROGATE = re.compile("[\ud800-\udfff]")  # what undecodable bytes in argv become
 
 
-def text(value: str, what: str = "text", *, required: bool = False, limit: int = MAX_TEXT) -> str:
-    """Free text: stored as given, but never NUL (it truncates in C tools) or beyond `limit`."""
+def text(value: str, what: str = "", *, required: bool = False, limit: int = MAX_TEXT) -> str:
+    """Free text: stored as given, but never NUL (it truncates in C tools) or beyond `limit`.
+
+    `what` names the field in the reader's language (callers pass it through `_`); "text" if empty."""
     if "\x00" in value:
-        raise UserError(f"{what} must not contain a NUL character")
+        raise UserError(_("{what} must not contain a NUL character").format(what=what or _("text")))
     if bad := _SURROGATE.search(value):
-        raise UserError(f"{what} is not valid UTF-8 (at character {bad.start() + 1})")
+        raise UserError(_("{what} is not valid UTF-8 (at character {position})").format(
+            what=what or _("text"), position=bad.start() + 1))
     if len(value) > limit:
-        raise UserError(f"{what} is too long ({len(value)} characters; at most {limit})")
+        raise UserError(_("{what} is too long ({length} characters; at most {limit})").format(
+            what=what or _("text"), length=len(value), limit=limit))
     if required and not any(_visible(char) for char in value):
-        raise UserError(f"{what} must not be empty")
+        raise UserError(_("{what} must not be empty").format(what=what or _("text")))
     return value
 
 
@@ -44,21 +48,21 @@ def _visible(char: str) -> bool:
     return unicodedata.category(char)[0] not in "ZC"
 
 
-def name(value: str, what: str = "name") -> str:
-    return text(value.strip(), what, required=True, limit=MAX_NAME)
+def name(value: str, what: str = "") -> str:
+    return text(value.strip(), what or _("name"), required=True, limit=MAX_NAME)
 
 
 def email(value: str) -> str:
-    value = text(value.strip(), "e-mail", limit=MAX_NAME)
+    value = text(value.strip(), _("e-mail"), limit=MAX_NAME)
     if value and not _EMAIL.match(value):
-        raise UserError(f"not an e-mail address: {value!r}")
+        raise UserError(_("not an e-mail address: {value!r}").format(value=value))
     return value
 
 
 def phone(value: str) -> str:
-    value = text(value.strip(), "phone", limit=MAX_NAME)
+    value = text(value.strip(), _("phone"), limit=MAX_NAME)
     if value and not (_PHONE.match(value) and sum(c.isdigit() for c in value) >= 3):
-        raise UserError(f"not a phone number: {value!r} (digits, spaces, + ( ) - . /)")
+        raise UserError(_("not a phone number: {value!r} (digits, spaces, + ( ) - . /)").format(value=value))
     return value
 
 
@@ -74,25 +78,29 @@ def country_codes() -> frozenset[str]:
 def country(value: str) -> str:
     code = value.strip().upper()
     if code and code not in country_codes():
-        raise UserError(f"unknown country code: {value!r} (use ISO 3166 two letters, e.g. DE, RO, US)")
+        raise UserError(_("unknown country code: {value!r} (use ISO 3166 two letters, e.g. DE, RO, US)").format(
+            value=value))
     return code
 
 
 def language(value: str) -> str:
     code = value.strip().lower()
     if code and not _LANGUAGE.match(code):
-        raise UserError(f"not a language code: {value!r} (use ISO 639-1 two letters, e.g. en, ru)")
+        raise UserError(_("not a language code: {value!r} (use ISO 639-1 two letters, e.g. en, ru)").format(
+            value=value))
     return code
 
 
 def choice(value: str, options: Iterable[str], what: str) -> str:
-    """`value` if it is one of `options` (case-insensitive), else UserError listing them."""
+    """`value` if it is one of `options` (case-insensitive), else UserError listing them; `what`
+    names the field in the reader's language (callers pass it through `_`)."""
     options = tuple(options)
     normal = value.strip().lower()
     for option in options:
         if option.lower() == normal:
             return option
-    raise UserError(f"unknown {what}: {value!r} (one of: {', '.join(options)})")
+    raise UserError(_("unknown {what}: {value!r} (one of: {options})").format(
+        what=what, value=value, options=", ".join(options)))
 
 
 def recurrence(value: str) -> str:
@@ -100,7 +108,7 @@ def recurrence(value: str) -> str:
     normal = value.strip().lower()
     if normal in ("", "weekly", "monthly", "yearly") or _EVERY.match(normal):
         return normal
-    raise UserError(f"unknown recurrence: {value!r} (weekly, monthly, yearly or Nm, e.g. 3m)")
+    raise UserError(_("unknown recurrence: {value!r} (weekly, monthly, yearly or Nm, e.g. 3m)").format(value=value))
 
 
 def _digits(text: str) -> bool:

@@ -1,5 +1,7 @@
 """The storage model: one peewee model per table. The schema itself is owned by `migrations`."""
 
+import json
+from collections.abc import Iterable
 from decimal import Decimal
 
 from peewee import (
@@ -12,12 +14,20 @@ from peewee import (
     ForeignKeyField,
     IntegerField,
     Model,
+    SQL,
     TextField,
 )
 
 from crm.money import UnreadableAmount, stored_amount
 
 database = DatabaseProxy()
+
+
+def in_list(values: Iterable[int | str]) -> SQL:
+    """For `column.in_(in_list(values))`: the values bound as one JSON array. A plain `in_` binds
+    each value as its own parameter, and for hundreds of them peewee spends longer writing that SQL
+    than SQLite spends answering it; SQLite still looks each value up in the column's index."""
+    return SQL("(SELECT value FROM json_each(?))", [json.dumps(list(values))])
 
 
 class MoneyField(TextField):

@@ -1,103 +1,84 @@
-"""Client summaries for lists and detail views, computed in a few grouped queries (not per row)."""
+"""Client summaries for lists and detail views: each client's counts come from index lookups of its
+own rows, so one client costs one client's rows and a listing streams in name order."""
 
-from datetime import date
+from collections.abc import Iterator
 
 from peewee import fn
 
-from crm.models import Client, Contact, Incident, Promise, Touch
+from crm.models import Client, Contact, Incident, Promise, Touch, database, in_list
 from crm.promises import PromiseRecord, promise_records
 from crm.timeline import client_timeline
 
+# Clients read at a time by a listing: their contacts and promise records come in one query each.
+CHUNK = 500
+_COLUMNS = ("id", "name", "company", "email", "phone", "status", "status_since", "temperament", "tier", "country",
+            "language", "birthday", "last_touch", "open_incidents", "open_promises", "notes", "version")
+_SHORT = len(_COLUMNS) - 2  # the list's own keys; `full` adds notes and version (then contacts, promises)
 
-def _by_client(query) -> dict[int, object]:
-    return {cid: value for cid, value in query.tuples()}
 
-
-def summaries(
-    status: str | None = None, client_ids: list[int] | None = None, *, full: bool = False
-) -> list[dict[str, object]]:
-    """One plain dict per client, ordered by name. `full` adds what `crm client show --json` has
-    beyond the list's columns (notes, version, contacts, promise record), so `crm client list
-    --json` gives the same objects as `show` without the timeline."""
-    query = Client.select().order_by(fn.lower(Client.name), Client.id)
+def _query(status: str | None, client_ids: list[int] | None):
+    last_touch = Touch.select(fn.MAX(Touch.on)).where(Touch.client == Client.id)
+    open_incidents = Incident.select(fn.COUNT(Incident.id)).where(
+        (Incident.client == Client.id) & Incident.resolved_on.is_null())
+    open_promises = Promise.select(fn.COUNT(Promise.id)).where((Promise.client == Client.id) & (Promise.status == "open"))
+    query = Client.select(
+        Client.id, Client.name, Client.company, Client.email, Client.phone, Client.status, Client.status_since,
+        Client.temperament, Client.tier, Client.country, Client.language, Client.birthday, last_touch,
+        open_incidents, open_promises, Client.notes, Client.version,
+    ).order_by(Client.name.collate("NOCASE"), Client.id)  # lower(name)'s order: both fold ASCII only
     if status:
         query = query.where(Client.status == status)
     if client_ids is not None:
         query = query.where(Client.id.in_(client_ids))
-    last_touch = _by_client(Touch.select(Touch.client, fn.MAX(Touch.on)).group_by(Touch.client))
-    open_incidents = _by_client(
-        Incident.select(Incident.client, fn.COUNT(Incident.id)).where(Incident.resolved_on.is_null()).group_by(
-            Incident.client
-        )
-    )
-    open_promises = _by_client(
-        Promise.select(Promise.client, fn.COUNT(Promise.id)).where(Promise.status == "open").group_by(Promise.client)
-    )
-    clients = list(query)
-    rows = [
-        _summary(c, last_touch.get(c.id), open_incidents.get(c.id, 0), open_promises.get(c.id, 0)) for c in clients
-    ]
-    if full:
-        ids = [c.id for c in clients] if status or client_ids is not None else None  # None: all of them
+    return query
+
+
+def iter_summaries(
+    status: str | None = None, client_ids: list[int] | None = None, *, full: bool = False
+) -> Iterator[dict[str, object]]:
+    """One plain dict per client, ordered by name, read CHUNK clients at a time (dates as ISO text).
+    `full` adds what `crm client show --json` has beyond the list's columns (notes, version,
+    contacts, promise record), so `crm client list --json` gives the same objects as `show`
+    without the timeline. Run it inside one read transaction when the listing must be one moment."""
+    cursor = database.execute(_query(status, client_ids))
+    while rows := cursor.fetchmany(CHUNK):
+        if not full:
+            yield from (dict(zip(_COLUMNS[:_SHORT], row)) for row in rows)
+            continue
+        ids = [row[0] for row in rows]
         contacts, records = _contacts(ids), promise_records(ids)
-        for row, client in zip(rows, clients):
-            record = records.get(client.id, PromiseRecord(0, 0, 0, 0))
-            row["notes"] = client.notes
-            row["version"] = client.version
-            row["contacts"] = contacts.get(client.id, [])
-            row["promises"] = {
+        for row in rows:
+            summary = dict(zip(_COLUMNS, row))
+            record = records.get(row[0], PromiseRecord(0, 0, 0, 0))
+            summary["contacts"] = contacts.get(row[0], [])
+            summary["promises"] = {
                 "kept_on_time": record.kept_on_time,
                 "kept_late": record.kept_late,
                 "broken": record.broken,
                 "open": record.open,
             }
-    return rows
+            yield summary
 
 
-def _contacts(client_ids: list[int] | None) -> dict[int, list[dict[str, object]]]:
-    query = Contact.select().order_by(Contact.id)
-    if client_ids is not None:
-        query = query.where(Contact.client.in_(client_ids))
+def summaries(
+    status: str | None = None, client_ids: list[int] | None = None, *, full: bool = False
+) -> list[dict[str, object]]:
+    """`iter_summaries` as a list."""
+    return list(iter_summaries(status, client_ids, full=full))
+
+
+def _contacts(client_ids: list[int]) -> dict[int, list[dict[str, object]]]:
+    query = Contact.select(Contact.client, Contact.id, Contact.name, Contact.role, Contact.email, Contact.phone,
+                           Contact.birthday, Contact.decision_maker)
     found: dict[int, list[dict[str, object]]] = {}
-    for p in query:
-        found.setdefault(p.client_id, []).append(
-            {
-                "id": p.id,
-                "name": p.name,
-                "role": p.role,
-                "email": p.email,
-                "phone": p.phone,
-                "birthday": _iso(p.birthday),
-                "decision_maker": p.decision_maker,
-            }
+    for client_id, cid, name, role, email, phone, birthday, decider in database.execute(
+        query.where(Contact.client.in_(in_list(client_ids))).order_by(Contact.id)
+    ):
+        found.setdefault(client_id, []).append(
+            {"id": cid, "name": name, "role": role, "email": email, "phone": phone, "birthday": birthday,
+             "decision_maker": bool(decider)}
         )
     return found
-
-
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _summary(c: Client, last_touch, open_incidents, open_promises) -> dict[str, object]:
-    if isinstance(last_touch, str):  # SQLite's MAX() returns the stored text
-        last_touch = date.fromisoformat(last_touch)
-    return {
-        "id": c.id,
-        "name": c.name,
-        "company": c.company,
-        "email": c.email,
-        "phone": c.phone,
-        "status": c.status,
-        "status_since": _iso(c.status_since),
-        "temperament": c.temperament,
-        "tier": c.tier,
-        "country": c.country,
-        "language": c.language,
-        "birthday": _iso(c.birthday),
-        "last_touch": _iso(last_touch),
-        "open_incidents": open_incidents,
-        "open_promises": open_promises,
-    }
 
 
 def client_detail(client_id: int) -> dict[str, object]:

@@ -4,10 +4,11 @@ import argparse
 
 from crm import clients
 from crm.cli import CLIENT_HELP, Context, forget, group
-from crm.cli.output import created, emit_json, table
+from crm.cli.output import created, emit_json, emit_json_array, table
 from crm.domain import NEW_CLIENT_STATUSES, STATUSES, TEMPERAMENTS, TIERS, TOUCH_KINDS
 from crm.i18n import _
-from crm.summary import client_detail, summaries
+from crm.models import database
+from crm.summary import client_detail, iter_summaries, summaries
 from crm.text import safe, safe_line
 
 
@@ -92,10 +93,11 @@ def _add(args: argparse.Namespace, ctx: Context) -> int:
 
 def _list(args: argparse.Namespace, ctx: Context) -> int:
     status = clients.check_status(args.status) if args.status is not None else None
-    rows = summaries(status=status, full=args.json)
     if args.json:
-        emit_json(rows)
+        with database.atomic("DEFERRED"):  # one moment, read without a write lock
+            emit_json_array(iter_summaries(status=status, full=True))
         return 0
+    rows = summaries(status=status)
     if not rows:
         print("No clients." if not status else f"No {status} clients.")
         return 0

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from crm.cli.output import dumps, emit_json
+from crm.cli.output import dumps, emit_json, emit_json_array
 
 HOSTILE = 'é \x1b[2J "q" \\ \u2028 },\n      { [1]: \x00'
 
@@ -30,7 +30,7 @@ def test_json_is_byte_for_byte_what_json_dumps_prints(value):
 
 @pytest.mark.parametrize("value", [
     {"today": "2026-11-23", "items": [{"id": HOSTILE, "overdue": True}]},  # the review's shape: fast
-    [{"id": 1, "contacts": [{"name": HOSTILE}]}],  # the client list's: streamed as ever
+    [{"id": 1, "contacts": [{"name": HOSTILE}]}],  # the client list's
     {"id": 1, "timeline": []},
 ])
 def test_printed_json_is_what_json_dumps_prints(capsys, value):
@@ -61,3 +61,14 @@ def test_json_matches_for_many_random_shapes_with_hostile_strings():
     for _ in range(3000):
         sample = value()
         assert dumps(sample) == reference(sample), sample
+
+
+@pytest.mark.parametrize("values", [
+    [],
+    [{"id": 1, "name": HOSTILE, "contacts": [], "promises": {"open": 0}}],
+    [{"id": 1, "contacts": [{"name": HOSTILE, "birthday": None}, {}]}, {"id": 2, "notes": "a\nb", "x": [1, "}"]}],
+    ["x", 2, None, [], {}],
+])
+def test_a_streamed_array_is_what_json_dumps_prints_of_the_list(capsys, values):
+    emit_json_array(iter(values))
+    assert capsys.readouterr().out == reference(values) + "\n"

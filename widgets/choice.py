@@ -31,7 +31,7 @@ class Choice(Widget, can_focus=True):
 
     DEFAULT_CSS = """
     Choice { height: 1; width: 1fr; }
-    Choice > .choice--picked { background: $boost; text-style: bold; }
+    Choice > .choice--picked { background: $primary-muted; text-style: bold; }
     Choice:focus > .choice--picked { background: $accent; color: $text; }
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {"choice--picked"}

@@ -261,7 +261,7 @@ async def test_bad_client_from_the_palette_is_parted_with(db, db_path, today):
         assert "A month's revenue, 1,200.00 EUR" in shown(screen.query_one("#comp-preview"))
         screen = await advance(app, pilot, "plan")
         assert screen.query_one("#outcome", PickList).value == "parted"
-        assert "no win-back" in shown(screen.query_one("#plan-preview"))
+        assert "recommend an alternative, even a competitor" in shown(screen.query_one("#plan-preview"))
         screen = await advance(app, pilot, "letter")  # no promises to a client we part with
         assert screen.query_one("#letter-kind").value == "parting"
         assert "outside our competence" in screen.query_one("#letter", TextArea).text

@@ -43,12 +43,17 @@ def questions(step: Widget) -> int:
     return len(asked)
 
 
-async def check_page(app, walk: Walk) -> None:
+async def check_page(app, pilot, walk: Walk) -> None:
+    """The screen fits with a line of message under it (it is resumed there, say), and asks at most three."""
     screen = app.screen
     assert isinstance(screen, WizardScreen)
     name = type(screen.shown).__name__
+    said = str(screen.query_one("#wizard-message").render())
+    screen.message(said or "Resumed at “Diagnosis”.")
+    await pilot.pause()
     body = screen.query_one("#wizard-body")
     assert body.max_scroll_y == 0, f"{name} scrolls at 80×24 by {body.max_scroll_y} lines"
+    screen.message(said)
     assert questions(screen.shown) <= 3, f"{name} asks {questions(screen.shown)} questions"
     walk.pages.append(name)
 
@@ -85,7 +90,7 @@ async def open_from_palette(app, pilot, walk: Walk, name: str) -> None:
 
 async def through(app, pilot, walk: Walk, *keys: str, **text: str) -> None:
     """On the screen shown: check it, type `text`, press `keys`."""
-    await check_page(app, walk)
+    await check_page(app, pilot, walk)
     await typed(app, pilot, **text)
     await press(app, pilot, walk, *keys)
 

@@ -122,7 +122,7 @@ class WizardScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.sub_title = "Sort out the relationship"
+        self.sub_title = _("Sort out the relationship")
         if self.client_id is None and self.incident_id is None:
             self.query_one("#wizard-body").mount(ClientChooser())
             db_work(self, palette_clients, lambda found: self.query_one(ClientChooser).show_clients(found),
@@ -150,7 +150,7 @@ class WizardScreen(Screen[None]):
         self.opened = session.state  # leaving with nothing entered since keeps nothing
         self.saver.incident_id, self.saver.version = session.incident_id, session.version
         self.client_id, self.incident_id = session.client_id, session.incident_id
-        self.sub_title = f"Sort out the relationship · {safe_line(session.client)}"
+        self.sub_title = _("Sort out the relationship · {client}").format(client=safe_line(session.client))
         stage = session.state.step
         self.page = next((i for i, step in enumerate(STEP_WIDGETS) if step.stage == stage and step.applies(
             session.state)), next(i for i, step in enumerate(STEP_WIDGETS) if step.stage == stage))
@@ -268,7 +268,7 @@ class WizardScreen(Screen[None]):
             return
         self.saver.state = self.state
         db_work(node or self, self.saver.save, self._persisted, group=f"wizard-save-{id(self)}", exclusive=False,
-                on_error=lambda text: self.message(f"Not saved: {text}", error=True))
+                on_error=lambda text: self.message(_("Not saved: {error}").format(error=text), error=True))
 
     def _persisted(self, version: int) -> None:
         if self.session is not None:
@@ -394,12 +394,12 @@ class WizardScreen(Screen[None]):
         db_work(self, job, done, group=f"wizard-write-{id(self)}", on_error=failed)
 
     def action_already_open(self) -> None:
-        self.message("This is the wizard already: ctrl+n next, alt+left back, esc leave.")
+        self.message(_("This is the wizard already: ctrl+n next, alt+left back, esc leave."))
 
     def action_leave(self) -> None:
         """Leave, keeping everything typed: the wizard resumes at this step."""
         if self._busy:
-            self.message("Saving… one moment.")
+            self.message(_("Saving… one moment."))
             return
         if self._autosave is not None:
             self._autosave.stop()

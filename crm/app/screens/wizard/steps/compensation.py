@@ -134,14 +134,13 @@ class FiguresStep(WizardStep):
         except UserError as exc:
             shown = Content.styled(safe(str(exc)), "$text-error")
         else:
-            lines = [Content(safe(line)) for line in plan.lines]
-            if plan.loses_money:
-                lines.append(Content.styled("⚠ " + load_playbook(self.data.language).message("discount.warning"),
-                                            "bold $text-error"))
+            warning = load_playbook(self.data.language).message("discount.warning")
             notes = [*plan.notes, *([plan.signal] if plan.signal and chosen_kind(state) == self.part else []),
                      *self.advice()]
-            lines += [Content.styled(safe(note), "$text-muted") for note in notes]
-            shown = Content("\n").join(lines)
+            shown = Content("\n").join([
+                *(Content(safe(line)) for line in plan.lines),
+                *(Content.styled(f"⚠ {safe(note)}", "bold $text-error") if note == warning
+                  else Content.styled(safe(note), "$text-muted") for note in notes)])
         self.query_one("#comp-preview", Static).update(shown)
 
 

@@ -14,9 +14,12 @@ from crm.app.screens.wizard.step import StepData, WizardStep, bullets
 from crm.dates import utcnow
 from crm.i18n import N_, _
 from crm.playbook import load_playbook
-from crm.text import safe_line
+from crm.text import safe_line, shorten
 from crm.widgets.safe_fields import SafeTextArea
 from crm.wizard import WizardState
+
+
+NAME_WIDTH = 50  # the client's name, cut to keep the first line one line
 
 
 class CoolDownStep(WizardStep):
@@ -32,8 +35,9 @@ class CoolDownStep(WizardStep):
 
     def compose(self) -> ComposeResult:
         yield Static(Content.assemble(
-            Content.styled(_("Before you answer {client}:").format(client=safe_line(self.data.session.client)),
-                           "bold"), "\n", bullets(load_playbook(self.data.language).cool_down)))
+            Content.styled(_("Before you answer {client}:").format(
+                client=shorten(safe_line(self.data.session.client), NAME_WIDTH)), "bold"),
+            "\n", bullets(load_playbook(self.data.language).cool_down)))
         yield Horizontal(*(Button(_("{n} min").format(n=m), id=f"timer-{m}", compact=True)
                            for m in wizard.COOL_DOWN_MINUTES),
                          Button(_("Stop"), id="timer-stop", compact=True), Static("", id="timer"), classes="timer")

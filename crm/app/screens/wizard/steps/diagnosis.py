@@ -55,7 +55,7 @@ class QuestionsStep(WizardStep):
                 widget = Choice(list(question.options.items()), value, id=f"q-{key}")
             parts: list[Widget] = [Label(Content(question.text)), widget]
             if hint := self.hint(key):
-                parts.append(Static(Content(hint), classes="muted"))
+                parts.append(Static(Content(hint), classes="muted hint"))
             yield Vertical(*parts, classes="question")
 
     def read(self, state: WizardState) -> WizardState:
@@ -87,8 +87,10 @@ class BadSignsStep(QuestionsStep):
 
     def hint(self, key: str) -> str:
         """What counts as unfounded (§4's examples): the other two signs say themselves."""
-        criteria = load_playbook(self.data.language).difficult_vs_bad.criteria
-        return criteria["unfounded_demands"] if key == "unfounded_demands" else ""
+        if key != "unfounded_demands":
+            return ""
+        criterion = load_playbook(self.data.language).difficult_vs_bad.criteria["unfounded_demands"]
+        return _("For example: {examples}").format(examples=criterion.split(": ", 1)[-1])
 
 
 class FaultStep(QuestionsStep):

@@ -23,10 +23,10 @@ from crm.widgets.choice import Choice, PickList
 from crm.widgets.safe_fields import SafeInput
 from crm.wizard import PlanPromise, WizardState
 
-WHAT_FOLLOWS = {
-    "retained": N_("we fix it, then check in 30 days after the fix"),
-    "departed": N_("we let them go and keep in touch: greetings, a win-back in six months"),
-    "parted": N_("no win-back, no greetings; their open promises and reminders are cancelled"),
+WHAT_FOLLOWS = {  # one line each at 80 columns, after the outcome's label
+    "retained": N_("we fix it; a check-in 30 days after the fix"),
+    "departed": N_("greetings and a win-back in six months"),
+    "parted": N_("no win-back or greetings; open promises and reminders cancelled"),
 }
 
 
@@ -95,8 +95,7 @@ class OutcomeStep(WizardStep):
                                                      winback=add_months(day, 6)),
                      more_advice.respect_leaving()]
         else:
-            lines = [_("Parted on {day:%d %b %Y}: no win-back, no greetings; saving asks before it cancels their "
-                       "open promises and reminders. With dignity:").format(day=day),
+            lines = [_("Parted on {day:%d %b %Y}. With dignity:").format(day=day),
                      *(f"• {step}" for step in load_playbook(self.data.language).parting_steps)]
         shown.update(Content(safe("\n".join(lines))))
 

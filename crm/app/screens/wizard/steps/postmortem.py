@@ -37,12 +37,12 @@ class PostmortemStep(WizardStep):
                 on=state.applied.get("revised") or state.applied.get("on", ""),
                 outcome=state.applied.get("outcome", "")), id="holdings")
         else:
-            yield plain("The plan is not saved yet: go back to the letter and press ctrl+n.", id="holdings")
-        yield Static("Once it is solved: why did it happen, and what rule keeps other clients from hitting it? "
-                     "No culprits, just the weak spot. Leave with esc and come back later if it is too early.",
+            yield plain(_("The plan is not saved yet: go back to the letter and press ctrl+n."), id="holdings")
+        yield Static(_("Once it is solved: why did it happen, and what rule keeps other clients from hitting it? "
+                       "No culprits, just the weak spot. Leave with esc and come back later if it is too early."),
                      classes="muted", markup=False)
-        yield row("Cause", SafeInput(state.postmortem_cause, id="pm-cause", compact=True))
-        yield row("Prevention rule", SafeInput(state.postmortem_rule, id="pm-rule", compact=True))
+        yield row(_("Cause"), SafeInput(state.postmortem_cause, id="pm-cause", compact=True))
+        yield row(_("Prevention rule"), SafeInput(state.postmortem_rule, id="pm-rule", compact=True))
 
     def on_mount(self) -> None:
         incident_id = self.data.session.incident_id
@@ -75,7 +75,8 @@ class PostmortemStep(WizardStep):
 
     def check(self, state: WizardState) -> WizardState:
         if not state.postmortem_cause.strip() and not state.postmortem_rule.strip():
-            raise UserError("Fill in the cause and the rule, or press esc: the wizard waits here for the post-mortem.")
+            raise UserError(_("Fill in the cause and the rule, or press esc: the wizard waits here for the "
+                              "post-mortem."))
         return state
 
     def saving(self, state: WizardState) -> Saving:

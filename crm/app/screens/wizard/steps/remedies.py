@@ -9,7 +9,7 @@ from textual.widgets import SelectionList, Static
 
 from crm.app.screens.wizard import more_advice
 from crm.app.screens.wizard.step import WizardStep
-from crm.i18n import N_
+from crm.i18n import N_, _
 from crm.wizard import WizardState
 
 
@@ -26,8 +26,9 @@ class RemediesStep(WizardStep):
                       for r in rec.remedies}
         chosen = set(self.data.state.remedies)
         options = [(Content(r.title), r.key, r.key in chosen) for r in rec.remedies]
-        yield Static(f"Offer the client a choice of at least three ways to put it right ({len(options)} fit here). "
-                     "space picks or drops the highlighted one.", classes="muted", markup=False)
+        yield Static(_("Offer the client a choice of at least three ways to put it right ({n} fit here). "
+                       "space picks or drops the highlighted one.").format(n=len(options)), classes="muted",
+                     markup=False)
         yield SelectionList[str](*options, id="remedies")
         yield Static(Content(self.texts[rec.remedies[0].key]), id="remedy-text")
 

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from crm.dates import add_months
 from crm.errors import UserError
+from crm.i18n import _
 from crm.money import CENT, format_amount
 from crm.playbook import DEFAULT_LANGUAGE, load_playbook
 
@@ -96,7 +97,7 @@ def _cents(value: Decimal) -> Decimal:
 
 def discount_band(percent: Decimal | int | str, *, language: str | None = DEFAULT_LANGUAGE) -> DiscountBand:
     """The §6 band of a discount: 10–15% ordinary, 20–30% buy-back, anything else flagged."""
-    value = _amount(percent, "percent", upper=HUNDRED)
+    value = _amount(percent, _("percent"), upper=HUNDRED)
     if value < NORMAL_DISCOUNT[0]:
         band = "token"
     elif value <= NORMAL_DISCOUNT[1]:
@@ -113,9 +114,9 @@ def discount_band(percent: Decimal | int | str, *, language: str | None = DEFAUL
 def discount_cost(order_value: Decimal | int | str, percent: Decimal | int | str, months: int,
                   margin_percent: Decimal | int | str, *, language: str | None = DEFAULT_LANGUAGE) -> DiscountCost:
     """What a `percent` discount on a monthly `order_value` costs over `months` at a given margin."""
-    order = _amount(order_value, "order value")
-    rate = _amount(percent, "discount percent", upper=HUNDRED)
-    margin_rate = _amount(margin_percent, "margin percent", upper=HUNDRED)
+    order = _amount(order_value, _("order value"))
+    rate = _amount(percent, _("discount percent"), upper=HUNDRED)
+    margin_rate = _amount(margin_percent, _("margin percent"), upper=HUNDRED)
     months = _months(months)
     margin = _cents(order * margin_rate / HUNDRED)
     discount = _cents(order * rate / HUNDRED)
@@ -139,15 +140,15 @@ def discount_cost(order_value: Decimal | int | str, percent: Decimal | int | str
 def next_order_discount_cost(next_order_value: Decimal | int | str,
                              percent: Decimal | int | str = DEFAULT_BONUS_PERCENT) -> Decimal:
     """What a `percent` discount on the (unknown) next order would cost: the trap §6 warns of."""
-    return _cents(_amount(next_order_value, "order value") * _amount(percent, "percent", upper=HUNDRED) / HUNDRED)
+    return _cents(_amount(next_order_value, _("order value")) * _amount(percent, _("percent"), upper=HUNDRED) / HUNDRED)
 
 
 def bonus(problem_order_value: Decimal | int | str, percent: Decimal | int | str = DEFAULT_BONUS_PERCENT, *,
           issued_on: date, months: int = DEFAULT_BONUS_MONTHS,
           language: str | None = DEFAULT_LANGUAGE) -> Bonus:
     """A bonus of `percent` of the problem order, usable on the next order for `months` months."""
-    base = _amount(problem_order_value, "order value")
-    rate = _amount(percent, "bonus percent", upper=HUNDRED)
+    base = _amount(problem_order_value, _("order value"))
+    rate = _amount(percent, _("bonus percent"), upper=HUNDRED)
     warning = load_playbook(language).message(
         "bonus.basis", percent=_plain(rate), next=format_amount(EXAMPLE_NEXT_ORDER),
         cost=format_amount(next_order_discount_cost(EXAMPLE_NEXT_ORDER, rate)),
@@ -162,8 +163,8 @@ def double_compensation(order_value: Decimal | int | str, *, fixing_cost: Decima
                         bonus_months: int = DEFAULT_BONUS_MONTHS,
                         language: str | None = DEFAULT_LANGUAGE) -> DoubleCompensation:
     """Gift and bonus on a problem order, and the full cost including fixing the problem."""
-    fixing = _amount(fixing_cost, "fixing cost")
-    gift = _amount(gift_cost, "gift cost")
+    fixing = _amount(fixing_cost, _("fixing cost"))
+    gift = _amount(gift_cost, _("gift cost"))
     granted = bonus(order_value, bonus_percent, issued_on=issued_on, months=bonus_months, language=language)
     total = fixing + gift + granted.amount
     summary = load_playbook(language).message(
@@ -177,27 +178,30 @@ def double_compensation(order_value: Decimal | int | str, *, fixing_cost: Decima
 def choice_signal(choice: str, *, language: str | None = DEFAULT_LANGUAGE) -> ChoiceSignal:
     """What the client's pick says: a bonus → they intend to stay; a gift → a consolation on leaving."""
     if choice not in CHOICES:
-        raise UserError(f"unknown choice: {choice!r} (use bonus or gift)")
+        raise UserError(_("unknown choice: {choice!r} (use bonus or gift)").format(choice=choice))
     return ChoiceSignal(choice, choice == "bonus", load_playbook(language).message(f"signal.{choice}"))
 
 
 def _amount(value: Decimal | int | str, what: str, *, upper: Decimal | None = None) -> Decimal:
-    """A finite, non-negative Decimal (at most `upper`); UserError naming `what` otherwise."""
+    """A finite, non-negative Decimal (at most `upper`); UserError naming `what` (in the reader's
+    language) otherwise."""
     if isinstance(value, float | bool):  # a float has already lost the cents; a bool is no amount
-        raise UserError(f"{what} must be a Decimal, an integer or text, not {value!r}")
+        raise UserError(_("{what} must be a Decimal, an integer or text, not {value!r}").format(what=what, value=value))
     try:
         amount = Decimal(value)
     except (ArithmeticError, TypeError, ValueError):
-        raise UserError(f"{what} is not a number: {value!r}") from None
+        raise UserError(_("{what} is not a number: {value!r}").format(what=what, value=value)) from None
     if not amount.is_finite() or amount < 0 or (upper is not None and amount > upper):
-        limit = f" and at most {upper}" if upper is not None else ""
-        raise UserError(f"{what} must be zero or more{limit}: {value!r}")
+        if upper is None:
+            raise UserError(_("{what} must be zero or more: {value!r}").format(what=what, value=value))
+        raise UserError(_("{what} must be zero or more and at most {upper}: {value!r}").format(
+            what=what, upper=upper, value=value))
     return amount
 
 
 def _months(months: int) -> int:
     if isinstance(months, bool) or not isinstance(months, int) or months < 1:
-        raise UserError(f"months must be a whole number of at least 1: {months!r}")
+        raise UserError(_("months must be a whole number of at least 1: {months!r}").format(months=months))
     return months
 
 

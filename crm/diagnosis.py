@@ -12,6 +12,7 @@ from typing import Any
 
 from crm.domain import DEFAULT_CURRENCY, TEMPERAMENTS, TIERS
 from crm.errors import UserError
+from crm.i18n import N_, _
 from crm.money import Money
 from crm.playbook import BAD_CLIENT_CRITERIA, DEFAULT_LANGUAGE, Playbook, load_playbook
 
@@ -21,8 +22,10 @@ PROSPECTS = ("good", "unknown", "poor")
 VALUES = ("high", "medium", "low")
 FAULTS = ("ours", "out_of_scope", "unfounded", "in_scope")
 _YES_NO = {"yes": True, "no": False, True: True, False: False}
-_FLAGS = ("irrational", "rude_to_staff", "unfounded_demands", "threatens_reviews", "our_error", "within_scope",
-          "wants_to_leave")
+# The yes/no answers, each with the words an error names it by (translated when shown).
+_FLAGS = {"irrational": N_("irrational"), "rude_to_staff": N_("rude to staff"),
+          "unfounded_demands": N_("unfounded demands"), "threatens_reviews": N_("threatens reviews"),
+          "our_error": N_("our error"), "within_scope": N_("within scope"), "wants_to_leave": N_("wants to leave")}
 RECOMMENDED_STRATEGIES = ("start_over", "soften_blow", "part")
 # What to offer (docs/spec.md "The wizard from the shell", verdict.compensation.recommended).
 COMPENSATION_ADVICE = ("none", "gift", "bonus", "double", "discount", "refund")
@@ -94,27 +97,28 @@ class Answers:
     wants_to_leave: bool = False
 
     def __post_init__(self) -> None:
-        for name in _FLAGS:
+        for name, shown in _FLAGS.items():
             value = getattr(self, name)
             if isinstance(value, bool | str) and value in _YES_NO:
                 object.__setattr__(self, name, _YES_NO[value])
             else:
-                raise UserError(f"answer yes or no for {name.replace('_', ' ')}: {value!r}")
+                raise UserError(_("answer yes or no for {question}: {value!r}").format(question=_(shown), value=value))
         level = self.negativity
         if isinstance(level, int) and not isinstance(level, bool) and 0 <= level < len(NEGATIVITY):
             object.__setattr__(self, "negativity", NEGATIVITY[level])
-        _check(self.negativity, NEGATIVITY, "negativity")
-        _check(self.ready_to_negotiate, NEGOTIATION, "readiness to negotiate")
+        _check(self.negativity, NEGATIVITY, _("negativity"))
+        _check(self.ready_to_negotiate, NEGOTIATION, _("readiness to negotiate"))
         if self.temperament is not None:
-            _check(self.temperament, TEMPERAMENTS, "temperament")
-        _check(self.tier, TIERS, "tier")
-        _check(self.prospects, PROSPECTS, "prospects")
+            _check(self.temperament, TEMPERAMENTS, _("temperament"))
+        _check(self.tier, TIERS, _("tier"))
+        _check(self.prospects, PROSPECTS, _("prospects"))
         try:
             revenue = Decimal(self.yearly_revenue)
         except (InvalidOperation, TypeError, ValueError):
-            raise UserError(f"yearly revenue is not an amount: {self.yearly_revenue!r}") from None
+            raise UserError(_("yearly revenue is not an amount: {value!r}").format(value=self.yearly_revenue)) from None
         if not revenue.is_finite() or revenue < 0:
-            raise UserError(f"yearly revenue must be a non-negative amount: {self.yearly_revenue!r}")
+            raise UserError(_("yearly revenue must be a non-negative amount: {value!r}").format(
+                value=self.yearly_revenue))
         object.__setattr__(self, "yearly_revenue", revenue)
 
     @property
@@ -270,7 +274,8 @@ def recommend(answers: Answers, diagnosis: Diagnosis | None = None, *,
 
 def _check(value: object, allowed: tuple[str, ...], what: str) -> None:
     if value not in allowed:
-        raise UserError(f"unknown {what}: {value!r} (use {', '.join(allowed)})")
+        raise UserError(_("unknown {what}: {value!r} (use {choices})").format(
+            what=what, value=value, choices=", ".join(allowed)))
 
 
 def _group(answers: Answers, book: Playbook) -> tuple[str, tuple[str, ...]]:

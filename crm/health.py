@@ -9,6 +9,8 @@ leaves without complaining); promises are sacred (§5); an open high-severity in
 from dataclasses import dataclass
 from datetime import date
 
+from crm.i18n import ngettext
+
 GREEN, AMBER, RED = "green", "amber", "red"
 QUIET_DAYS = 90
 QUIET_DAYS_FOR_QUIET = 30
@@ -35,7 +37,7 @@ class HealthFacts:
 @dataclass(frozen=True)
 class Health:
     light: str  # green, amber or red
-    reasons: tuple[str, ...]  # the worst first; empty when green
+    reasons: tuple[str, ...]  # the worst first, in the reader's language; empty when green
 
     def __str__(self) -> str:
         return self.light if not self.reasons else f"{self.light}: {', '.join(self.reasons)}"
@@ -46,10 +48,6 @@ def quiet_threshold(temperament: str) -> int:
     return QUIET_DAYS_FOR_QUIET if temperament == "quiet" else QUIET_DAYS
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
 def assess(facts: HealthFacts, today: date) -> Health:
     """The light and its reasons: red if any sign is red, amber if any is amber, else green.
 
@@ -58,22 +56,30 @@ def assess(facts: HealthFacts, today: date) -> Health:
     """
     signs: list[tuple[str, str]] = []
     if facts.open_incidents:
-        text = _plural(facts.open_incidents, "open incident")
         if facts.open_high_incidents:
-            text += f" ({facts.open_high_incidents} high)"
+            text = ngettext("{count} open incident ({high} high)", "{count} open incidents ({high} high)",
+                            facts.open_incidents)
+        else:
+            text = ngettext("{count} open incident", "{count} open incidents", facts.open_incidents)
+        text = text.format(count=facts.open_incidents, high=facts.open_high_incidents)
         red = facts.open_high_incidents > 0 or facts.open_incidents >= 2
         signs.append((RED if red else AMBER, text))
     if facts.broken_promises:
-        signs.append((RED if facts.broken_promises >= 2 else AMBER, _plural(facts.broken_promises, "broken promise")))
+        text = ngettext("{count} broken promise", "{count} broken promises", facts.broken_promises)
+        signs.append((RED if facts.broken_promises >= 2 else AMBER, text.format(count=facts.broken_promises)))
     if facts.overdue_promises:
-        signs.append((AMBER, _plural(facts.overdue_promises, "overdue promise")))
+        text = ngettext("{count} overdue promise", "{count} overdue promises", facts.overdue_promises)
+        signs.append((AMBER, text.format(count=facts.overdue_promises)))
     clock = facts.last_touch or facts.since
     if facts.status in SILENCE_MATTERS and clock is not None:
         silent = (today - clock).days
         threshold = quiet_threshold(facts.temperament)
         if silent > threshold:
-            what = f"silent {silent} days" if facts.last_touch else f"no touch in {silent} days"
-            signs.append((RED if silent > 2 * threshold else AMBER, what))
+            if facts.last_touch:
+                what = ngettext("silent {count} day", "silent {count} days", silent)
+            else:
+                what = ngettext("no touch in {count} day", "no touch in {count} days", silent)
+            signs.append((RED if silent > 2 * threshold else AMBER, what.format(count=silent)))
     reds = [text for light, text in signs if light == RED]
     ambers = [text for light, text in signs if light == AMBER]
     light = RED if reds else AMBER if ambers else GREEN

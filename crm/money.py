@@ -77,19 +77,20 @@ def parse_amount(text: str) -> Decimal:
         point = "."
     else:
         point = ""  # only grouping separators (or none): 2,000 or 1.500.000
-    whole, _, fraction = cleaned.rpartition(point) if point else (cleaned, "", "")
+    whole, _point, fraction = cleaned.rpartition(point) if point else (cleaned, "", "")
     if point and not whole:
         whole = "0"  # ".5"
     if any(sep in whole for sep in ",.") and not _GROUPED.match(whole):
-        raise UserError(f"not an amount: {text!r} (group thousands in threes, e.g. 2,000.00)")
+        raise UserError(_("not an amount: {text!r} (group thousands in threes, e.g. 2,000.00)").format(text=text))
     number = re.sub("[,.]", "", whole) + (f".{fraction}" if point else "")
     if not _PLAIN.match(number):
-        raise UserError(f"not an amount: {text!r}")
+        raise UserError(_("not an amount: {text!r}").format(text=text))
     amount = Decimal(number)
     if amount < 0:
-        raise UserError(f"amount must not be negative: {text!r}")
+        raise UserError(_("amount must not be negative: {text!r}").format(text=text))
     if amount >= MAX_AMOUNT:
-        raise UserError(f"amount is too large: {text!r} (at most {format_amount(MAX_AMOUNT - CENT)})")
+        raise UserError(_("amount is too large: {text!r} (at most {most})").format(
+            text=text, most=format_amount(MAX_AMOUNT - CENT)))
     return amount.copy_abs().quantize(CENT, rounding=ROUND_HALF_UP)  # copy_abs: '-0' is 0.00
 
 
@@ -97,5 +98,5 @@ def parse_currency(text: str) -> str:
     """An ISO 4217-shaped currency code, upper-cased; UserError otherwise."""
     code = text.strip().upper()
     if not _CURRENCY.match(code):
-        raise UserError(f"not a currency code: {text!r} (use three letters, e.g. EUR)")
+        raise UserError(_("not a currency code: {text!r} (use three letters, e.g. EUR)").format(text=text))
     return code

@@ -57,7 +57,7 @@ from crm.diagnosis import (
 )
 from crm.errors import StaleEditError, UserError
 from crm.files import make_dirs
-from crm.i18n import N_, _
+from crm.i18n import N_, _, ngettext
 from crm.incidents import BONUS_VALIDITY_MONTHS, compensate, get_incident, log_event, open_incident, resolve_incident
 from crm.journal import change
 from crm.letters import INCIDENT_KINDS, LetterOffer, LetterPromise, draft_letter
@@ -80,16 +80,16 @@ from crm.reminders import add_reminder
 from crm.text import safe_line, shorten
 
 STEPS = ("cool_down", "words", "diagnosis", "strategy", "remedies", "compensation", "plan", "letter", "postmortem")
-STEP_TITLES = {
-    "cool_down": "Cool down",
-    "words": "What happened",
-    "diagnosis": "Diagnosis",
-    "strategy": "Strategy",
-    "remedies": "Remedies",
-    "compensation": "Compensation",
-    "plan": "Plan",
-    "letter": "Letter",
-    "postmortem": "Post-mortem",
+STEP_TITLES = {  # marked for translation: shown through `_`
+    "cool_down": N_("Cool down"),
+    "words": N_("What happened"),
+    "diagnosis": N_("Diagnosis"),
+    "strategy": N_("Strategy"),
+    "remedies": N_("Remedies"),
+    "compensation": N_("Compensation"),
+    "plan": N_("Plan"),
+    "letter": N_("Letter"),
+    "postmortem": N_("Post-mortem"),
 }
 COOL_DOWN_MINUTES = (20, 30, 40)  # docs/method.md §5: step away for 20–40 minutes
 COMPENSATION_CHOICES = ("gift", "bonus", "double", "discount", "refund", "none")
@@ -169,7 +169,7 @@ class WizardState:
 
     def moved(self, step: str) -> "WizardState":
         if step not in STEPS:
-            raise UserError(f"unknown wizard step: {step!r}")
+            raise UserError(_("unknown wizard step: {step!r}").format(step=step))
         return replace(self, step=step)
 
     @property
@@ -262,8 +262,8 @@ def save_state(incident_id: int, state: WizardState, version: int) -> int:
 
 def _refuse_stale(incident_id: int) -> None:
     current = get_incident(incident_id)
-    raise StaleEditError(f"incident #{incident_id} was changed by {safe_line(current.updated_by)} meanwhile; "
-                         "open the wizard again to continue from their version")
+    raise StaleEditError(_("incident #{id} was changed by {who} meanwhile; open the wizard again to continue from "
+                           "their version").format(id=incident_id, who=safe_line(current.updated_by)))
 
 
 def save_draft(state: WizardState) -> None:
@@ -369,11 +369,11 @@ def _unfinished_incident(client_id: int) -> Incident | None:
 def start(client_id: int | None = None, incident_id: int | None = None, *, today: date) -> Session:
     """Open the wizard: on an incident, or on a client (resuming an unfinished wizard if any)."""
     if incident_id is None and client_id is None:
-        raise UserError("choose a client or an incident first")
+        raise UserError(_("choose a client or an incident first"))
     if incident_id is None:
         client = Client.get_or_none(Client.id == client_id)
         if client is None:
-            raise UserError(f"no client with id {client_id}")
+            raise UserError(_("no client with id {id}").format(id=client_id))
         found = _unfinished_incident(client.id)
         incident_id = found.id if found else None
     if incident_id is not None:
@@ -402,7 +402,7 @@ def _session(client: Client, incident_id: int | None, title: str, version: int, 
 def derived_title(words: str) -> str:
     """A title from the client's words: their first line, shortened."""
     first = next((line.strip() for line in words.splitlines() if line.strip()), "")
-    return shorten(first, TITLE_LENGTH) if first else "Unhappy client"
+    return shorten(first, TITLE_LENGTH) if first else "Unhappy client"  # stored: English for now
 
 
 def record_words(session: Session, state: WizardState, *, today: date) -> Session:
@@ -412,17 +412,18 @@ def record_words(session: Session, state: WizardState, *, today: date) -> Sessio
     open a new one. Saves the state on the incident (the draft kept before it existed is removed);
     the new session.
     """
-    words = validate.text(state.words, "the client's words", required=True)
+    words = validate.text(state.words, _("the client's words"), required=True)
     with change(N_("Wrote down {client}'s words"), client_id=session.client_id):
         incident_id, version = session.incident_id, session.version
         if incident_id is None and state.attach_to:
             joined = Incident.get_or_none((Incident.id == state.attach_to) & (Incident.client == session.client_id))
             if joined is None:
-                raise UserError(f"incident #{state.attach_to} is not one of {safe_line(session.client)}'s")
+                raise UserError(_("incident #{id} is not one of {client}'s").format(
+                    id=state.attach_to, client=safe_line(session.client)))
             incident_id, version = joined.id, joined.version
             state = replace(state, title=joined.title)
         if incident_id is None:
-            title = validate.name(state.title.strip() or derived_title(words), "incident title")
+            title = validate.name(state.title.strip() or derived_title(words), _("incident title"))
             state = replace(state, title=title)
             incident_id = open_incident(session.client_id, title, on=today, words=words)
             version = Incident.get_by_id(incident_id).version
@@ -503,38 +504,45 @@ def compensation_plan(comp: dict[str, str], *, today: date, currency: str, langu
     money = lambda amount: str(Money(amount, currency))  # noqa: E731
     book = load_playbook(language)
     if kind == "none":
-        return CompensationPlan((), ("No compensation.",))
+        return CompensationPlan((), (_("No compensation."),))
     if kind in ("gift", "refund"):
-        what = "gift cost" if kind == "gift" else "refund"
-        amount = _figure(comp, "gift_cost" if kind == "gift" else "refund", what, default="")
+        if kind == "gift":
+            amount = _figure(comp, "gift_cost", _("gift cost"), default="")
+            line = _("Gift cost: {amount}.").format(amount=money(amount))
+        else:
+            amount = _figure(comp, "refund", _("refund"), default="")
+            line = _("Refund: {amount}.").format(amount=money(amount))
         signal = choice_signal("gift", language=language).text if kind == "gift" else ""
-        return CompensationPlan(((kind, amount, None),), (f"{what.capitalize()}: {money(amount)}.",), signal=signal)
+        return CompensationPlan(((kind, amount, None),), (line,), signal=signal)
     if kind == "discount":
-        months = _whole(comp, "months", "discount period", 6)
-        cost = discount_cost(_figure(comp, "order_value", "monthly order", default=""),
-                             _figure(comp, "percent", "discount percent", default="20"), months,
-                             _figure(comp, "margin", "margin percent", default="30"), language=language)
+        months = _whole(comp, "months", _("discount period"), 6)
+        cost = discount_cost(_figure(comp, "order_value", _("monthly order"), default=""),
+                             _figure(comp, "percent", _("discount percent"), default="20"), months,
+                             _figure(comp, "margin", _("margin percent"), default="30"), language=language)
         until = add_months(today, months)
         notes = (cost.summary, cost.band.note) + ((book.message("discount.warning"),) if cost.loses_money else ())
-        line = (f"Discount: {cost.percent.normalize():f}% on {money(cost.order_value)} a month for {months} months "
-                f"({money(cost.total_discount)} in all), until {until:%d %b %Y}.")
+        line = ngettext("Discount: {percent}% on {order} a month for {months} month ({total} in all), until {until}.",
+                        "Discount: {percent}% on {order} a month for {months} months ({total} in all), until {until}.",
+                        months).format(percent=f"{cost.percent.normalize():f}", order=money(cost.order_value),
+                                       months=months, total=money(cost.total_discount), until=f"{until:%d %b %Y}")
         return CompensationPlan((("discount", cost.total_discount, until),), (line,), notes, months,
                                 loses_money=cost.loses_money)
-    order = _figure(comp, "order_value", "problem order", default="")
-    percent = _figure(comp, "percent", "bonus percent", default="10")
-    months = _whole(comp, "months", "bonus validity", 3)
+    order = _figure(comp, "order_value", _("problem order"), default="")
+    percent = _figure(comp, "percent", _("bonus percent"), default="10")
+    months = _whole(comp, "months", _("bonus validity"), 3)
     granted = bonus(order, percent, issued_on=today, months=months, language=language)
-    bonus_line = (f"Bonus: {money(granted.amount)} ({percent.normalize():f}% of {money(order)}), "
-                  f"valid until {granted.valid_until:%d %b %Y}.")
+    bonus_line = _("Bonus: {amount} ({percent}% of {order}), valid until {until}.").format(
+        amount=money(granted.amount), percent=f"{percent.normalize():f}", order=money(order),
+        until=f"{granted.valid_until:%d %b %Y}")
     if kind == "bonus":
         return CompensationPlan((("bonus", granted.amount, granted.valid_until),), (bonus_line,), (granted.warning,),
                                 months, signal=choice_signal("bonus", language=language).text)
-    gift = _figure(comp, "gift_cost", "gift cost", default="")
-    both = double_compensation(order, fixing_cost=_figure(comp, "fixing_cost", "fixing cost"), gift_cost=gift,
+    gift = _figure(comp, "gift_cost", _("gift cost"), default="")
+    both = double_compensation(order, fixing_cost=_figure(comp, "fixing_cost", _("fixing cost")), gift_cost=gift,
                                issued_on=today, bonus_percent=percent, bonus_months=months, language=language)
     return CompensationPlan(
         (("gift", gift, None), ("bonus", granted.amount, granted.valid_until)),
-        (f"Gift: {money(gift)}.", bonus_line),
+        (_("Gift: {amount}.").format(amount=money(gift)), bonus_line),
         (both.summary, granted.warning),
         months,
     )
@@ -607,7 +615,7 @@ def mark_letter_sent(incident_id: int, kind: str, *, on: date, note: str = "") -
     quiet clock, and an event on the incident's timeline; one change. The touch's id."""
     if kind not in INCIDENT_KINDS + ("checkin", "winback"):
         raise UserError(_("unknown letter kind: {kind!r}").format(kind=kind))
-    note = validate.text(note.strip(), "note")
+    note = validate.text(note.strip(), _("note"))
     incident = get_incident(incident_id)
     what = load_playbook(ADVICE_LANGUAGE).label("letter", kind)
     with change(N_("Sent {client} the letter: {letter}"), letter=what, client_id=incident.client_id):
@@ -809,9 +817,10 @@ def _plan_promises(incident_id: int, client_id: int, entries: list[PlanPromise],
         if entry.id is not None:
             current = _newest(Promise.get_or_none(Promise.id == entry.id))
             if current is None or current.incident_id != incident_id:
-                raise UserError(f"promise #{entry.id} is not one of incident #{incident_id}'s")
+                raise UserError(_("promise #{id} is not one of incident #{incident}'s").format(
+                    id=entry.id, incident=incident_id))
             if current.id in claimed:
-                raise UserError(f"promise #{entry.id} is listed twice in the plan")
+                raise UserError(_("promise #{id} is listed twice in the plan").format(id=entry.id))
             claimed.add(current.id)
         chosen.append(current)
     for exact in (True, False):  # entries without an id: the same promise written before, if any
@@ -833,13 +842,13 @@ def _plan_promises(incident_id: int, client_id: int, entries: list[PlanPromise],
             if same:
                 pass
             elif current.due == due:  # the same promise, worded better
-                Promise.update(text=validate.text(text, "promise", required=True), **audit.updated()).where(
+                Promise.update(text=validate.text(text, _("promise"), required=True), **audit.updated()).where(
                     Promise.id == current.id).execute()
                 wrote = True
             else:  # a new date agreed: the old one stays in the history as renegotiated
                 promise_id = renegotiate_promise(current.id, new_due=due, on=max(today, current.made_on))
                 if text != current.text:
-                    Promise.update(text=validate.text(text, "promise", required=True)).where(
+                    Promise.update(text=validate.text(text, _("promise"), required=True)).where(
                         Promise.id == promise_id).execute()
                 wrote = True
         else:  # new, or the earlier one is closed and this is a different promise
@@ -1133,8 +1142,8 @@ def holdings(incident_id: int) -> Holdings:
 def _write_postmortem(incident_id: int, cause: str, rule: str, *, today: date) -> bool:
     """The post-mortem's cause and prevention rule on the incident, told once on its timeline;
     whether anything was written (the same again writes nothing)."""
-    cause = validate.text(cause.strip(), "cause", required=True)
-    rule = validate.text(rule.strip(), "prevention rule", required=True)
+    cause = validate.text(cause.strip(), _("cause"), required=True)
+    rule = validate.text(rule.strip(), _("prevention rule"), required=True)
     incident = get_incident(incident_id)
     if (incident.postmortem_cause, incident.postmortem_rule) == (cause, rule):
         return False

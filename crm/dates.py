@@ -22,6 +22,10 @@ DATE_HELP = "2026-12-25, 25.12.2026, 25 Dec 2026, today, tomorrow, +3d, +2w, +6m
 # date (win-back, lookbacks, reminders every 99 months), which must stay clear of date.min and
 # date.max; nobody's CRM needs a date outside these.
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+# A birthday whose year is unknown (an address book's "--0203") is stored in this year, as Apple's
+# address books do: a leap year (29 February fits), before any real one. Greetings come every year.
+NO_YEAR = 1604
+_NO_YEAR = re.compile(r"^--(\d{2})-?(\d{2})$")
 
 
 def add_months(anchor: date, months: int) -> date:
@@ -68,6 +72,22 @@ def in_range(day: date, text: str | None = None) -> date:
         raise UserError(_("date out of range: {text!r} (from {first} to {last})").format(
             text=_shown(text) if text is not None else day.isoformat(), first=FIRST_DAY, last=LAST_DAY))
     return day
+
+
+def parse_birthday(text: str, today: date) -> date:
+    """A birthday as typed: any date `parse_date` reads, or a month and day without a year
+    (--12-25, stored in NO_YEAR); UserError otherwise."""
+    if match := _NO_YEAR.match(text.strip()):
+        try:
+            return date(NO_YEAR, int(match.group(1)), int(match.group(2)))
+        except ValueError:
+            raise UserError(_("no such date: {text!r}").format(text=_shown(text))) from None
+    return parse_date(text, today)
+
+
+def birthday_text(day: date) -> str:
+    """A birthday as `parse_birthday` reads it back: 1980-12-25, or --12-25 without a year."""
+    return f"--{day:%m-%d}" if day.year == NO_YEAR else day.isoformat()
 
 
 def _shown(text: str) -> str:

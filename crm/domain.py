@@ -36,4 +36,6 @@ COMPENSATION_KINDS = ("gift", "bonus", "discount", "refund", "redo")
 # withdrawn: replaced or dropped by an edited plan; no longer on offer
 COMPENSATION_STATUSES = ("offered", "accepted", "used", "expired", "withdrawn")
 RECURRENCES = ("weekly", "monthly", "yearly")  # plus "Nm": every N months
+# What an e-mail address or phone number is for; "" when its source did not say.
+CHANNEL_KINDS = ("work", "home", "mobile", "main", "fax", "pager", "other")
 DEFAULT_CURRENCY = "EUR"

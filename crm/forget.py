@@ -37,7 +37,9 @@ from crm.models import (
     Client,
     Compensation,
     Contact,
+    EmailAddress,
     Incident,
+    PhoneNumber,
     Promise,
     Reminder,
     StatusChange,
@@ -46,10 +48,12 @@ from crm.models import (
 )
 
 # The rows that hang from a client by `client_id`, in the order a summary names them.
-_HANGING = (Contact, Touch, Incident, Promise, Compensation, Reminder, StatusChange)
+_HANGING = (Contact, EmailAddress, PhoneNumber, Touch, Incident, Promise, Compensation, Reminder, StatusChange)
 # How a summary counts each table's rows, singular and plural.
 _COUNTED = {
     "contact": (N_("{count} contact"), N_("{count} contacts")),
+    "email_address": (N_("{count} more e-mail address"), N_("{count} more e-mail addresses")),
+    "phone_number": (N_("{count} more phone number"), N_("{count} more phone numbers")),
     "touch": (N_("{count} touch"), N_("{count} touches")),
     "incident": (N_("{count} incident"), N_("{count} incidents")),
     "incident_event": (N_("{count} incident event"), N_("{count} incident events")),
@@ -61,7 +65,7 @@ _COUNTED = {
     "setting": (N_("{count} wizard draft"), N_("{count} wizard drafts")),
     "change_log": (N_("{count} history entry"), N_("{count} history entries")),
 }
-_PERSONAL = ("name", "company", "email", "phone")  # the fields of a client or contact image searched for
+_PERSONAL = ("name", "company", "email", "phone", "value")  # the fields of a client or contact image searched for
 
 
 @dataclass(frozen=True)
@@ -151,10 +155,13 @@ def _personal_texts(client_id: int) -> set[str]:
     """The client's and their contacts' names, companies, e-mails and phones, as they are and as
     the journal's images remember them (a client renamed since), for finding them elsewhere."""
     images = [json.loads(image) for pair in database.execute_sql(
-        "SELECT old, new FROM change_row WHERE tbl IN ('client', 'contact') AND (tbl, pk) IN "
+        "SELECT old, new FROM change_row WHERE tbl IN ('client', 'contact', 'email_address', 'phone_number') "
+        "AND (tbl, pk) IN "
         "(SELECT tbl, pk FROM temp.forget_key)") for image in pair if image]
     images += list(Client.select().where(Client.id == client_id).dicts())
     images += list(Contact.select().where(Contact.client == client_id).dicts())
+    for model in (EmailAddress, PhoneNumber):
+        images += list(model.select(model.value).where(model.client == client_id).dicts())
     texts = {str(image.get(key) or "").strip() for image in images for key in _PERSONAL}
     return {text for text in texts if text}
 

@@ -66,6 +66,21 @@ V3 = [
     ),
 ]
 
+# Version 4: several e-mails and phones per client and contact (issue 18). The first stays in the
+# row's `email` and `phone`, now with its kind (work, home, mobile…); the others have a table each.
+V4 = [
+    'ALTER TABLE "client" ADD COLUMN "email_kind" VARCHAR(255) NOT NULL DEFAULT \'\'',
+    'ALTER TABLE "client" ADD COLUMN "phone_kind" VARCHAR(255) NOT NULL DEFAULT \'\'',
+    'ALTER TABLE "contact" ADD COLUMN "email_kind" VARCHAR(255) NOT NULL DEFAULT \'\'',
+    'ALTER TABLE "contact" ADD COLUMN "phone_kind" VARCHAR(255) NOT NULL DEFAULT \'\'',
+    'CREATE TABLE "email_address" ("id" INTEGER NOT NULL PRIMARY KEY, "created_at" DATETIME NOT NULL, "created_by" VARCHAR(255) NOT NULL, "updated_at" DATETIME NOT NULL, "updated_by" VARCHAR(255) NOT NULL, "client_id" INTEGER NOT NULL, "contact_id" INTEGER, "value" VARCHAR(255) NOT NULL, "kind" VARCHAR(255) NOT NULL, FOREIGN KEY ("client_id") REFERENCES "client" ("id") ON DELETE CASCADE, FOREIGN KEY ("contact_id") REFERENCES "contact" ("id") ON DELETE CASCADE)',
+    'CREATE INDEX "email_address_client_id" ON "email_address" ("client_id")',
+    'CREATE INDEX "email_address_contact_id" ON "email_address" ("contact_id")',
+    'CREATE TABLE "phone_number" ("id" INTEGER NOT NULL PRIMARY KEY, "created_at" DATETIME NOT NULL, "created_by" VARCHAR(255) NOT NULL, "updated_at" DATETIME NOT NULL, "updated_by" VARCHAR(255) NOT NULL, "client_id" INTEGER NOT NULL, "contact_id" INTEGER, "value" VARCHAR(255) NOT NULL, "kind" VARCHAR(255) NOT NULL, FOREIGN KEY ("client_id") REFERENCES "client" ("id") ON DELETE CASCADE, FOREIGN KEY ("contact_id") REFERENCES "contact" ("id") ON DELETE CASCADE)',
+    'CREATE INDEX "phone_number_client_id" ON "phone_number" ("client_id")',
+    'CREATE INDEX "phone_number_contact_id" ON "phone_number" ("contact_id")',
+]
+
 # MIGRATIONS[n - 1] brings a database from version n - 1 to version n.
-MIGRATIONS: list[list[str]] = [V1, V2, V3]
+MIGRATIONS: list[list[str]] = [V1, V2, V3, V4]
 LATEST = len(MIGRATIONS)

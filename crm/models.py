@@ -74,6 +74,8 @@ class Client(Audited):
     revenue = MoneyField(null=True)  # yearly value of the account, for the wizard's diagnosis
     currency = CharField(default="EUR")
     version = IntegerField(default=1)  # optimistic locking of edits
+    email_kind = CharField(default="")  # crm.domain.CHANNEL_KINDS or ""; further ones: EmailAddress
+    phone_kind = CharField(default="")
 
 
 class Contact(Audited):
@@ -85,6 +87,28 @@ class Contact(Audited):
     phone = CharField(default="")
     birthday = DateField(null=True)
     decision_maker = BooleanField(default=False)
+    email_kind = CharField(default="")
+    phone_kind = CharField(default="")
+
+
+class EmailAddress(Audited):
+    """A client's or contact's e-mail address beyond the first (that one is `email` on its row)."""
+
+    id = AutoField()
+    client = ForeignKeyField(Client, backref="more_emails", on_delete="CASCADE")
+    contact = ForeignKeyField(Contact, backref="more_emails", null=True, on_delete="CASCADE")  # None: the client's
+    value = CharField()
+    kind = CharField(default="")
+
+
+class PhoneNumber(Audited):
+    """A client's or contact's phone number beyond the first (that one is `phone` on its row)."""
+
+    id = AutoField()
+    client = ForeignKeyField(Client, backref="more_phones", on_delete="CASCADE")
+    contact = ForeignKeyField(Contact, backref="more_phones", null=True, on_delete="CASCADE")
+    value = CharField()
+    kind = CharField(default="")
 
 
 class StatusChange(Audited):
@@ -211,6 +235,8 @@ class ChangeRow(BaseModel):
 MODELS: tuple[type[BaseModel], ...] = (
     Client,
     Contact,
+    EmailAddress,
+    PhoneNumber,
     StatusChange,
     Touch,
     Incident,

@@ -9,7 +9,7 @@ import pytest
 from crm import audit, clients, incidents, promises
 from crm.db import open_database
 from crm.exchange import export_json
-from crm.models import MODELS, Client, ItemState, Reminder, Setting, database
+from crm.models import MODELS, Client, EmailAddress, ItemState, PhoneNumber, Reminder, Setting, database
 from tests.hostile import HOSTILE, LONG_TEXT
 
 
@@ -34,6 +34,8 @@ def fill(today: date) -> None:
         Reminder.create(client=a, text=HOSTILE[12], due=today, every="3m", **audit.created())
         ItemState.create(item_id="quiet-1-20261123", state="snoozed", until=today, note="x", **audit.created())
         Setting.create(key="backup.keep", value="3")
+        EmailAddress.create(client=a, value="home@acme.example", kind="home", **audit.created())
+        PhoneNumber.create(client=a, contact=1, value="+49 30 2", kind="mobile", **audit.created())
 
 
 def test_json_round_trip_is_identical(db, tmp_path, today, cli):

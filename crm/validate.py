@@ -20,7 +20,8 @@ MAX_TEXT = 100_000
 MAX_ID = 2**63 - 1  # SQLite's INTEGER: a larger number overflows the query instead of finding nothing
 MAX_NAME_BYTES, MAX_PATH_BYTES = 255, 4095  # a file name and a whole path (Linux; macOS allows less)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")  # every domain label non-empty
-_PHONE = re.compile(r"^\+?[0-9 ()./-]{3,40}$")
+# Digits and the usual separators, and an extension as address books write it ("ext. 102", "x102").
+_PHONE = re.compile(r"^\+?[0-9 ()./-]{3,40}(?: ?(?:ext\.?|x) ?[0-9]{1,8})?$")
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
 _EVERY = re.compile(r"^([1-9][0-9]?)m$")
 _SURROGATE = re.compile("[\ud800-\udfff]")  # what undecodable bytes in argv become

@@ -6,7 +6,7 @@ from crm import clients
 from crm.cli import CLIENT_HELP, Context, forget, group
 from crm.cli.output import created, emit_json, emit_json_array, table
 from crm.domain import NEW_CLIENT_STATUSES, STATUSES, TEMPERAMENTS, TIERS, TOUCH_KINDS
-from crm.i18n import _
+from crm.i18n import N_, _, ngettext
 from crm.models import database
 from crm.summary import client_detail, iter_summaries, summaries
 from crm.text import safe, safe_line
@@ -99,20 +99,26 @@ def _list(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     rows = summaries(status=status)
     if not rows:
-        print("No clients." if not status else f"No {status} clients.")
+        print(_("No clients.") if not status else _("No {status} clients.").format(status=status))
         return 0
+    never = _("never")
     print(
         table(
-            ("ID", "NAME", "COMPANY", "STATUS", "TEMPERAMENT", "TIER", "CC", "LAST TOUCH", "INC", "PROM"),
+            (_("ID"), _("NAME"), _("COMPANY"), _("STATUS"), _("TEMPERAMENT"), _("TIER"), _("CC"), _("LAST TOUCH"),
+             _("INC"), _("PROM")),
             [
                 (r["id"], r["name"], r["company"], r["status"], r["temperament"], r["tier"], r["country"],
-                 r["last_touch"] or "never", r["open_incidents"] or "", r["open_promises"] or "")
+                 r["last_touch"] or never, r["open_incidents"] or "", r["open_promises"] or "")
                 for r in rows
             ],
             max_width=28,
         )
     )
     return 0
+
+
+# The card's contact fields, each with its label (marked here, translated when shown).
+_CARD_FIELDS = {"email": N_("email"), "phone": N_("phone"), "birthday": N_("birthday")}
 
 
 def _show(args: argparse.Namespace, ctx: Context) -> int:
@@ -122,24 +128,35 @@ def _show(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     d = detail
     print(f"#{d['id']} {safe_line(d['name'])}" + (f" — {safe_line(d['company'])}" if d["company"] else ""))
-    print(f"  {d['status']} since {d['status_since']} · {d['tier']} · {d['temperament']}"
-          + (f" · {d['country']}" if d["country"] else "") + (f" · {d['language']}" if d["language"] else ""))
-    for key in ("email", "phone", "birthday"):
+    facts = [_("{status} since {date}").format(status=d["status"], date=d["status_since"]), d["tier"],
+             d["temperament"], d["country"], d["language"]]
+    print("  " + " · ".join(fact for fact in facts if fact))
+    for key, label in _CARD_FIELDS.items():
         if d[key]:
-            print(f"  {key}: {safe_line(d[key])}")
+            print("  " + _("{field}: {value}").format(field=_(label), value=safe_line(d[key])))
     p = d["promises"]
     closed = p["kept_on_time"] + p["kept_late"] + p["broken"]
-    record = f"{p['kept_on_time']} of {closed} kept on time" if closed else "none closed yet"
-    print(f"  last touch: {d['last_touch'] or 'never'} · open incidents: {d['open_incidents']}"
-          f" · open promises: {d['open_promises']} · promises: {record}")
+    if closed:
+        record = ngettext("{kept} of {count} kept on time", "{kept} of {count} kept on time", closed).format(
+            kept=p["kept_on_time"], count=closed)
+    else:
+        record = _("none closed yet")
+    print("  " + _("last touch: {date} · open incidents: {incidents} · open promises: {promises} · promises: "
+                   "{record}").format(date=d["last_touch"] or _("never"), incidents=d["open_incidents"],
+                                      promises=d["open_promises"], record=record))
     for person in d["contacts"]:
-        mark = " (decision-maker)" if person["decision_maker"] else ""
-        print(f"  contact: {safe_line(person['name'])}{mark}" + (f", {safe_line(person['role'])}" if person["role"] else ""))
+        who = safe_line(person["name"])
+        if person["decision_maker"]:
+            who = _("{name} (decision-maker)").format(name=who)
+        line = _("contact: {who}, {role}") if person["role"] else _("contact: {who}")
+        print("  " + line.format(who=who, role=safe_line(person["role"])))
     if d["notes"]:
-        print("  notes: " + safe(d["notes"]).replace("\n", "\n         "))
+        label = _("notes:")
+        print(f"  {label} " + safe(d["notes"]).replace("\n", "\n" + " " * (len(label) + 3)))
     if d["timeline"]:
         print()
-        print(table(("DATE", "KIND", "WHAT"), [(e["date"], e["kind"], e["text"]) for e in d["timeline"]], max_width=90))
+        print(table((_("DATE"), _("KIND"), _("WHAT")), [(e["date"], e["kind"], e["text"]) for e in d["timeline"]],
+                    max_width=90))
     return 0
 
 
@@ -148,7 +165,7 @@ def _change_status(args: argparse.Namespace, ctx: Context) -> int:
     new = clients.change_status(
         client.id, args.status_action, on=ctx.date(args.on), reason=getattr(args, "reason", "")
     )
-    print(f"{safe_line(client.name)} is now {new}")
+    print(_("{client} is now {status}").format(client=safe_line(client.name), status=new))
     return 0
 
 

@@ -6,7 +6,7 @@ session wrote (PRAGMA data_version polled every few seconds by `crm.app.watch.Ch
 connection that its own thread opens, reads and closes).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import ClassVar
@@ -20,6 +20,7 @@ from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
 from crm.app.commands import RapportCommands
+from crm.app.keys import us_key
 from crm.app.watch import ChangeWatch
 from crm.app.work import db_work
 from crm.backup import rotate_daily
@@ -46,13 +47,17 @@ SYSTEM_COMMAND_TEXTS = (
 
 
 def saved_theme() -> str | None:
-    """The theme this database's owner chose last time (read on the calling thread)."""
+    """The theme chosen in this database before themes were each person's own (crm.config): read
+    once, by a person whose settings name none yet, and kept in their settings from then on."""
     row = Setting.get_or_none(Setting.key == THEME_SETTING)
     return row.value if row else None
 
 
-def save_theme(name: str) -> None:
-    Setting.insert(key=THEME_SETTING, value=name).on_conflict_replace().execute()
+def remember_theme(name: str) -> None:
+    """Keep `name` as this person's theme (the settings file)."""
+    from crm.config import set_value
+
+    set_value("theme", name)
 
 
 class RapportApp(App[None]):
@@ -81,7 +86,8 @@ class RapportApp(App[None]):
     # Bumped whenever the database changed (here or in another session); screens watch it.
     data_generation: reactive[int] = reactive(0)
 
-    def __init__(self, db_path: Path, today: date, theme: str | None = None, read_only: bool = False) -> None:
+    def __init__(self, db_path: Path, today: date, theme: str | None = None, read_only: bool = False,
+                 keymap: Mapping[str, str] | None = None, settings_problem: str | None = None) -> None:
         super().__init__()
         self.db_path = db_path
         self.today = today
@@ -90,6 +96,8 @@ class RapportApp(App[None]):
             self.theme = theme
         else:
             self.theme = DARK_THEME
+        self.set_keymap(keymap or {})  # the person's own keys (crm.config), by binding id
+        self._settings_problem = settings_problem
         self._change_watch: ChangeWatch | None = None  # started on mount, stopped on unmount
 
     def get_default_screen(self) -> Screen:
@@ -99,6 +107,9 @@ class RapportApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if self._settings_problem:
+            self.notify(_("{problem}. The defaults are used until it is fixed (crm config show).").format(
+                problem=self._settings_problem), title=_("Settings"), severity="warning", markup=False, timeout=20)
         self._change_watch = ChangeWatch(self.db_path, self.POLL_SECONDS, self._other_session_wrote,
                                          read_only=self.read_only)
         self._change_watch.start()
@@ -223,8 +234,17 @@ class RapportApp(App[None]):
         self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
 
     def _remember_theme(self, theme: Theme) -> None:
-        if not self.read_only:
-            db_work(self, lambda: save_theme(theme.name), group="theme")
+        db_work(self, lambda: remember_theme(theme.name), group="theme")
+
+    # --- keys -------------------------------------------------------------------------------
+
+    async def _check_bindings(self, key: str, priority: bool = False) -> bool:
+        """A key nothing is bound to, typed in another keyboard layout, works as the key the US
+        layout has in its place: в as d, В as D (crm.app.keys: one table for every screen)."""
+        if await super()._check_bindings(key, priority):
+            return True
+        twin = us_key(key)
+        return twin is not None and await super()._check_bindings(twin, priority)
 
     # --- navigation -------------------------------------------------------------------------
 
@@ -309,7 +329,18 @@ class RapportApp(App[None]):
 
 
 def make_app(db_path: Path, today: date) -> RapportApp:
-    """The app for an opened database (see `crm.db.open_database`), in its owner's theme."""
+    """The app for an opened database (see `crm.db.open_database`), in the person's own theme and
+    keys (crm.config)."""
+    from crm.config import load
     from crm.db import is_read_only
+    from crm.errors import UserError
 
-    return RapportApp(db_path, today, theme=saved_theme(), read_only=is_read_only())
+    settings = load()
+    theme = settings.theme
+    if theme is None and not settings.problem and (theme := saved_theme()) is not None:
+        try:
+            remember_theme(theme)  # moved into the person's settings: the database's is read no more
+        except (UserError, OSError):
+            pass  # a read-only home: read again next time
+    return RapportApp(db_path, today, theme=theme, read_only=is_read_only(), keymap=settings.keymap,
+                      settings_problem=settings.problem)

@@ -17,7 +17,7 @@ from typing import TypeVar
 from crm import validate
 from crm.dates import DATE_HELP, parse_date, resolve_today
 from crm.errors import UserError
-from crm.i18n import N_, _
+from crm.i18n import LANGUAGES, N_, _
 
 T = TypeVar("T")
 CLIENT_HELP = N_("an id (3 or #3) or a name: the whole name or a unique part of it, case-insensitive")
@@ -135,9 +135,9 @@ def check_database_file(path: Path) -> None:
 
 
 def _command_modules():
-    from crm.cli import clients, completion, data, demo, incidents, journal, review, wizard
+    from crm.cli import clients, completion, config, data, demo, incidents, journal, review, wizard
 
-    return (clients, incidents, data, demo, review, journal, wizard, completion)
+    return (clients, incidents, data, demo, review, journal, wizard, config, completion)
 
 
 # The module that registers each command. A scripted command imports only its own module (a cron
@@ -151,9 +151,10 @@ COMMAND_MODULES = {
     "review": "review", "done": "review", "snooze": "review", "remind": "review", "ics": "review", "digest": "review",
     "undo": "journal", "log": "journal",
     "wizard": "wizard",
+    "config": "config",
     "completion": "completion",
 }
-_VALUED_OPTIONS = ("--db", "--today")
+_VALUED_OPTIONS = ("--db", "--today", "--lang")
 
 
 def _command_word(argv: Sequence[str]) -> str | None:
@@ -167,6 +168,34 @@ def _command_word(argv: Sequence[str]) -> str | None:
         elif word == "--":
             return next(words, None)
     return None
+
+
+def _global_option(argv: Sequence[str], option: str) -> str | None:
+    """The value of a global `option` (`--lang ru` or `--lang=ru` before the command), if given."""
+    words = iter(argv)
+    for word in words:
+        if word == option:
+            return next(words, None)
+        if word.startswith(option + "="):
+            return word.partition("=")[2]
+        if word in _VALUED_OPTIONS:
+            next(words, None)
+        elif not word.startswith("-") or word == "--":
+            return None  # the command: what follows is its own
+    return None
+
+
+def _speak(argv: Sequence[str]) -> None:
+    """Choose the language before the parser is built (its help is translated): --lang, the
+    settings file, $CRM_LANG, the locale (crm.i18n.pick). A settings file with a problem is said in
+    one line, and its defaults stand (`crm config` says it itself)."""
+    from crm.config import load
+    from crm.i18n import pick, use
+
+    settings = load()
+    use(pick(_global_option(argv, "--lang"), settings.language))
+    if settings.problem and _command_word(argv) != "config":
+        sys.stderr.write("crm: " + _("{problem} (the defaults are used)").format(problem=settings.problem) + "\n")
 
 
 def _modules_for(argv: Sequence[str]):
@@ -188,6 +217,9 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     parser.add_argument("--db", metavar="PATH", type=checked(validate.path),
                         help=_("database file (else $CRM_DB, else the user data dir)"))
     parser.add_argument("--today", metavar="DATE", help=_("pretend today is DATE (else $CRM_TODAY)"))
+    parser.add_argument("--lang", metavar="LL", choices=LANGUAGES,
+                        help=_("the language to speak: {languages} (else the settings file's language, "
+                               "else $CRM_LANG, else the locale)").format(languages=", ".join(LANGUAGES)))
     from crm import __version__
 
     parser.add_argument("--version", action="version", version=f"crm {__version__}",
@@ -239,6 +271,7 @@ def main(argv: Sequence[str] | None = None, *, exit_process: bool = False) -> in
 
 
 def _run(argv: Sequence[str], exit_process: bool) -> int:
+    _speak(argv)
     parser = build_parser(argv)
     try:
         args = parser.parse_args(argv)

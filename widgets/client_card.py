@@ -14,6 +14,7 @@ from textual.widgets import Static
 from crm.i18n import _, ngettext
 from crm.text import safe_line, shorten
 from crm.widgets.health_light import HealthLike, health_content
+from crm.widgets.sentence import sentence
 
 NOTES_WIDTH = 160  # the card shows the start of the notes; the edit form shows them all
 
@@ -85,9 +86,12 @@ def card_content(card: CardLike) -> Content:
     title = Content.styled(safe_line(card.name), "bold $text-primary")
     if card.company:
         title = Content.assemble(title, " — ", safe_line(card.company))
-    since = f" since {card.status_since:%d %b %Y}" if card.status_since else ""
-    status = Content.styled(f"{card.status}{since}", "$text-accent")
-    tier = " · key account" if card.tier == "key" else ""
+    if card.status_since:
+        status_text = _("{status} since {date}").format(status=card.status, date=f"{card.status_since:%d %b %Y}")
+    else:
+        status_text = card.status
+    status = Content.styled(status_text, "$text-accent")
+    tier = " · " + _("key account") if card.tier == "key" else ""
     lines = [Content.assemble(title, "  ", status, tier)]
     temperament = Content.styled(card.temperament, "bold")
     lines.append(Content.assemble(temperament, ": ", card.approach) if card.approach else temperament)
@@ -96,7 +100,8 @@ def card_content(card: CardLike) -> Content:
     if details:
         lines.append(Content(" · ".join(details)))
     if card.contacts:
-        lines.append(Content.assemble("Contacts: ", Content(", ").join(_contact(c) for c in card.contacts)))
+        contacts = Content(", ").join(_contact(c) for c in card.contacts)
+        lines.append(sentence(_("Contacts: {contacts}"), contacts=contacts))
     if card.notes.strip():
         lines.append(Content.styled(shorten(safe_line(card.notes), NOTES_WIDTH), "$text-muted"))
     return Content("\n").join(lines)

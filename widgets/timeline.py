@@ -20,6 +20,7 @@ from textual.visual import RenderOptions, Visual
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from crm.i18n import _, ngettext
 from crm.text import safe_line, shorten
 
 PAGE = 100
@@ -117,11 +118,12 @@ class Timeline(OptionList):
         timeline: "Timeline"
         entry: EntryLike
 
-    def __init__(self, *, empty: str = "Nothing yet.", id: str | None = None) -> None:
+    def __init__(self, *, empty: str = "", id: str | None = None) -> None:
+        """`empty`: what an empty timeline says ("Nothing yet." when not given)."""
         super().__init__(id=id)
         self._entries: Sequence[EntryLike] = ()
         self._shown = 0
-        self._empty = empty
+        self._empty = empty or _("Nothing yet.")
 
     @property
     def entries(self) -> Sequence[EntryLike]:
@@ -157,7 +159,8 @@ class Timeline(OptionList):
         self._shown = end
         rest = len(self._entries) - end
         if rest:
-            more = f"▼ {rest:,} older — enter to show {min(PAGE, rest):,} more"
+            more = ngettext("▼ {rest} older — enter to show {more} more", "▼ {rest} older — enter to show {more} more",
+                            rest).format(rest=f"{rest:,}", more=f"{min(PAGE, rest):,}")
             self.add_option(Option(Content.styled(more, "italic $text-muted"), id=MORE_ID))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

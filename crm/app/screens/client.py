@@ -18,12 +18,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Sparkline, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
-from crm.app.screens import forms
+from crm import kinds
+from crm.app.bindings import TranslatedBindings
 from crm.app.keys import quiet_sections
+from crm.app.screens import forms
 from crm.app.work import db_work
-from crm.i18n import _
+from crm.i18n import N_, _, ngettext
 from crm.profile import ClientProfile, OpenPromise, client_profile
-from crm.text import counted, safe_line
+from crm.text import safe_line
 from crm.widgets.client_card import ClientCard
 from crm.widgets.timeline import Hanging, Timeline
 
@@ -36,11 +38,13 @@ STATUS_ACTIONS = {
     "part": ("active", "prospect", "departed"),
     "return": ("departed", "parted", "prospect"),
 }
-ACTION_VERBS = {"depart": "departed", "part": "parted", "return": "is active again"}
+# What a status change's notification says.
+STATUS_CHANGED = {"depart": N_("{client} departed."), "part": N_("{client} parted."),
+                  "return": N_("{client} is active again.")}
 REVEAL_AFTER = 0.5  # seconds: a slower first load shows the screen, saying it is loading
 
 
-DUE_KIND_WIDTH = 14  # "incident stale"
+DUE_KIND_WIDTH = 14  # a kind's label, cut with "…" past this
 
 
 def promise_prompt(promise: OpenPromise) -> Hanging:
@@ -58,36 +62,37 @@ def due_prompt(item: Any) -> Hanging:
     lead = Content.assemble(
         Content.styled(f"{item.due:%d %b %Y}", "$text-error" if item.overdue else "$text-muted"),
         "  ",
-        Content.styled(item.kind.replace("_", " "), "$text-accent").truncate(DUE_KIND_WIDTH, ellipsis=True, pad=True),
+        Content.styled(kinds.label(item.kind), "$text-accent").truncate(DUE_KIND_WIDTH, ellipsis=True, pad=True),
         " ",
     )
     return Hanging(lead, Content(safe_line(item.title)), 11 + 2 + DUE_KIND_WIDTH + 1)
 
 
-class ClientScreen(Screen[None]):
+class ClientScreen(TranslatedBindings, Screen[None]):
     """Everything about one client, and the keys to act on it."""
 
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *quiet_sections(),  # k is Keep in touch here too, as everywhere; d marks a promise kept
-        Binding("t", "touch", "Touch", tooltip="Log a touch (call, e-mail, meeting …)", id="client.touch"),
-        Binding("i", "incident", "Incident", tooltip="Open an incident", id="client.incident"),
-        Binding("p", "promise", "Promise", tooltip="Make a promise", id="client.promise"),
-        Binding("d", "keep", "Kept", tooltip="Mark an open promise kept (done)", id="client.keep"),
-        Binding("e", "edit", "Edit", tooltip="Edit the client", id="client.edit"),
-        Binding("x", "status('depart')", "Depart", tooltip="The client leaves (kept in touch)",
+        Binding("t", "touch", N_("Touch"), tooltip=N_("Log a touch (call, e-mail, meeting …)"), id="client.touch"),
+        Binding("i", "incident", N_("Incident"), tooltip=N_("Open an incident"), id="client.incident"),
+        Binding("p", "promise", N_("Promise"), tooltip=N_("Make a promise"), id="client.promise"),
+        Binding("d", "keep", N_("Kept"), tooltip=N_("Mark an open promise kept (done)"), id="client.keep"),
+        Binding("e", "edit", N_("Edit"), tooltip=N_("Edit the client"), id="client.edit"),
+        Binding("x", "status('depart')", N_("Depart"), tooltip=N_("The client leaves (kept in touch)"),
                 id="client.depart"),
-        Binding("P", "status('part')", "Part", key_display="P", tooltip="We end it (do not contact)",
+        Binding("P", "status('part')", N_("Part"), key_display="P", tooltip=N_("We end it (do not contact)"),
                 show=False, id="client.part"),  # rare and weighty: in help and the palette
-        Binding("b", "status('return')", "Win back", tooltip="The client is back (active)", id="client.return"),
-        Binding("w", "wizard", "Wizard", tooltip="Sort out the relationship", id="client.wizard"),
-        Binding("a", "contact", "Contact", show=False, tooltip="Add a contact: a person at the client",
+        Binding("b", "status('return')", N_("Win back"), tooltip=N_("The client is back (active)"),
+                id="client.return"),
+        Binding("w", "wizard", N_("Wizard"), tooltip=N_("Sort out the relationship"), id="client.wizard"),
+        Binding("a", "contact", N_("Contact"), show=False, tooltip=N_("Add a contact: a person at the client"),
                 id="client.contact"),
-        Binding("1", "tab('timeline')", "Timeline", show=False, id="client.tab.timeline"),
-        Binding("2", "tab('promises')", "Promises", show=False, id="client.tab.promises"),
-        Binding("3", "tab('due')", "Due", show=False, id="client.tab.due"),
-        Binding("F", "forget", _("Forget"), key_display="F", show=False, id="client.forget",
-                tooltip=_("Forget this client: erase their data everywhere (asks for their name)")),
+        Binding("1", "tab('timeline')", N_("Timeline"), show=False, id="client.tab.timeline"),
+        Binding("2", "tab('promises')", N_("Promises"), show=False, id="client.tab.promises"),
+        Binding("3", "tab('due')", N_("Due"), show=False, id="client.tab.due"),
+        Binding("F", "forget", N_("Forget"), key_display="F", show=False, id="client.forget",
+                tooltip=N_("Forget this client: erase their data everywhere (asks for their name)")),
     ]
 
     def __init__(self, client_id: int) -> None:
@@ -104,20 +109,20 @@ class ClientScreen(Screen[None]):
         yield Header()
         yield ClientCard("", id="card")
         with Horizontal(id="spark-row"):
-            yield Static("Touches, 12 months", id="spark-label", markup=False)
+            yield Static(_("Touches, 12 months"), id="spark-label", markup=False)
             yield Sparkline([], id="spark")
             yield Static("", id="spark-total", markup=False)
         with TabbedContent(id="tabs"):
-            with TabPane("Timeline", id="timeline"):
-                yield Timeline(empty="Nothing recorded yet.", id="timeline-list")
-            with TabPane("Promises", id="promises"):
+            with TabPane(_("Timeline"), id="timeline"):
+                yield Timeline(empty=_("Nothing recorded yet."), id="timeline-list")
+            with TabPane(_("Promises"), id="promises"):
                 yield OptionList(id="promise-list")
-            with TabPane("Due", id="due"):
+            with TabPane(_("Due"), id="due"):
                 yield OptionList(id="due-list")
         yield Footer(compact=True, show_command_palette=False)  # its own keys fill 80 columns
 
     def on_mount(self) -> None:
-        self.sub_title = "Client"
+        self.sub_title = _("Client")
         self.add_class("-loading")
         self.set_timer(REVEAL_AFTER, self._slow)
         self.watch(self.app, "data_generation", self.reload, init=False)
@@ -156,20 +161,21 @@ class ClientScreen(Screen[None]):
         self.query_one(ClientCard).show(profile)
         self.query_one(Sparkline).data = list(profile.touches_per_month)
         total = sum(profile.touches_per_month)
-        self.query_one("#spark-total", Static).update(counted(total, "touch", "touches"))
+        self.query_one("#spark-total", Static).update(
+            ngettext("{count} touch", "{count} touches", total).format(count=f"{total:,}"))
         self.query_one(Timeline).show_entries(profile.timeline)
         self._fill(
             "#promise-list",
             [Option(promise_prompt(p), id=str(p.id)) for p in profile.open_promises],
-            "No open promises.",
+            _("No open promises."),
         )
-        self._fill("#due-list", [Option(due_prompt(i)) for i in profile.due], "Nothing due in the next year.")
+        self._fill("#due-list", [Option(due_prompt(i)) for i in profile.due], _("Nothing due in the next year."))
         tabs = self.query_one(TabbedContent)
-        tabs.get_tab("timeline").label = Content(f"Timeline ({len(profile.timeline):,})")
+        tabs.get_tab("timeline").label = Content(_("Timeline ({count})").format(count=f"{len(profile.timeline):,}"))
         # "Open": the card beside it tells the whole record ("Promises: none open · 2 of 2 kept …").
         open_count = len(profile.open_promises)
         tabs.get_tab("promises").label = Content(_("Open promises ({count})").format(count=open_count))
-        tabs.get_tab("due").label = Content(f"Due ({len(profile.due)})")
+        tabs.get_tab("due").label = Content(_("Due ({count})").format(count=len(profile.due)))
         self.refresh_bindings()
 
     def _fill(self, selector: str, options: list[Option], empty: str) -> None:
@@ -227,7 +233,7 @@ class ClientScreen(Screen[None]):
 
     def action_touch(self) -> None:
         if self.profile:
-            self._form(forms.touch_form(self.client_id, self.profile.name, self.rapport.today), "Touch logged.")
+            self._form(forms.touch_form(self.client_id, self.profile.name, self.rapport.today), _("Touch logged."))
 
     def action_incident(self) -> None:
         if not self.profile:
@@ -241,11 +247,11 @@ class ClientScreen(Screen[None]):
 
     def action_contact(self) -> None:
         if self.profile:
-            self._form(forms.contact_form(self.client_id, self.profile.name, self.rapport.today), "Contact added.")
+            self._form(forms.contact_form(self.client_id, self.profile.name, self.rapport.today), _("Contact added."))
 
     def action_promise(self) -> None:
         if self.profile:
-            self._form(forms.promise_form(self.client_id, self.profile.name, self.rapport.today), "Promise made.")
+            self._form(forms.promise_form(self.client_id, self.profile.name, self.rapport.today), _("Promise made."))
 
     def action_keep(self) -> None:
         """Keep the highlighted promise (Promises tab), the only one, or one picked from a list."""
@@ -256,7 +262,7 @@ class ClientScreen(Screen[None]):
 
         def kept(on_time: bool | None) -> None:
             if on_time is not None:
-                self.notify("Promise kept on time." if on_time else "Promise kept, late.", markup=False)
+                self.notify(_("Promise kept on time.") if on_time else _("Promise kept, late."), markup=False)
 
         def picked(promise: OpenPromise | None) -> None:
             if promise is not None:
@@ -268,13 +274,14 @@ class ClientScreen(Screen[None]):
         elif len(profile.open_promises) == 1:
             picked(profile.open_promises[0])
         else:
-            choices = [(f"due {p.due:%d %b %Y}  {p.text}", p) for p in profile.open_promises]
-            self.app.push_screen(forms.PickScreen("Which promise was kept?", choices), picked)
+            due = _("due {date}")
+            choices = [(f"{due.format(date=f'{p.due:%d %b %Y}')}  {p.text}", p) for p in profile.open_promises]
+            self.app.push_screen(forms.PickScreen(_("Which promise was kept?"), choices), picked)
 
     def action_edit(self) -> None:
         client_id, today = self.client_id, self.rapport.today
         db_work(self, lambda: forms.read_client_snapshot(client_id),
-                lambda snapshot: self._form(forms.EditClientForm(client_id, snapshot, today), "Saved."),
+                lambda snapshot: self._form(forms.EditClientForm(client_id, snapshot, today), _("Saved.")),
                 group="client-edit")
 
     def action_status(self, action: str) -> None:
@@ -282,7 +289,7 @@ class ClientScreen(Screen[None]):
             return
         name = self.profile.name
         self._form(forms.status_form(self.client_id, name, action, self.rapport.today),
-                   f"{safe_line(name)} {ACTION_VERBS[action]}.")
+                   _(STATUS_CHANGED[action]).format(client=safe_line(name)))
 
     def action_wizard(self) -> None:
         self.rapport.open_wizard(client_id=self.client_id)
@@ -295,7 +302,8 @@ class ClientScreen(Screen[None]):
         else:
             from crm.app.screens.review_dialogs import DraftDialog
 
-            title = f"{entry.on:%d %b %Y} · {entry.kind.replace('_', ' ')} · by {entry.author}"
+            by = _("by {author}").format(author=entry.author)
+            title = f"{entry.on:%d %b %Y} · {entry.kind.replace('_', ' ')} · {by}"
             self.app.push_screen(DraftDialog(title, entry.text))
 
     @on(OptionList.OptionSelected, "#promise-list")

@@ -14,7 +14,9 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from crm.app.bindings import TranslatedBindings
 from crm.app.work import db_work
+from crm.i18n import N_, _
 from crm.keep_in_touch import KeepRow, keep_in_touch_rows
 from crm.text import safe_line
 from crm.widgets.paged_table import PagedTable
@@ -26,6 +28,10 @@ CLIENT_ID = attrgetter("client_id")
 # Column widths (cells): every column but the last is fixed; the last takes what is left of the
 # screen, and a value longer than its column is cut with "…" (a DataTable would clip it silently).
 CLIENT_WIDTH, DAY_WIDTH, DUE_WIDTH = 18, 8, 13  # "Голубев и партнёры", "Nov 2025", "Next win-back"
+# Column headers (N_, translated when the table is built) and their widths; a longer header is cut.
+DEPARTED_COLUMNS = ((N_("Client"), CLIENT_WIDTH), (N_("Left"), DAY_WIDTH), (N_("Last touch"), 10),
+                    (N_("Next win-back"), DUE_WIDTH))
+PARTED_COLUMNS = ((N_("Client"), CLIENT_WIDTH), (N_("Parted"), DAY_WIDTH), (N_("Last touch"), 10))
 LAST_LEAST = 12
 TABLE_CHROME = 2  # the vertical scrollbar's gutter
 
@@ -47,12 +53,12 @@ def _day(value: date | None, today: date, *, due: bool = False) -> Text:
     return Text(f" {shown}" if due else shown)  # due dates line up, marked or not
 
 
-class KeepInTouchScreen(Screen[None]):
+class KeepInTouchScreen(TranslatedBindings, Screen[None]):
     """Departed clients with last touch, departure, next win-back and next greeting."""
 
     SECTION_ACTION = "show_keep_in_touch"  # see RapportApp.check_action
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("o", "open_client", "Open", tooltip="Open the client", id="keep.open"),
+        Binding("o", "open_client", N_("Open"), tooltip=N_("Open the client"), id="keep.open"),
     ]
 
     @property
@@ -61,25 +67,24 @@ class KeepInTouchScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Departed — keep in touch, sorted by what comes next", id="departed-title",
+        yield Static(_("Departed — keep in touch, sorted by what comes next"), id="departed-title",
                      classes="bar", markup=False)
         yield PagedTable(self._departed_cells, CLIENT_ID, id="departed", cursor_type="row", zebra_stripes=True)
-        yield Static("Parted — do not contact", id="parted-title", classes="bar", markup=False)
+        yield Static(_("Parted — do not contact"), id="parted-title", classes="bar", markup=False)
         yield PagedTable(self._parted_cells, CLIENT_ID, id="parted", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "Keep in touch"
+        self.sub_title = _("Keep in touch")
         departed = self.query_one("#departed", DataTable)
-        fixed = [("Client", CLIENT_WIDTH), ("Left", DAY_WIDTH), ("Last touch", 10), ("Next win-back", DUE_WIDTH)]
-        for label, width in fixed:
-            departed.add_column(label, width=width)
-        padding = 2 * departed.cell_padding * (len(fixed) + 1)
-        last = max(self.app.size.width - TABLE_CHROME - padding - sum(w for _, w in fixed), LAST_LEAST)
-        departed.add_column("Next greeting", width=last)
+        for label, width in DEPARTED_COLUMNS:
+            departed.add_column(_(label), width=width)
+        padding = 2 * departed.cell_padding * (len(DEPARTED_COLUMNS) + 1)
+        last = max(self.app.size.width - TABLE_CHROME - padding - sum(w for _l, w in DEPARTED_COLUMNS), LAST_LEAST)
+        departed.add_column(_("Next greeting"), width=last)
         parted = self.query_one("#parted", DataTable)
-        for label, width in (("Client", CLIENT_WIDTH), ("Parted", DAY_WIDTH), ("Last touch", 10)):
-            parted.add_column(label, width=width)
+        for label, width in PARTED_COLUMNS:
+            parted.add_column(_(label), width=width)
         self.watch(self.app, "data_generation", self.reload, init=False)
         self.reload()
 
@@ -92,10 +97,11 @@ class KeepInTouchScreen(Screen[None]):
         self.query_one("#departed", PagedTable).show(departed, keep_cursor=True)
         self.query_one("#parted", PagedTable).show(parted, keep_cursor=True)
         self.query_one("#departed-title", Static).update(
-            f"Departed — {len(departed):,}, keep in touch, sorted by what comes next"
-            if departed else "Departed — none. Clients who leave show up here for win-backs and greetings."
+            _("Departed — {count}, keep in touch, sorted by what comes next").format(count=f"{len(departed):,}")
+            if departed else _("Departed — none. Clients who leave show up here for win-backs and greetings.")
         )
-        self.query_one("#parted-title", Static).update(f"Parted — {len(parted):,}, do not contact")
+        self.query_one("#parted-title", Static).update(
+            _("Parted — {count}, do not contact").format(count=f"{len(parted):,}"))
 
     def _departed_cells(self, row: KeepRow) -> tuple[Text, ...]:
         today = self.rapport.today

@@ -12,6 +12,7 @@ from typing import Any
 from crm.dates import add_months
 from crm.errors import UserError
 from crm.health import Health, assess
+from crm.i18n import _
 from crm.incidents import get_incident
 from crm.models import Client, Compensation, Contact, Promise, Touch
 from crm.promises import PromiseRecord, promise_record
@@ -70,7 +71,7 @@ def client_form_values(client_id: int) -> tuple[int, dict[str, str]]:
     them; UserError if the client is gone."""
     client = Client.get_or_none(Client.id == client_id)
     if client is None:
-        raise UserError(f"client #{client_id} no longer exists")
+        raise UserError(_("client #{id} no longer exists").format(id=client_id))
     return client.version, {
         "name": client.name,
         "company": client.company,
@@ -116,7 +117,7 @@ def client_profile(client_id: int, today: date, timeline_limit: int | None = Non
     """Everything the Client screen shows about one client."""
     client = Client.get_or_none(Client.id == client_id)
     if client is None:
-        raise UserError(f"client #{client_id} no longer exists")
+        raise UserError(_("client #{id} no longer exists").format(id=client_id))
     facts = health_facts(today, [client_id])[client_id]
     contacts = tuple(
         ContactView(c.name, c.role, c.email, c.phone, c.decision_maker)

@@ -1,9 +1,13 @@
 """The merged story of one client: touches, incidents and their events, promises, compensations
-and status changes, newest first."""
+and status changes, newest first.
+
+What the rows say is told here, when shown, in the reader's language; what people wrote (notes,
+event texts, titles) is shown as written."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from crm.i18n import N_, _
 from crm.models import Compensation, Incident, IncidentEvent, Promise, StatusChange, Touch
 from crm.money import Money
 
@@ -21,13 +25,24 @@ class Entry:
         return {"date": self.on.isoformat(), "kind": self.kind, "text": self.text}
 
 
+_STATUS_TEXTS = {"departed": N_("Departed"), "parted": N_("Parted"), "active": N_("Back to active")}
+# A touch logged without a note is told by its kind.
+_TOUCH_TEXTS = {"call": N_("Call"), "email": N_("Email"), "meeting": N_("Meeting"), "greeting": N_("Greeting"),
+                "news": N_("News"), "gift": N_("Gift"), "letter": N_("Letter"), "note": N_("Note")}
+
+
 def _status_text(change: StatusChange) -> str:
     if not change.old_status:
-        return f"Added as {change.new_status}" + (f": {change.reason}" if change.reason else "")
-    verb = {"departed": "Departed", "parted": "Parted", "active": "Back to active"}.get(
-        change.new_status, f"Now {change.new_status}"
-    )
-    return verb + (f": {change.reason}" if change.reason else "")
+        what = _("Added as {status}").format(status=change.new_status)
+    elif change.new_status in _STATUS_TEXTS:
+        what = _(_STATUS_TEXTS[change.new_status])
+    else:
+        what = _("Now {status}").format(status=change.new_status)
+    return _("{what}: {reason}").format(what=what, reason=change.reason) if change.reason else what
+
+
+def _touch_text(kind: str) -> str:
+    return _(_TOUCH_TEXTS[kind]) if kind in _TOUCH_TEXTS else kind.capitalize()
 
 
 # Entries of one day sort by when they were recorded. For equal stamps (demo data, rows written
@@ -39,18 +54,21 @@ _RANK = {"added": 0, "incident": 1, "event": 2, "promise": 3, "compensation": 4,
 
 
 def _promise_entries(promise: Promise) -> list[tuple[str, Entry]]:
-    entries = [("promise", Entry(promise.made_on, "promise", f"Promised by {promise.due}: {promise.text}",
-                                 promise.created_by, promise.created_at, promise.incident_id))]
+    made = _("Promised by {due}: {promise}").format(due=promise.due, promise=promise.text)
+    entries = [("promise", Entry(promise.made_on, "promise", made, promise.created_by, promise.created_at,
+                                 promise.incident_id))]
     if promise.status != "open" and promise.closed_on:
-        if promise.status == "kept":
-            how = "on time" if promise.closed_on <= promise.due else f"late (due {promise.due})"
-            text = f"Kept {how}: {promise.text}"
+        if promise.status == "kept" and promise.closed_on <= promise.due:
+            text = _("Kept on time: {promise}")
+        elif promise.status == "kept":
+            text = _("Kept late (due {due}): {promise}")
         elif promise.status == "broken":
-            text = f"Broken (due {promise.due}): {promise.text}"
+            text = _("Broken (due {due}): {promise}")
         elif promise.status == "cancelled":
-            text = f"Cancelled (was due {promise.due}): {promise.text}"
+            text = _("Cancelled (was due {due}): {promise}")
         else:
-            text = f"Renegotiated (was due {promise.due}): {promise.text}"
+            text = _("Renegotiated (was due {due}): {promise}")
+        text = text.format(due=promise.due, promise=promise.text)
         entries.append(("closed", Entry(promise.closed_on, f"promise_{promise.status}", text, promise.updated_by,
                                         promise.updated_at, promise.incident_id)))
     return entries
@@ -62,14 +80,16 @@ def client_timeline(client_id: int, limit: int | None = None) -> list[Entry]:
     # Touches and events are most of a long story: plain tuples, not model instances (3x faster).
     touches = Touch.select(Touch.id, Touch.on, Touch.kind, Touch.note, Touch.created_by, Touch.created_at)
     for tid, on, kind, note, by, at in touches.where(Touch.client == client_id).tuples():
-        found.append(("touch", tid, Entry(on, kind, note or kind.capitalize(), by, at)))
+        found.append(("touch", tid, Entry(on, kind, note or _touch_text(kind), by, at)))
     for s in StatusChange.select().where(StatusChange.client == client_id):
         rank = "status" if s.old_status else "added"
         found.append((rank, s.id, Entry(s.on, "status", _status_text(s), s.created_by, s.created_at)))
     titles: dict[int, str] = {}
+    opened = _("#{id} opened ({severity}): {title}")
     for i in Incident.select().where(Incident.client == client_id):
         titles[i.id] = i.title
-        found.append(("incident", i.id, Entry(i.opened_on, "incident", f"#{i.id} opened ({i.severity}): {i.title}",
+        found.append(("incident", i.id, Entry(i.opened_on, "incident",
+                                              opened.format(id=i.id, severity=i.severity, title=i.title),
                                               i.created_by, i.created_at, i.id)))
     if titles:
         events = IncidentEvent.select(
@@ -82,10 +102,11 @@ def client_timeline(client_id: int, limit: int | None = None) -> list[Entry]:
         found.extend((rank, p.id, entry) for rank, entry in _promise_entries(p))
     # A compensation on an incident is told by the incident's "compensation_offered" event.
     for c in Compensation.select().where((Compensation.client == client_id) & Compensation.incident.is_null()):
-        until = f", valid until {c.valid_until}" if c.valid_until else ""
-        found.append(("compensation", c.id, Entry(c.on, "compensation", f"{c.kind.capitalize()} "
-                      f"{Money(c.amount, c.currency)}{until} ({c.status})", c.created_by, c.created_at,
-                      c.incident_id)))
+        told = _("{kind} {amount}, valid until {date} ({status})") if c.valid_until else _("{kind} {amount} ({status})")
+        text = told.format(kind=c.kind.capitalize(), amount=Money(c.amount, c.currency), date=c.valid_until,
+                           status=c.status)
+        found.append(("compensation", c.id, Entry(c.on, "compensation", text, c.created_by, c.created_at,
+                                                  c.incident_id)))
     found.sort(key=lambda f: (f[2].on, f[2].at, _RANK[f[0]], f[1]), reverse=True)
     entries = [entry for _, _, entry in found]
     return entries[:limit] if limit else entries

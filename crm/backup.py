@@ -98,13 +98,14 @@ def atomic_path(target: Path) -> Iterator[Path]:
             os.close(fd)
             set_file_mode(Path(tmp))
         except OSError as exc:
-            raise UserError(f"cannot write {safe_line(target)}: {exc.strerror}") from None
+            raise UserError(_("cannot write {path}: {reason}").format(path=safe_line(target), reason=exc.strerror)) from None
         try:
             yield Path(tmp)
             os.replace(tmp, target)
         except OSError as exc:
             _discard(tmp)
-            raise UserError(f"cannot write {safe_line(target)}: {exc.strerror or exc}; it was left unchanged") from None
+            raise UserError(_("cannot write {path}: {reason}; it was left unchanged").format(
+                path=safe_line(target), reason=exc.strerror or exc)) from None
         except BaseException:
             _discard(tmp)
             raise
@@ -136,7 +137,7 @@ def _check_target(target: Path) -> None:
     with open(target, "rb") as handle:
         head = handle.read(len(_SQLITE_HEADER))
     if head and head != _SQLITE_HEADER:
-        raise UserError(f"{safe_line(target)} exists and is not a database; not overwriting it")
+        raise UserError(_("{path} exists and is not a database; not overwriting it").format(path=safe_line(target)))
 
 
 def backup_to(path: Path | str) -> Path:
@@ -156,11 +157,13 @@ def backup_to(path: Path | str) -> Path:
             dest.execute("PRAGMA journal_mode=DELETE")
             (verdict,) = dest.execute("PRAGMA quick_check").fetchone()
         except sqlite3.Error as exc:
-            raise UserError(f"cannot write the backup {safe_line(target)}: {exc}; it was left unchanged") from None
+            raise UserError(_("cannot write the backup {path}: {reason}; it was left unchanged").format(
+                path=safe_line(target), reason=exc)) from None
         finally:
             dest.close()
         if verdict != "ok":
-            raise UserError(f"the backup failed its check ({verdict}); {safe_line(target)} was left unchanged")
+            raise UserError(_("the backup failed its check ({verdict}); {path} was left unchanged").format(
+                verdict=verdict, path=safe_line(target)))
     return target
 
 

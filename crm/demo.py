@@ -19,6 +19,7 @@ from importlib.resources import files
 from crm.dates import add_months
 from crm.domain import STATUSES, TEMPERAMENTS
 from crm.errors import UserError
+from crm.i18n import _, ngettext
 from crm.models import (
     Client,
     Compensation,
@@ -542,15 +543,16 @@ def _plan(rng: random.Random, n: int) -> list[tuple[str, str]]:
 def _require_empty() -> None:
     existing = Client.select().count()
     if existing:
-        raise UserError(f"the database already has {existing} client{'s' if existing != 1 else ''}; "
-                        "demo data goes only into an empty one")
+        raise UserError(ngettext("the database already has {count} client; demo data goes only into an empty one",
+                                 "the database already has {count} clients; demo data goes only into an empty one",
+                                 existing).format(count=existing))
 
 
 def fill_demo(n_clients: int, today: date, seed: int = 1) -> dict[str, int]:
     """Fill an empty database with `n_clients` demo clients and their history; the rows created per
     table (client, touch, incident, …) and `timeline_entries` in all."""
     if not 1 <= n_clients <= MAX_CLIENTS:
-        raise UserError(f"the number of demo clients must be between 1 and {MAX_CLIENTS:,}")
+        raise UserError(_("the number of demo clients must be between 1 and {most:,}").format(most=MAX_CLIENTS))
     _require_empty()  # before the work of building; checked again under the write lock
     rng = random.Random(seed)
     book = _Book(today)

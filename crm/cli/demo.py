@@ -4,7 +4,7 @@ import argparse
 
 from crm.cli import Context, whole
 from crm.demo import MAX_CLIENTS, fill_demo
-from crm.i18n import _
+from crm.i18n import _, ngettext
 
 DEFAULT_CLIENTS = 40
 MAX_SEED = 2**63 - 1  # any seed `random` takes would do; a bound keeps `int()` off a 10 MB argument
@@ -34,7 +34,17 @@ def _demo(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _summary(counts: dict[str, int]) -> str:
-    return (f"demo: created {counts['client']} clients ({counts['contact']} contacts), {counts['touch']} touches, "
-            f"{counts['incident']} incidents ({counts['incident_event']} events), {counts['promise']} promises, "
-            f"{counts['compensation']} compensations, {counts['status_change']} status changes and "
-            f"{counts['reminder']} reminders")
+    n = counts
+    return _("demo: created {clients} ({contacts}), {touches}, {incidents} ({events}), {promises}, {compensations}, "
+             "{status_changes} and {reminders}").format(
+        clients=ngettext("{count} client", "{count} clients", n["client"]).format(count=n["client"]),
+        contacts=ngettext("{count} contact", "{count} contacts", n["contact"]).format(count=n["contact"]),
+        touches=ngettext("{count} touch", "{count} touches", n["touch"]).format(count=n["touch"]),
+        incidents=ngettext("{count} incident", "{count} incidents", n["incident"]).format(count=n["incident"]),
+        events=ngettext("{count} event", "{count} events", n["incident_event"]).format(count=n["incident_event"]),
+        promises=ngettext("{count} promise", "{count} promises", n["promise"]).format(count=n["promise"]),
+        compensations=ngettext("{count} compensation", "{count} compensations", n["compensation"]).format(
+            count=n["compensation"]),
+        status_changes=ngettext("{count} status change", "{count} status changes", n["status_change"]).format(
+            count=n["status_change"]),
+        reminders=ngettext("{count} reminder", "{count} reminders", n["reminder"]).format(count=n["reminder"]))

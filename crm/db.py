@@ -17,6 +17,7 @@ from crm.files import create_file, file_mode, make_dirs
 from crm.i18n import _
 from crm.migrations import LATEST, MIGRATIONS
 from crm.models import database
+from crm.text import fold
 
 APP_NAME = "rapport"
 BUSY_TIMEOUT_S = 10
@@ -178,10 +179,22 @@ def _open_read_only(path: Path) -> SqliteDatabase:
     if version < LATEST:
         raise DatabaseError(f"cannot read {path}: it is read-only for you and needs an upgrade to this release's "
                             f"schema (it has {version}, this release {LATEST}); open it once with write access")
-    db = SqliteDatabase(uri, uri=True, timeout=BUSY_TIMEOUT_S, pragmas={"foreign_keys": 1, "query_only": 1},
-                        autoconnect=True)
+    db = _with_text_functions(SqliteDatabase(uri, uri=True, timeout=BUSY_TIMEOUT_S,
+                                             pragmas={"foreign_keys": 1, "query_only": 1}, autoconnect=True))
     database.initialize(db)
     return db
+
+
+def _with_text_functions(db: SqliteDatabase) -> SqliteDatabase:
+    """Name search in SQL as in Python: `fold(text)` (crm.text.fold), registered on each connection
+    peewee opens (every thread has its own). Sorting stays in Python (`crm.text.sort_key`): a
+    collation calls back for every comparison, 0.6 s for 50,000 names against 60 ms."""
+    db.register_function(_sql_fold, "fold", 1, deterministic=True)
+    return db
+
+
+def _sql_fold(value: object) -> str | None:
+    return None if value is None else fold(str(value))
 
 
 def is_read_only() -> bool:
@@ -204,13 +217,13 @@ def open_database(path: Path, *, reading: bool = False) -> SqliteDatabase:
         return _open_read_only(path)
     _create_private_file(path)
     _probe(path)
-    db = SqliteDatabase(
+    db = _with_text_functions(SqliteDatabase(
         str(path),
         timeout=BUSY_TIMEOUT_S,
         lock_type="IMMEDIATE",
         pragmas=PRAGMAS,
         autoconnect=True,
-    )
+    ))
     try:
         conn = db.connection()
         migrate(conn, path)

@@ -9,15 +9,38 @@ from calendar import monthrange
 from datetime import date, datetime, timedelta, timezone
 
 from crm.errors import UserError
-from crm.i18n import _
+from crm.i18n import N_, _
+from crm.text import fold
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Words for a day, as people type them in any of Rapport's languages whatever the app speaks,
+# folded (crm.text.fold: "mâine" and "maine" alike): days from today, and weekdays (Monday = 0),
+# Russian also in the accusative ("в пятницу") and short ("пт").
+DAY_WORDS = {
+    "today": 0, "tomorrow": 1, "yesterday": -1,
+    "сегодня": 0, "завтра": 1, "вчера": -1, "послезавтра": 2, "позавчера": -2,
+    "azi": 0, "astazi": 0, "maine": 1, "ieri": -1, "poimaine": 2, "alaltaieri": -2,
+}
+_ON_DAY = re.compile(r"^(в|во)\s+")  # "в пятницу", "во вторник": on Friday, on Tuesday
+WEEKDAY_WORDS = {
+    word: day
+    for day, words in enumerate((
+        ("monday", "понедельник", "пн", "luni"),
+        ("tuesday", "вторник", "вт", "marti"),
+        ("wednesday", "среда", "среду", "ср", "miercuri"),
+        ("thursday", "четверг", "чт", "joi"),
+        ("friday", "пятница", "пятницу", "пт", "vineri"),
+        ("saturday", "суббота", "субботу", "сб", "sambata"),
+        ("sunday", "воскресенье", "вс", "duminica"),
+    ))
+    for word in words
+}
 _RELATIVE = re.compile(r"^\+(\d{1,4})([dwmy])$")
 _DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _WRITTEN = re.compile(r"^[a-z0-9][a-z0-9 ,./-]*$")  # ASCII digits and words: no times, no signs
 
-DATE_HELP = "2026-12-25, 25.12.2026, 25 Dec 2026, today, tomorrow, +3d, +2w, +6m, +1y or a weekday name"
+# Shown translated: _(DATE_HELP).
+DATE_HELP = N_("2026-12-25, 25.12.2026, 25 Dec 2026, today, tomorrow, +3d, +2w, +6m, +1y or a weekday name")
 # The dates Rapport takes, typed or imported. The rules count months and years on either side of a
 # date (win-back, lookbacks, reminders every 99 months), which must stay clear of date.min and
 # date.max; nobody's CRM needs a date outside these.
@@ -62,7 +85,7 @@ def parse_date(text: str, today: date) -> date:
     if found is None:
         found = _written_out(value, today)
     if found is None:
-        raise UserError(_("not a date: {text!r} (use {forms})").format(text=_shown(text), forms=DATE_HELP))
+        raise UserError(_("not a date: {text!r} (use {forms})").format(text=_shown(text), forms=_(DATE_HELP)))
     return in_range(found, text)
 
 
@@ -96,15 +119,13 @@ def _shown(text: str) -> str:
 
 
 def _relative(value: str, today: date) -> date | None:
-    """A date named relative to `today` (today, +3d, friday …), or None if `value` is none of them."""
-    if value == "today":
-        return today
-    if value == "tomorrow":
-        return today + timedelta(days=1)
-    if value == "yesterday":
-        return today - timedelta(days=1)
-    if value in WEEKDAYS:
-        ahead = (WEEKDAYS.index(value) - today.weekday()) % 7 or 7
+    """A date named relative to `today` (today, завтра, mâine, +3d, friday, пятницу, vineri …), or
+    None if `value` is none of them. A weekday is the next one after today."""
+    word = _ON_DAY.sub("", fold(value))
+    if word in DAY_WORDS:
+        return today + timedelta(days=DAY_WORDS[word])
+    if word in WEEKDAY_WORDS:
+        ahead = (WEEKDAY_WORDS[word] - today.weekday()) % 7 or 7
         return today + timedelta(days=ahead)
     if match := _RELATIVE.match(value):
         count, unit = int(match.group(1)), match.group(2)

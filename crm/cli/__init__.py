@@ -212,7 +212,7 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     parser = Parser(
         prog="crm",
         description=_("Rapport: a terminal CRM for small agencies. Without a command, opens the app."),
-        epilog=_("DATE accepts {forms}.").format(forms=DATE_HELP),
+        epilog=_("DATE accepts {forms}.").format(forms=_(DATE_HELP)),
     )
     parser.add_argument("--db", metavar="PATH", type=checked(validate.path),
                         help=_("database file (else $CRM_DB, else the user data dir)"))

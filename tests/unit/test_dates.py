@@ -130,3 +130,27 @@ def test_an_empty_today_option_is_refused_not_ignored(monkeypatch):
         resolve_today("")
     monkeypatch.setenv("CRM_TODAY", "")  # an empty variable is unset
     assert resolve_today() == date.today()
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("сегодня", "2026-11-23"), ("Завтра", "2026-11-24"), ("вчера", "2026-11-22"), ("послезавтра", "2026-11-25"),
+    ("пятница", "2026-11-27"), ("в пятницу", "2026-11-27"), ("во вторник", "2026-11-24"), ("ПН", "2026-11-30"),
+    ("воскресенье", "2026-11-29"),
+    ("azi", "2026-11-23"), ("astăzi", "2026-11-23"), ("mâine", "2026-11-24"), ("maine", "2026-11-24"),
+    ("ieri", "2026-11-22"), ("poimâine", "2026-11-25"), ("marți", "2026-11-24"), ("marti", "2026-11-24"),
+    ("Sâmbătă", "2026-11-28"), ("luni", "2026-11-30"),
+])
+def test_the_words_of_every_language_whatever_the_app_speaks(typed, expected):
+    assert parse_date(typed, date(2026, 11, 23)).isoformat() == expected  # a Monday; the app in English
+
+
+def test_a_refused_date_names_the_forms_in_the_reader_s_language(monkeypatch):
+    from crm import i18n
+
+    class Russian:
+        def gettext(self, message):
+            return {"not a date: {text!r} (use {forms})": "не дата: {text!r} ({forms})"}.get(message, "ФОРМЫ")
+
+    monkeypatch.setattr(i18n, "_translation", Russian())
+    with pytest.raises(UserError, match=r"^не дата: 'в среду утром' \(ФОРМЫ\)$"):
+        parse_date("в среду утром", date(2026, 11, 23))

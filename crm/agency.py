@@ -2,7 +2,8 @@
 everyone who uses the database, like the backup settings):
 
 - who signs the wizard's letters: `owner.name` and `owner.title` (docs/method.md §8: the reply carries
-  more weight from the owner than from "the team");
+  more weight from the owner than from "the team"), unless the person at the keyboard set their
+  own signature in their settings (crm.config);
 - the yearly revenue at which a client counts as high or medium value, per currency:
   `value.high.<CUR>` and `value.medium.<CUR>` (a client's revenue is judged only against its own
   currency's thresholds; crm.diagnosis.DEFAULT_VALUE_THRESHOLDS until the owner sets them).
@@ -34,11 +35,12 @@ class Signer:
     name: str
     title: str = ""
     configured: bool = True  # False: the owner's name is not set yet, the login name stands in
+    company: str = ""
 
     @property
     def lines(self) -> tuple[str, ...]:
-        """The signature as it ends a letter: the name, then the title when there is one."""
-        return (self.name, self.title) if self.title else (self.name,)
+        """The signature as it ends a letter: the name, then the title and company when given."""
+        return tuple(line for line in (self.name, self.title, self.company) if line) or (self.name,)
 
 
 def _setting(key: str) -> str | None:
@@ -47,8 +49,14 @@ def _setting(key: str) -> str | None:
 
 
 def signer() -> Signer:
-    """Who signs the wizard's letters: the owner as set, else the person at the terminal (so a
-    letter is never signed by "the team"); `configured` tells the screen to suggest setting it."""
+    """Who signs the wizard's letters: the person's own signature (their settings, crm.config),
+    else the owner as set in the database, else the person at the terminal (so a letter is never
+    signed by "the team"); `configured` tells the screen to suggest setting it."""
+    from crm.config import load
+
+    own = load().signature
+    if own.name:
+        return Signer(own.name, own.title, company=own.company)
     name = (_setting(OWNER_NAME) or "").strip()
     if name:
         return Signer(name, (_setting(OWNER_TITLE) or "").strip())

@@ -17,8 +17,9 @@ client's), $occasion, $sender (the signature: name, then title), and sentences f
 `defaults.json` fragments: $occasion_text, $details_text, $agreement_text, $change_text
 ("<kind>.<field>" when the value is given, "<kind>.no_<field>" otherwise), $promises_text and
 $offers_text ("<kind>.promises" / "<kind>.offers" around one line per promise or offer). Values are
-inserted literally: a name like "[bold]$x{y}" comes out as typed. A language without a template
-falls back to English. A holiday is named in the letter's language when its day (`occasion_on`) is
+inserted literally: a name like "[bold]$x{y}" comes out as typed. A person's own templates (the
+settings' `templates` folder, laid out as `<language>/<kind>.txt` like the shipped ones) come
+before the shipped ones. A language without a template falls back to English. A holiday is named in the letter's language when its day (`occasion_on`) is
 given: "Crăciunul" in a Romanian letter, "Erster Weihnachtstag" in a German one.
 """
 
@@ -130,12 +131,39 @@ def _directory():  # a Traversable: the installed data, wherever pip put it
 
 def _language_with(kind: str, language: str | None) -> str:
     code = normalise_language(language)
-    return code if (_directory() / code / f"{kind}.txt").is_file() else DEFAULT_LANGUAGE
+    found = _own_template(code, kind) is not None or (_directory() / code / f"{kind}.txt").is_file()
+    return code if found else DEFAULT_LANGUAGE
+
+
+def _template(code: str, kind: str) -> str:
+    """The person's own template (the settings' `templates` folder), else the shipped one."""
+    own = _own_template(code, kind)
+    return own if own is not None else _shipped_template(code, kind)
 
 
 @cache
-def _template(code: str, kind: str) -> str:
+def _shipped_template(code: str, kind: str) -> str:
     return (_directory() / code / f"{kind}.txt").read_text(encoding="utf-8")
+
+
+def _own_template(code: str, kind: str) -> str | None:
+    """`<templates>/<code>/<kind>.txt` from the person's settings (crm.config), if there is one."""
+    from crm.config import load
+    from crm.text import safe_line
+
+    folder = load().templates
+    if folder is None:
+        return None
+    path = folder / code / f"{kind}.txt"
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except UnicodeDecodeError:
+        raise UserError(_("your letter template {path} is not UTF-8 text").format(path=safe_line(path))) from None
+    except OSError as exc:
+        raise UserError(_("cannot read your letter template {path}: {reason}").format(
+            path=safe_line(path), reason=exc.strerror)) from None
 
 
 @cache

@@ -8,6 +8,7 @@ import pytest
 
 from crm import i18n
 from crm.config import Signature, dumps, load, set_value, settings_path
+from crm.errors import UserError
 
 
 @pytest.fixture
@@ -145,3 +146,34 @@ def test_json_is_the_same_in_every_language(cli):
     assert cli("client", "add", "Ştefan Ionescu", "--country", "RO").code == 0
     outputs = {lang: cli("--lang", lang, "client", "list", "--json").out for lang in i18n.LANGUAGES}
     assert len(set(outputs.values())) == 1 and json.loads(outputs["ru"])[0]["status"] == "active"
+
+
+# --- the settings where they are used ---------------------------------------------------------
+
+
+def test_the_person_s_signature_signs_before_the_owner_s(db):
+    from crm.agency import set_signer, signer
+
+    set_signer("Maria Owner", "Director")
+    assert signer().lines == ("Maria Owner", "Director")
+    set_value("signature.name", "Ana Popescu")
+    set_value("signature.company", "Blue Fox Studio")
+    assert (signer().lines, signer().configured) == (("Ana Popescu", "Blue Fox Studio"), True)
+
+
+def test_the_person_s_templates_come_before_the_shipped_ones(tmp_path):
+    from crm.letters import draft_letter
+
+    folder = tmp_path / "letters"
+    (folder / "ro").mkdir(parents=True)
+    (folder / "ro" / "greeting.txt").write_text("Dragă $contact, la mulți ani! — $sender\n", encoding="utf-8")
+    (folder / "fr").mkdir()
+    (folder / "fr" / "birthday.txt").write_text("Joyeux anniversaire, $client !\n", encoding="utf-8")
+    shipped = draft_letter("greeting", language="ro", client_name="Ion", sender="Ana")
+    set_value("templates", str(folder))
+    assert draft_letter("greeting", language="ro", client_name="Ion", sender="Ana") == "Dragă Ion, la mulți ani! — Ana\n"
+    assert draft_letter("birthday", language="fr", client_name="Léa") == "Joyeux anniversaire, Léa !\n"
+    assert draft_letter("winback", language="ro", client_name="Ion") != shipped  # no own winback: shipped
+    (folder / "ro" / "greeting.txt").write_bytes(b"\xff\xfe")
+    with pytest.raises(UserError, match=r"your letter template .*greeting.txt is not UTF-8 text"):
+        draft_letter("greeting", language="ro", client_name="Ion", sender="Ana")

@@ -137,3 +137,14 @@ def name_in(language: str, name: str, day: date, country: str = "") -> str:
         if same:
             return same[0].local
     return name
+
+
+def shown_name(holiday: Holiday, country: str = "", language: str | None = None) -> str:
+    """A greeting's holiday as a screen shows it: in the reader's language (`language`; the one
+    crm.i18n speaks when None) where a calendar names it so, else in English, with the name in
+    the client's language beside it when that differs: "Christmas Day (Crăciunul)" for an English
+    reader, "Рождество Христово (Crăciunul)" for a Russian one, "Crăciunul" for a Romanian one."""
+    from crm.i18n import language as reader_language
+
+    shown = name_in(language or reader_language(), holiday.name, holiday.day, country)
+    return shown if holiday.local in (holiday.name, shown) else f"{shown} ({holiday.local})"

@@ -24,7 +24,10 @@ class Money:
     currency: str = DEFAULT_CURRENCY
 
     def __str__(self) -> str:
-        return f"{format_amount(self.amount)} {self.currency}"
+        """As the reader's language writes it: "1,800.00 EUR", "1 800,00 €" (crm.l10n)."""
+        from crm.l10n import format_money
+
+        return format_money(self)
 
 
 class UnreadableAmount(Decimal):

@@ -93,3 +93,10 @@ def test_english_never_imports_babel(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                             env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": str(ROOT)})
     assert result.stdout.splitlines() == ["Mon 7 Dec 5.00 EUR", "False"], result.stderr
+
+
+def test_money_prints_in_the_reader_s_language(monkeypatch):
+    money = Money(Decimal("1800"), "RON")
+    assert str(money) == "1,800.00 RON"
+    monkeypatch.setattr(i18n, "_language", "ro")
+    assert f"{money}" == f"1.800,00{NBSP}RON"

@@ -20,7 +20,7 @@ from crm.errors import UserError
 from crm.i18n import LANGUAGES, N_, _
 
 T = TypeVar("T")
-CLIENT_HELP = N_("an id (3 or #3) or a name: the whole name or a unique part of it, case-insensitive")
+CLIENT_HELP = N_("an id (3 or #3) or a name: the whole name or a unique part of it, case and accents ignored")
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT = 0, 1, 2
 

@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from crm.i18n import _, ngettext
+from crm.l10n import format_day
 from crm.text import safe_line, shorten
 from crm.widgets.health_light import HealthLike, health_content
 from crm.widgets.sentence import sentence
@@ -87,7 +88,7 @@ def card_content(card: CardLike) -> Content:
     if card.company:
         title = Content.assemble(title, " — ", safe_line(card.company))
     if card.status_since:
-        status_text = _("{status} since {date}").format(status=card.status, date=f"{card.status_since:%d %b %Y}")
+        status_text = _("{status} since {date}").format(status=card.status, date=format_day(card.status_since, "date"))
     else:
         status_text = card.status
     status = Content.styled(status_text, "$text-accent")

@@ -9,6 +9,7 @@ their text is made terminal-safe and shown literally.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Protocol
 
 from textual.content import Content
@@ -20,8 +21,10 @@ from textual.visual import RenderOptions, Visual
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from crm import i18n
 from crm.i18n import _, ngettext
-from crm.text import safe_line, shorten
+from crm.l10n import format_day
+from crm.text import cells, safe_line, shorten
 
 PAGE = 100
 TEXT_LIMIT = 240  # a long note is cut in the list; selecting the entry shows all of it
@@ -52,14 +55,31 @@ def kind_label(kind: str) -> str:
     return SHORT_KINDS.get(kind, kind.replace("_", " "))
 
 
-LEAD_WIDTH = 11 + 2 + KIND_WIDTH + 1  # "24 Nov 2026  complaint     "
+def date_width() -> int:
+    """The cells a date takes in a column ("28 Sep 2026" in English), in the reader's language."""
+    return _date_width(i18n.language())
+
+
+@cache
+def _date_width(language: str) -> int:
+    return max(cells(format_day(date(2026, month, 28), "date", language)) for month in range(1, 13))
+
+
+def date_cell(day: date, style: str) -> Content:
+    """`day` styled and padded to the date column's width, so the columns after it line up."""
+    return Content.styled(format_day(day, "date"), style).truncate(date_width(), pad=True)
+
+
+def lead_width() -> int:
+    """The date and kind columns before an entry's text: "24 Nov 2026  complaint     "."""
+    return date_width() + 2 + KIND_WIDTH + 1
 
 
 class Hanging(Visual):
     """A fixed-width lead (date and kind) and a text that wraps in the room beside it: its second
     and later lines start under its first, not under the date."""
 
-    def __init__(self, lead: Content, text: Content, lead_width: int = LEAD_WIDTH) -> None:
+    def __init__(self, lead: Content, text: Content, lead_width: int) -> None:
         self.lead, self.text, self.lead_width = lead, text, lead_width
 
     def __str__(self) -> str:
@@ -91,12 +111,12 @@ def entry_prompt(entry: EntryLike) -> Hanging:
     """Date, kind (cut with "…" past KIND_WIDTH) and the text, wrapped under itself."""
     style = "$text-warning" if entry.kind in TROUBLE else "$text-accent"
     lead = Content.assemble(
-        Content.styled(f"{entry.on:%d %b %Y}", "$text-muted"),
+        date_cell(entry.on, "$text-muted"),
         "  ",
         Content.styled(kind_label(entry.kind), style).truncate(KIND_WIDTH, ellipsis=True, pad=True),
         " ",
     )
-    return Hanging(lead, Content(shorten(safe_line(entry.text), TEXT_LIMIT)))
+    return Hanging(lead, Content(shorten(safe_line(entry.text), TEXT_LIMIT)), lead_width())
 
 
 class Timeline(OptionList):

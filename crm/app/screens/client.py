@@ -24,10 +24,11 @@ from crm.app.keys import quiet_sections
 from crm.app.screens import forms
 from crm.app.work import db_work
 from crm.i18n import N_, _, ngettext
+from crm.l10n import format_day
 from crm.profile import ClientProfile, OpenPromise, client_profile
 from crm.text import safe_line
 from crm.widgets.client_card import ClientCard
-from crm.widgets.timeline import Hanging, Timeline
+from crm.widgets.timeline import Hanging, Timeline, date_cell, date_width
 
 if TYPE_CHECKING:
     from crm.app.app import RapportApp
@@ -49,23 +50,23 @@ DUE_KIND_WIDTH = 14  # a kind's label, cut with "…" past this
 
 def promise_prompt(promise: OpenPromise) -> Hanging:
     """Due date (and "overdue") in a column, the promise wrapped beside it."""
-    when = _("due {date}").format(date=f"{promise.due:%d %b %Y}")
+    when = _("due {date}").format(date=format_day(promise.due, "date"))
     if promise.overdue:
         when = _("{when} overdue").format(when=when)
     lead = Content.styled(when, "$text-error" if promise.overdue else "$text-muted")
-    width = max(lead.cell_length, 15 + 8) + 2  # "due 01 Dec 2026" and " overdue" line up in every row
+    width = max(lead.cell_length, 15 + 8) + 2  # "due 28 Dec 2026" and " overdue" line up in every row
     return Hanging(lead, Content(safe_line(promise.text)), width)
 
 
 def due_prompt(item: Any) -> Hanging:
     """A `crm.review.DueItem`: date and kind in columns, the title wrapped beside them."""
     lead = Content.assemble(
-        Content.styled(f"{item.due:%d %b %Y}", "$text-error" if item.overdue else "$text-muted"),
+        date_cell(item.due, "$text-error" if item.overdue else "$text-muted"),
         "  ",
         Content.styled(kinds.label(item.kind), "$text-accent").truncate(DUE_KIND_WIDTH, ellipsis=True, pad=True),
         " ",
     )
-    return Hanging(lead, Content(safe_line(item.title)), 11 + 2 + DUE_KIND_WIDTH + 1)
+    return Hanging(lead, Content(safe_line(item.title)), date_width() + 2 + DUE_KIND_WIDTH + 1)
 
 
 class ClientScreen(TranslatedBindings, Screen[None]):
@@ -275,7 +276,7 @@ class ClientScreen(TranslatedBindings, Screen[None]):
             picked(profile.open_promises[0])
         else:
             due = _("due {date}")
-            choices = [(f"{due.format(date=f'{p.due:%d %b %Y}')}  {p.text}", p) for p in profile.open_promises]
+            choices = [(f"{due.format(date=format_day(p.due, 'date'))}  {p.text}", p) for p in profile.open_promises]
             self.app.push_screen(forms.PickScreen(_("Which promise was kept?"), choices), picked)
 
     def action_edit(self) -> None:
@@ -303,7 +304,7 @@ class ClientScreen(TranslatedBindings, Screen[None]):
             from crm.app.screens.review_dialogs import DraftDialog
 
             by = _("by {author}").format(author=entry.author)
-            title = f"{entry.on:%d %b %Y} · {entry.kind.replace('_', ' ')} · {by}"
+            title = f"{format_day(entry.on, 'date')} · {entry.kind.replace('_', ' ')} · {by}"
             self.app.push_screen(DraftDialog(title, entry.text))
 
     @on(OptionList.OptionSelected, "#promise-list")

@@ -39,6 +39,7 @@ from crm.domain import (
 )
 from crm.errors import StaleEditError, UserError
 from crm.i18n import N_, _
+from crm.l10n import format_day, format_money
 from crm.money import Money, parse_amount, parse_currency
 from crm.text import safe_line, shorten
 from crm.widgets.safe_fields import SafeInput, SafeTextArea
@@ -93,7 +94,7 @@ def optional_date(text: str, today: date) -> date | None:
 
 
 def _day(day: date | None) -> str:
-    return f"{day:%a %d %b %Y}" if day else ""
+    return format_day(day, "full") if day else ""
 
 
 @dataclass(frozen=True)
@@ -533,7 +534,7 @@ def keep_form(promise_id: int, text: str, due: date, today: date) -> "FormScreen
         return keep_promise(promise_id, on=parse_date(values["on"], today))
 
     return FormScreen(_("Keep a promise"), [date_field("on", _("Kept on"), today)], save,
-                      about=_("{promise} (due {date})").format(promise=text, date=f"{due:%d %b %Y}"))
+                      about=_("{promise} (due {date})").format(promise=text, date=format_day(due, "date")))
 
 
 def compensation_form(incident_id: int, title: str, currency: str, today: date) -> "FormScreen[Money]":
@@ -541,7 +542,7 @@ def compensation_form(incident_id: int, title: str, currency: str, today: date) 
     from crm.incidents import compensate
 
     def amount_preview(text: str) -> str:
-        return f"= {Money(parse_amount(text), currency)}" if text.strip() else ""
+        return f"= {format_money(Money(parse_amount(text), currency))}" if text.strip() else ""
 
     def save(values: Values) -> Money:
         amount, code = parse_amount(values["amount"]), parse_currency(values["currency"])

@@ -18,6 +18,7 @@ from crm.app.bindings import TranslatedBindings
 from crm.app.work import db_work
 from crm.i18n import N_, _
 from crm.keep_in_touch import KeepRow, keep_in_touch_rows
+from crm.l10n import format_day
 from crm.text import safe_line
 from crm.widgets.paged_table import PagedTable
 
@@ -47,10 +48,10 @@ def _day(value: date | None, today: date, *, due: bool = False) -> Text:
     if value is None:
         return Text("—", style="dim")
     # Within a year of today the year is noise; it is shown only for older or farther dates.
-    shown = f"{value:%d %b}" if abs((value - today).days) < 300 else f"{value:%b %Y}"
+    shown = format_day(value, "day" if abs((value - today).days) < 300 else "month")
     if due and value < today:
-        return Text(f"!{shown}", style="bold")
-    return Text(f" {shown}" if due else shown)  # due dates line up, marked or not
+        return _cut(Text(f"!{shown}", style="bold"))
+    return _cut(Text(f" {shown}" if due else shown))  # due dates line up, marked or not; a long one is cut
 
 
 class KeepInTouchScreen(TranslatedBindings, Screen[None]):

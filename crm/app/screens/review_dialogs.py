@@ -23,6 +23,7 @@ from crm.dates import DATE_HELP, add_months, parse_date
 from crm.domain import TOUCH_KINDS
 from crm.errors import UserError
 from crm.i18n import N_, _, ngettext
+from crm.l10n import format_day
 from crm.text import cells, pad, safe, safe_line
 from crm.widgets.safe_fields import SafeInput
 from crm.widgets.sentence import sentence
@@ -94,7 +95,7 @@ def holiday_about(day: date, clients: list[str], shown: int = 3) -> Content:
     more = len(clients) - shown
     if more > 0:
         names = ngettext("{names} and {count} more", "{names} and {count} more", more).format(names=names, count=more)
-    return Content.assemble((f"{day:%a %d %b}", "$text-muted"), " · ", names)
+    return Content.assemble((format_day(day), "$text-muted"), " · ", names)
 
 
 class SnoozeDialog(TranslatedBindings, ModalScreen[date | None]):
@@ -125,7 +126,7 @@ class SnoozeDialog(TranslatedBindings, ModalScreen[date | None]):
         with Vertical(classes="dialog"):
             yield Label(_("Snooze until…"), classes="dialog-title")
             yield Static(self._about)
-            yield Static("\n".join(f"{key}  {pad(label, width)}{day:%a %d %b}" for key, label, day in quick),
+            yield Static("\n".join(f"{key}  {pad(label, width)}{format_day(day)}" for key, label, day in quick),
                          markup=False)
             yield SafeInput(placeholder=_("or type a date: friday, +3d, 25.12.2026"), id="until")
             yield _error()
@@ -156,7 +157,7 @@ class SnoozeDialog(TranslatedBindings, ModalScreen[date | None]):
             error.update(str(exc))
             return
         if until <= self._today:
-            error.update(_("Pick a day after today ({today}).").format(today=f"{self._today:%a %d %b}"))
+            error.update(_("Pick a day after today ({today}).").format(today=format_day(self._today)))
             return
         self.dismiss(until)
 
@@ -202,7 +203,7 @@ class TouchDialog(TranslatedBindings, ModalScreen[tuple[str, str, date] | None])
 
     def _show_day(self, text: str) -> None:
         try:
-            shown = f"{self._day(text):%a %d %b %Y}"
+            shown = format_day(self._day(text), "full")
         except UserError as exc:
             shown = str(exc)
         self.query_one("#on-day", Static).update(shown)

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from textual.command import CommandPalette
-from textual.widgets import Input, SelectionList, TextArea
+from textual.widgets import Input, OptionList, SelectionList, TextArea
 
 from crm import wizard
 from crm.agency import set_signer
@@ -292,8 +292,9 @@ async def test_parting_asks_before_it_cancels_open_promises_and_reminders(db, db
         await pilot.press("ctrl+n")
         await settle(app, pilot)
         question = app.screen
-        assert isinstance(question, PickScreen)
-        assert "Send the invoice copy" in question.title_text and "Ask about the spring campaign" in question.title_text
+        assert isinstance(question, PickScreen) and question.title_text == "Part with Grabbit SRL?"
+        yes = str(question.query_one(OptionList).get_option_at_index(0).prompt)
+        assert "Send the invoice copy" in yes and "Ask about the spring campaign" in yes
         await pilot.press("down", "enter")  # no, not yet
         await settle(app, pilot)
         assert isinstance(app.screen, WizardScreen) and app.screen.step == "letter"

@@ -27,7 +27,7 @@ from crm import wizard
 from crm.app.commands import palette_clients
 from crm.app.screens.forms import PickScreen
 from crm.app.screens.wizard.choose import ClientChooser
-from crm.app.screens.wizard.step import Saving, StepData, WizardStep
+from crm.app.screens.wizard.step import Question, Saving, StepData, WizardStep
 from crm.app.screens.wizard.steps import STEP_WIDGETS
 from crm.app.work import db_work
 from crm.errors import UserError
@@ -338,9 +338,9 @@ class WizardScreen(Screen[None]):
             return
         self._busy = True
 
-        def asked(question: str) -> None:
+        def asked(question: Question | None) -> None:
             self._busy = False
-            if not question:
+            if question is None:
                 self._write(saving, page)
                 return
 
@@ -350,8 +350,7 @@ class WizardScreen(Screen[None]):
                 else:
                     self.message(_("Nothing saved. Change the outcome on the plan if they should stay."))
 
-            self.app.push_screen(PickScreen(question, [(_("Yes, part and cancel them"), True),
-                                                       (_("No, not yet"), False)]), answered)
+            self.app.push_screen(PickScreen(question.title, [(question.yes, True), (question.no, False)]), answered)
 
         def failed(message: str) -> None:
             self._busy = False

@@ -45,19 +45,28 @@ class StepData:
 
 
 @dataclass(frozen=True)
+class Question:
+    """A yes-or-no before a write: what happens on yes, in full, and the way out."""
+
+    title: str
+    yes: str
+    no: str
+
+
+@dataclass(frozen=True)
 class Saving:
     """A step's own write when the owner moves on from it.
 
     `job` runs in a worker, one write at a time, given the session at the latest saved version and
     the state already moved to where the wizard goes next; it returns the session as it now
-    stands. `said` is the message line afterwards. `ask`, run in a worker first, words a question
-    the owner must answer yes to before anything is written ("" when there is nothing to ask).
+    stands. `said` is the message line afterwards. `ask`, run in a worker first, gives the question
+    the owner must answer yes to before anything is written (None when there is nothing to ask).
     """
 
     busy: str
     job: Callable[[Session, WizardState, date], Session]
     said: Callable[[Session], str]
-    ask: Callable[[Session], str] | None = None
+    ask: Callable[[Session], Question | None] | None = None
 
 
 class WizardStep(Widget):
@@ -83,6 +92,10 @@ class WizardStep(Widget):
 
     class Submitted(Message):
         """The owner is done with the step (enter on a list): go on, as ctrl+n does."""
+
+    def action_go_on(self) -> None:
+        """For a step whose list takes space to pick: enter goes on, as on every other step."""
+        self.post_message(self.Submitted())
 
     def __init__(self, data: StepData) -> None:
         super().__init__(classes="wizard-step")

@@ -1,8 +1,11 @@
 """For the call (docs/method.md §2, §5, §8): the general advice and the §5 step lists as a checklist to
 tick while talking to the client; the list that fits the case comes first."""
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Static
 
@@ -40,6 +43,7 @@ class CallStep(WizardStep):
 
     stage = "strategy"
     heading = N_("For the call")
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "go_on", show=False, priority=True)]  # space ticks
 
     def compose(self) -> ComposeResult:
         diagnosis, _rec = self.data.advice()

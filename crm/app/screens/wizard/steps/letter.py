@@ -14,7 +14,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from crm import wizard
 from crm.app.screens.wizard import more_advice
-from crm.app.screens.wizard.step import Saving, WizardStep
+from crm.app.screens.wizard.step import Question, Saving, WizardStep
 from crm.app.work import db_work
 from crm.i18n import N_, _
 from crm.playbook import load_playbook
@@ -28,7 +28,7 @@ WIZARD_LETTERS = ("apology", "refusal", "parting", "checkin", "winback")
 DETAILS = {
     "apology": N_("What we got wrong"),
     "refusal": N_("What they asked for"),
-    "parting": N_("Whom we recommend instead"),
+    "parting": N_("Whom we recommend"),
     "thanks": N_("The problem they told us about"),
 }
 
@@ -44,21 +44,22 @@ def apply_plan(session: Session, ahead: WizardState, today: date) -> Session:
 def plan_said(session: Session) -> str:
     if session.state.applied.get("revised"):
         return _("Plan updated: changed promises and offers replace the earlier ones, kept in the history.")
+    if session.state.applied.get("outcome") == "parted":
+        return _("Plan saved: we parted. Nothing more about them comes up in the review.")
     return _("Plan saved. Its promises and follow-ups are in the review now.")
 
 
-def parting_question(session: Session) -> str:
-    """What parting cancels, as a question ("" when there is nothing to cancel)."""
+def parting_question(session: Session) -> Question | None:
+    """What parting cancels (docs/method.md §4: a parted client hears no more), to agree to first."""
     found = wizard.parting_preview(session.client_id)
     if found.empty:
-        return ""
-    promises = "; ".join(f"{p.what} ({p.due:%d %b})" for p in found.promises)
-    reminders = "; ".join(f"{text} ({due:%d %b})" for _id, text, due in found.reminders)
-    parts = [part for part in (
-        _("{n} open promise(s): {list}").format(n=len(found.promises), list=promises) if found.promises else "",
-        _("{n} reminder(s): {list}").format(n=len(found.reminders), list=reminders) if found.reminders else "") if part]
-    return _("Parting with {client} cancels {what}. Part and cancel them?").format(
-        client=safe_line(session.client), what=" and ".join(parts))
+        return None
+    cancelled = [*(_("the promise “{text}” (due {day:%d %b})").format(text=p.what, day=p.due) for p in found.promises),
+                 *(_("the reminder “{text}” ({day:%d %b})").format(text=text, day=due)
+                   for _id, text, due in found.reminders)]
+    return Question(_("Part with {client}?").format(client=safe_line(session.client)),
+                    _("Yes: part, and cancel {what}").format(what="; ".join(cancelled)),
+                    _("No, not yet"))
 
 
 class LetterBase(WizardStep):
@@ -89,6 +90,7 @@ class LetterStep(LetterBase):
     """Which letter, the owner's words for it, the agreement a refusal cites, and its text."""
 
     heading = N_("The letter")
+    main = "#letter-details"  # the owner's words first: the draft follows them
     kinds = (*WIZARD_LETTERS, NO_LETTER)
 
     def compose(self) -> ComposeResult:

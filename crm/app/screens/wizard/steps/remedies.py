@@ -1,9 +1,11 @@
 """Remedies (docs/method.md §2, §5): at least three ways to put it right, for the client to choose from."""
 
 from dataclasses import replace
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import SelectionList, Static
 
@@ -17,6 +19,7 @@ class RemediesStep(WizardStep):
     """The remedies that fit, to pick from; the highlighted one explained below."""
 
     stage = "remedies"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "go_on", show=False, priority=True)]  # space picks
     heading = N_("Ways to put it right")
 
     def compose(self) -> ComposeResult:

@@ -44,7 +44,7 @@ def _create_private_file(path: Path) -> None:
         make_dirs(path.parent)
         create_file(path)
     except OSError as exc:
-        raise DatabaseError(f"cannot create database {path}: {exc.strerror}") from None
+        raise DatabaseError(_("cannot create database {path}: {reason}").format(path=path, reason=exc.strerror)) from None
 
 
 def _schema_version(conn: sqlite3.Connection, path: Path) -> int:
@@ -52,17 +52,15 @@ def _schema_version(conn: sqlite3.Connection, path: Path) -> int:
     try:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"{path} is not a Rapport database ({exc})") from None
+        raise DatabaseError(_("{path} is not a Rapport database ({reason})").format(path=path, reason=exc)) from None
     if not tables:
         return 0
     if "schema_version" not in tables:
-        raise DatabaseError(f"{path} is not a Rapport database (it has other tables)")
+        raise DatabaseError(_("{path} is not a Rapport database (it has other tables)").format(path=path))
     (version,) = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()
     if version > LATEST:
-        raise DatabaseError(
-            f"{path} was written by a newer Rapport (schema {version}; this release knows {LATEST}); "
-            "upgrade Rapport to open it"
-        )
+        raise DatabaseError(_("{path} was written by a newer Rapport (schema {version}; this release knows {latest}); "
+                              "upgrade Rapport to open it").format(path=path, version=version, latest=LATEST))
     return version
 
 
@@ -108,29 +106,35 @@ def migrate(conn: sqlite3.Connection, path: Path) -> int:
     return found
 
 
-def _read_only_part(path: Path) -> str | None:
-    """What keeps this user from writing the database at `path`, if anything."""
-    for where in (path, path.parent):
-        if not os.access(where, os.W_OK):
-            return "the database" if where == path else "its directory (SQLite keeps -wal and -shm files there)"
+def _read_only_reason(path: Path) -> str | None:
+    """Why this user may not write the database at `path` (the refusal, in one line), if anything."""
+    if not os.access(path, os.W_OK):
+        return _("cannot write {path}: the database is read-only for you; nothing was changed").format(path=path)
+    if not os.access(path.parent, os.W_OK):
+        return _("cannot write {path}: its directory (SQLite keeps -wal and -shm files there) is read-only for you; "
+                 "nothing was changed").format(path=path)
     return None
 
 
 def _probe(path: Path) -> None:
     """Read the file's schema with a plain connection before the real one's pragmas (WAL) could
     change a foreign or newer file, and refuse one we could read but not write."""
-    if what := _read_only_part(path):
-        raise DatabaseError(f"cannot write {path}: {what} is read-only for you; nothing was changed")
+    if reason := _read_only_reason(path):
+        raise DatabaseError(reason)
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
     except sqlite3.Error as exc:
-        raise DatabaseError(f"cannot open database {path}: {exc}") from None
+        raise DatabaseError(_cannot_open(path, exc)) from None
     try:
         _schema_version(conn, path)
     except sqlite3.Error as exc:
-        raise DatabaseError(f"cannot open database {path}: {exc}") from None
+        raise DatabaseError(_cannot_open(path, exc)) from None
     finally:
         conn.close()
+
+
+def _cannot_open(path: Path, exc: BaseException) -> str:
+    return _("cannot open database {path}: {reason}").format(path=path, reason=exc)
 
 
 def storage_problem(exc: BaseException) -> str | None:
@@ -164,8 +168,8 @@ def _open_read_only(path: Path) -> SqliteDatabase:
         # A WAL reader needs a -shm file it can read, and SQLite cannot create one here. Without
         # a -wal there is nothing to the database but the file itself: read that as it is.
         if os.path.exists(f"{path}-wal") and os.path.getsize(f"{path}-wal"):
-            raise DatabaseError(f"cannot read {path}: its latest changes are in {path}-wal, which a session with "
-                                "write access must fold in first (open it once with write access)")
+            raise DatabaseError(_("cannot read {path}: its latest changes are in {path}-wal, which a session with "
+                                  "write access must fold in first (open it once with write access)").format(path=path))
         options += "&immutable=1"
     uri = f"{path.resolve().as_uri()}?{options}"
     try:
@@ -175,10 +179,11 @@ def _open_read_only(path: Path) -> SqliteDatabase:
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        raise DatabaseError(f"cannot open database {path}: {exc}") from None
+        raise DatabaseError(_cannot_open(path, exc)) from None
     if version < LATEST:
-        raise DatabaseError(f"cannot read {path}: it is read-only for you and needs an upgrade to this release's "
-                            f"schema (it has {version}, this release {LATEST}); open it once with write access")
+        raise DatabaseError(_("cannot read {path}: it is read-only for you and needs an upgrade to this release's "
+                              "schema (it has {version}, this release {latest}); open it once with write access").format(
+            path=path, version=version, latest=LATEST))
     db = _with_text_functions(SqliteDatabase(uri, uri=True, timeout=BUSY_TIMEOUT_S,
                                              pragmas={"foreign_keys": 1, "query_only": 1}, autoconnect=True))
     database.initialize(db)
@@ -212,8 +217,8 @@ def open_database(path: Path, *, reading: bool = False) -> SqliteDatabase:
     """
     path = Path(path)
     if path.is_dir():
-        raise DatabaseError(f"{path} is a directory, not a database file")
-    if reading and os.path.exists(path) and _read_only_part(path):
+        raise DatabaseError(_("{path} is a directory, not a database file").format(path=path))
+    if reading and os.path.exists(path) and _read_only_reason(path):
         return _open_read_only(path)
     _create_private_file(path)
     _probe(path)
@@ -232,9 +237,9 @@ def open_database(path: Path, *, reading: bool = False) -> SqliteDatabase:
         raise
     except (sqlite3.OperationalError, peewee.OperationalError) as exc:
         db.close()
-        raise DatabaseError(f"cannot open database {path}: {exc}") from None
+        raise DatabaseError(_cannot_open(path, exc)) from None
     except (sqlite3.DatabaseError, peewee.DatabaseError) as exc:
         db.close()
-        raise DatabaseError(f"{path} is not a Rapport database ({exc})") from None
+        raise DatabaseError(_("{path} is not a Rapport database ({reason})").format(path=path, reason=exc)) from None
     database.initialize(db)
     return db

@@ -7,7 +7,7 @@ from datetime import date
 from crm import audit, validate
 from crm.domain import NEW_CLIENT_STATUSES, STATUSES, TEMPERAMENTS, TIERS, TOUCH_KINDS
 from crm.errors import StaleEditError, UserError
-from crm.i18n import N_
+from crm.i18n import N_, _, ngettext
 from crm.journal import change
 from crm.models import Client, Contact, StatusChange, Touch, database
 from crm.text import fold, safe_line
@@ -41,22 +41,22 @@ class ClientFields:
         """The fields validated and normalised; UserError on the first bad one."""
         return {
             "name": validate.name(self.name),
-            "company": validate.text(self.company.strip(), "company", limit=validate.MAX_NAME),
+            "company": validate.text(self.company.strip(), _("company"), limit=validate.MAX_NAME),
             "email": validate.email(self.email),
             "phone": validate.phone(self.phone),
             "country": validate.country(self.country),
             "language": validate.language(self.language),
             "birthday": self.birthday,
-            "notes": validate.text(self.notes, "notes"),
-            "tier": validate.choice(self.tier, TIERS, "tier"),
-            "temperament": validate.choice(self.temperament, TEMPERAMENTS, "temperament"),
+            "notes": validate.text(self.notes, _("notes")),
+            "tier": validate.choice(self.tier, TIERS, _("tier")),
+            "temperament": validate.choice(self.temperament, TEMPERAMENTS, _("temperament")),
         }
 
 
 def add_client(fields: ClientFields, *, status: str = "active", today: date) -> int:
     """Create a client; its first status change dates the relationship (and the quiet clock)."""
     values = fields.cleaned()
-    status = validate.choice(status, NEW_CLIENT_STATUSES, "status for a new client")
+    status = validate.choice(status, NEW_CLIENT_STATUSES, _("status for a new client"))
     with change(N_("Added the client {client}")):
         client = Client.create(**values, status=status, status_since=today, **audit.created())
         StatusChange.create(client=client, on=today, old_status="", new_status=status, reason="", **audit.created())
@@ -75,11 +75,9 @@ def edit_client(client_id: int, version: int, fields: ClientFields) -> int:
         if not changed:
             current = Client.get_or_none(Client.id == client_id)
             if current is None:
-                raise UserError(f"client #{client_id} no longer exists")
-            raise StaleEditError(
-                f"{safe_line(current.name)} was changed by {safe_line(current.updated_by)} meanwhile; "
-                "reload to see their change, then edit again"
-            )
+                raise UserError(_("client #{id} no longer exists").format(id=client_id))
+            raise StaleEditError(_("{client} was changed by {who} meanwhile; reload to see their change, then edit "
+                                   "again").format(client=safe_line(current.name), who=safe_line(current.updated_by)))
     return version + 1
 
 
@@ -94,10 +92,10 @@ def find_client(ref: str) -> Client:
             named = list(Client.select().where(Client.name == ref).limit(2))
             client = named[0] if len(named) == 1 else None
         if client is None:
-            raise UserError(f"no client with id {number}")
+            raise UserError(_("no client with id {id}").format(id=number))
         return client
     if not ref:
-        raise UserError("no client given")
+        raise UserError(_("no client given"))
     wanted = fold(ref)
     # Case, accents and ş/ș ignored in Latin and Cyrillic names alike (crm.text.fold). Raw rows from
     # the name index: peewee's row conversion cost three times SQLite's scan at 50,000 clients.
@@ -114,10 +112,14 @@ def find_client(ref: str) -> Client:
         # A typo ("Acne") still points at the client meant: offer the closest names.
         scored = sorted((-_likeness(wanted, fold(row[1])), row) for row in rows)
         near = [row for score, row in scored[:5] if -score >= 0.7]
-        hint = f"; did you mean {_listed(near)}?" if near else ""
-        raise UserError(f"no client named {safe_line(ref)!r}{hint}")
-    more = f" and {len(matches) - 10} more" if len(matches) > 10 else ""
-    raise UserError(f"{safe_line(ref)!r} matches several clients: {_listed(matches[:10])}{more}; use the id")
+        named = _("no client named {name}; did you mean {names}?") if near else _("no client named {name}")
+        raise UserError(named.format(name=repr(safe_line(ref)), names=_listed(near)))
+    if len(matches) > 10:
+        several = ngettext("{name} matches several clients: {names} and {count} more; use the id",
+                           "{name} matches several clients: {names} and {count} more; use the id", len(matches) - 10)
+    else:
+        several = _("{name} matches several clients: {names}; use the id")
+    raise UserError(several.format(name=repr(safe_line(ref)), names=_listed(matches[:10]), count=len(matches) - 10))
 
 
 def _likeness(wanted: str, name: str) -> float:
@@ -139,7 +141,7 @@ def has_clients() -> bool:
 def get_client(client_id: int) -> Client:
     client = Client.get_or_none(Client.id == client_id)
     if client is None:
-        raise UserError(f"no client with id {client_id}")
+        raise UserError(_("no client with id {id}").format(id=client_id))
     return client
 
 
@@ -153,11 +155,12 @@ _STATUS_CHANGES = {
 def change_status(client_id: int, action: str, *, on: date, reason: str = "") -> str:
     """Depart, part or return a client, recorded as a dated status change; the new status."""
     allowed, new_status = _TRANSITIONS[action]
-    reason = validate.text(reason, "reason")
+    reason = validate.text(reason, _("reason"))
     with change(_STATUS_CHANGES[action], client_id=client_id):
         client = get_client(client_id)
         if client.status not in allowed:
-            raise UserError(f"{safe_line(client.name)} is {client.status}; cannot {action} from there")
+            raise UserError(_("{client} is {status}; cannot {action} from there").format(
+                client=safe_line(client.name), status=client.status, action=action))
         StatusChange.create(
             client=client, on=on, old_status=client.status, new_status=new_status, reason=reason, **audit.created()
         )
@@ -169,8 +172,8 @@ def change_status(client_id: int, action: str, *, on: date, reason: str = "") ->
 
 def log_touch(client_id: int, *, kind: str = "note", on: date, note: str = "") -> int:
     """Record a contact with the client; any touch restarts the quiet clock."""
-    kind = validate.choice(kind, TOUCH_KINDS, "touch kind")
-    note = validate.text(note, "note")
+    kind = validate.choice(kind, TOUCH_KINDS, _("touch kind"))
+    note = validate.text(note, _("note"))
     with change(N_("Logged a {kind} with {client}"), kind=kind, client_id=client_id):
         touch = Touch.create(client=client_id, kind=kind, on=on, note=note, **audit.created())
     return touch.id
@@ -188,8 +191,8 @@ def add_contact(
 ) -> int:
     """Add a person at the client; at most one contact is the decision-maker."""
     values = {
-        "name": validate.name(name, "contact name"),
-        "role": validate.text(role.strip(), "role", limit=validate.MAX_NAME),
+        "name": validate.name(name, _("contact name")),
+        "role": validate.text(role.strip(), _("role"), limit=validate.MAX_NAME),
         "email": validate.email(email),
         "phone": validate.phone(phone),
     }
@@ -203,4 +206,4 @@ def add_contact(
 
 
 def check_status(value: str) -> str:
-    return validate.choice(value, STATUSES, "status")
+    return validate.choice(value, STATUSES, _("status"))

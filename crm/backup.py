@@ -98,7 +98,8 @@ def atomic_path(target: Path) -> Iterator[Path]:
             os.close(fd)
             set_file_mode(Path(tmp))
         except OSError as exc:
-            raise UserError(_("cannot write {path}: {reason}").format(path=safe_line(target), reason=exc.strerror)) from None
+            raise UserError(_("cannot write {path}: {reason}").format(
+                path=safe_line(target), reason=exc.strerror)) from None
         try:
             yield Path(tmp)
             os.replace(tmp, target)

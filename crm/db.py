@@ -44,7 +44,8 @@ def _create_private_file(path: Path) -> None:
         make_dirs(path.parent)
         create_file(path)
     except OSError as exc:
-        raise DatabaseError(_("cannot create database {path}: {reason}").format(path=path, reason=exc.strerror)) from None
+        raise DatabaseError(_("cannot create database {path}: {reason}").format(
+            path=path, reason=exc.strerror)) from None
 
 
 def _schema_version(conn: sqlite3.Connection, path: Path) -> int:
@@ -182,8 +183,8 @@ def _open_read_only(path: Path) -> SqliteDatabase:
         raise DatabaseError(_cannot_open(path, exc)) from None
     if version < LATEST:
         raise DatabaseError(_("cannot read {path}: it is read-only for you and needs an upgrade to this release's "
-                              "schema (it has {version}, this release {latest}); open it once with write access").format(
-            path=path, version=version, latest=LATEST))
+                              "schema (it has {version}, this release {latest}); open it once with write "
+                              "access").format(path=path, version=version, latest=LATEST))
     db = _with_text_functions(SqliteDatabase(uri, uri=True, timeout=BUSY_TIMEOUT_S,
                                              pragmas={"foreign_keys": 1, "query_only": 1}, autoconnect=True))
     database.initialize(db)

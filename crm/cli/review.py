@@ -125,8 +125,8 @@ def render_review(items: Sequence[DueItem], today: date, until: date, width: int
         head = ngettext("Review for {day}: {count} due through {until}, {overdue} overdue",
                         "Review for {day}: {count} due through {until}, {overdue} overdue", len(items))
     else:
-        head = ngettext("Review for {day}: {count} due through {until}", "Review for {day}: {count} due through {until}",
-                        len(items))
+        head = ngettext("Review for {day}: {count} due through {until}",
+                        "Review for {day}: {count} due through {until}", len(items))
     lines = [head.format(day=day, count=len(items), until=through, overdue=overdue)]
     cols = _Columns(items, width)
     for group_name in WHEN_ORDER:
@@ -172,7 +172,8 @@ def _occasion(items: list[DueItem], cols: _Columns, width: int) -> list[str]:
     indent = " " * cols.LEAD
     lines += textwrap.wrap(names, width=max(width, cols.LEAD + 20), initial_indent=indent, subsequent_indent=indent,
                            break_on_hyphens=False)
-    lines.append(indent + _("mark each done with: {command}").format(command=f"crm done greeting-<#>-{first.due:%Y%m%d}"))
+    command = f"crm done greeting-<#>-{first.due:%Y%m%d}"
+    lines.append(indent + _("mark each done with: {command}").format(command=command))
     return lines
 
 
@@ -303,8 +304,8 @@ def render_digest(items: Sequence[DueItem], today: date, until: date) -> str:
             names = list(unique)
             more = f" +{len(names) - OVERDUE_NAMED}" if len(names) > OVERDUE_NAMED else ""
             parts.append(f"{kinds.kind(kind).count(late_counts[kind])} — {', '.join(names[:OVERDUE_NAMED])}{more}")
-        lines += textwrap.wrap(_("Overdue: {items}").format(items="; ".join(parts)), width=78, initial_indent="  ", subsequent_indent="    ",
-                           break_on_hyphens=False)
+        lines += textwrap.wrap(_("Overdue: {items}").format(items="; ".join(parts)), width=78, initial_indent="  ",
+                               subsequent_indent="    ", break_on_hyphens=False)
     lines.append("  " + _("crm review for the list"))
     return "\n".join(lines)
 

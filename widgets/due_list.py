@@ -145,8 +145,10 @@ def follower(order: Sequence[str], current: str | None, present: Collection[str]
 def due_counter(items: Sequence[Due], today: date) -> str:
     """"12 due · 3 overdue" (the overdue part only when there are some)."""
     overdue = sum(1 for i in items if when_group(i, today) == "Overdue")
-    text = _("{count} due").format(count=len(items))
-    return _("{due} · {overdue} overdue").format(due=text, overdue=overdue) if overdue else text
+    text = ngettext("{count} due", "{count} due", len(items)).format(count=len(items))
+    if not overdue:
+        return text
+    return ngettext("{due} · {overdue} overdue", "{due} · {overdue} overdue", overdue).format(due=text, overdue=overdue)
 
 
 def _cell(text: str, width: int, style: str = "") -> Content:

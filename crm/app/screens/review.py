@@ -27,6 +27,7 @@ from crm.app.screens.review_dialogs import (
     holiday_question,
 )
 from crm import kinds
+from crm.app.bindings import TranslatedBindings
 from crm.app.work import db_work
 from crm.clients import log_touch
 from crm.i18n import N_, _, ngettext
@@ -42,22 +43,23 @@ if TYPE_CHECKING:
 HORIZONS = (7, 30)
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(TranslatedBindings, Screen[None]):
     """Overdue, today, this week (and later): mark done, snooze, log a touch, open, draft."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("d", "done", "Done", tooltip="Mark done, with an optional note", id="review.done"),
+        Binding("d", "done", N_("Done"), tooltip=N_("Mark done, with an optional note"), id="review.done"),
         Binding("D", "done_holiday", N_("All done"), tooltip=N_("Mark all of this holiday's greetings done"),
                 show=False, id="review.done_holiday"),  # the occasion's heading shows the key
-        Binding("s", "snooze", "Snooze", tooltip="Snooze: 1 tomorrow, w a week, m a month, or a date",
+        Binding("s", "snooze", N_("Snooze"), tooltip=N_("Snooze: 1 tomorrow, w a week, m a month, or a date"),
                 id="review.snooze"),
-        Binding("t", "touch", "Touch", tooltip="Log a touch (call, email, …) with the client", id="review.touch"),
-        Binding("m", "draft", "Draft", tooltip="The letter for a greeting, win-back or check-in",
+        Binding("t", "touch", N_("Touch"), tooltip=N_("Log a touch (call, email, …) with the client"),
+                id="review.touch"),
+        Binding("m", "draft", N_("Draft"), tooltip=N_("The letter for a greeting, win-back or check-in"),
                 id="review.draft"),
-        Binding("o", "open_client", "Open", tooltip="Open the client", show=False, id="review.open"),
-        Binding("h", "toggle_horizon", "7/30d", tooltip="Look 7 or 30 days ahead", id="review.horizon"),
-        Binding("n", "skip_occasion", "No greeting", show=False, id="review.skip_occasion",
-                tooltip="Greet this holiday no more, for any client"),
+        Binding("o", "open_client", N_("Open"), tooltip=N_("Open the client"), show=False, id="review.open"),
+        Binding("h", "toggle_horizon", N_("7/30d"), tooltip=N_("Look 7 or 30 days ahead"), id="review.horizon"),
+        Binding("n", "skip_occasion", N_("No greeting"), show=False, id="review.skip_occasion",
+                tooltip=N_("Greet this holiday no more, for any client")),
     ]
 
     def __init__(self) -> None:
@@ -81,7 +83,7 @@ class ReviewScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.sub_title = "Review"
+        self.sub_title = _("Review")
         self.watch(self.app, "data_generation", self.reload, init=False)
         self._show_bar()
         self.reload()
@@ -101,17 +103,20 @@ class ReviewScreen(Screen[None]):
 
     def _show_bar(self) -> None:
         today = self.rapport.today
-        self.query_one("#review-horizon", Static).update(f"{today:%a %d %b %Y} · next {self.days} days")
+        horizon = ngettext("{date} · next {count} day", "{date} · next {count} days", self.days)
+        self.query_one("#review-horizon", Static).update(horizon.format(date=f"{today:%a %d %b %Y}", count=self.days))
         self.query_one("#review-counter", Static).update(due_counter(self._items, today) if self._loaded else "…")
         empty = self._loaded and not self._items
         self.query_one(DueList).display = not empty
         self.query_one("#review-empty", Static).display = empty
         if empty:
             other = HORIZONS[1] if self.days == HORIZONS[0] else HORIZONS[0]
-            self.query_one("#review-empty", Static).update(
-                f"All clear: nothing due in the next {self.days} days.\n\n"
-                f"Press h to look {other} days ahead, c for your clients, k to keep in touch."
-            )
+            clear = ngettext("All clear: nothing due in the next {count} day.",
+                             "All clear: nothing due in the next {count} days.", self.days).format(count=self.days)
+            keys = ngettext("Press h to look {count} day ahead, c for your clients, k to keep in touch.",
+                            "Press h to look {count} days ahead, c for your clients, k to keep in touch.",
+                            other).format(count=other)
+            self.query_one("#review-empty", Static).update(f"{clear}\n\n{keys}")
         self.refresh_bindings()
 
     @property
@@ -280,14 +285,14 @@ class ReviewScreen(Screen[None]):
                 db_work(self, lambda: greet_occasion(occasion, greeted=False), lambda _: self._skipped(occasion),
                         group="review-write", exclusive=False)
 
-        self.app.push_screen(PickScreen(f"Greet {occasion} no more?", [
-            (f"Yes: no more greetings for {occasion}, for any client", True),
-            ("No, keep greeting it", False),
+        self.app.push_screen(PickScreen(_("Greet {holiday} no more?").format(holiday=occasion), [
+            (_("Yes: no more greetings for {holiday}, for any client").format(holiday=occasion), True),
+            (_("No, keep greeting it"), False),
         ]), answered)
 
     def _skipped(self, occasion: str) -> None:
-        self.notify(f"No more greetings for {occasion}. The palette (ctrl+p) › Greetings brings it back.",
-                    markup=False)
+        self.notify(_("No more greetings for {holiday}. The palette (ctrl+p) › Greetings brings it back.").format(
+            holiday=occasion), markup=False)
         self.rapport.note_change()
 
     def action_open_client(self) -> None:
@@ -298,7 +303,7 @@ class ReviewScreen(Screen[None]):
     def action_draft(self) -> None:
         item = self.current
         if item is None or not has_letter(item):
-            self.notify("Letters are drafted for greetings, win-backs and check-ins.", markup=False)
+            self.notify(_("Letters are drafted for greetings, win-backs and check-ins."), markup=False)
             return
         db_work(self, lambda: draft_for(item), lambda d: self.app.push_screen(DraftDialog(d.title, d.text)),
                 group="draft")

@@ -31,8 +31,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import lru_cache
 
-from peewee import Case, chunked, fn
+from peewee import OP, SQL, Case, Expression, fn
 
 from crm import kinds
 from crm.dates import add_months
@@ -51,6 +52,7 @@ from crm.models import (
     StatusChange,
     Touch,
     database,
+    in_list,
 )
 from crm.money import Money
 from crm.occasions import Holiday, holidays_between
@@ -198,10 +200,13 @@ def parse_item_id(text: str) -> tuple[str, int, date | None]:
     return record.name, int(match.group(2)), day
 
 
+# A review shows thousands of titles over a few hundred dates, and strftime costs microseconds.
+@lru_cache(maxsize=4096)
 def _short(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b}"
 
 
+@lru_cache(maxsize=4096)
 def _long(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
@@ -287,17 +292,23 @@ def winbacks(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
     known: keep in touch with the head (docs/method.md §7).
     """
     query = Client.select(Client.id, Client.name, Client.status_since).where(Client.status == "departed")
+    if scope.start is not None:
+        # Only departures a whole number of steps (at least one) before a month of the window can
+        # fall due in it: SQLite drops the others, Python then checks the days.
+        first, last = _month_number(scope.start), _month_number(scope.end)
+        lag = last - (fn.substr(Client.status_since, 1, 4).cast("INTEGER") * 12
+                      + fn.substr(Client.status_since, 6, 2).cast("INTEGER"))
+        step = rules.winback_months
+        query = query.where((lag >= step) & (Expression(lag, OP.MOD, step) <= last - first))
     due_now = []
     for client_id, name, since in _rows(_for_client(query, scope)):
         left = _day(since)
         steps = month_steps(left, rules.winback_months, scope.start or left, scope.end, first=1)
         due_now += [(client_id, name, left, due) for due in steps]
-    heads: dict[int, str] = {}
-    for chunk in chunked(sorted({row[0] for row in due_now}), 900):
-        deciders = Contact.select(Contact.client, Contact.name).where(
-            Contact.decision_maker & Contact.client.in_(chunk)
-        )
-        heads.update(_rows(deciders))
+    deciders = Contact.select(Contact.client, Contact.name).where(
+        Contact.decision_maker & Contact.client.in_(in_list({row[0] for row in due_now}))
+    )
+    heads: dict[int, str] = dict(_rows(deciders)) if due_now else {}
     for client_id, name, left, due in due_now:
         months = (due.year - left.year) * 12 + due.month - left.month
         if client_id in heads:
@@ -312,6 +323,10 @@ def winbacks(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
         )
 
 
+def _month_number(day: date) -> int:
+    return day.year * 12 + day.month
+
+
 def anniversaries(born: date, start: date, end: date) -> Iterator[date]:
     """The birthdays of someone born on `born` within [start, end]; Feb 29 falls on Feb 28."""
     for year in range(max(start.year, born.year + 1), end.year + 1):
@@ -321,6 +336,12 @@ def anniversaries(born: date, start: date, end: date) -> Iterator[date]:
             day = date(year, 2, 28)
         if start <= day <= end:
             yield day
+
+
+def _month_day(column):
+    """A date column's 'MM-DD', written as the birthday indexes are (crm.migrations), so SQLite looks
+    the window's days up instead of reading every birthday."""
+    return fn.substr(column, SQL("6"), SQL("5"))
 
 
 def _month_days(start: date, end: date) -> list[str] | None:
@@ -370,7 +391,7 @@ def greetings(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
     def born_in_window(query, column):
         query = query.where(wanted & column.is_null(False))
         if month_days is not None:
-            query = query.where(fn.strftime("%m-%d", column).in_(month_days))
+            query = query.where(_month_day(column).in_(month_days))
         return _rows(_for_client(query, scope))
 
     clients = Client.select(Client.id, Client.name, since, Client.birthday)

@@ -15,6 +15,8 @@ from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
+from crm.i18n import N_
+
 Item = TypeVar("Item")
 # Rows built at a time: more than a tall terminal shows, so a page down never reaches the end.
 PAGE = 60
@@ -25,8 +27,8 @@ class PagedTable(DataTable[Text], Generic[Item]):
 
     # In a list of rows, Home and End mean the first and the last row (DataTable: ctrl+home/end).
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("home", "scroll_top", "First row", show=False),
-        Binding("end", "scroll_bottom", "Last row", show=False),
+        Binding("home", "scroll_top", N_("First row"), show=False),
+        Binding("end", "scroll_bottom", N_("Last row"), show=False),
     ]
 
     def __init__(self, cells: Callable[[Item], Sequence[Text]], key: Callable[[Item], object], **kwargs) -> None:

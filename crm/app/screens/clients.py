@@ -17,10 +17,13 @@ from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from crm.app.bindings import TranslatedBindings
 from crm.app.screens.forms import EditClientForm, add_client_form, read_client_snapshot
 from crm.app.work import db_work
+from crm.i18n import N_, _, ngettext
+from crm.l10n import format_day
 from crm.roster import ClientRow, client_rows, filter_rows, with_next_due
-from crm.text import counted, safe_line, shorten
+from crm.text import safe_line, shorten
 from crm import kinds
 from crm.widgets.health_light import health_cell
 from crm.widgets.paged_table import PagedTable
@@ -29,8 +32,10 @@ from crm.widgets.safe_fields import SafeInput
 if TYPE_CHECKING:
     from crm.app.app import RapportApp
 
-# Fixed columns after the name; the name takes what is left of the width (at least NAME_MIN).
-COLUMNS = (("Status", 8), ("Temper.", 9), ("Health", 7), ("Touch", 5), ("Inc", 3), ("Next due", 16))
+# Fixed columns after the name; the name takes what is left of the width (at least NAME_MIN). Headers
+# are marked with N_ and translated when the table is laid out; a longer header is cut.
+COLUMNS = ((N_("Status"), 8), (N_("Temper."), 9), (N_("Health"), 7), (N_("Touch"), 5), (N_("Inc"), 3),
+           (N_("Next due"), 16))
 NAME_MIN = 15
 CHROME = 2 * (len(COLUMNS) + 1) + 3  # a space either side of each cell, the scrollbar, one spare
 SHORT_TEMPERAMENTS = {"know-it-all": "know-all", "compensation-seeker": "comp-seek"}
@@ -41,17 +46,17 @@ STATUS_FILTERS: tuple[str | None, ...] = (None, "active", "prospect", "departed"
 def ago(day: date | None, today: date) -> str:
     """How long since `day`, in five characters: today, 12d, 5w, 11mo, 3y."""
     if day is None:
-        return "never"
+        return _("never")
     days = (today - day).days
     if days <= 0:
-        return "today"
+        return _("today")
     if days < 14:
-        return f"{days}d"
+        return _("{count}d").format(count=days)
     if days < 60:
-        return f"{days // 7}w"
+        return _("{count}w").format(count=days // 7)
     if days < 730:
-        return f"{days * 12 // 365}mo"
-    return f"{days // 365}y"
+        return _("{count}mo").format(count=days * 12 // 365)
+    return _("{count}y").format(count=days // 365)
 
 
 def name_width(screen_width: int) -> int:
@@ -62,7 +67,7 @@ def row_cells(row: ClientRow, today: date, width: int) -> tuple[Text, ...]:
     """A table row; user text made safe and cut to the column (DataTable cells as Text, never str)."""
     if row.next_due:
         mark = "!" if row.next_due.overdue else " "
-        due = Text(f"{mark}{row.next_due.due:%d %b} {kinds.label(row.next_due.kind)}",
+        due = Text(f"{mark}{format_day(row.next_due.due, 'day')} {kinds.label(row.next_due.kind)}",
                    style="bold" if row.next_due.overdue else "")
     else:
         due = Text("—", style="dim")
@@ -77,18 +82,19 @@ def row_cells(row: ClientRow, today: date, width: int) -> tuple[Text, ...]:
     )
 
 
-class ClientsScreen(Screen[None]):
+class ClientsScreen(TranslatedBindings, Screen[None]):
     """Find a client by typing; open, add or edit one."""
 
     SECTION_ACTION = "show_clients"  # see RapportApp.check_action
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add", "Add", tooltip="Add a client", id="clients.add"),
-        Binding("e", "edit", "Edit", tooltip="Edit the highlighted client", id="clients.edit"),
-        Binding("f", "cycle_status", "Status", tooltip="Show all / active / prospect / departed / parted",
+        Binding("a", "add", N_("Add"), tooltip=N_("Add a client"), id="clients.add"),
+        Binding("e", "edit", N_("Edit"), tooltip=N_("Edit the highlighted client"), id="clients.edit"),
+        Binding("f", "cycle_status", N_("Status"), tooltip=N_("Show all / active / prospect / departed / parted"),
                 id="clients.status"),
         # Not in the footer: the filter's placeholder says so.
-        Binding("slash", "focus_filter", "Filter", key_display="/", show=False, id="clients.filter"),
-        Binding("escape", "clear_or_back", "Clear/back", tooltip="Clear the filter, or go back", id="clients.escape"),
+        Binding("slash", "focus_filter", N_("Filter"), key_display="/", show=False, id="clients.filter"),
+        Binding("escape", "clear_or_back", N_("Clear/back"), tooltip=N_("Clear the filter, or go back"),
+                id="clients.escape"),
     ]
 
     def __init__(self) -> None:
@@ -120,14 +126,14 @@ class ClientsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield SafeInput(placeholder="Type to filter: name, company, e-mail, country  (↓ the list, / back here)",
+        yield SafeInput(placeholder=_("Type to filter: name, company, e-mail, country  (↓ the list, / back here)"),
                         id="filter", compact=True)
-        yield Static("Loading…", id="clients-bar", classes="bar", markup=False)
+        yield Static(_("Loading…"), id="clients-bar", classes="bar", markup=False)
         yield PagedTable(self._cells, attrgetter("id"), id="clients", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.sub_title = "Clients"
+        self.sub_title = _("Clients")
         self.watch(self.app, "data_generation", self.reload, init=False)
         self.query_one("#filter", Input).focus()
         self.reload()
@@ -190,9 +196,9 @@ class ClientsScreen(Screen[None]):
         self._name_width = width
         table = self.table
         table.clear(columns=True)
-        table.add_column("Client", width=width)
+        table.add_column(_("Client"), width=width)
         for label, column_width in COLUMNS:
-            table.add_column(label, width=column_width)
+            table.add_column(_(label), width=column_width)
         return True
 
     def on_resize(self) -> None:
@@ -202,11 +208,12 @@ class ClientsScreen(Screen[None]):
     def _show_bar(self) -> None:
         total, matches = len(self._rows), self._matches
         if matches == total and not self.status:
-            text = counted(total, "client")
+            text = ngettext("{count} client", "{count} clients", total).format(count=f"{total:,}")
         else:
-            text = f"{matches:,} of {counted(total, 'client')}" + (f" · {self.status}" if self.status else "")
-        status = self.status or "all"
-        self.query_one("#clients-bar", Static).update(f"{text}  ·  f status: {status}")
+            text = ngettext("{matches} of {count} client", "{matches} of {count} clients", total).format(
+                matches=f"{matches:,}", count=f"{total:,}") + (f" · {self.status}" if self.status else "")
+        status = _("f status: {status}").format(status=self.status or _("all"))
+        self.query_one("#clients-bar", Static).update(f"{text}  ·  {status}")
 
     # --- keys -------------------------------------------------------------------------------
 

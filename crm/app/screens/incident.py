@@ -14,22 +14,21 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from crm.app.screens import forms
+from crm.app.bindings import TranslatedBindings
 from crm.app.keys import quiet_sections
+from crm.app.screens import forms
 from crm.app.work import db_work
-from crm.i18n import _
+from crm.i18n import N_, _, ngettext
+from crm.l10n import format_day, format_money
 from crm.money import Money
 from crm.playbook import load_playbook
 from crm.profile import IncidentProfile, incident_profile
 from crm.text import safe_line
+from crm.widgets.sentence import sentence
 from crm.widgets.timeline import Timeline
 
 if TYPE_CHECKING:
     from crm.app.app import RapportApp
-
-
-def _days(count: int) -> str:
-    return f"{count} day" if count == 1 else f"{count} days"
 
 
 def incident_card(incident: IncidentProfile, today: date) -> Content:
@@ -44,33 +43,40 @@ def incident_card(incident: IncidentProfile, today: date) -> Content:
             safe_line(incident.client),
         )
     ]
-    facts = [f"{incident.severity} severity"]
+    facts = [_("{severity} severity").format(severity=incident.severity)]
     if incident.group:
         facts.append(_("group {group}").format(group=book.label("group", incident.group)))
     if incident.resolved_on or incident.opened_on != today:
-        facts.append(f"opened {incident.opened_on:%d %b %Y}")
+        facts.append(_("opened {date}").format(date=format_day(incident.opened_on, "date")))
     if incident.resolved_on:
-        facts.append(f"resolved {incident.resolved_on:%d %b %Y}: client {incident.outcome}")
-        state = Content.styled("resolved", "$text-success")
+        facts.append(_("resolved {date}: client {outcome}").format(date=format_day(incident.resolved_on, "date"),
+                                                                   outcome=incident.outcome))
+        state = Content.styled(_("resolved"), "$text-success")
     else:
         age = (today - incident.opened_on).days
-        facts.append(f"open {_days(age)}" if age > 0 else "opened today")
-        state = Content.styled("open", "bold $text-warning")
+        facts.append(ngettext("open {count} day", "open {count} days", age).format(count=age) if age > 0
+                     else _("opened today"))
+        state = Content.styled(_("open"), "bold $text-warning")
     lines.append(Content.assemble(state, " · ", " · ".join(facts)))
     if incident.strategy:
-        lines.append(Content.assemble(_("Strategy: "), safe_line(book.label("strategy", incident.strategy))))
+        lines.append(sentence(_("Strategy: {strategy}"), strategy=safe_line(book.label("strategy", incident.strategy))))
     for c in incident.compensations:
-        until = f", valid until {c.valid_until:%d %b %Y}" if c.valid_until else ""
-        lines.append(Content(_("Compensation: {kind} {amount}{until} ({status})").format(
-            kind=book.label("compensation", c.kind), amount=Money(c.amount, c.currency), until=until,
+        if c.valid_until:
+            text = _("Compensation: {kind} {amount}, valid until {date} ({status})")
+        else:
+            text = _("Compensation: {kind} {amount} ({status})")
+        lines.append(Content(text.format(
+            kind=book.label("compensation", c.kind), amount=format_money(Money(c.amount, c.currency)),
+            date=format_day(c.valid_until, "date") if c.valid_until else "",
             status=book.label("compensation_status", c.status))))
     for p in incident.open_promises:
         style = "$text-error" if p.overdue else ""
-        lines.append(Content.assemble(Content.styled(f"Promised by {p.due:%d %b %Y}: ", style), safe_line(p.text)))
+        lead = Content.styled(_("Promised by {date}:").format(date=format_day(p.due, "date")), style)
+        lines.append(Content.assemble(lead, " ", safe_line(p.text)))
     return Content("\n").join(lines)
 
 
-class IncidentScreen(Screen[None]):
+class IncidentScreen(TranslatedBindings, Screen[None]):
     """An incident's story, and the keys to move it forward."""
 
     DEFAULT_CSS = """
@@ -80,13 +86,15 @@ class IncidentScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *quiet_sections(),
-        Binding("a", "event", "Add event", tooltip="Add an event to the timeline", id="incident.event"),
-        Binding("m", "compensate", "Compensate", tooltip="Offer a compensation (gift, bonus …)",
+        Binding("a", "event", N_("Add event"), tooltip=N_("Add an event to the timeline"), id="incident.event"),
+        Binding("m", "compensate", N_("Compensate"), tooltip=N_("Offer a compensation (gift, bonus …)"),
                 id="incident.compensate"),
-        Binding("p", "promise", "Promise", tooltip="Make a promise tied to this incident", id="incident.promise"),
-        Binding("x", "resolve", "Resolve", tooltip="Resolve: retained, departed or parted", id="incident.resolve"),
-        Binding("w", "wizard", "Wizard", tooltip="Sort out the relationship", id="incident.wizard"),
-        Binding("o", "open_client", "Client", tooltip="Open the client", id="incident.client"),
+        Binding("p", "promise", N_("Promise"), tooltip=N_("Make a promise tied to this incident"),
+                id="incident.promise"),
+        Binding("x", "resolve", N_("Resolve"), tooltip=N_("Resolve: retained, departed or parted"),
+                id="incident.resolve"),
+        Binding("w", "wizard", N_("Wizard"), tooltip=N_("Sort out the relationship"), id="incident.wizard"),
+        Binding("o", "open_client", N_("Client"), tooltip=N_("Open the client"), id="incident.client"),
     ]
 
     def __init__(self, incident_id: int) -> None:
@@ -105,13 +113,13 @@ class IncidentScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Loading…", id="incident-card")
-        yield Static("Timeline — oldest first; enter shows an entry in full", classes="bar", markup=False)
-        yield Timeline(empty="No events yet: press a to add one.", id="incident-timeline")
+        yield Static(_("Loading…"), id="incident-card")
+        yield Static(_("Timeline — oldest first; enter shows an entry in full"), classes="bar", markup=False)
+        yield Timeline(empty=_("No events yet: press a to add one."), id="incident-timeline")
         yield Footer(compact=True, show_command_palette=False)  # its own keys fill 80 columns
 
     def on_mount(self) -> None:
-        self.sub_title = f"Incident #{self.incident_id}"
+        self.sub_title = _("Incident #{id}").format(id=self.incident_id)
         self.watch(self.app, "data_generation", self.reload, init=False)
         self.query_one(Timeline).focus()
         self.reload()
@@ -122,7 +130,7 @@ class IncidentScreen(Screen[None]):
 
     def _show(self, incident: IncidentProfile) -> None:
         self.incident = incident
-        self.sub_title = f"Incident #{incident.id} · {safe_line(incident.client)}"
+        self.sub_title = _("Incident #{id} · {client}").format(id=incident.id, client=safe_line(incident.client))
         self.query_one("#incident-card", Static).update(incident_card(incident, self.rapport.today))
         self.query_one(Timeline).show_entries(incident.timeline)
         self.refresh_bindings()
@@ -140,7 +148,7 @@ class IncidentScreen(Screen[None]):
 
     def action_event(self) -> None:
         if self.incident:
-            self._form(forms.event_form(self.incident.id, self.incident.title, self.rapport.today), "Event added.")
+            self._form(forms.event_form(self.incident.id, self.incident.title, self.rapport.today), _("Event added."))
 
     def action_compensate(self) -> None:
         incident = self.incident
@@ -149,7 +157,7 @@ class IncidentScreen(Screen[None]):
 
         def offered(amount: Money | None) -> None:
             if amount is not None:
-                self.notify(f"Compensation of {amount} offered.", markup=False)
+                self.notify(_("Compensation of {amount} offered.").format(amount=format_money(amount)), markup=False)
 
         form = forms.compensation_form(incident.id, incident.title, incident.currency, self.rapport.today)
         self.app.push_screen(form, offered)
@@ -158,7 +166,7 @@ class IncidentScreen(Screen[None]):
         incident = self.incident
         if incident:
             form = forms.promise_form(incident.client_id, incident.client, self.rapport.today, incident.id)
-            self._form(form, "Promise made.")
+            self._form(form, _("Promise made."))
 
     async def action_resolve(self) -> None:
         incident = self.incident
@@ -167,8 +175,11 @@ class IncidentScreen(Screen[None]):
 
         def resolved(outcome: str | None) -> None:
             if outcome is not None:
-                follow = "a check-in is due in 30 days" if outcome != "parted" else "no follow-ups: we parted"
-                self.notify(f"Resolved: client {outcome}; {follow}.", markup=False)
+                if outcome == "parted":
+                    text = _("Resolved: client {outcome}; no follow-ups: we parted.")
+                else:
+                    text = _("Resolved: client {outcome}; a check-in is due in 30 days.")
+                self.notify(text.format(outcome=outcome), markup=False)
 
         form = forms.resolve_form(incident.id, incident.title, self.rapport.today)
         await self.app.push_screen(form, resolved)
@@ -186,5 +197,6 @@ class IncidentScreen(Screen[None]):
         from crm.app.screens.review_dialogs import DraftDialog
 
         entry = event.entry
-        title = f"{entry.on:%d %b %Y} · {entry.kind.replace('_', ' ')} · by {entry.author}"
+        by = _("by {author}").format(author=entry.author)
+        title = f"{format_day(entry.on, 'date')} · {entry.kind.replace('_', ' ')} · {by}"
         self.app.push_screen(DraftDialog(title, entry.text))

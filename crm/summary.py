@@ -5,6 +5,8 @@ from collections.abc import Iterator
 
 from peewee import fn
 
+from crm.channels import Channels, Owner, channels
+from crm.dates import NO_YEAR
 from crm.models import Client, Contact, Incident, Promise, Touch, database, in_list
 from crm.promises import PromiseRecord, promise_records
 from crm.timeline import client_timeline
@@ -43,13 +45,16 @@ def iter_summaries(
     cursor = database.execute(_query(status, client_ids))
     while rows := cursor.fetchmany(CHUNK):
         if not full:
-            yield from (dict(zip(_COLUMNS[:_SHORT], row)) for row in rows)
+            yield from (_with_birthday(dict(zip(_COLUMNS[:_SHORT], row))) for row in rows)
             continue
         ids = [row[0] for row in rows]
-        contacts, records = _contacts(ids), promise_records(ids)
+        found = channels(ids)
+        contacts, records = _contacts(ids, found), promise_records(ids)
         for row in rows:
-            summary = dict(zip(_COLUMNS, row))
+            summary = _with_birthday(dict(zip(_COLUMNS, row)))
             record = records.get(row[0], PromiseRecord(0, 0, 0, 0))
+            own = found.get((row[0], None), Channels())
+            summary["emails"], summary["phones"] = own.emails, own.phones  # every one, the primary first
             summary["contacts"] = contacts.get(row[0], [])
             summary["promises"] = {
                 "kept_on_time": record.kept_on_time,
@@ -67,18 +72,27 @@ def summaries(
     return list(iter_summaries(status, client_ids, full=full))
 
 
-def _contacts(client_ids: list[int]) -> dict[int, list[dict[str, object]]]:
+def _with_birthday(summary: dict[str, object]) -> dict[str, object]:
+    """A birthday without a year (stored in NO_YEAR) as --MM-DD, ISO 8601's and vCard's form."""
+    born = summary["birthday"]
+    if isinstance(born, str) and born.startswith(f"{NO_YEAR}-"):
+        summary["birthday"] = "--" + born[5:]
+    return summary
+
+
+def _contacts(client_ids: list[int], found: dict[Owner, Channels]) -> dict[int, list[dict[str, object]]]:
     query = Contact.select(Contact.client, Contact.id, Contact.name, Contact.role, Contact.email, Contact.phone,
                            Contact.birthday, Contact.decision_maker)
-    found: dict[int, list[dict[str, object]]] = {}
+    people: dict[int, list[dict[str, object]]] = {}
     for client_id, cid, name, role, email, phone, birthday, decider in database.execute(
         query.where(Contact.client.in_(in_list(client_ids))).order_by(Contact.id)
     ):
-        found.setdefault(client_id, []).append(
+        own = found.get((client_id, cid), Channels())
+        people.setdefault(client_id, []).append(_with_birthday(
             {"id": cid, "name": name, "role": role, "email": email, "phone": phone, "birthday": birthday,
-             "decision_maker": bool(decider)}
-        )
-    return found
+             "decision_maker": bool(decider), "emails": own.emails, "phones": own.phones}
+        ))
+    return people
 
 
 def client_detail(client_id: int) -> dict[str, object]:

@@ -1,46 +1,76 @@
-"""Export and import: our JSON (everything, lossless), clients as CSV, and vCard contacts.
+"""Export and import: our JSON (everything, lossless), clients as CSV, and people as vCards.
 
-An import is all or nothing. The file is read once (at most 50 MB, pipes too), every record is
-checked with the validators typing uses (`checks`; that much is `--dry-run`) and turned into the
-rows to write; only when every record is good are they written, in one transaction that holds the
+An import reads the file once (at most 50 MB, pipes too, in whatever encoding it is), checks every
+record with the validators typing uses (`checks`, `client_rows`; that much is `--dry-run`) and
+turns it into the rows to write; only then are they written, in one transaction that holds the
 write lock only for the inserts. Killed midway, SQLite rolls the unfinished transaction back: the
-database holds all rows or none. An export reads the whole database in one read transaction.
+database holds all rows or none. By default an invalid record refuses the whole file; for vCard
+and CSV, `skip_invalid` writes the others and lists it. An export reads the whole database in one
+read transaction.
 
-One module per format (`json_format`, `csv_format`, `vcard_format`); `client_rows` turns CSV and
-vCard records into clients; `reading` reads the file and keeps the report, `writing` inserts.
+One module per format (`json_format`, `csv_format`, `vcard_format`); `people` is the record both
+address-book formats are read into, `client_rows` turns those into clients and contacts;
+`decoding` finds the text in the bytes, `reading` reads the file and keeps the report, `writing`
+inserts.
 """
 
 from datetime import date
 from pathlib import Path
 
-from crm.exchange.client_rows import import_clients
-from crm.exchange.csv_format import CSV_COLUMNS, csv_rows, export_csv, spreadsheet_cell
-from crm.exchange.json_format import FORMAT, FORMAT_VERSION, export_data, export_json, import_json
-from crm.exchange.reading import MAX_BYTES, ImportRejected, ImportReport, Rejected, detect_kind, read_source
-from crm.exchange.vcard_format import vcard_rows
+from crm.errors import UserError
+from crm.exchange.client_rows import import_people
+from crm.exchange.csv_format import (
+    CSV_COLUMNS,
+    csv_people,
+    export_csv,
+    spreadsheet_cell,
+)
+from crm.exchange.json_format import (
+    FORMAT,
+    FORMAT_VERSION,
+    export_data,
+    export_json,
+    import_json,
+)
+from crm.exchange.reading import (
+    MAX_BYTES,
+    ImportRejected,
+    ImportReport,
+    Rejected,
+    detect_kind,
+    read_source,
+)
+from crm.exchange.vcard_format import export_vcards, vcard_people
+from crm.i18n import _
 
 __all__ = [
     "CSV_COLUMNS", "FORMAT", "FORMAT_VERSION", "MAX_BYTES", "ImportRejected", "ImportReport", "Rejected",
-    "detect_kind", "export_csv", "export_data", "export_json", "import_file", "spreadsheet_cell",
+    "detect_kind", "export_csv", "export_data", "export_json", "export_vcards", "import_file", "spreadsheet_cell",
 ]
 
 
-def import_file(path: Path | str, *, today: date, dry_run: bool = False) -> ImportReport:
-    """Check, and unless `dry_run` write, the file's rows; all or nothing.
+def import_file(path: Path | str, *, today: date, dry_run: bool = False, skip_invalid: bool = False,
+                encoding: str | None = None) -> ImportReport:
+    """Check, and unless `dry_run` write, the file's records: all or nothing, or with
+    `skip_invalid` (vCard and CSV) the valid ones.
 
-    Raises ImportRejected (nothing written) when any row is invalid, UserError when the file as a
-    whole cannot be read. A dry run returns the report, rejected rows included, and writes nothing.
+    Raises ImportRejected (nothing written) when a record is invalid and not to be skipped,
+    UserError when the file as a whole cannot be read. A dry run returns the report, invalid
+    records included, and writes nothing.
     """
     path = Path(path).expanduser()
-    text = read_source(path)
-    kind = detect_kind(path, text)
-    report = ImportReport(source=str(path), kind=kind)
+    decoded = read_source(path, encoding)
+    kind = detect_kind(path, decoded.text)
+    report = ImportReport(source=str(path), kind=kind, encoding=decoded.shown, skip_invalid=skip_invalid)
     if kind == "json":
-        import_json(text, path, report, dry_run)
+        if skip_invalid:
+            raise UserError(_("--skip-invalid is for vCard and CSV files; a Rapport export comes in whole or not "
+                              "at all"))
+        import_json(decoded.text, path, report, dry_run)
     else:
-        rows = csv_rows if kind == "csv" else vcard_rows
-        import_clients(rows(text, path, today, report), report, today, dry_run)
-    if report.rejected and not dry_run:
+        found = csv_people(decoded.text, path, report) if kind == "csv" else vcard_people(decoded.text, path, report)
+        import_people(found, report, today, dry_run)
+    if report.rejected and not dry_run and not skip_invalid:
         raise ImportRejected(report)
     report.written = not dry_run
     return report

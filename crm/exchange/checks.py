@@ -12,8 +12,9 @@ from datetime import date, datetime
 from pathlib import PurePath
 
 from crm import validate
-from crm.dates import in_range
+from crm.dates import NO_YEAR, in_range
 from crm.domain import (
+    CHANNEL_KINDS,
     COMPENSATION_KINDS,
     COMPENSATION_STATUSES,
     EVENT_KINDS,
@@ -32,9 +33,11 @@ from crm.models import (
     Client,
     Compensation,
     Contact,
+    EmailAddress,
     Incident,
     IncidentEvent,
     ItemState,
+    PhoneNumber,
     Promise,
     Reminder,
     Touch,
@@ -61,6 +64,13 @@ def _choice(options: tuple[str, ...], what: str) -> Callable[[str], str]:
     return lambda value: validate.choice(value, options, what)
 
 
+def _present(check: Callable[[str], str], what: str) -> Callable[[str], str]:
+    """`check`, and the value must not be empty (a further e-mail or phone is one)."""
+    def checked(value: str) -> str:
+        return check(validate.text(value, what, required=True, limit=validate.MAX_NAME))
+    return checked
+
+
 def _item_id(value: str) -> str:
     from crm.rules import parse_item_id  # the parser `crm done ITEM` uses
 
@@ -84,6 +94,11 @@ TEXT_CHECKS: dict[tuple[type, str], Callable[[str], str]] = {
     (Contact, "role"): _short("role"),
     (Contact, "email"): validate.email,
     (Contact, "phone"): validate.phone,
+    (EmailAddress, "value"): _present(validate.email, "e-mail"),
+    (PhoneNumber, "value"): _present(validate.phone, "phone"),
+    **{(model, column): _choice(("", *CHANNEL_KINDS), "kind") for model, column in (
+        (Client, "email_kind"), (Client, "phone_kind"), (Contact, "email_kind"), (Contact, "phone_kind"),
+        (EmailAddress, "kind"), (PhoneNumber, "kind"))},
     (Touch, "kind"): _choice(TOUCH_KINDS, "touch kind"),
     (Incident, "title"): _name("incident title"),
     (Incident, "severity"): _choice(SEVERITIES, "severity"),
@@ -128,6 +143,16 @@ def day(value: str) -> date:
     except ValueError:
         raise UserError(_("not a date: {value} (use YYYY-MM-DD)").format(value=_shown(value))) from None
     return in_range(found, value)
+
+
+def birthday(value: str) -> date:
+    """A birthday as we store them: a date (crm.dates.in_range), or one without a year (NO_YEAR)."""
+    if not value.startswith(f"{NO_YEAR}-"):
+        return day(value)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UserError(_("not a date: {value} (use YYYY-MM-DD)").format(value=_shown(value))) from None
 
 
 def moment(value: str) -> datetime:

@@ -87,7 +87,7 @@ def _field_value(model, fld, value: object) -> object:
         if isinstance(fld, DateTimeField):
             return checks.moment(value)
         if isinstance(fld, DateField):
-            return checks.day(value)
+            return checks.birthday(value) if fld.column_name == "birthday" else checks.day(value)
         if isinstance(fld, MoneyField):
             return parse_amount(value)
         return checks.text_value(model, fld.column_name, value)

@@ -5,14 +5,14 @@ A file is read once, whole, with a byte cap: a pipe or a device (`/dev/zero`) ha
 beforehand and cannot be read a second time.
 """
 
-import codecs
 import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from crm.errors import UserError
-from crm.i18n import _
+from crm.exchange.decoding import Decoded, decode
+from crm.i18n import N_, _, ngettext
 from crm.text import safe_line, shorten
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -21,15 +21,19 @@ _READ = 1024 * 1024
 
 
 class ImportRejected(UserError):
-    """Some rows are invalid, so nothing was imported; the message lists them."""
+    """Some records are invalid, so nothing was imported; the message lists them."""
 
     def __init__(self, report: "ImportReport") -> None:
         self.report = report
-        shown = report.rejected[:MAX_LISTED]
-        lines = [f"{safe_line(report.source)}: {len(report.rejected)} invalid row(s); nothing was imported"]
-        lines += [f"  {r}" for r in shown]
-        if len(report.rejected) > MAX_LISTED:
-            lines.append(f"  … and {len(report.rejected) - MAX_LISTED} more (see --dry-run)")
+        count = len(report.rejected)
+        lines = [ngettext("{path}: {count} invalid record; nothing was imported",
+                          "{path}: {count} invalid records; nothing was imported", count).format(
+            path=safe_line(report.source), count=count)]
+        lines += [f"  {r}" for r in report.rejected[:MAX_LISTED]]
+        if count > MAX_LISTED:
+            lines.append("  " + _("… and {count} more (see --dry-run)").format(count=count - MAX_LISTED))
+        if report.kind != "json":
+            lines.append("  " + _("(--skip-invalid imports the others)"))
         super().__init__("\n".join(lines))
 
 
@@ -42,19 +46,37 @@ class Rejected:
         return f"{self.where}: {safe_line(shorten(self.reason, 300))}"
 
 
+# How the summary counts the rows of a people import's tables; our JSON's tables go by their names.
+_COUNTED = {
+    "clients": (N_("{count} client"), N_("{count} clients")),
+    "contacts": (N_("{count} contact"), N_("{count} contacts")),
+    "emails": (N_("{count} more e-mail address"), N_("{count} more e-mail addresses")),
+    "phones": (N_("{count} more phone number"), N_("{count} more phone numbers")),
+}
+
+
 @dataclass
 class ImportReport:
     source: str
     kind: str  # json, csv or vcard
+    encoding: str = "utf-8"  # as people know it (windows-1251)
+    day_first: bool = True  # how the file writes 03/04/1980 (CSV: from its dates or its locale)
     counts: dict[str, int] = field(default_factory=dict)  # rows per table, imported or importable
-    rejected: list[Rejected] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)  # invalid records (skipped with --skip-invalid)
+    skip_invalid: bool = False
     ignored: list[str] = field(default_factory=list)  # CSV columns dropped on purpose (an id column)
     notes_from: list[str] = field(default_factory=list)  # CSV columns kept in the clients' notes
+    not_kept: list[str] = field(default_factory=list)  # vCard properties with no home ("PHOTO ×3")
+    moved: list[Rejected] = field(default_factory=list)  # values kept in the notes, not their field
+    people: list[str] = field(default_factory=list)  # where each person goes: "line 3: Anna → contact of Acme"
     written: bool = False
 
     def summary(self) -> str:
-        parts = ", ".join(f"{table}: {n}" for table, n in self.counts.items() if n) or "nothing"
-        return f"{'imported' if self.written else 'would import'} {parts} from {safe_line(self.source)}"
+        parts = ", ".join(
+            ngettext(*_COUNTED[table], n).format(count=n) if table in _COUNTED else f"{table}: {n}"
+            for table, n in self.counts.items() if n) or _("nothing")
+        template = _("imported {what} from {path}") if self.written else _("would import {what} from {path}")
+        return template.format(what=parts, path=safe_line(self.source))
 
 
 def _too_big(path: Path, size: int | None) -> UserError:
@@ -95,19 +117,9 @@ def _read_capped(path: Path) -> bytes:
     return b"".join(chunks)
 
 
-def read_source(path: Path) -> str:
-    """The whole file as text: UTF-8 (a leading BOM dropped), at most MAX_BYTES; UserError naming
-    the line and byte of the first thing that is not UTF-8."""
-    data = _read_capped(path)
-    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
-    try:
-        return data[start:].decode("utf-8")
-    except UnicodeDecodeError as exc:
-        at = start + exc.start
-        line_start = data.rfind(b"\n", 0, at) + 1
-        raise UserError(_("{path} is not UTF-8 text: line {line}, byte {column} (0x{byte:02x}); save it as UTF-8 "
-                          "and import again").format(path=safe_line(path), line=data.count(b"\n", 0, at) + 1,
-                                                     column=at - line_start + 1, byte=data[at])) from None
+def read_source(path: Path, encoding: str | None = None) -> Decoded:
+    """The whole file as text, at most MAX_BYTES, in the encoding given or found (`decoding`)."""
+    return decode(_read_capped(path), path, encoding)
 
 
 def detect_kind(path: Path, text: str) -> str:

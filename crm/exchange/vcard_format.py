@@ -1,101 +1,454 @@
-"""Contacts from vCards (3.0 and 4.0), each card one client row."""
+"""People from vCards (2.1, 3.0 and 4.0, as phones, Google, Apple, Outlook, Thunderbird and others
+really write them), and every client and contact written back as vCards.
 
+What programs write and `vobject` cannot read is normalised first, line by line, rather than
+parsed by hand: line ends (CR CR LF from iPhones), quoted-printable values folded with soft line
+breaks and in the code page their CHARSET names (Android, Outlook), a Lotus Notes PROFILE line,
+commas nobody escaped (Google's FN), and photos, which Rapport does not keep. Each card is then
+read on its own, so a broken one is one invalid record, named by its first line.
+"""
+
+import codecs
+import quopri
 import re
+from collections import Counter
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 from crm.errors import UserError
-from crm.exchange.client_rows import ClientRow, client_row
+from crm.exchange import people
+from crm.exchange.decoding import best_code_page
+from crm.exchange.people import Channel, Extra, Person, kind_of, phone_text
 from crm.exchange.reading import ImportReport
-from crm.text import safe_line
+from crm.i18n import _
+from crm.text import safe_line, shorten
 
-_VCARD_DATE = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})")
+# Binary values Rapport has no place for: dropped before parsing (and counted in the report).
+_BINARY = {"PHOTO", "LOGO", "SOUND", "KEY", "X-MS-CARDPICTURE"}
+# Lists, whose commas separate values; in every other property an unescaped comma is text.
+_LISTS = {"NICKNAME", "CATEGORIES"}
+_STRUCTURED = {"N", "ADR", "ORG", "GENDER"}  # ";" separates their parts
+# Bookkeeping that is nobody's data (or is kept through another property): not reported.
+_SILENT = {"version", "prodid", "rev", "uid", "x-ablabel", "x-abadr", "x-abuid", "label", "sort-string",
+           "x-evolution-file-as", "x-ms-ol-default-postal-address", "x-ms-ol-design", "class", "n", "fn",
+           "x-couchdb-application-annotations"}
+_IM = {"impp": "", "x-aim": "AIM", "x-icq": "ICQ", "x-skype": "Skype", "x-gtalk": "Google Talk",
+       "x-google-talk": "Google Talk", "x-jabber": "Jabber", "x-msn": "MSN", "x-yahoo": "Yahoo", "x-qq": "QQ",
+       "x-ms-imaddress": ""}
+_ANNIVERSARIES = {"anniversary", "x-anniversary", "x-ms-anniversary", "x-evolution-anniversary"}
+_RELATED = {"related": "", "x-abrelatednames": "", "x-spouse": "spouse", "x-evolution-spouse": "spouse",
+            "x-ms-spouse": "spouse", "x-evolution-manager": "manager", "x-ms-manager": "manager",
+            "x-evolution-assistant": "assistant", "x-ms-assistant": "assistant"}
+_PROPERTY = re.compile(r"^(?:[\w-]+\.)?[\w-]+[;:]")  # GROUP.NAME; or NAME:
+_UNESCAPED_COMMA = re.compile(r"(?<!\\),")
+_CUSTOM = re.compile(r"^x-custom(\d+)$")
 
 
-def _vcard_chunks(text: str) -> Iterator[tuple[int, str]]:
-    """Each BEGIN:VCARD … END:VCARD block with its first line's number, parsed one by one so a
-    broken card is reported on its own instead of ending the file."""
+# ---- normalising what programs write -------------------------------------------------------
+
+
+def _unified(text: str) -> str:
+    """Every line end as \\n: CR LF, CR CR LF, a lone CR ending lines in an old Mac file; a lone
+    CR inside a value of a file with line feeds becomes a space."""
+    text = re.sub(r"\r*\n", "\n", text)
+    return text.replace("\r", " " if "\n" in text else "\n")
+
+
+def _cards(text: str) -> Iterator[tuple[int, list[str]]]:
+    """Each BEGIN:VCARD … END:VCARD block's lines with its first line's number in the file."""
     start, block = 0, []
-    for number, line in enumerate(text.splitlines(keepends=True), 1):
+    for number, line in enumerate(text.split("\n"), 1):
         tag = line.strip().upper()
         if tag == "BEGIN:VCARD":
             if block:
-                yield start, "".join(block)
+                yield start, block
             start, block = number, [line]
         elif block:
             block.append(line)
             if tag == "END:VCARD":
-                yield start, "".join(block)
+                yield start, block
                 block = []
     if block:
-        yield start, "".join(block)
+        yield start, block
 
 
-def _values(card, name: str) -> list:
-    return [item.value for item in card.contents.get(name, [])]
+def _head_and_value(line: str) -> tuple[str, str]:
+    """A content line split at its first colon outside quotes (a parameter may hold one)."""
+    quoted = False
+    for index, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == ":" and not quoted:
+            return line[:index], line[index + 1:]
+    return line, ""
 
 
-def _vcard_row(where: str, card, today: date) -> ClientRow:
-    """FN (else N) → name, ORG → company, EMAIL, TEL, BDAY, ADR country, NOTE; what has no field
-    of its own (more e-mails and phones, addresses, a birthday without a year) goes to notes."""
-    values: dict[str, str] = {}
-    extra: list[str] = []
-    names = [str(v).strip() for v in _values(card, "fn") if str(v).strip()]
-    if not names:
-        names = [" ".join(str(v).split()) for v in _values(card, "n") if str(v).strip()]
-    values["name"] = names[0] if names else ""
-    orgs = _values(card, "org")
-    if orgs:
-        org = orgs[0]
-        values["company"] = (org[0] if isinstance(org, list) and org else str(org)).strip()
-    for key, prop, label in (("email", "email", "E-mail"), ("phone", "tel", "Phone")):
-        found = [str(v).strip().removeprefix("tel:") for v in _values(card, prop) if str(v).strip()]
+def _parameters(head: str) -> tuple[str, list[str]]:
+    """The property's name (with its group) and its parameters as written (split outside quotes)."""
+    parts, current, quoted = [], "", False
+    for char in head:
+        if char == '"':
+            quoted = not quoted
+        if char == ";" and not quoted:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    parts.append(current)
+    return parts[0], parts[1:]
+
+
+def _is_quoted_printable(params: list[str]) -> bool:
+    return any(p.upper().replace(" ", "") in ("QUOTED-PRINTABLE", "ENCODING=QUOTED-PRINTABLE") for p in params)
+
+
+def _logical(lines: list[str]) -> list[str]:
+    """Content lines unfolded: a line starting with a space or tab continues the one before, a
+    quoted-printable value ending in '=' goes on on the next line, and a base64 value may run
+    on over lines of its own until an empty one (vCard 2.1)."""
+    found: list[str] = []
+    for line in lines:
         if found:
-            values[key] = found[0]
-            extra += [f"{label}: {v}" for v in found[1:]]
-    langs = [str(v).strip() for v in _values(card, "lang")]
-    if langs and len(langs[0]) == 2:
-        values["language"] = langs[0]
-    for bday in _values(card, "bday")[:1]:
-        text = str(bday).strip()
-        if match := _VCARD_DATE.match(text):
-            values["birthday"] = "-".join(match.groups())
-        elif text:
-            extra.append(f"Birthday: {text}")
-    for address in _values(card, "adr"):
-        country = str(getattr(address, "country", "")).strip()
-        if len(country) == 2 and country.isalpha() and "country" not in values:
-            values["country"] = country
-        lines = " ".join(str(address).split())
-        if lines:
-            extra.append(f"Address: {lines}")
-    notes = [str(v) for v in _values(card, "note")]
-    values["notes"] = "\n".join(notes)
-    if not values["name"]:
-        return ClientRow(where, error="the card has no name (FN or N)")
-    return client_row(where, values, extra, today)
+            last = found[-1]
+            head = _head_and_value(last)[0].upper()
+            if last.endswith("=") and _is_quoted_printable(_parameters(head)[1]):
+                found[-1] = last[:-1] + line
+                continue
+            if line[:1] in (" ", "\t"):
+                found[-1] = last + line[1:]
+                continue
+            if line.strip() and not _PROPERTY.match(line) and ("BASE64" in head or "ENCODING=B" in head):
+                found[-1] = last + line.strip()
+                continue
+        if line.strip():
+            found.append(line)
+    return found
 
 
-def vcard_rows(text: str, path: Path, today: date, report: ImportReport) -> Iterator[ClientRow]:
+def _charset(params: list[str]) -> str | None:
+    """The encoding a property's CHARSET= (or vCard 2.1's bare charset parameter) names."""
+    for param in params:
+        name = param.split("=", 1)[1] if param.upper().startswith("CHARSET=") else param
+        try:
+            return codecs.lookup(name.strip('"')).name
+        except LookupError:
+            continue
+    return None
+
+
+def _decoded(value: str, params: list[str]) -> str:
+    """A quoted-printable value's text, in the code page its CHARSET names, else UTF-8, else the
+    code page it reads best in; line breaks as \\n."""
+    raw = quopri.decodestring(value.encode("utf-8"))
+    for name in (_charset(params), "utf-8", best_code_page(raw)):
+        if name:
+            try:
+                return raw.decode(name).replace("\r\n", "\n").replace("\r", "\n")
+            except UnicodeDecodeError:
+                continue
+    return raw.decode("utf-8", "replace")
+
+
+def _normalised(line: str) -> str | None:
+    """A content line as `vobject` reads it, or None when it is dropped (a photo, a PROFILE)."""
+    if ":" not in line:
+        return line  # not a property: vobject names the line
+    head, value = _head_and_value(line)
+    name, params = _parameters(head)
+    bare = name.rpartition(".")[2].upper()
+    if bare in _BINARY or bare == "PROFILE":
+        return None
+    if _is_quoted_printable(params) or _charset(params):
+        if _is_quoted_printable(params):
+            value = _decoded(value, params).replace("\\", "\\\\").replace("\n", "\\n")
+        params = [p for p in params if not (_is_quoted_printable([p]) or _charset([p]) or
+                                            p.upper().startswith(("CHARSET=", "ENCODING=")))]
+    if bare not in _LISTS:
+        value = _UNESCAPED_COMMA.sub(r"\\,", value)
+    value = value.replace("\\:", ":")  # Apple escapes colons (http\://), which no vCard version does
+    return ";".join([name, *(p for p in params if p.strip())]) + ":" + value
+
+
+def _card_text(lines: list[str]) -> tuple[str, Counter]:
+    """The card as `vobject` reads it, and the binary properties dropped from it."""
+    kept, dropped = [], Counter()
+    for line in _logical(lines):
+        normalised = _normalised(line)
+        if normalised is None:
+            bare = _parameters(_head_and_value(line)[0])[0].rpartition(".")[2].upper()
+            if bare != "PROFILE":
+                dropped[bare] += 1
+        else:
+            kept.append(normalised)
+    return "\r\n".join(kept) + "\r\n", dropped
+
+
+# ---- reading a card ------------------------------------------------------------------------
+
+
+def _text(value: object) -> str:
+    """A property's value as one line of text (a list's parts joined)."""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(t for t in (_text(v) for v in value) if t)
+    return " ".join(str(value).split())
+
+
+def _types(line) -> list[str]:
+    words = [w for value in line.params.get("TYPE", []) for w in value.split(",")]
+    return words + list(line.singletonparams)
+
+
+def _preferred(line) -> bool:
+    return "pref" in (w.lower() for w in _types(line)) or line.params.get("PREF", ["100"])[0] == "1"
+
+
+def _labels(card) -> dict[str, str]:
+    """Apple's labels of grouped properties (item1.X-ABLabel) by group."""
+    return {line.group.lower(): _text(line.value) for line in card.contents.get("x-ablabel", []) if line.group}
+
+
+def _kind(line, labels: dict[str, str]) -> str:
+    words = _types(line) + ([labels[line.group.lower()]] if line.group and line.group.lower() in labels else [])
+    return kind_of(words)
+
+
+def _channels(card, name: str, labels: dict[str, str], clean=_text) -> list[Channel]:
+    """The card's e-mails or phones with their kinds, the preferred one first."""
+    lines = sorted(card.contents.get(name, []), key=lambda line: not _preferred(line))
+    found = [Channel(clean(str(line.value)), _kind(line, labels)) for line in lines]
+    return [c for c in found if c.value]
+
+
+def _qualifier(line, labels: dict[str, str]) -> str:
+    label = labels.get(line.group.lower(), "") if line.group else ""
+    return kind_of([label]) or re.sub(r"^_\$!<(.*)>!\$_$", r"\1", label).lower() or kind_of(_types(line))
+
+
+def _person(where: str, card, not_kept: Counter) -> Person:
+    """FN (else N, else ORG, EMAIL or NICKNAME) → name; ORG → company (further units: department);
+    TITLE and ROLE → role; every EMAIL and TEL with its kind; BDAY; LANG; NOTE; what has no field
+    (nickname, web sites, anniversary, categories, IM, addresses, relations) → labelled notes."""
+    labels = _labels(card)
+    contents = card.contents
+    person = Person(where)
+    names = [_text(line.value) for line in contents.get("fn", [])] or [_text(line.value) for line in contents.get("n", [])]
+    person.name = next((n for n in names if n), "")
+    orgs = [line.value if isinstance(line.value, list) else [line.value] for line in contents.get("org", [])]
+    if orgs:
+        units = [_text(unit) for unit in orgs[0]]
+        person.company = units[0] if units else ""
+        if department := ", ".join(u for u in units[1:] if u):
+            person.extra.append(Extra(people.DEPARTMENT, department))
+        person.extra += [Extra(people.ORGANISATION, _text(org)) for org in orgs[1:] if _text(org)]
+    kind = next((_text(line.value).lower() for line in contents.get("kind", [])), "")
+    shown_as = next((_text(line.value).upper() for line in contents.get("x-abshowas", [])), "")
+    person.is_company = kind in ("org", "organization") or shown_as == "COMPANY"
+    person.stays_client = bool(contents.get("x-rapport-client"))
+    person.role = ", ".join(dict.fromkeys(t for t in (_text(line.value) for name in ("title", "role")
+                                                         for line in contents.get(name, [])) if t))
+    person.emails = _channels(card, "email", labels)
+    person.phones = _channels(card, "tel", labels, phone_text)
+    person.birthday = next((_text(line.value) for line in contents.get("bday", []) if _text(line.value)), "")
+    person.language = next((_text(line.value) for line in contents.get("lang", [])), "")
+    person.notes = "\n".join(str(line.value) for line in contents.get("note", []) if str(line.value).strip())
+    nicknames = [_text(line.value) for line in contents.get("nickname", []) if _text(line.value)]
+    if nicknames:
+        person.nickname = nicknames[0]
+        person.extra.append(Extra(people.NICKNAME, ", ".join(nicknames)))
+    for line in contents.get("adr", []):
+        _address(person, line, labels, contents)
+    for name, lines in contents.items():
+        for line in lines:
+            if not _extra(person, name, line, labels) and name not in _SILENT and not _consumed(name):
+                not_kept[shorten(name.upper(), 24)] += 1
+    person.fill_name()
+    return person
+
+
+def _consumed(name: str) -> bool:
+    return name in ("org", "kind", "x-abshowas", "x-rapport-client", "title", "role", "email", "tel", "bday",
+                    "lang", "note", "nickname", "adr")
+
+
+def _address(person: Person, line, labels: dict[str, str], contents) -> None:
+    address = line.value
+    parts = [_text(getattr(address, part, "")).strip(" ,") for part in ("box", "extended", "street", "city", "region",
+                                                                          "code", "country")]
+    if text := ", ".join(p for p in parts if p):
+        person.extra.append(Extra(people.ADDRESS, text, _qualifier(line, labels)))
+    codes = [_text(a.value) for a in contents.get("x-abadr", []) if a.group and line.group and
+             a.group.lower() == line.group.lower()]
+    country = parts[-1]
+    for code in [*codes, country]:
+        if len(code) == 2 and code.isascii() and code.isalpha() and not person.country:
+            person.country = code.upper()
+
+
+def _extra(person: Person, name: str, line, labels: dict[str, str]) -> bool:
+    """Keep what has no field in the notes, labelled; False when `name` is not such a property."""
+    value = _text(line.value)
+    if name == "url":
+        entry = Extra(people.WEB, value, _qualifier(line, labels))
+    elif name == "categories":
+        entry = Extra(people.CATEGORIES, value)
+    elif name in _ANNIVERSARIES:
+        entry = Extra(people.ANNIVERSARY, value)
+    elif name == "x-abdate":
+        label = _qualifier(line, labels)
+        entry = Extra(people.ANNIVERSARY, value) if label == "anniversary" else Extra(people.ANNIVERSARY, value, label)
+    elif name in _IM:
+        service = line.params.get("X-SERVICE-TYPE", [_IM[name]])[0]
+        entry = Extra(people.IM, value, service or _qualifier(line, labels))
+    elif name in _RELATED:
+        entry = Extra(people.RELATED, value, _RELATED[name] or _qualifier(line, labels))
+    elif match := _CUSTOM.match(name):  # Thunderbird's custom fields 1 to 4
+        entry = Extra(f"Custom {match.group(1)}", value, literal=True)
+    else:
+        return False
+    if value:
+        person.extra.append(entry)
+    return True
+
+
+def vcard_people(text: str, path: Path, report: ImportReport) -> Iterator[Person]:
+    """Every card of the file as a Person; a card that cannot be read is one with an error."""
     import vobject
 
     found = False
-    for start, chunk in _vcard_chunks(text):
+    not_kept: Counter = Counter()
+    for start, lines in _cards(_unified(text)):
         found = True
-        where = f"line {start}"
+        where = _("line {line}").format(line=start)
+        card_text, dropped = _card_text(lines)
+        not_kept.update(dropped)
         try:
-            card = vobject.readOne(chunk)
+            card = vobject.readOne(card_text)
         except vobject.base.ParseError as exc:
             detail = re.sub(r"^At line \d+: ", "", str(exc))  # vobject's count is not the file's line
-            yield ClientRow(where, error=f"not a valid vCard ({detail})")
+            yield Person(where, error=_("not a valid vCard ({problem})").format(problem=detail))
             continue
-        except Exception as exc:  # vobject fails in odd ways on odd input; one bad card stays one bad row
-            yield ClientRow(where, error=f"not a valid vCard ({type(exc).__name__}: {exc})")
+        except Exception as exc:  # vobject fails in odd ways on odd input; one bad card stays one bad record
+            yield Person(where, error=_("not a valid vCard ({problem})").format(problem=f"{type(exc).__name__}: {exc}"))
             continue
         if card.name != "VCARD":
-            yield ClientRow(where, error=f"not a vCard but {card.name}")
+            yield Person(where, error=_("not a vCard but {name}").format(name=card.name))
             continue
-        yield _vcard_row(where, card, today)
+        yield _person(where, card, not_kept)
     if not found:
-        raise UserError(f"{safe_line(path)} holds no vCards (no BEGIN:VCARD line)")
+        raise UserError(_("{path} holds no vCards (no BEGIN:VCARD line)").format(path=safe_line(path)))
+    report.not_kept = [f"{name} ×{count}" if count > 1 else name for name, count in sorted(not_kept.items())]
+
+
+
+# ---- writing -------------------------------------------------------------------------------
+
+_TEL_TYPES = {"mobile": "cell"}  # a kind as vCard's TYPE writes it; the others are their own names
+PRODID = "-//Rapport//NONSGML Rapport//EN"
+
+
+def _name_parts(name: str):
+    """N for a person known only by a full name: the last word the family name (phones sort by it)."""
+    from vobject.vcard import Name
+
+    given, _sep, family = name.rpartition(" ")
+    return Name(family=family, given=given)
+
+
+def _add_channels(card, name: str, first: tuple[str, str], more: list[tuple[str, str]], version4: bool) -> None:
+    for number, (value, kind) in enumerate(([first] if first[0] else []) + more):
+        line = card.add(name)
+        line.value = value
+        types = [_TEL_TYPES.get(kind, kind)] if kind else []
+        if name == "email" and not version4:
+            types.insert(0, "INTERNET")
+        if number == 0:
+            if version4:
+                line.params["PREF"] = ["1"]
+            else:
+                types.append("pref")
+        if types:
+            line.params["TYPE"] = types
+        if name == "tel" and version4:
+            line.params["VALUE"] = ["text"]  # as written, not a tel: URI
+
+
+def _add_birthday(card, birthday, version4: bool) -> None:
+    from crm.dates import NO_YEAR
+
+    if birthday is None:
+        return
+    line = card.add("bday")
+    if birthday.year != NO_YEAR:
+        line.value = birthday.isoformat() if not version4 else f"{birthday:%Y%m%d}"
+    elif version4:
+        line.value = f"--{birthday:%m%d}"
+    else:  # vCard 3.0 has no year-less date: Apple's form
+        line.value = birthday.isoformat()
+        line.params["X-APPLE-OMIT-YEAR"] = [str(NO_YEAR)]
+
+
+def _card(version4: bool, name: str, organisation: str, is_company: bool):
+    import vobject
+
+    card = vobject.vCard()
+    card.add("version").value = "4.0" if version4 else "3.0"
+    card.add("prodid").value = PRODID
+    card.add("fn").value = name
+    card.add("n").value = vobject.vcard.Name() if is_company else _name_parts(name)
+    if is_company:
+        card.add("kind" if version4 else "x-abshowas").value = "org" if version4 else "COMPANY"
+    if organisation:
+        card.add("org").value = [organisation]
+    return card
+
+
+def export_vcards(version4: bool = True) -> str:
+    """Every client and each of their contacts as a vCard (4.0, or 3.0 for older programs): name,
+    every e-mail and phone with its kind (the first preferred), role, birthday (a year-less one as
+    --MMDD, or Apple's 1604 in 3.0), company, language, country and notes. A client with contacts is
+    written as an organisation, its contacts with it as their ORG; a client who is a person at a
+    company carries X-RAPPORT-CLIENT, so that importing the file again keeps everyone where they were."""
+    from crm.exchange.json_format import snapshot
+    from crm.models import Client, Contact, EmailAddress, PhoneNumber
+
+    out = []
+    with snapshot():
+        more: dict[tuple[str, int, int | None], list[tuple[str, str]]] = {}
+        for key, model in (("email", EmailAddress), ("tel", PhoneNumber)):
+            query = model.select(model.client, model.contact, model.value, model.kind).order_by(model.id)
+            for client_id, contact_id, value, kind in query.tuples():
+                more.setdefault((key, client_id, contact_id), []).append((value, kind))
+        contacts: dict[int, list] = {}
+        for contact in Contact.select().order_by(Contact.id):
+            contacts.setdefault(contact.client_id, []).append(contact)
+        for client in Client.select().order_by(Client.id):
+            people_of = contacts.get(client.id, [])
+            is_company = bool(people_of) and not client.company
+            card = _card(version4, client.name, client.company or (client.name if is_company else ""), is_company)
+            if client.company:
+                card.add("x-rapport-client").value = "TRUE"
+            _add_channels(card, "email", (client.email, client.email_kind), more.get(("email", client.id, None), []),
+                          version4)
+            _add_channels(card, "tel", (client.phone, client.phone_kind), more.get(("tel", client.id, None), []),
+                          version4)
+            _add_birthday(card, client.birthday, version4)
+            if client.language:
+                card.add("lang").value = client.language
+            if client.country:
+                import vobject
+
+                card.add("adr").value = vobject.vcard.Address(country=client.country)
+            if client.notes:
+                card.add("note").value = client.notes
+            out.append(card.serialize())
+            for contact in people_of:
+                card = _card(version4, contact.name, client.name, False)
+                if contact.role:
+                    card.add("title").value = contact.role
+                _add_channels(card, "email", (contact.email, contact.email_kind),
+                              more.get(("email", client.id, contact.id), []), version4)
+                _add_channels(card, "tel", (contact.phone, contact.phone_kind),
+                              more.get(("tel", client.id, contact.id), []), version4)
+                _add_birthday(card, contact.birthday, version4)
+                out.append(card.serialize())
+    return "".join(out)

@@ -45,12 +45,15 @@ def prepare(model: type[BaseModel], rows: Iterable[dict]) -> Prepared:
 
 
 def insert(rows: Prepared, *, replace: bool = False, offsets: dict[str, int] | None = None) -> None:
-    """Insert prepared rows. `offsets` adds a number to a column in SQL, for ids known only once
-    the write lock is held (the rows then carry 1, 2, 3 … and the offset is the highest id)."""
+    """Insert prepared rows. In the columns of `offsets`, a negative number stands for a row of
+    this import whose id is known only once the write lock is held: -1, -2 … become offset + 1,
+    offset + 2 … (the offset is the table's highest id); a positive one is an id as it is."""
     fields = rows.model._meta.sorted_fields
     offsets = offsets or {}
     columns = ", ".join(f'"{f.column_name}"' for f in fields)
-    marks = ", ".join(f"? + {int(offsets[f.column_name])}" if f.column_name in offsets else "?" for f in fields)
+    marks = ", ".join(
+        f"CASE WHEN ?{n} < 0 THEN {int(offsets[f.column_name])} - ?{n} ELSE ?{n} END" if f.column_name in offsets
+        else f"?{n}" for n, f in enumerate(fields, 1))
     verb = "INSERT OR REPLACE" if replace else "INSERT"
     database.cursor().executemany(
         f'{verb} INTO "{rows.model._meta.table_name}" ({columns}) VALUES ({marks})', rows.values)

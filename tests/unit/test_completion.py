@@ -48,7 +48,7 @@ def test_the_bash_script_registers_and_completes_commands(cli, db_path):
         (["crm", "client", "add", "Anna", "--tier", ""], ["key", "regular"]),  # from the metavar key|regular
         (["crm", "compensate", "1", "--kind", "b"], ["bonus"]),
         (["crm", "remind", "add", "1", "Call", "--every", ""], ["monthly", "weekly", "yearly"]),  # not "Nm"
-        (["crm", "export", "--format", "=", ""], ["csv", "json"]),  # bash splits --format= at the =
+        (["crm", "export", "--format", "=", ""], ["csv", "json", "vcf"]),  # bash splits --format= at the =
         (["crm", "completion", ""], ["bash", "zsh"]),
         (["crm", "done", "promise-1", "promise-2", ""], []),  # ids: nothing to guess
     ],

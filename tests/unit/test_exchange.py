@@ -75,7 +75,7 @@ def test_json_with_bad_rows_or_references_imports_nothing(db, tmp_path, today, c
 
     result = cli("--db", target, "import", str(path))
     assert result.code == 2
-    assert "3 invalid row(s); nothing was imported" in result.err
+    assert "3 invalid records; nothing was imported" in result.err
     assert "client #2: status: unknown status: 'angry'" in result.err
     assert "touch #1: client_id 99 is not in the file" in result.err
     assert "contact #1: birthday" in result.err
@@ -104,11 +104,38 @@ def test_csv_with_sniffed_delimiter_and_common_headers(tmp_path, cli, db):
     )
     result = cli("import", str(path))
     assert result.code == 0, result.err
-    assert "imported clients: 2" in result.out and "kept in notes: Source" in result.out
-    anna = clients.find_client("anna berg")
+    assert "imported 2 clients from" in result.out and "columns kept in the notes: Source" in result.out
+    anna = clients.find_client("anna berg")  # a status column: our own export's kind of file, clients all
     assert (anna.email, anna.company, anna.phone, anna.birthday, anna.country, anna.notes) == (
         "anna@berg.example", "Berg AG", "+49 30 5", date(1980, 5, 17), "DE", "Source: fair")
     assert clients.find_client('Bob; the "builder"').status == "departed"
+
+
+def test_people_with_an_organisation_become_its_contacts(tmp_path, cli, db, today):
+    acme = clients.add_client(clients.ClientFields(name="ACME", notes="Ours since 2020"), today=today)
+    db.close()
+    path = tmp_path / "people.csv"
+    path.write_text("First Name,Last Name,Company,Job Title,E-mail Address,Mobile Phone,Business Phone,Country,Nickname\n"
+                    "Anna,Berg,Berg AG,CEO,anna@berg.example,+49 170 1,+49 30 5,DE,Annie\n"
+                    "Carl,Berg,Berg AG,,carl@berg.example,,,,\n"
+                    "Dora,Lee,Acme,Buyer,,,,,\n"
+                    "Eve,Solo,,,eve@solo.example,,,,\n", encoding="utf-8")
+    dry = cli("import", str(path), "--dry-run")
+    assert dry.code == 0, dry.err
+    assert "would import 2 clients, 3 contacts, 1 more phone number" in dry.out
+    assert "line 2: Anna Berg → contact of Berg AG (a new client), CEO" in dry.out
+    assert "line 4: Dora Lee → contact of Acme (client #1), Buyer" in dry.out
+    assert "line 5: Eve Solo → client" in dry.out
+    assert cli("import", str(path)).code == 0
+    detail = json.loads(cli("client", "show", "Berg AG", "--json").out)
+    assert (detail["country"], [c["name"] for c in detail["contacts"]]) == ("DE", ["Anna Berg", "Carl Berg"])
+    anna = detail["contacts"][0]
+    assert (anna["role"], anna["email"], anna["phone"]) == ("CEO", "anna@berg.example", "+49 170 1")
+    assert anna["phones"] == [{"value": "+49 170 1", "kind": "mobile"}, {"value": "+49 30 5", "kind": "work"}]
+    assert detail["notes"] == "Anna Berg:\n  Nickname: Annie"
+    acme_now = json.loads(cli("client", "show", str(acme), "--json").out)
+    assert acme_now["notes"] == "Ours since 2020" and acme_now["contacts"][0]["name"] == "Dora Lee"
+    assert cli("import", str(path)).code == 2  # the same people twice: nobody is added twice
 
 
 def test_tab_separated_first_and_last_name(tmp_path, cli, db):
@@ -121,19 +148,33 @@ def test_tab_separated_first_and_last_name(tmp_path, cli, db):
 def test_csv_bad_rows_are_listed_with_line_numbers_and_nothing_is_written(tmp_path, cli, db):
     path = tmp_path / "c.csv"
     path.write_text('name,email,notes\nGood,,\nBad,not-mail,\n"Multi\nline",,\n,x@y.example,\nWorse,,"a\x00b"\n'
-                    "Good,,\n", encoding="utf-8")
+                    "Good,,\n,,just a note\n", encoding="utf-8")
     dry = cli("import", str(path), "--dry-run")
     assert dry.code == 2
-    assert "would import clients: 2" in dry.out
-    assert "line 3: not an e-mail address: 'not-mail'" in dry.out
-    assert "line 6: name must not be empty" in dry.out
+    assert "would import 4 clients" in dry.out
+    assert "line 3: not an e-mail address: 'not-mail'; kept in the notes" in dry.out
+    assert "line 6: x@y.example → client" in dry.out  # no name: the e-mail names them
     assert "line 7: notes must not contain a NUL character" in dry.out
     assert "line 8: same name and e-mail as line 2" in dry.out
+    assert "line 9: no name (nor an organisation, e-mail or nickname to name them by)" in dry.out
     real = cli("import", str(path))
-    assert real.code == 2 and "4 invalid row(s); nothing was imported" in real.err
-    assert "line 3:" in real.err
+    assert real.code == 2 and "3 invalid records; nothing was imported" in real.err
+    assert "line 7:" in real.err and "--skip-invalid" in real.err
     open_database(tmp_path / "crm.db")
     assert Client.select().count() == 0
+
+
+def test_skip_invalid_imports_the_others_in_one_change(tmp_path, cli, db):
+    path = tmp_path / "c.csv"
+    path.write_text("name,email,notes\nGood,,\n,,just a note\nAlso good,a@b.example,\n", encoding="utf-8")
+    dry = cli("import", str(path), "--dry-run", "--skip-invalid")
+    assert dry.code == 0
+    assert "would import 2 clients" in dry.out and "1 record would be skipped:\n  line 3: no name" in dry.out
+    real = cli("import", str(path), "--skip-invalid")
+    assert real.code == 0 and "1 record skipped:\n  line 3: no name" in real.out
+    assert [c["name"] for c in json.loads(cli("client", "list", "--json").out)] == ["Also good", "Good"]
+    assert cli("undo").code == 0
+    assert cli("client", "list").out.strip() == "No clients."
 
 
 def test_dry_run_writes_nothing(tmp_path, cli, db):
@@ -142,7 +183,7 @@ def test_dry_run_writes_nothing(tmp_path, cli, db):
     db.close()
     before = (tmp_path / "crm.db").read_bytes()
     result = cli("import", str(path), "--dry-run")
-    assert result.code == 0 and "would import clients: 2" in result.out
+    assert result.code == 0 and "would import 2 clients" in result.out
     assert (tmp_path / "crm.db").read_bytes() == before
     assert cli("client", "list").out.strip() == "No clients."
     assert cli("import", str(path)).code == 0
@@ -154,15 +195,18 @@ def test_csv_without_a_name_column_names_the_columns_found(tmp_path, cli):
     path.write_text("id|label|mail\n1|x|y\n", encoding="utf-8")
     result = cli("import", str(path))
     assert result.code == 2
-    assert "no name column" in result.err and "'id|label|mail'" in result.err
+    assert "no column naming people" in result.err and "'id|label|mail'" in result.err
 
 
-def test_invalid_utf8_names_line_and_byte(tmp_path, cli):
+def test_text_in_no_known_encoding_names_line_and_byte(tmp_path, cli):
     path = tmp_path / "c.csv"
-    path.write_bytes(b"name,notes\nAnna,fine\nJos\xe9,latin-1\n")
+    path.write_bytes(b"name,notes\nAnna,fine\nJos\x98,odd\n")
     result = cli("import", str(path))
     assert result.code == 2
-    assert "not UTF-8 text: line 3, byte 4 (0xe9)" in result.err
+    assert "not UTF-8 text: line 3, byte 4 (0x98)" in result.err and "--encoding" in result.err
+    named = cli("import", str(path), "--encoding", "windows-1253", "--dry-run")
+    assert named.code == 2 and "not cp1253 text: line 3, byte 4 (0x98)" in named.err
+    assert "unknown encoding: martian" in cli("import", str(path), "--encoding", "martian").err
 
 
 def test_huge_file_refused_before_reading(tmp_path, cli):
@@ -178,6 +222,7 @@ VERSION:3.0
 FN:Anna Example
 N:Example;Anna;;;
 ORG:Acme;Sales
+TITLE:Buyer
 EMAIL;TYPE=work:anna@acme.example
 EMAIL;TYPE=home:anna@home.example
 TEL:+49 30 1234
@@ -194,29 +239,34 @@ END:VCARD
 """
 
 
-def test_vcards_map_to_clients(tmp_path, cli, db):
+def test_vcards_map_to_contacts_and_clients(tmp_path, cli, db):
     path = tmp_path / "contacts.vcf"
     path.write_text(VCARDS, encoding="utf-8")
     result = cli("import", str(path))
     assert result.code == 0, result.err
-    anna = clients.find_client("Anna Example")
-    assert (anna.company, anna.email, anna.phone, anna.birthday, anna.country) == (
-        "Acme", "anna@acme.example", "+49 30 1234", date(1980, 5, 17), "DE")
-    assert anna.notes.startswith("Met at the fair, liked [bold]us[/]")
-    assert "E-mail: anna@home.example" in anna.notes and "Berlin" in anna.notes
+    acme = json.loads(cli("client", "show", "Acme", "--json").out)
+    (anna,) = acme["contacts"]
+    assert (anna["name"], anna["role"], anna["email"], anna["phone"], anna["birthday"]) == (
+        "Anna Example", "Buyer", "anna@acme.example", "+49 30 1234", "1980-05-17")
+    assert anna["emails"] == [{"value": "anna@acme.example", "kind": "work"},
+                              {"value": "anna@home.example", "kind": "home"}]
+    assert acme["country"] == "DE"
+    assert acme["notes"].startswith("Anna Example:\n  Met at the fair, liked [bold]us[/]\n  Department: Sales\n")
+    assert "  Address (work): Street 1, Berlin, 10115, DE" in acme["notes"]
     john = clients.find_client("John Doe")
-    assert (john.language, john.birthday, "Birthday: --0517" in john.notes) == ("en", None, True)
+    assert (john.language, john.birthday, john.notes) == ("en", date(1604, 5, 17), "")  # a year-less birthday
+    assert json.loads(cli("client", "show", "John Doe", "--json").out)["birthday"] == "--05-17"
 
 
-def test_broken_vcard_is_one_rejected_row(tmp_path, cli):
+def test_broken_vcard_is_one_rejected_record(tmp_path, cli):
     path = tmp_path / "contacts.vcf"
     path.write_text(VCARDS + "BEGIN:VCARD\nVERSION:3.0\nFN:Broken\nTHIS LINE IS NOT A PROPERTY\nEND:VCARD\n"
                     "BEGIN:VCARD\nVERSION:3.0\nFN:Mail\nEMAIL:nope\nEND:VCARD\n", encoding="utf-8")
     dry = cli("import", str(path), "--dry-run")
     assert dry.code == 2
-    assert "would import clients: 2" in dry.out
-    assert "line 19: not a valid vCard (Failed to parse line: THIS LINE IS NOT A PROPERTY)" in dry.out
-    assert "line 24: not an e-mail address: 'nope'" in dry.out
+    assert "would import 3 clients, 1 contact, 1 more e-mail address" in dry.out
+    assert "line 20: not a valid vCard (Failed to parse line: THIS LINE IS NOT A PROPERTY)" in dry.out
+    assert "line 25: not an e-mail address: 'nope'; kept in the notes" in dry.out
 
 
 def test_csv_export_is_spreadsheet_safe_and_imports_back(tmp_path, cli, db, today):

@@ -100,7 +100,7 @@ def test_a_bad_value_refuses_the_whole_import_naming_record_and_field(tmp_path, 
     row[column] = value
     result = _import(tmp_path, cli, exported)
     assert result.code == 2
-    assert "1 invalid row(s); nothing was imported" in result.err
+    assert "1 invalid record; nothing was imported" in result.err
     assert message in result.err, result.err
     assert _nothing_in(tmp_path / "fresh.db")
 
@@ -164,19 +164,24 @@ def test_duplicate_ids_and_keys_nesting_and_huge_numbers_are_refused(tmp_path, c
 # ---- CSV and vCard records -----------------------------------------------------------------
 
 
-def test_csv_and_vcard_dates_and_codes_are_checked_like_typed_ones(tmp_path, cli, db):
+def test_csv_and_vcard_values_their_field_refuses_are_kept_in_the_notes(tmp_path, cli, db):
     source = tmp_path / "c.csv"
     source.write_text("name,birthday,language,country\nOld,1800-01-01,,\nLang,,english,\nLand,,,XX\nGood,,en,DE\n",
                       encoding="utf-8")
     dry = cli("import", str(source), "--dry-run")
-    assert dry.code == 2
-    assert "line 2: birthday: date out of range: '1800-01-01' (from 1900-01-01 to 2999-12-31)" in dry.out
+    assert dry.code == 0, dry.out
+    assert ("line 2: birthday: date out of range: '1800-01-01' (from 1900-01-01 to 2999-12-31); kept in the notes"
+            in dry.out)
     assert "line 3: not a language code: 'english'" in dry.out
-    assert "line 4: unknown country code: 'XX'" in dry.out
+    assert "line 4: unknown country code: 'XX'" in dry.out and dry.out.count("; kept in the notes") == 3
+    assert cli("import", str(source)).code == 0
+    assert clients.find_client("Old").notes == "Birthday: 1800-01-01"
+    assert (clients.find_client("Good").language, clients.find_client("Good").country) == ("en", "DE")
     cards = tmp_path / "c.vcf"
     cards.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Old Card\nBDAY:1066-10-14\nEND:VCARD\n", encoding="utf-8")
     result = cli("import", str(cards))
-    assert result.code == 2 and "line 1: birthday: date out of range: '1066-10-14'" in result.err
+    assert result.code == 0 and "line 1: birthday: date out of range: '1066-10-14'" in result.out
+    assert clients.find_client("Old Card").birthday is None
 
 
 @pytest.mark.parametrize("text, message", [
@@ -202,7 +207,7 @@ def test_a_row_with_the_wrong_number_of_values_is_rejected(tmp_path, cli, db):
     assert dry.code == 2
     assert "line 2: 3 values where the header has 2" in dry.out
     assert "line 3: 1 value where the header has 2" in dry.out
-    assert "would import clients: 2" in dry.out  # "C, Inc" quoted, D with an empty e-mail; blank line skipped
+    assert "would import 2 clients" in dry.out  # "C, Inc" quoted, D with an empty e-mail; blank line skipped
 
 
 # ---- reading: pipes, devices, names --------------------------------------------------------
@@ -221,7 +226,7 @@ def test_a_device_stops_at_the_cap_and_a_pipe_is_read_once(tmp_path, db):
         "crm: /dev/zero holds more than 50 MB; imports are limited to 50 MB (split the file)")
     piped = _crm(tmp_path, "import", "/dev/stdin", data=b"name,email\nAnna,anna@x.example\nBob,\n")
     assert piped.returncode == 0, piped.stderr
-    assert b"imported clients: 2 from /dev/stdin" in piped.stdout
+    assert b"imported 2 clients from /dev/stdin" in piped.stdout
     assert b"Anna" in _crm(tmp_path, "client", "list").stdout
 
 

@@ -118,22 +118,23 @@ def _key(value: object) -> int | str | None:
 def _where(table: str, key: object, index: int) -> str:
     """How a rejected row is named: by its id ("client #3"), else by its place in its table."""
     key = _key(key)
-    return f"{table} #{safe_line(shorten(str(key), 40))}" if key is not None else f"{table} row {index}"
+    if key is not None:
+        return f"{table} #{safe_line(shorten(str(key), 40))}"
+    return _("{table} row {index}").format(table=table, index=index)
 
 
 def _load(text: str, path: Path) -> dict:
     # As any JSON a user hands over: a key twice in one object, NaN, or nesting too deep is refused.
     data = validate.json_document(text.encode("utf-8"), _("file {path}").format(path=safe_line(path)))
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("tables"), dict):
-        raise UserError(f"{safe_line(path)} is not a Rapport export (no \"format\": \"{FORMAT}\" with \"tables\")")
+        raise UserError(_("{path} is not a Rapport export (no \"format\": \"{format}\" with \"tables\")").format(
+            path=safe_line(path), format=FORMAT))
     version, schema = data.get("format_version"), data.get("schema_version")
     if not isinstance(version, int) or not isinstance(schema, int):
-        raise UserError(f"{safe_line(path)} has no format_version or schema_version")
+        raise UserError(_("{path} has no format_version or schema_version").format(path=safe_line(path)))
     if version > FORMAT_VERSION or schema > LATEST:
-        raise UserError(
-            f"{safe_line(path)} was exported by a newer Rapport (format {version}, schema {schema}); "
-            "upgrade Rapport to import it"
-        )
+        raise UserError(_("{path} was exported by a newer Rapport (format {version}, schema {schema}); upgrade "
+                          "Rapport to import it").format(path=safe_line(path), version=version, schema=schema))
     return data
 
 
@@ -143,13 +144,14 @@ def _json_rows(text: str, path: Path, report: ImportReport) -> dict:
     models = {m._meta.table_name: m for m in MODELS}
     unknown = sorted(set(data["tables"]) - set(models))
     if unknown:
-        raise UserError(f"{safe_line(path)} has unknown tables: {safe_line(shorten(', '.join(unknown), 200))}")
+        raise UserError(_("{path} has unknown tables: {tables}").format(
+            path=safe_line(path), tables=safe_line(shorten(", ".join(unknown), 200))))
     converted: dict = {}
     ids: dict = {}  # every row's key, rejected rows too, so a bad row is not reported again by reference
     for name, model in models.items():
         rows = data["tables"].get(name, [])
         if not isinstance(rows, list):
-            raise UserError(f"{safe_line(path)}: table {name} must be a list of rows")
+            raise UserError(_("{path}: table {table} must be a list of rows").format(path=safe_line(path), table=name))
         columns = {f.column_name: f for f in model._meta.sorted_fields}
         pk = model._meta.primary_key.column_name
         seen = ids[model] = set()
@@ -196,8 +198,8 @@ def _require_empty() -> None:
     for model in MODELS:
         if model is not Setting and model.select().exists():
             raise UserError(
-                f"the database already holds data ({model._meta.table_name}); a Rapport export is "
-                "imported into an empty database (use --db NEW.db)"
+                _("the database already holds data ({table}); a Rapport export is imported into an empty database "
+                  "(use --db NEW.db)").format(table=model._meta.table_name)
             )
 
 

@@ -28,7 +28,7 @@ from crm.domain import (
     TOUCH_KINDS,
 )
 from crm.errors import UserError
-from crm.i18n import _
+from crm.i18n import N_, _
 from crm.models import (
     Client,
     Compensation,
@@ -48,26 +48,28 @@ from crm.text import safe_line
 MAX_ID = 2**63 - 1  # SQLite's INTEGER
 
 
+# Each `what` is a field's name marked with N_ (the table is built at import, before the language
+# is chosen) and translated when a check names it.
 def _name(what: str) -> Callable[[str], str]:
-    return lambda value: validate.name(value, what)
+    return lambda value: validate.name(value, _(what))
 
 
 def _short(what: str) -> Callable[[str], str]:
-    return lambda value: validate.text(value.strip(), what, limit=validate.MAX_NAME)
+    return lambda value: validate.text(value.strip(), _(what), limit=validate.MAX_NAME)
 
 
 def _required(what: str) -> Callable[[str], str]:
-    return lambda value: validate.text(value, what, required=True)
+    return lambda value: validate.text(value, _(what), required=True)
 
 
 def _choice(options: tuple[str, ...], what: str) -> Callable[[str], str]:
-    return lambda value: validate.choice(value, options, what)
+    return lambda value: validate.choice(value, options, _(what))
 
 
 def _present(check: Callable[[str], str], what: str) -> Callable[[str], str]:
     """`check`, and the value must not be empty (a further e-mail or phone is one)."""
     def checked(value: str) -> str:
-        return check(validate.text(value, what, required=True, limit=validate.MAX_NAME))
+        return check(validate.text(value, _(what), required=True, limit=validate.MAX_NAME))
     return checked
 
 
@@ -81,40 +83,40 @@ def _item_id(value: str) -> str:
 # Text columns as their services check what is typed; any other text column: validate.text.
 TEXT_CHECKS: dict[tuple[type, str], Callable[[str], str]] = {
     (Client, "name"): validate.name,
-    (Client, "company"): _short("company"),
+    (Client, "company"): _short(N_("company")),
     (Client, "email"): validate.email,
     (Client, "phone"): validate.phone,
     (Client, "country"): validate.country,
     (Client, "language"): validate.language,
     (Client, "currency"): parse_currency,
-    (Client, "status"): _choice(STATUSES, "status"),
-    (Client, "tier"): _choice(TIERS, "tier"),
-    (Client, "temperament"): _choice(TEMPERAMENTS, "temperament"),
-    (Contact, "name"): _name("contact name"),
-    (Contact, "role"): _short("role"),
+    (Client, "status"): _choice(STATUSES, N_("status")),
+    (Client, "tier"): _choice(TIERS, N_("tier")),
+    (Client, "temperament"): _choice(TEMPERAMENTS, N_("temperament")),
+    (Contact, "name"): _name(N_("contact name")),
+    (Contact, "role"): _short(N_("role")),
     (Contact, "email"): validate.email,
     (Contact, "phone"): validate.phone,
-    (EmailAddress, "value"): _present(validate.email, "e-mail"),
-    (PhoneNumber, "value"): _present(validate.phone, "phone"),
-    **{(model, column): _choice(("", *CHANNEL_KINDS), "kind") for model, column in (
+    (EmailAddress, "value"): _present(validate.email, N_("e-mail")),
+    (PhoneNumber, "value"): _present(validate.phone, N_("phone")),
+    **{(model, column): _choice(("", *CHANNEL_KINDS), N_("kind")) for model, column in (
         (Client, "email_kind"), (Client, "phone_kind"), (Contact, "email_kind"), (Contact, "phone_kind"),
         (EmailAddress, "kind"), (PhoneNumber, "kind"))},
-    (Touch, "kind"): _choice(TOUCH_KINDS, "touch kind"),
-    (Incident, "title"): _name("incident title"),
-    (Incident, "severity"): _choice(SEVERITIES, "severity"),
-    (Incident, "group"): _choice(GROUPS, "group"),
-    (Incident, "outcome"): _choice(OUTCOMES, "outcome"),
-    (IncidentEvent, "kind"): _choice(EVENT_KINDS, "event kind"),
-    (IncidentEvent, "text"): _required("event text"),
-    (Promise, "text"): _required("promise"),
-    (Promise, "status"): _choice(PROMISE_STATUSES, "promise status"),
-    (Compensation, "kind"): _choice(COMPENSATION_KINDS, "compensation kind"),
-    (Compensation, "status"): _choice(COMPENSATION_STATUSES, "compensation status"),
+    (Touch, "kind"): _choice(TOUCH_KINDS, N_("touch kind")),
+    (Incident, "title"): _name(N_("incident title")),
+    (Incident, "severity"): _choice(SEVERITIES, N_("severity")),
+    (Incident, "group"): _choice(GROUPS, N_("group")),
+    (Incident, "outcome"): _choice(OUTCOMES, N_("outcome")),
+    (IncidentEvent, "kind"): _choice(EVENT_KINDS, N_("event kind")),
+    (IncidentEvent, "text"): _required(N_("event text")),
+    (Promise, "text"): _required(N_("promise")),
+    (Promise, "status"): _choice(PROMISE_STATUSES, N_("promise status")),
+    (Compensation, "kind"): _choice(COMPENSATION_KINDS, N_("compensation kind")),
+    (Compensation, "status"): _choice(COMPENSATION_STATUSES, N_("compensation status")),
     (Compensation, "currency"): parse_currency,
-    (Reminder, "text"): _required("reminder"),
+    (Reminder, "text"): _required(N_("reminder")),
     (Reminder, "every"): validate.recurrence,
     (ItemState, "item_id"): _item_id,
-    (ItemState, "state"): _choice(("done", "snoozed"), "state"),
+    (ItemState, "state"): _choice(("done", "snoozed"), N_("state")),
 }
 AUTHORS = ("created_by", "updated_by")  # a login name: not empty, not longer than a name
 
@@ -214,7 +216,7 @@ def setting(key: str, value: str) -> None:
     where it is set. (The modules that own the settings load only here: most commands need none.)"""
     from crm import agency, backup, rules, wizard
 
-    validate.text(key, "key", required=True, limit=validate.MAX_NAME)
+    validate.text(key, _("key"), required=True, limit=validate.MAX_NAME)
     exact: dict[str, Callable[[str], object]] = {
         "backup.keep": backup.parse_keep,
         "backup.dir": _backup_dir,

@@ -110,7 +110,7 @@ def fill(language: str, today) -> Book:
     add_promise(client, promise, due=today, on=today - timedelta(days=3))
     log_touch(client, kind="call", on=today - timedelta(days=20), note=note)
     incident = open_incident(client, title, severity="high", on=today - timedelta(days=5), words=complaint)
-    compensate(incident, kind="discount", amount=Decimal("150"), currency="EUR", on=today)
+    compensate(incident, kind="discount", amount=Decimal(150), currency="EUR", on=today)
     for who, action in ((departed, "depart"), (parted, "part")):
         other = add_client(ClientFields(name=who), today=today - timedelta(days=400))
         change_status(other, action, on=today - timedelta(days=60))

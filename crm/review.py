@@ -12,17 +12,17 @@ State lives in ItemState, one row per occurrence id:
 """
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from peewee import SQL, chunked
+from peewee import chunked
 
 from crm import audit, kinds, validate
 from crm.errors import UserError
 from crm.i18n import N_, _
-from crm.models import ItemState
+from crm.models import ItemState, database, in_list
 from crm.rules import Occurrence, find_occurrence, load_rules, occurrences, parse_item_id, shifted
 from crm.text import safe_line, shorten
 
@@ -80,11 +80,35 @@ def _item(occurrence: Occurrence, today: date, state: ItemState | None = None) -
     return DueItem(o.id, o.kind, o.due, o.client_id, o.client, o.title, o.due < today, o.occasion, snoozed)
 
 
-def _states(ids: Iterable[str]) -> dict[str, ItemState]:
-    # One bound JSON array rather than thousands of parameters: a review of 5,000 items would
-    # otherwise spend longer building the SQL than SQLite spends answering it.
-    wanted = SQL("(SELECT value FROM json_each(?))", [json.dumps(list(ids))])
-    return {s.item_id: s for s in ItemState.select().where(ItemState.item_id.in_(wanted))}
+def _states(ids: Collection[str]) -> dict[str, ItemState]:
+    """The marks on these item ids. Where the marks are fewer than the ids (a big review), their
+    ids are read and matched here rather than each id looked up in SQLite."""
+    (most,) = database.execute_sql("SELECT max(rowid) FROM item_state").fetchone()  # at least their number
+    if most is None:
+        return {}
+    if most < len(ids):
+        ids = [item for (item,) in database.execute_sql("SELECT item_id FROM item_state") if item in ids]
+        if not ids:
+            return {}
+    return {s.item_id: s for s in ItemState.select().where(ItemState.item_id.in_(in_list(ids)))}
+
+
+def _of_clients(item_ids: Iterable[str], clients: tuple[int, ...]) -> set[str]:
+    """Those of the item ids that belong to one of `clients`, told by the row each id names."""
+    by_table: dict[str, dict[int, list[str]]] = {}
+    for item in item_ids:
+        try:
+            kind, key, _day = parse_item_id(item)
+        except UserError:
+            continue  # a mark of a kind no longer known names nobody we can tell
+        by_table.setdefault(kinds.kind(kind).row, {}).setdefault(key, []).append(item)
+    mine = {item for key, items in by_table.pop("client", {}).items() if key in clients for item in items}
+    for table, keyed in by_table.items():
+        rows = database.execute_sql(
+            f'SELECT id FROM "{table}" WHERE id IN (SELECT value FROM json_each(?)) '
+            "AND client_id IN (SELECT value FROM json_each(?))", (json.dumps(list(keyed)), json.dumps(clients)))
+        mine.update(item for (key,) in rows for item in keyed[key])
+    return mine
 
 
 def _shown(occurrence: Occurrence, state: ItemState | None, today: date) -> Occurrence | None:
@@ -109,21 +133,25 @@ def _due(today: date, days: int, clients: tuple[int, ...] | None = None) -> list
     found = {o.id: o for o in occurrences(rules, today, end, clients)}
     states = _states(found)
     # Snoozed occurrences coming back in the window whose natural date lies outside it.
-    snoozed = ItemState.select().where(
+    snoozed = {state.item_id: state for state in ItemState.select().where(
         (ItemState.state == "snoozed") & (ItemState.until <= end) & (ItemState.until >= today - SNOOZE_MEMORY)
-    )
-    for state in snoozed:
-        if state.item_id not in found:
-            occurrence = find_occurrence(rules, state.item_id, today)
-            if occurrence is not None and (clients is None or occurrence.client_id in clients):
-                found[occurrence.id] = occurrence
-                states[occurrence.id] = state
+    ) if state.item_id not in found}
+    if snoozed and clients is not None:  # one client's page looks up its own marks, not the book's
+        snoozed = {item: snoozed[item] for item in _of_clients(snoozed, clients)}
+    for item, state in snoozed.items():
+        occurrence = find_occurrence(rules, item, today)
+        if occurrence is not None and (clients is None or occurrence.client_id in clients):
+            found[occurrence.id] = occurrence
+            states[occurrence.id] = state
     items = []
-    for occurrence in found.values():
-        state = states.get(occurrence.id)
-        shown = _shown(occurrence, state, today)
-        if shown is not None and shown.due <= end:
-            items.append(_item(shown, today, state))
+    append = items.append
+    for o in found.values():
+        state = states.get(o.id)
+        if state is None:  # most items carry no mark: the short way (`_shown` and `_item` inlined)
+            if (o.last_day is None or today <= o.last_day) and o.due <= end:
+                append(DueItem(o.id, o.kind, o.due, o.client_id, o.client, o.title, o.due < today, o.occasion))
+        elif (shown := _shown(o, state, today)) is not None and shown.due <= end:
+            append(_item(shown, today, state))
     items.sort(key=lambda i: (i.due, i.kind, i.client.casefold(), i.id))
     return items
 

@@ -556,3 +556,23 @@ async def test_the_palette_finds_the_wizard_by_its_name(db, db_path, today):
         await settle(app, pilot)
         await pilot.press(*"wizard")
         await palette_offers(app, pilot, "Sort out the relationship… (wizard)", highlighted=True)
+
+
+async def test_letters_answer_and_never_leave_the_wizard(db, db_path, today):
+    """On an answer, a letter picks the option it starts (o for Off the scale); others do nothing, so c or r
+    never leaves for Clients or the Review mid-question."""
+    client_id = add_client(ClientFields(name="Acme Ltd"), today=today)
+    incident_id = open_incident(client_id, "Late launch", on=today, words="The site is a week late.")
+    state = wizard.replace(wizard.load_state(incident_id)[0], step="diagnosis")
+    wizard.save_state(incident_id, state, Incident.get_by_id(incident_id).version)
+    app = start_app(db_path, today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.open_wizard(incident_id=incident_id)
+        await settle(app, pilot)
+        screen = app.screen
+        await pilot.press("o", "c", "r", "k")
+        await settle(app, pilot)
+        assert app.screen is screen and screen.query_one("#q-negativity", Choice).value == "off-scale"
+        await pilot.press("tab", "y", "right")
+        assert screen.query_one("#q-irrational", Choice).value == "no"  # y, then → to the next answer

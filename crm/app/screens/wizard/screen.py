@@ -181,7 +181,7 @@ class WizardScreen(Screen[None]):
         self._laying_out = False
         body.scroll_home(animate=False)
         step.preview()
-        self.call_after_refresh(self._focus_first, step)  # once its styles are in place (a TextArea needs them)
+        self._focus_first(step)  # at once: keys typed as the step appears go to it
         self.refresh_bindings()
 
     def _title(self) -> Content:
@@ -199,8 +199,6 @@ class WizardScreen(Screen[None]):
 
     def _focus_first(self, step: WizardStep) -> None:
         """Where typing starts: the step's main field, else its first control."""
-        if not step.is_attached:
-            return  # moved on meanwhile
         main = step.query(step.main) if step.main else []
         for widget in [*main, *step.query("Input, TextArea, Select, SelectionList, OptionList, Choice, Button")]:
             if widget.focusable:

@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from crm.i18n import N_
 from crm.text import safe_line
 
 GAP = "  "
@@ -36,9 +37,9 @@ class Choice(Widget, can_focus=True):
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {"choice--picked"}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left", "move(-1)", "Previous answer", show=False),
-        Binding("right", "move(1)", "Next answer", show=False),
-        Binding("enter", "submit", "Go on", show=False),
+        Binding("left", "move(-1)", N_("Previous answer"), show=False),
+        Binding("right", "move(1)", N_("Next answer"), show=False),
+        Binding("enter", "submit", N_("Go on"), show=False),
     ]
 
     value: reactive[str] = reactive("")
@@ -176,7 +177,7 @@ class Checklist(OptionList):
 
     Long lines wrap under themselves; `ticked` holds the indices ticked."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "select", "Tick", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "select", N_("Tick"), show=False)]
 
     def __init__(self, lines: Sequence[str] = (), *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)

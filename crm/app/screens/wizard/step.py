@@ -19,10 +19,11 @@ from textual.widgets import Input, Label, OptionList, Select, Static, TextArea
 
 from crm import wizard
 from crm.dates import parse_date
+from crm.diagnosis import Diagnosis, Recommendation
 from crm.errors import UserError
+from crm.i18n import _
 from crm.text import safe
 from crm.widgets.choice import PickList
-from crm.diagnosis import Diagnosis, Recommendation
 from crm.wizard import Session, WizardState
 
 
@@ -158,4 +159,4 @@ def date_problem(text: str, today: date) -> str | None:
         day = parse_date(text, today)
     except UserError as exc:
         return str(exc)
-    return f"date {day} is in the past (today is {today})" if day < today else None
+    return _("date {day} is in the past (today is {today})").format(day=day, today=today) if day < today else None

@@ -63,7 +63,7 @@ class OutcomeStep(WizardStep):
         field, what = ("fixed_by", _("Solved by")) if retained else ("leaves_on", _("Leaves on"))
         text = getattr(state, field)
         if problem := date_problem(text, self.data.today):
-            raise UserError(f"{what}: {problem}")
+            raise UserError(_("{what}: {problem}").format(what=what, problem=problem))
         # The date the outcome needs, exact; the other one is not part of this plan.
         day = parse_date(text, self.data.today).isoformat()
         state = replace(state, **{"fixed_by": "", "leaves_on": "", field: day})
@@ -141,7 +141,7 @@ class PromisesStep(WizardStep):
 
         def day(text: str, what: str) -> str:
             if problem := date_problem(text, today):
-                raise UserError(f"{what}: {problem}")
+                raise UserError(_("{what}: {problem}").format(what=what, problem=problem))
             return parse_date(text, today).isoformat()
 
         return replace(state, promises=[PlanPromise(p.text.strip(), day(p.due, f"“{p.text.strip()}”"), p.id)

@@ -9,7 +9,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from crm.dates import add_months
+from crm.channels import Channels, channels
+from crm.dates import add_months, birthday_text
 from crm.errors import UserError
 from crm.health import Health, assess
 from crm.i18n import _
@@ -48,6 +49,8 @@ class ClientProfile:
     company: str
     email: str
     phone: str
+    emails: tuple[tuple[str, str], ...]  # every e-mail as (value, kind), the primary first
+    phones: tuple[tuple[str, str], ...]
     country: str
     language: str
     status: str
@@ -79,7 +82,7 @@ def client_form_values(client_id: int) -> tuple[int, dict[str, str]]:
         "phone": client.phone,
         "country": client.country,
         "language": client.language,
-        "birthday": client.birthday.isoformat() if client.birthday else "",
+        "birthday": birthday_text(client.birthday) if client.birthday else "",
         "tier": client.tier,
         "temperament": client.temperament,
         "notes": client.notes,
@@ -119,6 +122,7 @@ def client_profile(client_id: int, today: date, timeline_limit: int | None = Non
     if client is None:
         raise UserError(_("client #{id} no longer exists").format(id=client_id))
     facts = health_facts(today, [client_id])[client_id]
+    own = channels([client_id]).get((client_id, None), Channels())
     contacts = tuple(
         ContactView(c.name, c.role, c.email, c.phone, c.decision_maker)
         for c in Contact.select().where(Contact.client == client_id).order_by(Contact.decision_maker.desc(), Contact.id)
@@ -137,6 +141,8 @@ def client_profile(client_id: int, today: date, timeline_limit: int | None = Non
         company=client.company,
         email=client.email,
         phone=client.phone,
+        emails=tuple((e["value"], e["kind"]) for e in own.emails),
+        phones=tuple((p["value"], p["kind"]) for p in own.phones),
         country=client.country,
         language=client.language,
         status=client.status,

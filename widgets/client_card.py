@@ -38,8 +38,8 @@ class RecordLike(Protocol):
 class CardLike(Protocol):
     name: str
     company: str
-    email: str
-    phone: str
+    emails: Sequence[tuple[str, str]]  # (value, kind), the primary first
+    phones: Sequence[tuple[str, str]]
     country: str
     language: str
     status: str
@@ -97,7 +97,9 @@ def card_content(card: CardLike) -> Content:
     temperament = Content.styled(card.temperament, "bold")
     lines.append(Content.assemble(temperament, ": ", card.approach) if card.approach else temperament)
     lines.append(Content.assemble(health_content(card.health), " · ", promise_story(card.record)))
-    details = [safe_line(v) for v in (card.country, card.language, card.email, card.phone) if v]
+    details = [safe_line(v) for v in (card.country, card.language) if v]
+    details += [f"{safe_line(value)} ({kind})" if kind else safe_line(value)
+                for value, kind in (*card.emails, *card.phones)]
     if details:
         lines.append(Content(" · ".join(details)))
     if card.contacts:

@@ -5,6 +5,7 @@ import argparse
 from crm import clients
 from crm.cli import CLIENT_HELP, Context, forget, group
 from crm.cli.output import created, emit_json, emit_json_array, table
+from crm.dates import parse_birthday
 from crm.domain import NEW_CLIENT_STATUSES, STATUSES, TEMPERAMENTS, TIERS, TOUCH_KINDS
 from crm.i18n import N_, _, ngettext
 from crm.models import database
@@ -25,7 +26,7 @@ def register(sub) -> None:
                      help=_("ISO 3166 code, e.g. DE (the public holidays to greet on)"))
     add.add_argument("--language", default="", metavar="LL",
                      help=_("ISO 639-1 code, e.g. en (the language of letters and greetings)"))
-    add.add_argument("--birthday", metavar="DATE", help=_("birthday, greeted every year"))
+    add.add_argument("--birthday", metavar="DATE", help=_("birthday, greeted every year (--12-25 without a year)"))
     add.add_argument("--temperament", default="balanced", metavar="T",
                      help=_("how to handle them: {choices} (default balanced)").format(choices=", ".join(TEMPERAMENTS)))
     add.add_argument("--tier", default="regular", metavar="|".join(TIERS),
@@ -82,7 +83,7 @@ def _add(args: argparse.Namespace, ctx: Context) -> int:
         phone=args.phone,
         country=args.country,
         language=args.language,
-        birthday=ctx.date(args.birthday) if args.birthday else None,
+        birthday=parse_birthday(args.birthday, ctx.today) if args.birthday else None,
         notes=args.notes,
         tier=args.tier,
         temperament=args.temperament,

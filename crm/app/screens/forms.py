@@ -26,7 +26,7 @@ from crm import validate
 from crm.app.bindings import TranslatedBindings
 from crm.app.work import db_work
 from crm.clients import ClientFields
-from crm.dates import parse_date
+from crm.dates import NO_YEAR, parse_birthday, parse_date
 from crm.domain import (
     COMPENSATION_KINDS,
     EVENT_KINDS,
@@ -284,9 +284,18 @@ class FormScreen(TranslatedBindings, ModalScreen[T | None]):
 # --- the forms ------------------------------------------------------------------------------
 
 
+def optional_birthday(text: str, today: date) -> date | None:
+    """A birthday typed, or one without a year (--12-25, as imported address books hold them)."""
+    return parse_birthday(text, today) if text.strip() else None
+
+
+def _birthday(day: date | None) -> str:
+    return format_day(day, "day") if day is not None and day.year == NO_YEAR else _day(day)
+
+
 def birthday_field(today: date, value: str = "") -> Field:
-    return Field("birthday", _("Birthday"), value, lambda v: optional_date(v, today),
-                 placeholder=_("optional: 25.12.1980"), preview=lambda v: _day(optional_date(v, today)))
+    return Field("birthday", _("Birthday"), value, lambda v: optional_birthday(v, today),
+                 placeholder=_("optional: 25.12.1980"), preview=lambda v: _birthday(optional_birthday(v, today)))
 
 
 def client_fields(values: Mapping[str, str], today: date, *, new: bool) -> list[Field]:
@@ -319,7 +328,7 @@ def client_from(values: Values, today: date) -> ClientFields:
         phone=values["phone"],
         country=values["country"],
         language=values["language"],
-        birthday=optional_date(values["birthday"], today),
+        birthday=optional_birthday(values["birthday"], today),
         notes=values["notes"],
         tier=values["tier"],
         temperament=values["temperament"],
@@ -342,7 +351,7 @@ def contact_form(client_id: int, client: str, today: date) -> "FormScreen[int]":
 
     def save(values: Values) -> int:
         return add_contact(client_id, values["name"], role=values["role"], email=values["email"],
-                           phone=values["phone"], birthday=optional_date(values["birthday"], today),
+                           phone=values["phone"], birthday=optional_birthday(values["birthday"], today),
                            decision_maker=values["decides"] == "yes")
 
     return FormScreen(

@@ -360,8 +360,11 @@ def _keep(person: Person, field: str, value: str, qualifier: str = "") -> None:
                                                                                              "starred"))
     if not value:
         return
-    if labels[field]:
-        person.extra.append(Extra(labels[field], value, qualifier if field != "web" else kind_of([qualifier])))
+    if field == "anniversary" and qualifier and qualifier.casefold() != "anniversary":
+        person.extra.append(Extra(people.DATE, value, qualifier))  # Google's other events
+    elif labels[field]:
+        person.extra.append(Extra(labels[field], value, "" if field == "anniversary" else
+                                  kind_of([qualifier]) if field == "web" else qualifier))
     else:
         person.extra.append(Extra(qualifier or _("Custom"), value, literal=True))
 
@@ -376,10 +379,11 @@ def _address(person: Person, group: str, parts: dict[str, str]) -> None:
 
 
 def _fill(person: Person, single: dict[str, str]) -> None:
-    """The single-valued fields; the name from its parts when no column holds it whole."""
+    """The single-valued fields; the name from its parts when no column holds it whole, in the
+    order of their columns (Фамилия;Имя;Отчество gives Петрова Ольга Ивановна)."""
     get = single.get
     person.name = get("name") or " ".join(
-        v for v in (get("prefix"), get("first"), get("middle"), get("last"), get("suffix")) if v)
+        value for key, value in single.items() if key in ("prefix", "first", "middle", "last", "suffix"))
     person.company, person.role, person.nickname = get("company", ""), get("role", ""), get("nickname", "")
     if get("department"):
         person.extra.insert(0, Extra(people.DEPARTMENT, single["department"]))

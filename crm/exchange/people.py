@@ -17,7 +17,7 @@ from crm.i18n import N_, _
 NICKNAME, WEB, ANNIVERSARY, CATEGORIES = N_("Nickname"), N_("Web"), N_("Anniversary"), N_("Categories")
 ADDRESS, DEPARTMENT, IM, RELATED = N_("Address"), N_("Department"), N_("IM"), N_("Related")
 BIRTHDAY, EMAIL, PHONE, COUNTRY, LANGUAGE = N_("Birthday"), N_("E-mail"), N_("Phone"), N_("Country"), N_("Language")
-TITLE, ORGANISATION = N_("Title"), N_("Organisation")
+TITLE, ORGANISATION, DATE = N_("Title"), N_("Organisation"), N_("Date")
 
 
 @dataclass(frozen=True)

@@ -295,7 +295,7 @@ def _extra(person: Person, name: str, line, labels: dict[str, str]) -> bool:
         entry = Extra(people.ANNIVERSARY, value)
     elif name == "x-abdate":
         label = _qualifier(line, labels)
-        entry = Extra(people.ANNIVERSARY, value) if label == "anniversary" else Extra(people.ANNIVERSARY, value, label)
+        entry = Extra(people.ANNIVERSARY, value) if label == "anniversary" else Extra(people.DATE, value, label)
     elif name in _IM:
         service = line.params.get("X-SERVICE-TYPE", [_IM[name]])[0]
         entry = Extra(people.IM, value, service or _qualifier(line, labels))

@@ -368,6 +368,15 @@ class _Greeting:
     birthdays: list[str]  # "" for the client's own, else the contact's description
 
 
+# The book's countries, one index lookup each (the index client_country) rather than a pass over
+# every client; a country whose clients are all parted is dropped by the query for its clients.
+_COUNTRIES = """WITH RECURSIVE found(country) AS (
+    SELECT min(country) FROM client
+    UNION ALL SELECT (SELECT min(country) FROM client WHERE country > found.country) FROM found
+    WHERE found.country IS NOT NULL)
+SELECT country FROM found WHERE country IS NOT NULL"""
+
+
 def greetings(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
     """Birthdays of clients and their contacts and the public holidays of the client's country
     (New Year's Day when none is set), for every client but parted ones.
@@ -405,8 +414,11 @@ def greetings(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
             if greeting := entry(client_id, name, day, first):
                 greeting.birthdays.append(f"{contact} ({role})" if role else contact)
 
-    countries = Client.select(Client.country).where(wanted).distinct()
-    for (country,) in _rows(_for_client(countries, scope)):
+    if scope.clients is None:
+        countries = database.execute_sql(_COUNTRIES).fetchall()
+    else:
+        countries = _rows(_for_client(Client.select(Client.country).where(wanted).distinct(), scope))
+    for (country,) in countries:
         if not holidays_between(country, start, scope.end):
             continue  # clients of this country have no holiday in the window: never loaded
         clients = Client.select(Client.id, Client.name, since, Client.language).where(
@@ -485,17 +497,18 @@ def quiet_clients(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
     Becoming active (being added, or coming back) counts as a touch: `status_since` of an active
     client is the day it became active. Any logged touch restarts the clock.
     """
-    last_touch = Touch.select(fn.MAX(Touch.on)).where(Touch.client == Client.id)
-    latest = fn.MAX(fn.COALESCE(last_touch, Client.status_since), Client.status_since)
-    # Each temperament's own threshold in SQL: only clients quiet by the window's end come back.
+    # Each temperament's own threshold in SQL: only clients quiet by the window's end come back,
+    # told by one index probe each for a touch after it; the last touch is read for those alone.
     cutoff = Case(Client.temperament, [("quiet", scope.end - timedelta(days=rules.quiet_days_quiet))],
                   scope.end - timedelta(days=rules.quiet_days))
-    query = Client.select(Client.id, Client.name, Client.temperament, latest).where(
-        (Client.status == "active") & (latest <= cutoff)
+    touched = Touch.select(SQL("1")).where((Touch.client == Client.id) & (Touch.on > cutoff))
+    last_touch = Touch.select(fn.MAX(Touch.on)).where(Touch.client == Client.id)
+    query = Client.select(Client.id, Client.name, Client.temperament, Client.status_since, last_touch).where(
+        (Client.status == "active") & (Client.status_since <= cutoff) & ~fn.EXISTS(touched)
     )
     shown = _("No contact since {date}")
-    for client_id, name, temperament, last in _rows(_for_client(query, scope)):
-        last = _day(last)
+    for client_id, name, temperament, since, touch in _rows(_for_client(query, scope)):
+        last = _day(max(touch, since) if touch else since)  # ISO dates order as text
         due = last + timedelta(days=rules.quiet_days_quiet if temperament == "quiet" else rules.quiet_days)
         if (scope.start is None or due >= scope.start) and due <= scope.end:
             yield Occurrence(

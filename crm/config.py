@@ -134,6 +134,8 @@ def load(path: Path | None = None) -> Settings:
     except FileNotFoundError:
         return Settings()
     except OSError as exc:
+        if not os.path.isfile(path):  # a directory on the way this user may not enter: no file of theirs
+            return Settings()
         return Settings(problem=_where(path, None, _("cannot read it: {reason}").format(reason=exc.strerror)))
     try:
         data = _parse(raw)

@@ -6,14 +6,15 @@ import pytest
 
 from textual.command import CommandPalette
 
-from crm.app.app import THEME_SETTING, make_app
+from crm.app.app import make_app
 from crm.app.screens.help import HelpScreen
 from crm.app.screens.keep_in_touch import KeepInTouchScreen
 from crm.app.screens.review import ReviewScreen
 from crm.app.screens.review_dialogs import NoteDialog
 from crm.app.screens.welcome import WelcomeScreen
 from crm.clients import ClientFields, add_client
-from crm.models import Client, Setting
+from crm.config import load
+from crm.models import Client
 from crm.promises import add_promise
 from crm.widgets.due_list import DueList
 
@@ -138,14 +139,14 @@ async def test_theme_toggle_is_remembered_across_restarts(acme, db_path, today):
         await pilot.press("ctrl+t")
         await settle(app, pilot)
         assert not app.current_theme.dark
-    assert Setting.get_by_id(THEME_SETTING).value == "textual-light"
+    assert load().theme == "textual-light"  # the person's settings (crm.config), not the shared database
     again = make_app(db_path, today)
     async with again.run_test(size=(80, 24)) as pilot:
         await settle(again, pilot)
         assert again.theme == "textual-light"
         await pilot.press("ctrl+t")
         await settle(again, pilot)
-    assert Setting.get_by_id(THEME_SETTING).value == "textual-dark"
+    assert load().theme == "textual-dark"
 
 
 async def test_welcome_on_an_empty_database_and_skip(db, db_path, today):

@@ -182,7 +182,7 @@ def test_the_letter_is_the_diagnosis_letter_with_the_real_plan_signed_by_the_own
     assert wizard.letter_kind(state, session, rec) == "apology"
     text = wizard.draft("apology", session, state, today)
     assert "Reprint with the right prices, bis 28. November 2026" in text  # a German client: a German letter
-    assert "800,00 EUR" in text and "23. Februar 2027" in text
+    assert "800,00\u00a0€" in text and "23. Februar 2027" in text
     assert text.rstrip().endswith("Ion Popescu\nDirector") and "Team" not in text
     assert "…" not in text
 

@@ -181,3 +181,13 @@ def test_english_is_the_source_and_loads_no_catalog():
 def test_the_shipped_catalogs_compile(tmp_path):
     for language in TRANSLATED:
         assert i18n.compile_catalog(i18n.catalog_path(language).read_bytes()).startswith(b"\xde\x12\x04\x95")
+
+
+def test_an_english_command_loads_no_catalog_and_no_babel(tmp_path):
+    code = ("import sys, crm.cli; assert crm.cli.main(['client', 'add', 'Ştefan']) == 0;"
+            "assert crm.cli.main(['review']) == 0; print(sorted({'babel', 'tomllib'} & set(sys.modules)))")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CRM_DB": str(tmp_path / "crm.db"),
+           "CRM_TODAY": "2026-11-23", "PYTHONPATH": str(ROOT), "LANG": "C.UTF-8"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "[]"  # no settings file: not even tomllib

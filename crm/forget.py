@@ -29,7 +29,7 @@ from crm import db as crm_db
 from crm.backup import backup_dir, daily_backups
 from crm.dates import utcnow
 from crm.errors import UserError
-from crm.i18n import N_, _, ngettext
+from crm.i18n import _, N_, N_plural, ngettext
 from crm.journal import FORGOT_CLIENT
 from crm.models import (
     Change,
@@ -51,19 +51,19 @@ from crm.models import (
 _HANGING = (Contact, EmailAddress, PhoneNumber, Touch, Incident, Promise, Compensation, Reminder, StatusChange)
 # How a summary counts each table's rows, singular and plural.
 _COUNTED = {
-    "contact": (N_("{count} contact"), N_("{count} contacts")),
-    "email_address": (N_("{count} more e-mail address"), N_("{count} more e-mail addresses")),
-    "phone_number": (N_("{count} more phone number"), N_("{count} more phone numbers")),
-    "touch": (N_("{count} touch"), N_("{count} touches")),
-    "incident": (N_("{count} incident"), N_("{count} incidents")),
-    "incident_event": (N_("{count} incident event"), N_("{count} incident events")),
-    "promise": (N_("{count} promise"), N_("{count} promises")),
-    "compensation": (N_("{count} compensation"), N_("{count} compensations")),
-    "reminder": (N_("{count} reminder"), N_("{count} reminders")),
-    "status_change": (N_("{count} status change"), N_("{count} status changes")),
-    "item_state": (N_("{count} review mark"), N_("{count} review marks")),
-    "setting": (N_("{count} wizard draft"), N_("{count} wizard drafts")),
-    "change_log": (N_("{count} history entry"), N_("{count} history entries")),
+    "contact": N_plural("{count} contact", "{count} contacts"),
+    "email_address": N_plural("{count} more e-mail address", "{count} more e-mail addresses"),
+    "phone_number": N_plural("{count} more phone number", "{count} more phone numbers"),
+    "touch": N_plural("{count} touch", "{count} touches"),
+    "incident": N_plural("{count} incident", "{count} incidents"),
+    "incident_event": N_plural("{count} incident event", "{count} incident events"),
+    "promise": N_plural("{count} promise", "{count} promises"),
+    "compensation": N_plural("{count} compensation", "{count} compensations"),
+    "reminder": N_plural("{count} reminder", "{count} reminders"),
+    "status_change": N_plural("{count} status change", "{count} status changes"),
+    "item_state": N_plural("{count} review mark", "{count} review marks"),
+    "setting": N_plural("{count} wizard draft", "{count} wizard drafts"),
+    "change_log": N_plural("{count} history entry", "{count} history entries"),
 }
 _PERSONAL = ("name", "company", "email", "phone", "value")  # the fields of a client or contact image searched for
 

@@ -63,6 +63,12 @@ def N_(message: str) -> str:
     return message
 
 
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular/plural pair where it is tabled; count it with `ngettext(*pair, n)` when shown.
+    (Two `N_` would extract two unrelated messages, which `ngettext` never finds.)"""
+    return singular, plural
+
+
 # --- choosing the language ---------------------------------------------------------------------
 
 

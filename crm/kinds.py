@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from crm.i18n import N_, _, ngettext
+from crm.i18n import _, N_, N_plural, ngettext
 
 if TYPE_CHECKING:
     from crm.rules import Occurrence, Rules, Scope
@@ -91,23 +91,23 @@ def _rule(function: str) -> Rule:
 
 
 for _builtin in (
-    DueKind("promise", "promise", N_("Promise"), (N_("{count} promise"), N_("{count} promises")),
+    DueKind("promise", "promise", N_("Promise"), N_plural("{count} promise", "{count} promises"),
             _rule("promises"), "promise"),
-    DueKind("checkin", "checkin", N_("Check-in"), (N_("{count} check-in"), N_("{count} check-ins")),
+    DueKind("checkin", "checkin", N_("Check-in"), N_plural("{count} check-in", "{count} check-ins"),
             _rule("checkins"), "incident", lookback="checkin_lookback", done_touch="call", letter="checkin"),
-    DueKind("winback", "winback", N_("Win-back"), (N_("{count} win-back"), N_("{count} win-backs")),
+    DueKind("winback", "winback", N_("Win-back"), N_plural("{count} win-back", "{count} win-backs"),
             _rule("winbacks"), "client", dated=True, lookback="winback_lookback", done_touch="call",
             letter="winback"),
-    DueKind("greeting", "greeting", N_("Greeting"), (N_("{count} greeting"), N_("{count} greetings")),
+    DueKind("greeting", "greeting", N_("Greeting"), N_plural("{count} greeting", "{count} greetings"),
             _rule("greetings"), "client", dated=True, lookback="greeting_lookback", done_touch="greeting",
             letter="greeting"),
-    DueKind("bonus_expiry", "bonus", N_("Bonus"), (N_("{count} bonus running out"), N_("{count} bonuses running out")),
+    DueKind("bonus_expiry", "bonus", N_("Bonus"), N_plural("{count} bonus running out", "{count} bonuses running out"),
             _rule("bonus_expiries"), "compensation", lookback="bonus_days"),
-    DueKind("incident_stale", "stale", N_("Incident"), (N_("{count} stale incident"), N_("{count} stale incidents")),
+    DueKind("incident_stale", "stale", N_("Incident"), N_plural("{count} stale incident", "{count} stale incidents"),
             _rule("stale_incidents"), "incident", dated=True),
-    DueKind("quiet", "quiet", N_("Quiet"), (N_("{count} quiet client"), N_("{count} quiet clients")),
+    DueKind("quiet", "quiet", N_("Quiet"), N_plural("{count} quiet client", "{count} quiet clients"),
             _rule("quiet_clients"), "client", dated=True, done_touch="call"),
-    DueKind("custom", "custom", N_("Reminder"), (N_("{count} reminder"), N_("{count} reminders")),
+    DueKind("custom", "custom", N_("Reminder"), N_plural("{count} reminder", "{count} reminders"),
             _rule("custom_reminders"), "reminder", dated=True),
 ):
     register(_builtin)

@@ -18,7 +18,7 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ("crm", "widgets")  # the folders whose Python files hold messages
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}  # crm.i18n's markers
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "N_plural": (1, 2)}  # crm.i18n's markers
 COMMENT_TAG = "Translators:"  # a comment starting so, just above a message, is shown to translators
 WIDTH = 100
 _DATE_LINES = (b'"POT-Creation-Date:', b'"PO-Revision-Date:')

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from crm.errors import UserError
 from crm.exchange.decoding import Decoded, decode
-from crm.i18n import N_, _, ngettext
+from crm.i18n import _, N_, N_plural, ngettext
 from crm.text import safe_line, shorten
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -48,10 +48,10 @@ class Rejected:
 
 # How the summary counts the rows of a people import's tables; our JSON's tables go by their names.
 _COUNTED = {
-    "clients": (N_("{count} client"), N_("{count} clients")),
-    "contacts": (N_("{count} contact"), N_("{count} contacts")),
-    "emails": (N_("{count} more e-mail address"), N_("{count} more e-mail addresses")),
-    "phones": (N_("{count} more phone number"), N_("{count} more phone numbers")),
+    "clients": N_plural("{count} client", "{count} clients"),
+    "contacts": N_plural("{count} contact", "{count} contacts"),
+    "emails": N_plural("{count} more e-mail address", "{count} more e-mail addresses"),
+    "phones": N_plural("{count} more phone number", "{count} more phone numbers"),
 }
 
 

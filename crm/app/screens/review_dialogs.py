@@ -19,6 +19,7 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 
 from crm import validate
 from crm.app.bindings import TranslatedBindings
+from crm.app.keys import us_key
 from crm.dates import DATE_HELP, add_months, parse_date
 from crm.domain import TOUCH_KINDS
 from crm.errors import UserError
@@ -134,7 +135,8 @@ class SnoozeDialog(TranslatedBindings, ModalScreen[date | None]):
 
     def on_key(self, event: Key) -> None:
         field = self.query_one("#until", Input)
-        if not field.has_focus and event.is_printable and event.character and event.key not in self.QUICK_KEYS:
+        quick = event.key in self.QUICK_KEYS or us_key(event.key) in self.QUICK_KEYS  # ц is w in ЙЦУКЕН
+        if not field.has_focus and event.is_printable and event.character and not quick:
             field.focus()
             field.insert_text_at_cursor(event.character)
             event.stop()
@@ -149,7 +151,7 @@ class SnoozeDialog(TranslatedBindings, ModalScreen[date | None]):
     def _submit(self, event: Input.Submitted) -> None:
         error = self.query_one("#error", Static)
         if not event.value.strip():
-            error.update(_("Type a date ({forms}).").format(forms=DATE_HELP))
+            error.update(_("Type a date ({forms}).").format(forms=_(DATE_HELP)))
             return
         try:
             until = parse_date(event.value, self._today)

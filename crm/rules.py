@@ -180,8 +180,13 @@ class Occurrence:
 def item_id(kind: str, key: int, day: date | None = None) -> str:
     record = kinds.kind(kind)
     if record.dated and day:
-        return f"{record.prefix}-{key}-{day.isoformat().replace('-', '')}"  # strftime costs 3x as much
+        return _dated_ids(record.prefix, day).format(key)
     return f"{record.prefix}-{key}"
+
+
+def _dated_ids(prefix: str, day: date) -> str:
+    """The ids of a dated kind's occurrences on `day`, "{}" standing for the row id."""
+    return f"{prefix}-{{}}-{day.isoformat().replace('-', '')}"  # strftime costs 3x as much
 
 
 def parse_item_id(text: str) -> tuple[str, int, date | None]:
@@ -368,6 +373,27 @@ class _Greeting:
     birthdays: list[str]  # "" for the client's own, else the contact's description
 
 
+def _capitalized(title: str) -> str:
+    return title[:1].upper() + title[1:]
+
+
+def _holiday_days(country: str, language: str, start: date, end: date, skipped: frozenset[str]
+                  ) -> list[tuple[date, str, str, list[str], list[str], str]]:
+    """The window's holidays of a country, as its clients in `language` are greeted for them, one
+    entry per day: (day, its ISO text, its greetings' ids with "{}" for the client, the holidays'
+    shown names, their occasions, the greeting's title)."""
+    by_day: dict[date, tuple[list[str], list[str]]] = {}
+    for holiday in holidays_between(country, start, end, language):
+        if holiday.name not in skipped:
+            day, shown, occasion = _shown_holiday(holiday)
+            names, occasions = by_day.setdefault(day, ([], []))
+            names.append(shown)
+            occasions.append(occasion)
+    prefix = kinds.kind("greeting").prefix
+    return [(day, day.isoformat(), _dated_ids(prefix, day), names, occasions, _capitalized(" + ".join(names)))
+            for day, (names, occasions) in by_day.items()]
+
+
 # The book's countries, one index lookup each (the index client_country) rather than a pass over
 # every client; a country whose clients are all parted is dropped by the query for its clients.
 _COUNTRIES = """WITH RECURSIVE found(country) AS (
@@ -386,7 +412,8 @@ def greetings(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
     before the client was added (its first status change) are not owed a greeting.
     """
     start = scope.start or scope.today
-    found: dict[tuple[int, date], _Greeting] = {}
+    lookback = timedelta(days=rules.greeting_lookback)
+    found: dict[tuple[int, date], _Greeting] = {}  # birthdays, and a holiday on the same day
     since = StatusChange.select(fn.MIN(StatusChange.on)).where(StatusChange.client == Client.id)
 
     def entry(client_id: int, name: str, day: date, first: str | None) -> _Greeting | None:
@@ -424,25 +451,29 @@ def greetings(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
         clients = Client.select(Client.id, Client.name, since, Client.language).where(
             wanted & (Client.country == country)
         )
-        in_language: dict[str, list[tuple[date, str, str]]] = {}  # once per language, not per client
+        in_language: dict[str, list] = {}  # once per language, not per client
         for client_id, name, first, language in _rows(_for_client(clients, scope)):
-            if language not in in_language:
-                window = holidays_between(country, start, scope.end, language)
-                in_language[language] = [_shown_holiday(h) for h in window if h.name not in rules.skipped]
-            for day, shown, occasion in in_language[language]:
-                if greeting := entry(client_id, name, day, first):
-                    greeting.holidays.append(shown)
-                    greeting.occasions.append(occasion)
+            days = in_language.get(language)
+            if days is None:
+                days = in_language[language] = _holiday_days(country, language, start, scope.end, rules.skipped)
+            for day, iso, ids, shown, occasions, title in days:
+                if first is not None and iso < first:  # ISO dates order as text
+                    continue
+                greeting = found.get((client_id, day))
+                if greeting is None:  # the day's holidays alone: most clients, straight to the item
+                    yield Occurrence(ids.format(client_id), "greeting", day, client_id, name, title,
+                                     occasion=occasions[0], last_day=day + lookback)
+                else:  # and a birthday: one greeting for both
+                    greeting.holidays += shown
+                    greeting.occasions += occasions
 
     birthday, birthday_of = _("birthday"), _("birthday of {person}")
     for (client_id, day), greeting in found.items():
         parts = greeting.holidays + [birthday_of.format(person=who) if who else birthday for who in greeting.birthdays]
         title = " + ".join(parts)  # the review lists what follows the occasion after " + "
         yield Occurrence(
-            item_id("greeting", client_id, day), "greeting", day, client_id, greeting.client,
-            title[:1].upper() + title[1:],
-            occasion=greeting.occasions[0] if greeting.occasions else BIRTHDAY,
-            last_day=day + timedelta(days=rules.greeting_lookback),
+            item_id("greeting", client_id, day), "greeting", day, client_id, greeting.client, _capitalized(title),
+            occasion=greeting.occasions[0] if greeting.occasions else BIRTHDAY, last_day=day + lookback,
         )
 
 

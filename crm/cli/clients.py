@@ -133,8 +133,9 @@ def _show(args: argparse.Namespace, ctx: Context) -> int:
              d["temperament"], d["country"], d["language"]]
     print("  " + " · ".join(fact for fact in facts if fact))
     for key, label in _CARD_FIELDS.items():
-        if d[key]:
-            print("  " + _("{field}: {value}").format(field=_(label), value=safe_line(d[key])))
+        shown = [f"{c['value']} ({c['kind']})" if c["kind"] else c["value"] for c in d.get(key + "s", ())]
+        if d[key]:  # every e-mail and phone, each with its kind
+            print("  " + _("{field}: {value}").format(field=_(label), value=safe_line(", ".join(shown) or d[key])))
     p = d["promises"]
     closed = p["kept_on_time"] + p["kept_late"] + p["broken"]
     if closed:

@@ -5,6 +5,7 @@ scripts, and each import it can skip is a millisecond or two at its start.
 """
 
 import argparse
+import gc
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -82,14 +83,21 @@ def _date(value: date) -> str:
 
 
 def _review(args: argparse.Namespace, ctx: Context) -> int:
-    items = review(ctx.today, args.days)
-    until = ctx.today + timedelta(days=args.days)
-    if args.json:
-        emit_json({"today": ctx.today.isoformat(), "until": until.isoformat(), "items": [i.as_json() for i in items]})
-    else:
-        import shutil
+    # A review makes tens of thousands of small objects and no reference cycles: the collector's
+    # passes over them cost a tenth of a 50,000-client review, and found nothing to free.
+    gc.disable()
+    try:
+        items = review(ctx.today, args.days)
+        until = ctx.today + timedelta(days=args.days)
+        if args.json:
+            emit_json({"today": ctx.today.isoformat(), "until": until.isoformat(),
+                       "items": [i.as_json() for i in items]})
+        else:
+            import shutil
 
-        print(render_review(items, ctx.today, until, shutil.get_terminal_size((100, 24)).columns))
+            print(render_review(items, ctx.today, until, shutil.get_terminal_size((100, 24)).columns))
+    finally:
+        gc.enable()
     return 0
 
 

@@ -63,7 +63,7 @@ def backup_form(current: BackupSettings, db_path: Path, today: date) -> "FormScr
     return FormScreen(
         _("Daily backups"),
         [
-            Field("keep", _("Keep"), str(current.keep), parse_keep, placeholder=_("how many days; 0 turns them off"),
+            Field("keep", _("Copies"), str(current.keep), parse_keep, placeholder=_("how many days; 0 turns them off"),
                   preview=_keep_preview),
             Field("directory", _("Directory"), current.directory_setting,
                   lambda v: validate.text(v, "directory", limit=validate.MAX_NAME),

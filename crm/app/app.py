@@ -34,8 +34,10 @@ THEME_SETTING = "ui.theme"
 DARK_THEME, LIGHT_THEME = "textual-dark", "textual-light"
 # Actions that leave the current screen; refused while a dialog is open so typed text is never lost.
 NAVIGATION = {"show_review", "show_clients", "show_keep_in_touch", "open_wizard", "help", "back"}
-# The palette's system commands are Textual's, in English: their words, for the catalog.
-SYSTEM_COMMAND_TEXTS = (
+# Textual's own words that Rapport shows, for the catalog: the palette's system commands, and the
+# description of a key every screen has (the palette lists it).
+TEXTUAL_TEXTS = (
+    N_("Copy selected text"),
     N_("Theme"), N_("Change the current theme"),
     N_("Quit"), N_("Quit the application as soon as possible"),
     N_("Keys"), N_("Hide the keys and widget help panel"),

@@ -3,8 +3,8 @@ reaches is rendered at 80×24 and searched for the English of each message in th
 (crm/locale/rapport.pot).
 
 A message counts as left in English when a piece of its English (the text between placeholders,
-at least four letters) is painted, unless the catalog's translation holds that same piece (a word
-the language shares: Romanian "Client", "Status"). The data is typed in the test's language, so
+at least four letters) is painted, unless a translation in the language's catalog holds that same
+piece (a word the language shares: Romanian "Client", "Status", "date"). The data is typed in the test's language, so
 no English comes from it; kind values (crm.domain's vocabulary), ids and proper names are shown as
 stored and are not searched for.
 """
@@ -24,6 +24,7 @@ from crm.clients import ClientFields, add_client, change_status, log_touch
 from crm.i18n import use
 from crm.incidents import compensate, open_incident
 from crm.promises import add_promise
+from crm.widgets.timeline import SHORT_KINDS
 
 from .rendered import painted
 from .support import palette_hits, settle, start_app, until
@@ -52,24 +53,25 @@ def _vocabulary() -> set[str]:
     for values in vars(domain).values():
         if isinstance(values, tuple):
             words |= {v for v in values if isinstance(v, str)}
-    return words | {k.name for k in kinds.kinds()}
+    return words | {k.name for k in kinds.kinds()} | set(SHORT_KINDS.values())  # the timeline's short kinds
 
 
 def english_pieces(language: str) -> set[str]:
-    """The English pieces of every message whose English may not show."""
-    translations = {m.id: " ".join(_texts(m.string)) for m in _catalog(i18n.catalog_path(language), language)
-                    if m.id and not m.fuzzy}
+    """The English pieces of the messages that the language does not write the same way: a piece
+    found in any of its translations is a word it shares (Romanian "Contact", "Note", "date")."""
+    translated = " ".join(" ".join(_texts(m.string)) for m in _catalog(i18n.catalog_path(language), language)
+                          if m.id and not m.fuzzy)
     skip = _vocabulary() | PROPER_NAMES
     pieces: set[str] = set()
     for message in _catalog(ROOT / "crm" / "locale" / "rapport.pot"):
-        translated = translations.get(message.id, "")
         for text in _texts(message.id):
             for part in _PLACEHOLDER.split(text):
                 for line in part.split("\n"):
                     piece = line.strip(" ·—:;,.()…!?\"'“”-»›")
-                    if sum(c.isalpha() for c in piece) >= 4 and piece not in skip and piece not in translated:
+                    if sum(c.isalpha() for c in piece) >= 4 and piece not in skip:
                         pieces.add(piece)
-    return pieces
+    return {piece for piece in pieces
+            if piece not in translated or not re.search(rf"(?<!\w){re.escape(piece)}(?!\w)", translated)}
 
 
 def flowing(screen: str) -> str:

@@ -31,6 +31,7 @@ from crm.app.bindings import TranslatedBindings
 from crm.app.work import db_work
 from crm.clients import log_touch
 from crm.i18n import N_, _, ngettext
+from crm.l10n import format_day
 from crm.drafts import draft_for, has_letter
 from crm.review import DueItem, mark_done, mark_done_many, review, snooze
 from crm.rules import BIRTHDAY, greet_occasion
@@ -104,7 +105,7 @@ class ReviewScreen(TranslatedBindings, Screen[None]):
     def _show_bar(self) -> None:
         today = self.rapport.today
         horizon = ngettext("{date} · next {count} day", "{date} · next {count} days", self.days)
-        self.query_one("#review-horizon", Static).update(horizon.format(date=f"{today:%a %d %b %Y}", count=self.days))
+        self.query_one("#review-horizon", Static).update(horizon.format(date=format_day(today, "full"), count=self.days))
         self.query_one("#review-counter", Static).update(due_counter(self._items, today) if self._loaded else "…")
         empty = self._loaded and not self._items
         self.query_one(DueList).display = not empty

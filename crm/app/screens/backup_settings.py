@@ -66,7 +66,7 @@ def backup_form(current: BackupSettings, db_path: Path, today: date) -> "FormScr
             Field("keep", _("Copies"), str(current.keep), parse_keep, placeholder=_("how many days; 0 turns them off"),
                   preview=_keep_preview),
             Field("directory", _("Directory"), current.directory_setting,
-                  lambda v: validate.text(v, "directory", limit=validate.MAX_NAME),
+                  lambda v: validate.text(v, _("directory"), limit=validate.MAX_NAME),
                   placeholder=_("backups (beside the database)")),
         ],
         save,

@@ -304,7 +304,7 @@ def client_fields(values: Mapping[str, str], today: date, *, new: bool) -> list[
     fields = [
         Field("name", _("Name"), get("name", ""), validate.name),
         Field("company", _("Company"), get("company", ""),
-              lambda v: validate.text(v.strip(), "company", limit=validate.MAX_NAME)),
+              lambda v: validate.text(v.strip(), _("company"), limit=validate.MAX_NAME)),
         Field("email", _("E-mail"), get("email", ""), validate.email),
         Field("phone", _("Phone"), get("phone", ""), validate.phone),
         Field("country", _("Country"), get("country", ""), validate.country, placeholder=_("ISO code: DE, RO, US")),
@@ -316,7 +316,7 @@ def client_fields(values: Mapping[str, str], today: date, *, new: bool) -> list[
     ]
     if new:
         fields.append(Field("status", _("Status"), "active", choices=NEW_CLIENT_STATUSES))
-    fields.append(Field("notes", _("Notes"), get("notes", ""), lambda v: validate.text(v, "notes"), long=True))
+    fields.append(Field("notes", _("Notes"), get("notes", ""), lambda v: validate.text(v, _("notes")), long=True))
     return fields
 
 
@@ -357,8 +357,8 @@ def contact_form(client_id: int, client: str, today: date) -> "FormScreen[int]":
     return FormScreen(
         _("New contact"),
         [
-            Field("name", _("Name"), "", lambda v: validate.name(v, "contact name")),
-            Field("role", _("Role"), "", lambda v: validate.text(v.strip(), "role", limit=validate.MAX_NAME),
+            Field("name", _("Name"), "", lambda v: validate.name(v, _("contact name"))),
+            Field("role", _("Role"), "", lambda v: validate.text(v.strip(), _("role"), limit=validate.MAX_NAME),
                   placeholder=_("optional: owner, marketing lead …")),
             Field("email", _("E-mail"), "", validate.email),
             Field("phone", _("Phone"), "", validate.phone),
@@ -455,7 +455,8 @@ def touch_form(client_id: int, client: str, today: date, kind: str = "call") -> 
         [
             Field("kind", _("Kind"), kind, choices=TOUCH_KINDS),
             date_field("on", _("On"), today),
-            Field("note", _("Note"), "", lambda v: validate.text(v, "note"), placeholder=_("what was said (optional)")),
+            Field("note", _("Note"), "", lambda v: validate.text(v, _("note")),
+                  placeholder=_("what was said (optional)")),
         ],
         save,
         about=_("with {client}").format(client=client),
@@ -473,11 +474,11 @@ def incident_form(client_id: int, client: str, today: date) -> "FormScreen[int]"
     return FormScreen(
         _("Open an incident"),
         [
-            Field("title", _("Title"), "", lambda v: validate.name(v, "incident title"),
+            Field("title", _("Title"), "", lambda v: validate.name(v, _("incident title")),
                   placeholder=_("what went wrong, in a few words")),
             Field("severity", _("Severity"), "medium", choices=SEVERITIES),
             date_field("on", _("Opened"), today),
-            Field("words", _("Their words"), "", lambda v: validate.text(v, "text"), long=True,
+            Field("words", _("Their words"), "", lambda v: validate.text(v, _("text")), long=True,
                   placeholder=_("what the client said, as they said it")),
         ],
         save,
@@ -497,7 +498,7 @@ def event_form(incident_id: int, title: str, today: date) -> "FormScreen[int]":
         [
             Field("kind", _("Kind"), "note", choices=kinds),
             date_field("on", _("On"), today),
-            Field("text", _("What happened"), "", lambda v: validate.text(v, "event text", required=True),
+            Field("text", _("What happened"), "", lambda v: validate.text(v, _("event text"), required=True),
                   long=True),
         ],
         save,
@@ -526,7 +527,7 @@ def promise_form(client_id: int, client: str, today: date, incident_id: int | No
     return FormScreen(
         _("Make a promise"),
         [
-            Field("text", _("Promise"), "", lambda v: validate.text(v, "promise", required=True),
+            Field("text", _("Promise"), "", lambda v: validate.text(v, _("promise"), required=True),
                   placeholder=_("what we will do")),
             Field(due.name, due.label, due.value, check_due, preview=due.preview),
         ],
@@ -567,7 +568,7 @@ def compensation_form(incident_id: int, title: str, currency: str, today: date) 
                   preview=amount_preview),
             Field("currency", _("Currency"), currency, parse_currency),
             date_field("valid_until", _("Valid until"), today, "", optional=True),
-            Field("note", _("Note"), "", lambda v: validate.text(v, "note")),
+            Field("note", _("Note"), "", lambda v: validate.text(v, _("note"))),
         ],
         save,
         about=_("#{incident} {title} · a bonus is valid 3 months unless you give a date").format(
@@ -589,7 +590,7 @@ def status_form(client_id: int, client: str, action: str, today: date) -> "FormS
         _(STATUS_TITLES[action]),
         [
             date_field("on", _("On"), today),
-            Field("reason", _("Reason"), "", lambda v: validate.text(v, "reason"), placeholder=_("why (optional)")),
+            Field("reason", _("Reason"), "", lambda v: validate.text(v, _("reason")), placeholder=_("why (optional)")),
         ],
         save,
         about=client,
@@ -610,7 +611,8 @@ def resolve_form(incident_id: int, title: str, today: date) -> "FormScreen[str]"
         [
             Field("outcome", _("Outcome"), "retained", choices=OUTCOMES),
             # The note is typed first (the dialog opens there); the day, today, is one Tab on.
-            Field("note", _("Note"), "", lambda v: validate.text(v, "note"), placeholder=_("how it ended (optional)")),
+            Field("note", _("Note"), "", lambda v: validate.text(v, _("note")),
+                  placeholder=_("how it ended (optional)")),
             date_field("on", _("On"), today),
         ],
         save,

@@ -46,7 +46,7 @@ def _error(text: str = "") -> Static:
 def _checked_note(dialog: ModalScreen, value: str) -> str | None:
     """The note as it will be stored, or None with the reason shown in the dialog."""
     try:
-        return validate.text(value.strip(), "note")
+        return validate.text(value.strip(), _("note"))
     except UserError as exc:
         dialog.query_one("#error", Static).update(str(exc))
         return None

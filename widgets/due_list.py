@@ -8,6 +8,11 @@ The cursor never moves under the user: it is kept on its item by identity across
 when items leave the list it goes to the item that followed them in the list as it was (or the
 one before, at the end), never to a heading. It does not wrap around at either end, and the
 headings above the highlighted item stay in view.
+
+Like `paged_table.PagedTable`, the list makes its rows into options a page at a time (an option
+is measured when added: 33,000 of them froze the screen for seconds): the first page, then the
+next whenever the cursor or the scroll comes within half a page of the end, all of them for End,
+and up to any item asked for by id.
 """
 
 from collections.abc import Collection, Sequence
@@ -27,6 +32,8 @@ from crm.text import safe_line
 
 DATE_WIDTH, KIND_WIDTH, CLIENT_WIDTH = 10, 9, 22
 GAP = "  "
+# Rows made into options at a time: more than a tall terminal shows, so a page down never reaches the end.
+PAGE = 100
 BIRTHDAY = "Birthday"  # crm.rules.BIRTHDAY: a birthday greeting's occasion (widgets read no rules)
 
 
@@ -207,6 +214,7 @@ class DueList(OptionList):
         self._rows: list[Row] = []
         self._items: list[Due] = []
         self._by_id: dict[str, Due] = {}
+        self._row_of: dict[str, int] = {}  # item id → its row
         self._today = date.today()
 
     @property
@@ -250,7 +258,8 @@ class DueList(OptionList):
         self._rows = rows
         self._items = [r.item for r in rows if isinstance(r, Entry)]
         self._by_id = {item.id: item for item in self._items}
-        self._render_rows()
+        self._row_of = {r.item.id: n for n, r in enumerate(rows) if isinstance(r, Entry)}
+        self._render_rows(PAGE)
         target = follower(order, current.id if current else None, self._by_id)
         if target is None and self._items:
             target = self._items[0].id  # nothing of the old list is left: start at the top
@@ -318,17 +327,46 @@ class DueList(OptionList):
         else:
             self.highlighted = step
 
-    def _render_rows(self) -> None:
+    def _made_options(self, rows: Sequence[Row]) -> list[Option]:
         width = self.scrollable_content_region.width or 78  # the scrollbar's room always kept
-        self.set_options(
+        return [
             Option(heading_prompt(row, self._occasion_hint), disabled=True)
             if isinstance(row, Heading)
             else Option(item_prompt(row.item, self._today, width, indent=row.under_occasion), id=row.item.id)
-            for row in self._rows
-        )
+            for row in rows
+        ]
+
+    def _render_rows(self, upto: int) -> None:
+        """Make the first `upto` rows the options, afresh (the highlight and scroll are reset)."""
+        self.set_options(self._made_options(self._rows[:upto]))
+
+    def _build(self, upto: int) -> None:
+        """Make options of the rows up to `upto` that are not options yet."""
+        if self.option_count < min(upto, len(self._rows)):
+            self.add_options(self._made_options(self._rows[self.option_count:upto]))
+
+    def get_option_index(self, option_id: str) -> int:
+        """The option index of an item, its row made an option first if it was not yet."""
+        if (row := self._row_of.get(option_id)) is not None:
+            self._build(row + PAGE)
+        return super().get_option_index(option_id)
+
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        if highlighted is not None and highlighted >= self.option_count - PAGE // 2:
+            self._build(self.option_count + PAGE)
+        super().watch_highlighted(highlighted)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if new_value > old_value and new_value >= self.max_scroll_y - PAGE // 2:
+            self._build(self.option_count + PAGE)
+
+    def action_last(self) -> None:
+        self._build(len(self._rows))
+        super().action_last()
 
     def on_resize(self) -> None:
         if self._rows:
             highlighted, row = self.highlighted, self._screen_row()
-            self._render_rows()
+            self._render_rows(max(self.option_count, PAGE))
             self._place(highlighted, row)

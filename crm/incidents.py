@@ -7,7 +7,15 @@ from decimal import Decimal
 from crm import audit, validate
 from crm.clients import change_status
 from crm.dates import add_months
-from crm.domain import COMPENSATION_KINDS, DEFAULT_CURRENCY, EVENT_KINDS, OUTCOMES, SEVERITIES
+from crm.domain import (
+    COMPENSATION_KINDS,
+    COMPENSATION_WORDS,
+    DEFAULT_CURRENCY,
+    EVENT_KINDS,
+    OUTCOME_WORDS,
+    OUTCOMES,
+    SEVERITIES,
+)
 from crm.errors import UserError
 from crm.i18n import N_, _
 from crm.journal import change
@@ -63,15 +71,15 @@ def resolve_incident(incident_id: int, *, outcome: str = "retained", on: date, n
         Incident.update(resolved_on=on, outcome=outcome, version=Incident.version + 1, **audit.updated()).where(
             Incident.id == incident_id
         ).execute()
-        IncidentEvent.create(  # stored: the default text stays English for now (like every stored event text)
-            incident=incident_id, on=on, kind="resolved", text=note or f"Resolved: client {outcome}", **audit.created()
-        )
+        # Text the app writes is stored in the writer's language, like the notes people type.
+        resolved = _("Resolved: client {outcome}").format(outcome=_(OUTCOME_WORDS[outcome]))
+        IncidentEvent.create(incident=incident_id, on=on, kind="resolved", text=note or resolved, **audit.created())
         _drop_provisional_checkin(incident)
         client = Client.get_by_id(incident.client_id)
         action = {"departed": "depart", "parted": "part"}.get(outcome)
         wanted = {"depart": "departed", "part": "parted"}.get(action or "")
         if action and client.status != wanted:
-            change_status(client.id, action, on=on, reason=f"Incident #{incident_id}: {incident.title}")
+            change_status(client.id, action, on=on, reason=_("Incident #{id}: {title}").format(id=incident_id, title=incident.title))
 
 
 def _drop_provisional_checkin(incident: Incident) -> None:
@@ -119,12 +127,15 @@ def compensate(
             note=note,
             **audit.created(),
         )
-        until = f", valid until {valid_until}" if valid_until else ""
+        offered = _("Offered {kind} of {amount}").format(kind=_(COMPENSATION_WORDS[kind]),
+                                                         amount=Money(amount, currency))
+        if valid_until:
+            offered = _("{offer}, valid until {date}").format(offer=offered, date=valid_until)
         IncidentEvent.create(
             incident=incident_id,
             on=on,
             kind="compensation_offered",
-            text=f"Offered {kind} of {Money(amount, currency)}{until}",
+            text=offered,
             **audit.created(),
         )
     return comp.id

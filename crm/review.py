@@ -29,7 +29,7 @@ from crm.text import safe_line, shorten
 if TYPE_CHECKING:  # the journal is loaded by the writing commands only: a review starts faster
     from crm.journal import Recording
 
-STALE_DONE_NOTE = "Looked at in the weekly review"  # stored in the incident's timeline, in English for now
+STALE_DONE_NOTE = N_("Looked at in the weekly review")  # stored in the incident's timeline, in the writer's language
 # A snoozed occurrence is looked for this long after its date; every look-back is far shorter.
 SNOOZE_MEMORY = timedelta(days=400)
 LATEST = date(8999, 12, 31)  # the rules look a year or so around a date: keep clear of date.max
@@ -249,7 +249,7 @@ def mark_done_many(item_ids: Sequence[str], today: date, note: str = "") -> list
             if kind == "promise":
                 keep_promise(key, on=today)
             elif kind == "incident_stale":
-                log_event(key, note or STALE_DONE_NOTE, kind="note", on=today)
+                log_event(key, note or _(STALE_DONE_NOTE), kind="note", on=today)
             elif touch := kinds.kind(kind).done_touch:
                 log_touch(occurrence.client_id, kind=touch, on=today, note=note or occurrence.title)
             _remember(item_id, "done", note=note)

@@ -55,11 +55,13 @@ from crm.diagnosis import (
     recommend,
     severity_for_group,
 )
+from crm.domain import OUTCOME_WORDS
 from crm.errors import StaleEditError, UserError
 from crm.files import make_dirs
 from crm.i18n import N_, _, ngettext
 from crm.incidents import BONUS_VALIDITY_MONTHS, compensate, get_incident, log_event, open_incident, resolve_incident
 from crm.journal import change
+from crm.l10n import format_day
 from crm.letters import INCIDENT_KINDS, LetterOffer, LetterPromise, draft_letter
 from crm.models import (
     Client,
@@ -402,7 +404,7 @@ def _session(client: Client, incident_id: int | None, title: str, version: int, 
 def derived_title(words: str) -> str:
     """A title from the client's words: their first line, shortened."""
     first = next((line.strip() for line in words.splitlines() if line.strip()), "")
-    return shorten(first, TITLE_LENGTH) if first else "Unhappy client"  # stored: English for now
+    return shorten(first, TITLE_LENGTH) if first else _("Unhappy client")  # stored in the writer's language
 
 
 def record_words(session: Session, state: WizardState, *, today: date) -> Session:
@@ -619,7 +621,9 @@ def mark_letter_sent(incident_id: int, kind: str, *, on: date, note: str = "") -
     incident = get_incident(incident_id)
     what = load_playbook(ADVICE_LANGUAGE).label("letter", kind)
     with change(N_("Sent {client} the letter: {letter}"), letter=what, client_id=incident.client_id):
-        text = f"{what} letter sent (incident #{incident_id})" + (f": {note}" if note else "")
+        text = _("{letter} letter sent (incident #{id})").format(letter=what, id=incident_id)
+        if note:
+            text = _("{done}: {note}").format(done=text, note=note)
         touch = Touch.create(client=incident.client_id, on=on, kind="letter", note=text, **audit.created())
         log_event(incident_id, text, kind="apology" if kind == "apology" else "email", on=on)
     return touch.id
@@ -712,15 +716,15 @@ def plan_of_state(state: WizardState, session: Session, today: date, language: s
                              state.compensation_ids.get(kind), comp.months if kind in ("bonus", "discount") else None)
                    for kind, amount, until in comp.rows)
     book = load_playbook(language)
-    parts = [f"Group {diagnosis.group}"]
+    parts = [_("Group {group}").format(group=diagnosis.group)]
     if state.answers_obj.temperament:
-        parts.append(f"temperament {book.temperaments[state.answers_obj.temperament].name.lower()}")
-    parts.append("bad client" if diagnosis.bad_client else "difficult client")
-    summary = [f"Decided: {rec.strategy_name} ({', '.join(parts)})."]
+        parts.append(_("temperament {name}").format(name=book.temperaments[state.answers_obj.temperament].name.lower()))
+    parts.append(_("bad client") if diagnosis.bad_client else _("difficult client"))
+    summary = [_("Decided: {strategy} ({reasons}).").format(strategy=rec.strategy_name, reasons=", ".join(parts))]
     titles = {r.key: r.title for r in rec.remedies}
     chosen = [titles.get(key, key) for key in state.remedies]
     if chosen:
-        summary.append("Remedies: " + "; ".join(chosen) + ".")
+        summary.append(_("Remedies: {remedies}.").format(remedies="; ".join(chosen)))
     postmortem = ((state.postmortem_cause.strip(), state.postmortem_rule.strip())
                   if state.postmortem_cause.strip() and state.postmortem_rule.strip() else None)
     return Plan(strategy=rec.strategy, outcome=outcome, promises=promises, compensations=offers,
@@ -749,21 +753,28 @@ def check_plan(plan: Plan) -> None:
 
 def _decision_text(plan: Plan, offers: list[Compensation], today: date) -> str:
     """What was decided, as one event on the incident's timeline."""
-    lines = list(plan.summary) or [f"Decided: {load_playbook(ADVICE_LANGUAGE).label('strategy', plan.strategy)}."]
+    lines = list(plan.summary) or [_("Decided: {strategy}.").format(
+        strategy=load_playbook(ADVICE_LANGUAGE).label("strategy", plan.strategy))]
     said = []
     for offer in offers:
         money = Money(offer.amount, offer.currency)
-        until = f", valid until {offer.valid_until:%d %b %Y}" if offer.valid_until else ""
-        said.append(f"{load_playbook(ADVICE_LANGUAGE).label('compensation', offer.kind)}: {money}{until}.")
-    lines.append(" ".join(said) or "No compensation.")
-    lines += [f"Promise by {p.due}: {p.text}" for p in plan.promises]
+        label = load_playbook(ADVICE_LANGUAGE).label("compensation", offer.kind)
+        if offer.valid_until:
+            said.append(_("{offer}: {amount}, valid until {date}.").format(
+                offer=label, amount=money, date=format_day(offer.valid_until, "date")))
+        else:
+            said.append(_("{offer}: {amount}.").format(offer=label, amount=money))
+    lines.append(" ".join(said) or _("No compensation."))
+    lines += [_("Promise by {due}: {text}").format(due=p.due, text=p.text) for p in plan.promises]
     if plan.outcome == "retained":
-        lines.append(f"The client stays; check in on {plan.checkin}." if plan.checkin else "The client stays.")
+        lines.append(_("The client stays; check in on {date}.").format(date=plan.checkin) if plan.checkin
+                     else _("The client stays."))
     elif plan.outcome == "departed":
-        lines.append(f"The client leaves on {plan.leaves_on or today}: keep in touch, win-back in six months.")
+        lines.append(_("The client leaves on {date}: keep in touch, win-back in six months.").format(
+            date=plan.leaves_on or today))
     else:
-        lines.append("We part with dignity: thank them, frame it as mutual, refund, recommend an alternative; "
-                     "no win-back.")
+        lines.append(_("We part with dignity: thank them, frame it as mutual, refund, recommend an alternative; "
+                       "no win-back."))
     return "\n".join(lines)
 
 
@@ -921,7 +932,7 @@ def _plan_offers(incident_id: int, offers: tuple[PlanOffer, ...], earlier: list[
         if current is not None and current.status in LIVE_OFFERS:
             _withdraw(current, today)
         new_id = compensate(incident_id, kind=offer.kind, amount=offer.amount, currency=offer.currency,
-                            valid_until=offer.until(today), on=today, note="From the relationship wizard")
+                            valid_until=offer.until(today), on=today, note=_("From the relationship wizard"))
         recorded.append(Compensation.get_by_id(new_id))
         wrote = True
     for current in before.values():
@@ -975,9 +986,9 @@ def _plan_outcome(incident: Incident, plan: Plan, before: dict[str, Any],
         if resolved and incident.resolved_on is not None:  # an earlier plan let them go: they stay after all
             Incident.update(resolved_on=None, outcome=None, version=Incident.version + 1, **audit.updated()).where(
                 Incident.id == incident.id).execute()
-            log_event(incident.id, "Reopened: the plan changed, the client stays", kind="note", on=today)
+            log_event(incident.id, _("Reopened: the plan changed, the client stays"), kind="note", on=today)
             if client.status in ("departed", "parted"):
-                change_status(client.id, "return", on=today, reason=f"Incident #{incident.id}: the plan changed")
+                change_status(client.id, "return", on=today, reason=_("Incident #{id}: the plan changed").format(id=incident.id))
                 since = before.get("status_since")
                 if isinstance(since, str) and since:  # not a win-back: the relationship never ended
                     Client.update(status_since=date.fromisoformat(since)).where(Client.id == client.id).execute()
@@ -986,16 +997,17 @@ def _plan_outcome(incident: Incident, plan: Plan, before: dict[str, Any],
     on = max(plan.leaves_on or today, incident.opened_on)
     since = client.status_since.isoformat() if client.status == "active" else before.get("status_since")
     if incident.resolved_on is None:
-        resolve_incident(incident.id, outcome=plan.outcome, on=on, note=f"Wizard plan: client {plan.outcome}")
+        resolve_incident(incident.id, outcome=plan.outcome, on=on, note=_("Wizard plan: client {outcome}").format(outcome=_(OUTCOME_WORDS[plan.outcome])))
         resolved, wrote = on.isoformat(), True
     elif incident.outcome != plan.outcome and resolved:
         Incident.update(outcome=plan.outcome, version=Incident.version + 1, **audit.updated()).where(
             Incident.id == incident.id).execute()
-        log_event(incident.id, f"The plan changed: client {plan.outcome}", kind="note", on=today)
+        log_event(incident.id, _("The plan changed: client {outcome}").format(outcome=_(OUTCOME_WORDS[plan.outcome])),
+                  kind="note", on=today)
         wrote = True
     client = Client.get_by_id(incident.client_id)
     if client.status != plan.outcome:
-        reason = f"Incident #{incident.id}: {incident.title}"
+        reason = _("Incident #{id}: {title}").format(id=incident.id, title=incident.title)
         if client.status == "parted":  # parted → departed: back first, then let go
             change_status(client.id, "return", on=on, reason=reason)
         change_status(client.id, "depart" if plan.outcome == "departed" else "part", on=on, reason=reason)
@@ -1149,7 +1161,8 @@ def _write_postmortem(incident_id: int, cause: str, rule: str, *, today: date) -
         return False
     Incident.update(postmortem_cause=cause, postmortem_rule=rule, version=Incident.version + 1,
                     **audit.updated()).where(Incident.id == incident_id).execute()
-    log_event(incident_id, f"Post-mortem. Cause: {cause}\nRule: {rule}", kind="note", on=today)
+    log_event(incident_id, _("Post-mortem. Cause: {cause}\nRule: {rule}").format(cause=cause, rule=rule), kind="note",
+              on=today)
     return True
 
 

@@ -173,7 +173,7 @@ def test_severity_follows_the_group():
     assert [severity_for_group(g) for g in "ABC"] == ["high", "medium", "low"]
 
 
-@pytest.mark.parametrize("language", ("en", "ru"))
+@pytest.mark.parametrize("language", ("en", "ru", "ro"))
 def test_the_verdict_explains_itself_in_plain_words(language):
     answers = Answers(negativity="medium", rude_to_staff=True, our_error=False, within_scope=False,
                       tier="key", yearly_revenue=Decimal(40000))
@@ -249,7 +249,7 @@ def test_the_rules_hold_for_every_combination_of_answers():
         assert found.reasons and advice.reasons and advice.compensation.reasons, case
 
 
-@pytest.mark.parametrize("language", ("en", "ru"))
+@pytest.mark.parametrize("language", ("en", "ru", "ro"))
 @pytest.mark.parametrize("temperament", TEMPERAMENTS)
 def test_the_temperaments_approach_comes_with_the_recommendation(language, temperament):
     advice = recommend(Answers(temperament=temperament), language=language)
@@ -334,7 +334,7 @@ def test_yes_and_no_are_accepted_as_the_wizard_offers_them():
         our_error=True, within_scope=False, irrational=False)
 
 
-@pytest.mark.parametrize("language", ("en", "ru"))
+@pytest.mark.parametrize("language", ("en", "ru", "ro"))
 def test_the_playbook_asks_every_question_with_the_accepted_options(language):
     questions = load_playbook(language).questions
     assert set(questions) == {f.name for f in dataclasses.fields(Answers)}

@@ -1,4 +1,4 @@
-"""The playbook data: complete in English and Russian, typed, with a fallback to English."""
+"""The playbook data: complete in English, Russian and Romanian, typed, with a fallback to English."""
 
 import json
 from importlib.resources import files
@@ -10,7 +10,8 @@ from crm import playbook
 from crm.domain import GROUPS, TEMPERAMENTS
 from crm.playbook import ANTI_PATTERNS, BAD_CLIENT_CRITERIA, STEP_LISTS, load_playbook
 
-LANGUAGES = ("en", "ru")
+LANGUAGES = ("en", "ru", "ro")
+TRANSLATIONS = tuple(code for code in LANGUAGES if code != "en")
 
 
 def _raw(code: str) -> dict:
@@ -26,18 +27,38 @@ def _shape(value):
     return type(value).__name__
 
 
-def test_the_installed_package_ships_both_languages():
-    assert playbook.available_languages() == ("en", "ru")
+def test_the_installed_package_ships_every_language():
+    assert playbook.available_languages() == ("en", "ro", "ru")
 
 
-def test_russian_has_exactly_the_structure_of_english():
-    assert _shape(_raw("ru")) == _shape(_raw("en"))
+@pytest.mark.parametrize("language", TRANSLATIONS)
+def test_a_translation_has_exactly_the_structure_of_english(language):
+    assert _raw(language)["language"] == language
+    assert _shape(_raw(language)) == _shape(_raw("en"))
 
 
+@pytest.mark.parametrize("language", TRANSLATIONS)
 @pytest.mark.parametrize("key", sorted(_raw("en")["messages"]))
-def test_a_translated_message_keeps_every_placeholder(key):
+def test_a_translated_message_keeps_every_placeholder(language, key):
     english = set(Template(_raw("en")["messages"][key]).get_identifiers())
-    assert set(Template(_raw("ru")["messages"][key]).get_identifiers()) == english
+    assert set(Template(_raw(language)["messages"][key]).get_identifiers()) == english
+
+
+def _strings(value):
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, str):
+        yield value
+
+
+def test_romanian_writes_s_and_t_with_the_comma_below():
+    text = "".join(_strings(_raw("ro")))
+    assert not set(text) & set("şţŞŢ")  # the cedilla forms
+    assert "ș" in text and "ț" in text and not _cyrillic(text)
 
 
 def _cyrillic(text: str) -> bool:
@@ -98,7 +119,7 @@ def test_the_numbers_carry_over_into_both_languages():
 
 
 @pytest.mark.parametrize(("asked", "served"), [
-    ("ru", "ru"), ("RU", "ru"), ("ru-RU", "ru"), ("ru_RU", "ru"), ("en", "en"),
+    ("ru", "ru"), ("RU", "ru"), ("ru-RU", "ru"), ("ru_RU", "ru"), ("en", "en"), ("ro", "ro"), ("ro-RO", "ro"),
     ("de", "en"), ("", "en"), (None, "en"), ("../ru", "en"), ("ру", "en"),
 ])
 def test_a_language_without_a_playbook_falls_back_to_english(asked, served):
@@ -130,7 +151,7 @@ def test_an_unknown_temperament_is_a_key_error():
         playbook.temperament("grumpy")
 
 
-@pytest.mark.parametrize("language", ("en", "ru"))
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_every_stored_key_an_incident_card_shows_has_a_label(language):
     from crm.diagnosis import COMPENSATION_ADVICE, FAULTS, VALUES
     from crm.domain import COMPENSATION_KINDS, COMPENSATION_STATUSES, GROUPS, OUTCOMES, SEVERITIES

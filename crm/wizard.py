@@ -58,6 +58,7 @@ from crm.diagnosis import (
 from crm.domain import OUTCOME_WORDS
 from crm.errors import StaleEditError, UserError
 from crm.files import make_dirs
+from crm import i18n
 from crm.i18n import N_, _, ngettext
 from crm.incidents import BONUS_VALIDITY_MONTHS, compensate, get_incident, log_event, open_incident, resolve_incident
 from crm.journal import change
@@ -76,7 +77,7 @@ from crm.models import (
     database,
 )
 from crm.money import CENT, Money, parse_amount
-from crm.playbook import DEFAULT_LANGUAGE, load_playbook
+from crm.playbook import load_playbook
 from crm.promises import add_promise, cancel_promise, renegotiate_promise
 from crm.reminders import add_reminder
 from crm.text import safe_line, shorten
@@ -98,8 +99,11 @@ COMPENSATION_CHOICES = ("gift", "bonus", "double", "discount", "refund", "none")
 MAX_PROMISES = 3
 DRAFT_SETTING = "wizard.client.{}"  # the state before an incident exists
 TITLE_LENGTH = 60
-# The advice is for the owner, in the app's language; only letters go out in the client's.
-ADVICE_LANGUAGE = DEFAULT_LANGUAGE
+
+
+def advice_language() -> str:
+    """The advice is for the owner, in the language the app speaks; only letters go out in the client's."""
+    return i18n.language()
 
 
 @dataclass
@@ -602,7 +606,7 @@ def draft(kind: str, session: Session, state: WizardState, today: date | None = 
                 continue  # a date still being typed: the letter follows once it is one
     try:
         rows = compensation_plan(state.compensation, today=today, currency=session.currency,
-                                 language=ADVICE_LANGUAGE).rows
+                                 language=advice_language()).rows
     except UserError:
         rows = ()  # figures still being typed
     offers = [LetterOffer(kind_, Money(amount, session.currency), until) for kind_, amount, until in rows]
@@ -619,7 +623,7 @@ def mark_letter_sent(incident_id: int, kind: str, *, on: date, note: str = "") -
         raise UserError(_("unknown letter kind: {kind!r}").format(kind=kind))
     note = validate.text(note.strip(), _("note"))
     incident = get_incident(incident_id)
-    what = load_playbook(ADVICE_LANGUAGE).label("letter", kind)
+    what = load_playbook(advice_language()).label("letter", kind)
     with change(N_("Sent {client} the letter: {letter}"), letter=what, client_id=incident.client_id):
         text = _("{letter} letter sent (incident #{id})").format(letter=what, id=incident_id)
         if note:
@@ -705,8 +709,9 @@ class Plan:
     summary: tuple[str, ...] = ()  # the decision's first lines (strategy and diagnosis, remedies)
 
 
-def plan_of_state(state: WizardState, session: Session, today: date, language: str = ADVICE_LANGUAGE) -> Plan:
+def plan_of_state(state: WizardState, session: Session, today: date, language: str | None = None) -> Plan:
     """The plan the screen's state makes (UserError on a bad figure or date)."""
+    language = language or advice_language()
     diagnosis, rec = session.advice(state, language)
     outcome = planned_outcome(state, rec)
     comp = compensation_plan(state.compensation, today=today, currency=session.currency, language=language)
@@ -754,11 +759,11 @@ def check_plan(plan: Plan) -> None:
 def _decision_text(plan: Plan, offers: list[Compensation], today: date) -> str:
     """What was decided, as one event on the incident's timeline."""
     lines = list(plan.summary) or [_("Decided: {strategy}.").format(
-        strategy=load_playbook(ADVICE_LANGUAGE).label("strategy", plan.strategy))]
+        strategy=load_playbook(advice_language()).label("strategy", plan.strategy))]
     said = []
     for offer in offers:
         money = Money(offer.amount, offer.currency)
-        label = load_playbook(ADVICE_LANGUAGE).label("compensation", offer.kind)
+        label = load_playbook(advice_language()).label("compensation", offer.kind)
         if offer.valid_until:
             said.append(_("{offer}: {amount}, valid until {date}.").format(
                 offer=label, amount=money, date=format_day(offer.valid_until, "date")))

@@ -38,7 +38,7 @@ class StepData:
     @property
     def language(self) -> str:
         """The advice's language (the owner's); letters use the client's (`Session.language`)."""
-        return wizard.ADVICE_LANGUAGE
+        return wizard.advice_language()
 
     def advice(self, state: WizardState | None = None) -> tuple[Diagnosis, Recommendation]:
         """The diagnosis and recommendation of `state` (else the saved one)."""

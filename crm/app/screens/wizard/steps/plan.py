@@ -108,7 +108,7 @@ class PromisesStep(WizardStep):
 
     @classmethod
     def applies(cls, state: WizardState) -> bool:
-        return wizard.planned_outcome(state, wizard.advice(state, wizard.ADVICE_LANGUAGE)[1]) != "parted"
+        return wizard.planned_outcome(state, wizard.advice(state, wizard.advice_language())[1]) != "parted"
 
     def compose(self) -> ComposeResult:
         state = self.data.state

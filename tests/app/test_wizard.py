@@ -4,7 +4,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from textual.command import CommandPalette
 from textual.widgets import Input, OptionList, SelectionList, TextArea
 
 from crm import wizard
@@ -220,60 +219,6 @@ async def test_group_a_client_who_leaves(db, db_path, today):
     ahead = {(i.kind, i.due) for i in client_due(client_id, today)}
     assert ("winback", today.replace(year=2027, month=5)) in ahead
     assert not Reminder.select().exists()
-
-
-async def test_bad_client_from_the_palette_is_parted_with(db, db_path, today):
-    client_id = add_client(ClientFields(name="Grabbit SRL"), today=today - timedelta(days=200))
-    Client.update(revenue=Decimal(14400)).where(Client.id == client_id).execute()
-    add_client(ClientFields(name="Other Client"), today=today)
-    app = start_app(db_path, today)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("ctrl+p")
-        await settle(app, pilot)
-        assert isinstance(app.screen, CommandPalette)
-        await pilot.press(*"sort out")
-        await palette_offers(app, pilot, "Sort out the relationship", highlighted=True)
-        await pilot.press("enter")
-        await settle(app, pilot)
-        screen = app.screen
-        assert isinstance(screen, WizardScreen) and screen.state is None  # choose the client first
-        await pilot.press(*"grab", "enter")
-        await settle(app, pilot)
-        assert screen.client_id == client_id and screen.step == "cool_down"
-        screen = await advance(app, pilot, "words")
-        type_into(screen, title="Free redo demanded", words="Redo it all for free or we post reviews everywhere.")
-        screen = await advance(app, pilot, "diagnosis")
-        screen = await diagnose(app, pilot, rude_to_staff="yes", unfounded_demands="yes", threatens_reviews="yes",
-                                within_scope="no")
-        assert "Signs of a bad client met, 3 of 3" in body(screen)
-        screen = await advance(app, pilot, "strategy")
-        assert "Part with dignity" in body(screen) and "recommend an alternative" in body(screen)
-        screen = await advance(app, pilot, "strategy")
-        screen = await advance(app, pilot, "remedies")
-        assert [screen.query_one(SelectionList).get_option_at_index(i).value for i in range(3)] == [
-            "thank_and_part", "refund", "recommend_alternative"]
-        screen = await advance(app, pilot, "compensation")
-        assert screen.query_one("#comp-kind", PickList).value == "refund"
-        screen = await advance(app, pilot, "compensation")
-        # §4: last month's payment is received well: a twelfth of the yearly revenue, suggested.
-        assert screen.query_one("#fig-refund", Input).value == "1200.00"
-        assert "A month's revenue, 1,200.00 EUR" in shown(screen.query_one("#comp-preview"))
-        screen = await advance(app, pilot, "plan")
-        assert screen.query_one("#outcome", PickList).value == "parted"
-        assert "recommend an alternative, even a competitor" in shown(screen.query_one("#plan-preview"))
-        screen = await advance(app, pilot, "letter")  # no promises to a client we part with
-        assert screen.query_one("#letter-kind").value == "parting"
-        assert "outside our competence" in screen.query_one("#letter", TextArea).text
-        await advance(app, pilot, "postmortem")  # nothing open to cancel: no question
-
-    incident = Incident.get(Incident.client == client_id)
-    assert (incident.title, incident.outcome, incident.strategy) == ("Free redo demanded", "parted", "part")
-    assert Client.get_by_id(client_id).status == "parted"
-    assert (Compensation.get().kind, Compensation.get().amount) == ("refund", Decimal("1200.00"))
-    kinds = {i.kind for i in client_due(client_id, today)}
-    assert not kinds & {"winback", "greeting", "checkin", "quiet"}
-    assert not any(i.client_id == client_id and i.kind in ("winback", "checkin") for i in review(today, 40))
 
 
 async def test_parting_asks_before_it_cancels_open_promises_and_reminders(db, db_path, today):

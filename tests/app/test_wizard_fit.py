@@ -7,13 +7,14 @@ from datetime import timedelta
 from decimal import Decimal
 
 from textual.widget import Widget
-from textual.widgets import Input, OptionList, Select, TextArea
+from textual.widgets import Input, OptionList, Select, SelectionList, TextArea
 
 from crm.app.screens.forms import PickScreen
 from crm.app.screens.wizard import WizardScreen
 from crm.clients import ClientFields, add_client
 from crm.models import Client, Compensation, Incident, Promise
 from crm.promises import add_promise
+from crm.review import client_due, review
 from crm.widgets.choice import Checklist, Choice, PickList
 
 from .support import settle, shown, start_app
@@ -83,6 +84,7 @@ async def open_from_palette(app, pilot, walk: Walk, name: str) -> None:
         await pilot.press(letter)
     await settle(app, pilot)
     await press(app, pilot, walk, "enter")
+    assert isinstance(app.screen, WizardScreen) and app.screen.state is None  # whose relationship?
     for letter in name:
         await pilot.press(letter)
     await press(app, pilot, walk, "enter")
@@ -184,8 +186,8 @@ async def test_c_a_bad_client_to_part_with(db, db_path, today):
     async with app.run_test(size=(80, 24)) as pilot:
         await open_from_palette(app, pilot, walk, "grab")
         await through(app, pilot, walk, "ctrl+n")
-        await through(app, pilot, walk, "ctrl+n", words="Your people are idiots. Redo everything for free by Monday "
-                      "or we post one-star reviews everywhere and call our lawyer.")
+        await through(app, pilot, walk, "ctrl+n", title="Free redo demanded", words="Your people are idiots. Redo "
+                      "everything for free by Monday or we post one-star reviews everywhere and call our lawyer.")
         await through(app, pilot, walk, "h", "enter")
         await through(app, pilot, walk, "enter")
         await through(app, pilot, walk, "y", "tab", "y", "tab", "y", "enter")  # all three signs
@@ -196,18 +198,27 @@ async def test_c_a_bad_client_to_part_with(db, db_path, today):
         await through(app, pilot, walk, "ctrl+n")
         await through(app, pilot, walk, "ctrl+n")
         await through(app, pilot, walk, "ctrl+n")
-        await through(app, pilot, walk, "ctrl+n")  # the remedies: thank, refund, recommend another
+        remedies = app.screen.query_one(SelectionList)
+        assert [remedies.get_option_at_index(i).value for i in range(3)] == [
+            "thank_and_part", "refund", "recommend_alternative"]
+        await through(app, pilot, walk, "ctrl+n")
         await through(app, pilot, walk, "enter")  # a refund, as advised
         assert app.screen.query_one("#fig-refund", Input).value == "2000.00"  # a month's revenue
         await through(app, pilot, walk, "enter")
         await through(app, pilot, walk, "enter")  # we part
+        assert app.screen.query_one("#letter-kind", Select).value == "parting"  # no promises: a parted client
+        assert "outside our competence" in app.screen.query_one("#letter", TextArea).text
         await through(app, pilot, walk, "ctrl+n", **{"letter-details": "Studio Nord in Cluj"})
         assert isinstance(app.screen, PickScreen)
         assert "Send the spring offer" in str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
         await press(app, pilot, walk, "enter")  # yes: part, and cancel what was open
         await through(app, pilot, walk, "escape")
     assert walk.keys <= MAX_KEYS, walk
+    incident = Incident.get()
+    assert (incident.title, incident.outcome, incident.strategy) == ("Free redo demanded", "parted", "part")
     assert Client.get_by_id(client_id).status == "parted"
     assert Promise.get().status == "cancelled"
     assert (Compensation.get().kind, Compensation.get().amount) == ("refund", Decimal("2000.00"))
+    assert not {i.kind for i in client_due(client_id, today)} & {"winback", "greeting", "checkin", "quiet"}
+    assert not any(i.client_id == client_id for i in review(today, 40))
 

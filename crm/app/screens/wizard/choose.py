@@ -11,6 +11,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from crm.app.commands import PaletteClient
+from crm.i18n import _
 from crm.text import safe_line
 from crm.widgets.safe_fields import SafeInput
 
@@ -34,8 +35,8 @@ class ClientChooser(Widget):
         self.clients: list[PaletteClient] = []
 
     def compose(self) -> ComposeResult:
-        yield Static("Whose relationship? Type a name, then enter.", classes="step-title", markup=False)
-        yield SafeInput(placeholder="client name", id="choose-filter")
+        yield Static(_("Whose relationship? Type a name, then enter."), classes="step-title", markup=False)
+        yield SafeInput(placeholder=_("client name"), id="choose-filter")
         yield OptionList(id="choose-list")
 
     def on_mount(self) -> None:

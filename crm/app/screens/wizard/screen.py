@@ -24,6 +24,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, OptionList, Select, SelectionList, Static, TextArea
 
 from crm import wizard
+from crm.app.bindings import TranslatedBindings
 from crm.app.commands import palette_clients
 from crm.app.screens.forms import PickScreen
 from crm.app.screens.wizard.choose import ClientChooser
@@ -31,7 +32,7 @@ from crm.app.screens.wizard.step import Question, Saving, StepData, WizardStep
 from crm.app.screens.wizard.steps import STEP_WIDGETS
 from crm.app.work import db_work
 from crm.errors import UserError
-from crm.i18n import _
+from crm.i18n import N_, _
 from crm.text import safe, safe_line
 from crm.widgets.choice import Choice
 from crm.widgets.step_bar import StepBar
@@ -66,18 +67,18 @@ class Saver:
             return self.version
 
 
-class WizardScreen(Screen[None]):
+class WizardScreen(TranslatedBindings, Screen[None]):
     """The relationship wizard on a client or an incident; chooses a client first if given none."""
 
     CSS_PATH = "wizard.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+n", "next", "Next", tooltip="Next step (saved)", priority=True, id="wizard.next"),
-        Binding("ctrl+b", "previous", "Back", tooltip="Previous step (alt+left too: tmux keeps ctrl+b)", priority=True,
-                id="wizard.back"),
-        Binding("alt+left", "previous", "Back", show=False, priority=True, id="wizard.back_alt"),
-        Binding("alt+right", "next", "Next", show=False, priority=True, id="wizard.next_alt"),
-        Binding("escape", "leave", "Leave (kept)", tooltip="Leave; the wizard resumes here next time",
+        Binding("ctrl+n", "next", N_("Next"), tooltip=N_("Next step (saved)"), priority=True, id="wizard.next"),
+        Binding("ctrl+b", "previous", N_("Back"), tooltip=N_("Previous step (alt+left too: tmux keeps ctrl+b)"),
+                priority=True, id="wizard.back"),
+        Binding("alt+left", "previous", N_("Back"), show=False, priority=True, id="wizard.back_alt"),
+        Binding("alt+right", "next", N_("Next"), show=False, priority=True, id="wizard.next_alt"),
+        Binding("escape", "leave", N_("Leave (kept)"), tooltip=N_("Leave; the wizard resumes here next time"),
                 id="wizard.leave"),
         Binding("w", "already_open", show=False, id="wizard.already_open"),  # not a second wizard on top
     ]
@@ -116,7 +117,7 @@ class WizardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield StepBar([STEP_TITLES[s] for s in STEPS], id="wizard-steps")
+        yield StepBar([_(STEP_TITLES[s]) for s in STEPS], id="wizard-steps")
         yield VerticalScroll(id="wizard-body")
         yield Static("", id="wizard-message", markup=False)
         yield Footer(compact=True)
@@ -155,7 +156,7 @@ class WizardScreen(Screen[None]):
         self.page = next((i for i, step in enumerate(STEP_WIDGETS) if step.stage == stage and step.applies(
             session.state)), next(i for i, step in enumerate(STEP_WIDGETS) if step.stage == stage))
         if session.resumed:
-            self.message(_("Resumed at “{step}”.").format(step=STEP_TITLES[stage]))
+            self.message(_("Resumed at “{step}”.").format(step=_(STEP_TITLES[stage])))
         await self.show_step()
 
     # --- messages and steps -------------------------------------------------------------------
@@ -190,7 +191,7 @@ class WizardScreen(Screen[None]):
         shown = STEP_WIDGETS[self.page]
         stage = shown.stage
         siblings = [i for i, step in enumerate(STEP_WIDGETS) if step.stage == stage and step.applies(self.state)]
-        text = f"{STEPS.index(stage) + 1}/{len(STEPS)}  {STEP_TITLES[stage]}"
+        text = f"{STEPS.index(stage) + 1}/{len(STEPS)}  {_(STEP_TITLES[stage])}"
         if shown.heading:
             text += f" · {_(shown.heading)}"
         if len(siblings) > 1 and self.page in siblings:
@@ -408,5 +409,5 @@ class WizardScreen(Screen[None]):
             else:
                 self.persist(node=self.app)  # the app's worker outlives this screen
                 self.notify(_("Wizard kept at “{step}”: press w on the client to resume.").format(
-                    step=STEP_TITLES[self.step]), markup=False)
+                    step=_(STEP_TITLES[self.step])), markup=False)
         self.dismiss()

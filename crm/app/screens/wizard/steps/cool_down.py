@@ -44,7 +44,7 @@ class CoolDownStep(WizardStep):
         yield Static(_("Let off steam here: never sent, never stored, gone when the cool-down ends."),
                      classes="muted tight", markup=False)
         yield SafeTextArea(self.data.state.steam, id="steam", soft_wrap=True, tab_behavior="focus",
-                           placeholder="write the reply you will not send")
+                           placeholder=_("write the reply you will not send"))
 
     def on_mount(self) -> None:
         self.set_interval(1, self.preview)

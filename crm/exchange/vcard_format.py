@@ -15,12 +15,15 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+from crm.dates import NO_YEAR
 from crm.errors import UserError
 from crm.exchange import people
 from crm.exchange.decoding import best_code_page
+from crm.exchange.json_format import snapshot
 from crm.exchange.people import Channel, Extra, Person, kind_of, phone_text
 from crm.exchange.reading import ImportReport
 from crm.i18n import _
+from crm.models import Client, Contact, EmailAddress, PhoneNumber
 from crm.text import safe_line, shorten
 
 # Binary values Rapport has no place for: dropped before parsing (and counted in the report).
@@ -373,8 +376,6 @@ def _add_channels(card, name: str, first: tuple[str, str], more: list[tuple[str,
 
 
 def _add_birthday(card, birthday, version4: bool) -> None:
-    from crm.dates import NO_YEAR
-
     if birthday is None:
         return
     line = card.add("bday")
@@ -388,18 +389,26 @@ def _add_birthday(card, birthday, version4: bool) -> None:
 
 
 def _card(version4: bool, name: str, organisation: str, is_company: bool):
-    import vobject
+    from vobject import vCard
+    from vobject.vcard import Name
 
-    card = vobject.vCard()
+    card = vCard()
     card.add("version").value = "4.0" if version4 else "3.0"
     card.add("prodid").value = PRODID
     card.add("fn").value = name
-    card.add("n").value = vobject.vcard.Name() if is_company else _name_parts(name)
+    card.add("n").value = Name() if is_company else _name_parts(name)
     if is_company:
         card.add("kind" if version4 else "x-abshowas").value = "org" if version4 else "COMPANY"
     if organisation:
         card.add("org").value = [organisation]
     return card
+
+
+def _add_person(card, row, more: dict, owner: tuple[int, int | None], version4: bool) -> None:
+    """A client's or contact's e-mails, phones and birthday."""
+    _add_channels(card, "email", (row.email, row.email_kind), more.get(("email", *owner), []), version4)
+    _add_channels(card, "tel", (row.phone, row.phone_kind), more.get(("tel", *owner), []), version4)
+    _add_birthday(card, row.birthday, version4)
 
 
 def export_vcards(version4: bool = True) -> str:
@@ -408,8 +417,7 @@ def export_vcards(version4: bool = True) -> str:
     --MMDD, or Apple's 1604 in 3.0), company, language, country and notes. A client with contacts is
     written as an organisation, its contacts with it as their ORG; a client who is a person at a
     company carries X-RAPPORT-CLIENT, so that importing the file again keeps everyone where they were."""
-    from crm.exchange.json_format import snapshot
-    from crm.models import Client, Contact, EmailAddress, PhoneNumber
+    from vobject.vcard import Address
 
     out = []
     with snapshot():
@@ -418,7 +426,7 @@ def export_vcards(version4: bool = True) -> str:
             query = model.select(model.client, model.contact, model.value, model.kind).order_by(model.id)
             for client_id, contact_id, value, kind in query.tuples():
                 more.setdefault((key, client_id, contact_id), []).append((value, kind))
-        contacts: dict[int, list] = {}
+        contacts: dict[int, list[Contact]] = {}
         for contact in Contact.select().order_by(Contact.id):
             contacts.setdefault(contact.client_id, []).append(contact)
         for client in Client.select().order_by(Client.id):
@@ -427,17 +435,11 @@ def export_vcards(version4: bool = True) -> str:
             card = _card(version4, client.name, client.company or (client.name if is_company else ""), is_company)
             if client.company:
                 card.add("x-rapport-client").value = "TRUE"
-            _add_channels(card, "email", (client.email, client.email_kind), more.get(("email", client.id, None), []),
-                          version4)
-            _add_channels(card, "tel", (client.phone, client.phone_kind), more.get(("tel", client.id, None), []),
-                          version4)
-            _add_birthday(card, client.birthday, version4)
+            _add_person(card, client, more, (client.id, None), version4)
             if client.language:
                 card.add("lang").value = client.language
             if client.country:
-                import vobject
-
-                card.add("adr").value = vobject.vcard.Address(country=client.country)
+                card.add("adr").value = Address(country=client.country)
             if client.notes:
                 card.add("note").value = client.notes
             out.append(card.serialize())
@@ -445,10 +447,6 @@ def export_vcards(version4: bool = True) -> str:
                 card = _card(version4, contact.name, client.name, False)
                 if contact.role:
                     card.add("title").value = contact.role
-                _add_channels(card, "email", (contact.email, contact.email_kind),
-                              more.get(("email", client.id, contact.id), []), version4)
-                _add_channels(card, "tel", (contact.phone, contact.phone_kind),
-                              more.get(("tel", client.id, contact.id), []), version4)
-                _add_birthday(card, contact.birthday, version4)
+                _add_person(card, contact, more, (client.id, contact.id), version4)
                 out.append(card.serialize())
     return "".join(out)

@@ -99,9 +99,13 @@ def check(person: Person, report: ImportReport) -> Checked:
         raise UserError(_("no name (nor an organisation, e-mail or nickname to name them by)"))
     name = validate.name(person.name)
     company = validate.text(person.company.strip(), _("company"), limit=validate.MAX_NAME)
+    if company and not person.stays_client:  # the name of the client they will belong to
+        validate.name(company, _("company"))
     role = " ".join(person.role.split())
-    if len(role) > validate.MAX_NAME:
-        _moved(report, person, people.TITLE, role, _("the role is too long"))
+    try:
+        role = validate.text(role, _("role"), limit=validate.MAX_NAME)
+    except UserError as exc:
+        _moved(report, person, people.TITLE, role, str(exc))
         role = ""
     emails = _channels(report, person, person.emails, validate.email, people.EMAIL)
     phones = _channels(report, person, person.phones, validate.phone, people.PHONE)

@@ -225,6 +225,20 @@ def test_export_options_that_do_not_go_together(cli, db, args, message):
     assert result.code == 2 and message in result.err
 
 
+def test_an_export_written_before_several_e_mails_still_imports(tmp_path, cli, db, today):
+    clients.add_client(clients.ClientFields(name="Old Timer", email="old@timer.example"), today=today)
+    data = json.loads(cli("export").out)
+    data["schema_version"] = 3
+    for table in ("email_address", "phone_number"):
+        del data["tables"][table]
+    for row in data["tables"]["client"]:
+        del row["email_kind"], row["phone_kind"]
+    path = _write(tmp_path, "old.json", json.dumps(data))
+    assert cli("--db", str(tmp_path / "new.db"), "import", str(path)).code == 0
+    back = json.loads(cli("--db", str(tmp_path / "new.db"), "client", "show", "Old Timer", "--json").out)
+    assert back["emails"] == [{"value": "old@timer.example", "kind": ""}]
+
+
 def test_skip_invalid_is_not_for_our_own_json(tmp_path, cli, db):
     path = _write(tmp_path, "e.json", json.dumps({"format": "rapport", "format_version": 1, "schema_version": 1,
                                                  "tables": {}}))

@@ -104,22 +104,22 @@ def group_rows(items: Sequence[Due], today: date) -> list[Row]:
     heading placed where the holiday's first greeting would be. Birthdays stay single items in
     date order.
     """
+    groups: dict[str, list[Due]] = {when: [] for when in WHEN_ORDER}
+    for item in items:  # one pass: a 50,000-client review has 33,000 items
+        groups[when_group(item, today)].append(item)
     rows: list[Row] = []
-    for when in WHEN_ORDER:
-        members = sorted(
-            (i for i in items if when_group(i, today) == when),
-            key=lambda i: (i.due, i.kind, i.client.lower(), i.id),
-        )
+    for when, members in groups.items():
         if not members:
             continue
+        members.sort(key=lambda i: (i.due, i.kind, i.client.lower(), i.id))
         rows.append(Heading(_("{when} — {count}").format(when=_(WHEN_LABELS[when]), count=len(members))))
+        keys = [holiday(item) for item in members]
         occasions: dict[OccasionKey, list[Due]] = {}
-        for item in members:
-            if (key := holiday(item)) is not None:
+        for item, key in zip(members, keys):
+            if key is not None:
                 occasions.setdefault(key, []).append(item)
         placed: set[OccasionKey] = set()
-        for item in members:
-            key = holiday(item)
+        for item, key in zip(members, keys):
             shared = occasions[key] if key is not None else []
             if len(shared) < 2:
                 rows.append(Entry(item))

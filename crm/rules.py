@@ -441,18 +441,20 @@ def greetings(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
             if greeting := entry(client_id, name, day, first):
                 greeting.birthdays.append(f"{contact} ({role})" if role else contact)
 
-    if scope.clients is None:
-        countries = database.execute_sql(_COUNTRIES).fetchall()
-    else:
-        countries = _rows(_for_client(Client.select(Client.country).where(wanted).distinct(), scope))
-    for (country,) in countries:
+    clients = Client.select(Client.id, Client.name, since, Client.language, Client.country).where(wanted)
+    by_country: dict[str, list[tuple] | None] = {}  # None: read when the country has a holiday
+    if scope.clients is None:  # the book: country by country, each found through its index
+        by_country = {country: None for (country,) in database.execute_sql(_COUNTRIES).fetchall()}
+    else:  # some clients: looked up by id, whatever their country
+        for row in _rows(_for_client(clients, scope)):
+            by_country.setdefault(row[4], []).append(row)  # type: ignore[union-attr]
+    for country, rows in by_country.items():
         if not holidays_between(country, start, scope.end):
             continue  # clients of this country have no holiday in the window: never loaded
-        clients = Client.select(Client.id, Client.name, since, Client.language).where(
-            wanted & (Client.country == country)
-        )
         in_language: dict[str, list] = {}  # once per language, not per client
-        for client_id, name, first, language in _rows(_for_client(clients, scope)):
+        if rows is None:
+            rows = _rows(clients.where(Client.country == country))
+        for client_id, name, first, language, _country in rows:
             days = in_language.get(language)
             if days is None:
                 days = in_language[language] = _holiday_days(country, language, start, scope.end, rules.skipped)

@@ -1,11 +1,13 @@
 """Reads that cost what they show: the weekly review and one client's page find their rows through
 indexes (SQLite's plan for every statement they run says SEARCH), never by reading a table of the
-book whole, so 50,000 clients cost them what their answer costs, not what the book holds."""
+book whole, and one client's page does the same work in a book ten times bigger: 50,000 clients
+cost them what their answer costs, not what the book holds."""
 
 from datetime import date
 
 import pytest
 
+from crm.db import open_database
 from crm.demo import fill_demo
 from crm.models import database
 from crm.profile import client_profile
@@ -48,3 +50,39 @@ def book(db):
 ], ids=["review", "review 30 days", "client's due items", "client show", "Client screen"])
 def test_no_read_goes_through_a_whole_table(book, read):
     assert _scans(read) == []
+
+
+def _steps(read) -> int:
+    """SQLite's virtual machine steps for `read` (its progress handler counts them)."""
+    steps = 0
+
+    def count() -> int:
+        nonlocal steps
+        steps += 1
+        return 0
+
+    database.connection().set_progress_handler(count, 1)
+    try:
+        read()
+    finally:
+        database.connection().set_progress_handler(None, 0)
+    return steps
+
+
+ONE_CLIENT = {  # client 3 is a hand-written story client: the same in every demo book
+    "due items": lambda: client_due(3, TODAY),
+    "show": lambda: client_detail(3),
+    "Client screen": lambda: client_profile(3, TODAY),
+}
+
+
+def test_one_clients_page_costs_the_same_in_a_book_ten_times_bigger(tmp_path):
+    cost = {}
+    for size in (60, 600):
+        handle = open_database(tmp_path / f"{size}.db")
+        try:
+            fill_demo(size, TODAY)
+            cost[size] = {name: _steps(read) for name, read in ONE_CLIENT.items()}
+        finally:
+            handle.close()
+    assert cost[600] == cost[60]

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from crm.channels import Channels, channels
+from crm import i18n
 from crm.dates import add_months, birthday_text
 from crm.errors import UserError
 from crm.health import Health, assess
@@ -94,7 +95,7 @@ def approach_for(temperament: str) -> str:
     from crm.playbook import temperament as playbook_temperament
 
     try:
-        return playbook_temperament(temperament).approach
+        return playbook_temperament(temperament, i18n.language()).approach
     except KeyError:
         return ""
 

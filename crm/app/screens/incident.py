@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from crm import i18n
 from crm.app.bindings import TranslatedBindings
 from crm.app.keys import quiet_sections
 from crm.app.screens import forms
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 def incident_card(incident: IncidentProfile, today: date) -> Content:
     """Title and client; severity, group, dates; strategy; compensations; open promises. Stored keys
     (`soften_blow`, `B`, `withdrawn`) are shown as the playbook names them."""
-    book = load_playbook()
+    book = load_playbook(i18n.language())  # the owner reads it in the app's language
     lines = [
         Content.assemble(
             Content.styled(f"#{incident.id} ", "$text-muted"),

@@ -39,6 +39,7 @@ from crm import kinds
 from crm.dates import add_months
 from crm.errors import UserError
 from crm.i18n import N_, _, ngettext
+from crm.l10n import format_day
 from crm.models import (
     Client,
     Compensation,
@@ -208,12 +209,12 @@ def parse_item_id(text: str) -> tuple[str, int, date | None]:
 # A review shows thousands of titles over a few hundred dates, and strftime costs microseconds.
 @lru_cache(maxsize=4096)
 def _short(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
+    return format_day(day, "weekday")
 
 
 @lru_cache(maxsize=4096)
 def _long(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
+    return format_day(day, "date")
 
 
 def _bounded(query, column, scope: Scope, shift: int = 0):

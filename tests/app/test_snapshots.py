@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pytest
 
-
 from crm.app.app import make_app
 from crm.clients import ClientFields, add_client
 from crm.promises import add_promise
@@ -55,3 +54,57 @@ def test_help(week, db_path, today, snap_compare):
 
 def test_welcome_on_an_empty_database(db, db_path, today, snap_compare):
     assert snap_compare(make_app(db_path, today), terminal_size=(80, 24), run_before=_settled)
+
+
+@pytest.fixture
+def story(week, today):
+    """Acme with a touch, a contact and an incident with an apology and a bonus on offer."""
+    from decimal import Decimal
+
+    from crm.clients import add_contact, log_touch
+    from crm.incidents import compensate, log_event, open_incident
+
+    add_contact(1, "Hanna Berg", role="CEO", email="hanna@acme.example", decision_maker=True)
+    log_touch(1, kind="call", on=today - timedelta(days=4), note="Quarterly call")
+    incident = open_incident(1, "Logo in the wrong blue", severity="high", on=today - timedelta(days=3),
+                             words="This is unacceptable!")
+    log_event(incident, "Apologised by phone", kind="apology", on=today - timedelta(days=2))
+    compensate(incident, kind="bonus", amount=Decimal("200"), valid_until=today + timedelta(days=90),
+               on=today - timedelta(days=1))
+    return incident
+
+
+def _opened(open_screen):
+    async def run_before(pilot) -> None:
+        await _settled(pilot)
+        open_screen(pilot.app)
+        await _settled(pilot)
+
+    return run_before
+
+
+def test_client(story, db_path, today, snap_compare):
+    assert snap_compare(make_app(db_path, today), terminal_size=(80, 24),
+                        run_before=_opened(lambda app: app.open_client(1)))
+
+
+def test_incident(story, db_path, today, snap_compare):
+    assert snap_compare(make_app(db_path, today), terminal_size=(80, 24),
+                        run_before=_opened(lambda app: app.open_incident(story)))
+
+
+def test_keep_in_touch(story, db_path, today, snap_compare):
+    from crm.clients import change_status
+
+    change_status(2, "depart", on=today - timedelta(days=170), reason="Moved to a bigger agency")
+    assert snap_compare(make_app(db_path, today), terminal_size=(80, 24),
+                        run_before=_opened(lambda app: app.show_keep_in_touch()))
+
+
+def test_edit_client_form(story, db_path, today, snap_compare):
+    async def run_before(pilot) -> None:
+        await _opened(lambda app: app.open_client(1))(pilot)
+        await pilot.press("e")
+        await _settled(pilot)
+
+    assert snap_compare(make_app(db_path, today), terminal_size=(80, 24), run_before=run_before)

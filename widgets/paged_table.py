@@ -31,11 +31,15 @@ class PagedTable(DataTable[Text], Generic[Item]):
         Binding("end", "scroll_bottom", N_("Last row"), show=False),
     ]
 
-    def __init__(self, cells: Callable[[Item], Sequence[Text]], key: Callable[[Item], object], **kwargs) -> None:
-        """`cells(item)` makes an item's row; `key(item)` tells which item it is across reloads."""
+    def __init__(self, cells: Callable[[Item], Sequence[Text]], key: Callable[[Item], object],
+                 built: Callable[[Sequence[Item]], None] | None = None, **kwargs) -> None:
+        """`cells(item)` makes an item's row; `key(item)` tells which item it is across reloads (its
+        row key is `str(key(item))`); `built(items)` hears of the items whose rows were just made
+        (to fetch what their cells show only for the rows made)."""
         super().__init__(**kwargs)
         self._cells = cells
         self._key = key
+        self._built = built
         self.items: Sequence[Item] = ()
         self._building = False
 
@@ -70,11 +74,14 @@ class PagedTable(DataTable[Text], Generic[Item]):
         if self._building:  # adding a row can move the cursor, which asks for more rows
             return
         self._building = True
+        made = self.items[self.row_count:upto]
         try:
-            for item in self.items[self.row_count:upto]:
+            for item in made:
                 self.add_row(*self._cells(item), key=str(self._key(item)))
         finally:
             self._building = False
+        if made and self._built is not None:
+            self._built(made)
 
     def _near_end(self) -> None:
         self._build(self.row_count + PAGE)

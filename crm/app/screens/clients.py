@@ -1,10 +1,13 @@
 """Clients: every client in a table, filtered as you type, with how each relationship stands.
 
-The rows are loaded once per data change (in a worker) into a cache of plain rows; a keystroke
-filters that cache on the spot (about 2 ms at 5,000 clients) and hands the matches to a
-`PagedTable`, which builds table rows only as far as the user scrolls.
+The rows are loaded once per data change (in a worker) into a cache of plain rows, the first
+screenful first so that it shows at once in a big book; a keystroke filters that cache on the spot
+(about 10 ms at 50,000 clients, less as the words grow) and hands the matches to a `PagedTable`,
+which builds table rows only as far as the user scrolls. Each client's next due item is asked for
+as its row is built, a page at a time, and filled in when it comes.
 """
 
+from collections.abc import Sequence
 from datetime import date
 from operator import attrgetter
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -16,17 +19,18 @@ from textual.binding import Binding, BindingType
 from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets.data_table import CellDoesNotExist, ColumnKey
 
 from crm.app.bindings import TranslatedBindings
 from crm.app.screens.forms import EditClientForm, add_client_form, read_client_snapshot
 from crm.app.work import db_work
 from crm.i18n import N_, _, ngettext
 from crm.l10n import format_day
-from crm.roster import ClientRow, client_rows, filter_rows, with_next_due
+from crm.roster import ClientRow, NextDue, client_rows, filter_rows, next_due
 from crm.text import safe_line, shorten
 from crm import kinds
 from crm.widgets.health_light import health_cell
-from crm.widgets.paged_table import PagedTable
+from crm.widgets.paged_table import PAGE, PagedTable
 from crm.widgets.safe_fields import SafeInput
 
 if TYPE_CHECKING:
@@ -63,14 +67,19 @@ def name_width(screen_width: int) -> int:
     return max(NAME_MIN, screen_width - CHROME - sum(width for _, width in COLUMNS))
 
 
-def row_cells(row: ClientRow, today: date, width: int) -> tuple[Text, ...]:
+ASKING = object()  # a next due item asked for and not come yet
+
+
+def due_cell(due: NextDue | None | object) -> Text:
+    """The Next due cell: the item's day and kind ("!" when overdue), "—" for none, "…" while asked."""
+    if not isinstance(due, NextDue):
+        return Text("—" if due is None else "…", style="dim")
+    mark = "!" if due.overdue else " "
+    return Text(f"{mark}{format_day(due.due, 'day')} {kinds.label(due.kind)}", style="bold" if due.overdue else "")
+
+
+def row_cells(row: ClientRow, due: NextDue | None | object, today: date, width: int) -> tuple[Text, ...]:
     """A table row; user text made safe and cut to the column (DataTable cells as Text, never str)."""
-    if row.next_due:
-        mark = "!" if row.next_due.overdue else " "
-        due = Text(f"{mark}{format_day(row.next_due.due, 'day')} {kinds.label(row.next_due.kind)}",
-                   style="bold" if row.next_due.overdue else "")
-    else:
-        due = Text("—", style="dim")
     return (
         Text(shorten(safe_line(row.name), width), style="bold"),
         Text(row.status),
@@ -78,8 +87,9 @@ def row_cells(row: ClientRow, today: date, width: int) -> tuple[Text, ...]:
         health_cell(row.health),
         Text(ago(row.last_touch, today), style="" if row.last_touch else "dim"),
         Text(str(row.open_incidents) if row.open_incidents else "—", style="" if row.open_incidents else "dim"),
-        due,
+        due_cell(due),
     )
+
 
 
 class ClientsScreen(TranslatedBindings, Screen[None]):
@@ -100,11 +110,14 @@ class ClientsScreen(TranslatedBindings, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[ClientRow] = []
+        self._due: dict[int, NextDue | None | object] = {}  # each built row's next due item (or ASKING)
+        self._generation = 0  # of the data the rows and `_due` were read from
         self._matches = 0  # rows shown, for the bar
         self._status_index = 0
         self._loaded = False
         self._stale = False  # data changed while another screen was on top
         self._name_width = 0  # the Client column's width; cells are cut to it
+        self._due_column: ColumnKey | None = None
 
     @property
     def rapport(self) -> "RapportApp":
@@ -129,7 +142,8 @@ class ClientsScreen(TranslatedBindings, Screen[None]):
         yield SafeInput(placeholder=_("Type to filter: name, company, e-mail, country  (↓ the list, / back here)"),
                         id="filter", compact=True)
         yield Static(_("Loading…"), id="clients-bar", classes="bar", markup=False)
-        yield PagedTable(self._cells, attrgetter("id"), id="clients", cursor_type="row", zebra_stripes=True)
+        yield PagedTable(self._cells, attrgetter("id"), self._ask_due, id="clients", cursor_type="row",
+                         zebra_stripes=True)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -147,24 +161,47 @@ class ClientsScreen(TranslatedBindings, Screen[None]):
     # --- loading and filtering --------------------------------------------------------------
 
     def reload(self) -> None:
-        """Load every row again; while another screen is on top, wait until this one shows."""
+        """Load every row again; while another screen is on top, wait until this one shows. The
+        first time, the first screenful is read on its own and shown while the rest loads."""
         self._stale = not self.is_current
         if self._stale:
             return
         today = self.rapport.today
+        self._generation += 1
+        self._due = {}
+        if not self._loaded:
+            db_work(self, lambda: client_rows(today, limit=PAGE), self._first_rows, group="clients-first")
         db_work(self, lambda: client_rows(today), self._loaded_rows, group="clients-load")
 
+    def _first_rows(self, rows: list[ClientRow]) -> None:
+        if not self._loaded:  # else every row is there already
+            self._set_columns()
+            self.table.show(rows)
+
     def _loaded_rows(self, rows: list[ClientRow]) -> None:
-        """Show the rows at once; the next due items (the review's rules for everyone) follow."""
         self._rows = rows
         self._loaded = True
         self.refilter(keep_cursor=True)
-        today = self.rapport.today
-        db_work(self, lambda: with_next_due(rows, today), self._loaded_due, group="clients-due")
 
-    def _loaded_due(self, rows: list[ClientRow]) -> None:
-        self._rows = rows
-        self.refilter(keep_cursor=True)
+    def _ask_due(self, rows: Sequence[ClientRow]) -> None:
+        """Ask for the next due items of rows just built that do not have theirs."""
+        wanted = [row.id for row in rows if row.id not in self._due]
+        if not wanted:
+            return
+        self._due.update(dict.fromkeys(wanted, ASKING))
+        today, generation = self.rapport.today, self._generation
+        db_work(self, lambda: next_due(wanted, today), lambda found: self._got_due(found, generation),
+                group="clients-due", exclusive=False)
+
+    def _got_due(self, found: dict[int, NextDue | None], generation: int) -> None:
+        if generation != self._generation:  # read before the data changed: the rows ask again
+            return
+        self._due.update(found)
+        for client_id, due in found.items():
+            try:
+                self.table.update_cell(str(client_id), self._due_column, due_cell(due))  # type: ignore[arg-type]
+            except CellDoesNotExist:
+                pass  # filtered out meanwhile: its cell is made from `_due` when it is built again
 
     def refilter(self, keep_cursor: bool = False) -> None:
         """Show the rows matching the filter and status, the best match highlighted.
@@ -186,7 +223,7 @@ class ClientsScreen(TranslatedBindings, Screen[None]):
             self.refilter()
 
     def _cells(self, row: ClientRow) -> tuple[Text, ...]:
-        return row_cells(row, self.rapport.today, self._name_width)
+        return row_cells(row, self._due.get(row.id, ASKING), self.rapport.today, self._name_width)
 
     def _set_columns(self) -> bool:
         """Lay the columns out for the screen's width; True if they changed."""
@@ -197,8 +234,8 @@ class ClientsScreen(TranslatedBindings, Screen[None]):
         table = self.table
         table.clear(columns=True)
         table.add_column(_("Client"), width=width)
-        for label, column_width in COLUMNS:
-            table.add_column(_(label), width=column_width)
+        columns = [table.add_column(_(label), width=column_width) for label, column_width in COLUMNS]
+        self._due_column = columns[-1]  # Next due: filled in as the items come
         return True
 
     def on_resize(self) -> None:

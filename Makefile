@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test bench messages clean
+.PHONY: run test lint bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ run: $(VENV)/.app
 
 test: $(VENV)/.test
 	$(BIN)/pytest
+
+# ruff over everything; mypy joins once crm/ is clean (pyproject.toml: [tool.ruff], [tool.mypy]).
+lint: $(VENV)/.test
+	$(BIN)/ruff check crm widgets tests tools
 
 bench: $(VENV)/.test
 	$(BIN)/python tests/bench/run.py

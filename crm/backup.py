@@ -115,11 +115,11 @@ def atomic_path(target: Path) -> Iterator[Path]:
 @contextmanager
 def atomic_file(target: Path, mode: str = "wb") -> Iterator[IO]:
     """`atomic_path`, opened for writing and synced to disk before it replaces `target`."""
-    with atomic_path(target) as tmp:
-        with open(tmp, mode, **({} if "b" in mode else {"encoding": "utf-8", "newline": ""})) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
+    text = {} if "b" in mode else {"encoding": "utf-8", "newline": ""}
+    with atomic_path(target) as tmp, open(tmp, mode, **text) as handle:
+        yield handle
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def _discard(path: str) -> None:

@@ -6,7 +6,7 @@ One parser serves the command line and the app's forms, so both accept and rejec
 import os
 import re
 from calendar import monthrange
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from crm.errors import UserError
 from crm.i18n import N_, _
@@ -166,4 +166,4 @@ def resolve_today(option: str | None = None) -> date:
 def utcnow() -> datetime:
     """The current UTC time, naive, as every timestamp is stored. Microseconds are kept: they order
     the things one script records within a second (a client's timeline sorts by them)."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)

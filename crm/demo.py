@@ -54,7 +54,8 @@ MAX_CLIENTS = 100_000
 
 _CYRILLIC = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
                      ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p",
-                      "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"]))
+                      "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"],
+                     strict=True))
 _OFFSET = re.compile(r"^([+-]\d+)m(?:([+-]\d+)d)?$")
 
 
@@ -427,7 +428,7 @@ class _Generator:
             self.book.touch(client, on, kind, self.rng.choice(notes[kind]))
 
     def _promises(self, client: dict, start: date, end: date, mean: float, settle: bool = False) -> None:
-        for _ in range(_count(self.rng, mean)):
+        for _turn in range(_count(self.rng, mean)):  # not `_`: that is gettext here
             self._promise(client, self.rng.choice(self.history["promises"]), self.day(start, end), settle=settle)
 
     def _promise(self, client: dict, text: str, made: date, incident: dict | None = None,
@@ -490,8 +491,8 @@ class _Generator:
 
     def _remedy(self, client: dict, incident: dict, opened: date, end: date, outcome: str | None) -> None:
         """What we promised and offered to make it right (docs/method.md §5–6)."""
-        rng, book = self.rng, self.book
-        for _ in range(rng.randint(1, 2) if outcome in (None, "retained") else rng.randint(0, 1)):
+        rng = self.rng
+        for _turn in range(rng.randint(1, 2) if outcome in (None, "retained") else rng.randint(0, 1)):
             text = rng.choice(self.history["incident_promises"])
             self._promise(client, text, self.day(opened, end), incident, settle=outcome in ("departed", "parted"))
         chance = {"retained": 0.35, "departed": 0.5, "parted": 0.6, None: 0.2}[outcome]

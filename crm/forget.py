@@ -29,7 +29,7 @@ from crm import db as crm_db
 from crm.backup import backup_dir, daily_backups
 from crm.dates import utcnow
 from crm.errors import UserError
-from crm.i18n import _, N_, N_plural, ngettext
+from crm.i18n import N_plural, _, ngettext
 from crm.journal import FORGOT_CLIENT
 from crm.models import (
     Change,

@@ -79,7 +79,8 @@ def resolve_incident(incident_id: int, *, outcome: str = "retained", on: date, n
         action = {"departed": "depart", "parted": "part"}.get(outcome)
         wanted = {"depart": "departed", "part": "parted"}.get(action or "")
         if action and client.status != wanted:
-            change_status(client.id, action, on=on, reason=_("Incident #{id}: {title}").format(id=incident_id, title=incident.title))
+            reason = _("Incident #{id}: {title}").format(id=incident_id, title=incident.title)
+            change_status(client.id, action, on=on, reason=reason)
 
 
 def _drop_provisional_checkin(incident: Incident) -> None:

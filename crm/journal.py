@@ -18,8 +18,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
 from datetime import datetime
+from functools import cache
 
 from peewee import SQL, IntegrityError
 

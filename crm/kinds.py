@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from crm.i18n import _, N_, N_plural, ngettext
+from crm.i18n import N_, N_plural, _, ngettext
 
 if TYPE_CHECKING:
     from crm.rules import Occurrence, Rules, Scope

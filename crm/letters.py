@@ -19,8 +19,9 @@ client's), $occasion, $sender (the signature: name, then title), and sentences f
 $offers_text ("<kind>.promises" / "<kind>.offers" around one line per promise or offer). Values are
 inserted literally: a name like "[bold]$x{y}" comes out as typed. A person's own templates (the
 settings' `templates` folder, laid out as `<language>/<kind>.txt` like the shipped ones) come
-before the shipped ones. A language without a template falls back to English. A holiday is named in the letter's language when its day (`occasion_on`) is
-given: "Crăciunul" in a Romanian letter, "Erster Weihnachtstag" in a German one.
+before the shipped ones. A language without a template falls back to English. A holiday is named
+in the letter's language when its day (`occasion_on`) is given: "Crăciunul" in a Romanian letter,
+"Erster Weihnachtstag" in a German one.
 """
 
 import json

@@ -5,16 +5,16 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from peewee import (
+    SQL,
     AutoField,
     BooleanField,
     CharField,
+    DatabaseProxy,
     DateField,
     DateTimeField,
-    DatabaseProxy,
     ForeignKeyField,
     IntegerField,
     Model,
-    SQL,
     TextField,
 )
 

@@ -9,8 +9,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from crm.channels import Channels, channels
 from crm import i18n
+from crm.channels import Channels, channels
 from crm.dates import add_months, birthday_text
 from crm.errors import UserError
 from crm.health import Health, assess

@@ -22,7 +22,8 @@ def _query(status: str | None, client_ids: list[int] | None):
     last_touch = Touch.select(fn.MAX(Touch.on)).where(Touch.client == Client.id)
     open_incidents = Incident.select(fn.COUNT(Incident.id)).where(
         (Incident.client == Client.id) & Incident.resolved_on.is_null())
-    open_promises = Promise.select(fn.COUNT(Promise.id)).where((Promise.client == Client.id) & (Promise.status == "open"))
+    open_promises = Promise.select(fn.COUNT(Promise.id)).where(
+        (Promise.client == Client.id) & (Promise.status == "open"))
     query = Client.select(
         Client.id, Client.name, Client.company, Client.email, Client.phone, Client.status, Client.status_since,
         Client.temperament, Client.tier, Client.country, Client.language, Client.birthday, last_touch,
@@ -44,14 +45,14 @@ def iter_summaries(
     without the timeline. Run it inside one read transaction when the listing must be one moment."""
     cursor = database.execute(_query(status, client_ids))
     while rows := cursor.fetchmany(CHUNK):
-        if not full:
-            yield from (_with_birthday(dict(zip(_COLUMNS[:_SHORT], row))) for row in rows)
+        if not full:  # the list's keys: each row runs on to notes and version
+            yield from (_with_birthday(dict(zip(_COLUMNS[:_SHORT], row, strict=False))) for row in rows)
             continue
         ids = [row[0] for row in rows]
         found = channels(ids)
         contacts, records = _contacts(ids, found), promise_records(ids)
         for row in rows:
-            summary = _with_birthday(dict(zip(_COLUMNS, row)))
+            summary = _with_birthday(dict(zip(_COLUMNS, row, strict=True)))
             record = records.get(row[0], PromiseRecord(0, 0, 0, 0))
             own = found.get((row[0], None), Channels())
             summary["emails"], summary["phones"] = own.emails, own.phones  # every one, the primary first

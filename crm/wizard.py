@@ -11,13 +11,13 @@ unless the owner set one), a "decision" timeline event, promises, compensations,
 for a departure or a parting, the status change. Parting also cancels every open promise and
 reminder of the client (`parting_preview` lists them for the screen to ask first); a parting plan
 makes no promises, since a parted client is not contacted again. An applied departure or parting
-changed back to "stays" reopens the incident and returns the client as they were. The check-in: when the client stays, the incident is still open
-(the fix is ahead), and the rules' own check-in only starts once it is resolved, so the plan sets
-a custom reminder 30 days after the date the problem is to be solved; the review shows it at
-once. Resolving the incident later drops that reminder for the rules' own check-in
-(crm.incidents), so there is one check-in, not two. A departure or a parting resolves the
-incident now (departed or parted): the rules then give the check-in (not after a parting), the
-six-month win-backs and the greetings themselves.
+changed back to "stays" reopens the incident and returns the client as they were. The check-in:
+when the client stays, the incident is still open (the fix is ahead), and the rules' own check-in
+only starts once it is resolved, so the plan sets a custom reminder 30 days after the date the
+problem is to be solved; the review shows it at once. Resolving the incident later drops that
+reminder for the rules' own check-in (crm.incidents), so there is one check-in, not two. A
+departure or a parting resolves the incident now (departed or parted): the rules then give the
+check-in (not after a parting), the six-month win-backs and the greetings themselves.
 Applying again is an edit, never a second copy (docs/spec.md, "The wizard from the shell"): the plan's
 promises and compensations carry the ids of what an earlier apply wrote; a promise with a new date
 is renegotiated (the old one stays in the history), one the plan no longer lists is cancelled, a
@@ -40,7 +40,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from crm import audit, validate
+from crm import audit, i18n, validate
 from crm.agency import Signer, signer, value_thresholds
 from crm.clients import change_status
 from crm.compensation import bonus, choice_signal, discount_cost, double_compensation
@@ -58,7 +58,6 @@ from crm.diagnosis import (
 from crm.domain import OUTCOME_WORDS
 from crm.errors import StaleEditError, UserError
 from crm.files import make_dirs
-from crm import i18n
 from crm.i18n import N_, _, ngettext
 from crm.incidents import BONUS_VALIDITY_MONTHS, compensate, get_incident, log_event, open_incident, resolve_incident
 from crm.journal import change
@@ -488,7 +487,8 @@ def _whole(comp: dict[str, str], name: str, what: str, default: int) -> int:
     if not text:
         return default
     if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 24:
-        raise UserError(_("{what} must be a whole number of months from 1 to 24: {text!r}").format(what=what, text=text))
+        raise UserError(_("{what} must be a whole number of months from 1 to 24: {text!r}").format(what=what,
+                                                                                                   text=text))
     return int(text)
 
 
@@ -619,7 +619,7 @@ def draft(kind: str, session: Session, state: WizardState, today: date | None = 
 def mark_letter_sent(incident_id: int, kind: str, *, on: date, note: str = "") -> int:
     """Record that the `kind` letter went to the client: a touch (kind letter), which restarts the
     quiet clock, and an event on the incident's timeline; one change. The touch's id."""
-    if kind not in INCIDENT_KINDS + ("checkin", "winback"):
+    if kind not in (*INCIDENT_KINDS, "checkin", "winback"):
         raise UserError(_("unknown letter kind: {kind!r}").format(kind=kind))
     note = validate.text(note.strip(), _("note"))
     incident = get_incident(incident_id)
@@ -851,7 +851,7 @@ def _plan_promises(incident_id: int, client_id: int, entries: list[PlanPromise],
                     break
     written: list[PlanPromise] = []
     wrote = False
-    for (entry, text, due), current in zip(wanted, chosen, strict=True):
+    for (_entry, text, due), current in zip(wanted, chosen, strict=True):
         same = current is not None and (current.text, current.due) == (text, due)
         if current is not None and current.status != "cancelled" and (same or current.status == "open"):
             promise_id = current.id
@@ -993,16 +993,20 @@ def _plan_outcome(incident: Incident, plan: Plan, before: dict[str, Any],
                 Incident.id == incident.id).execute()
             log_event(incident.id, _("Reopened: the plan changed, the client stays"), kind="note", on=today)
             if client.status in ("departed", "parted"):
-                change_status(client.id, "return", on=today, reason=_("Incident #{id}: the plan changed").format(id=incident.id))
+                change_status(client.id, "return", on=today,
+                              reason=_("Incident #{id}: the plan changed").format(id=incident.id))
                 since = before.get("status_since")
                 if isinstance(since, str) and since:  # not a win-back: the relationship never ended
                     Client.update(status_since=date.fromisoformat(since)).where(Client.id == client.id).execute()
             return None, None, True
-        return (resolved, before.get("status_since"), False) if incident.resolved_on is not None else (None, None, False)
+        if incident.resolved_on is None:
+            return None, None, False
+        return resolved, before.get("status_since"), False
     on = max(plan.leaves_on or today, incident.opened_on)
     since = client.status_since.isoformat() if client.status == "active" else before.get("status_since")
     if incident.resolved_on is None:
-        resolve_incident(incident.id, outcome=plan.outcome, on=on, note=_("Wizard plan: client {outcome}").format(outcome=_(OUTCOME_WORDS[plan.outcome])))
+        note = _("Wizard plan: client {outcome}").format(outcome=_(OUTCOME_WORDS[plan.outcome]))
+        resolve_incident(incident.id, outcome=plan.outcome, on=on, note=note)
         resolved, wrote = on.isoformat(), True
     elif incident.outcome != plan.outcome and resolved:
         Incident.update(outcome=plan.outcome, version=Incident.version + 1, **audit.updated()).where(

@@ -62,7 +62,7 @@ class Choice(Widget, can_focus=True):
             return self.choice
 
     def __init__(self, options: Sequence[tuple[str, str]], value: str | None = None, *,
-                 id: str | None = None) -> None:  # noqa: A002
+                 id: str | None = None) -> None:
         super().__init__(id=id)
         if not options:
             raise ValueError("a Choice needs at least one option")
@@ -141,7 +141,7 @@ class PickList(OptionList):
     text (a temperament's behaviour, say), both literally."""
 
     def __init__(self, options: Sequence[tuple[str, str, str]], value: str | None = None, *,
-                 id: str | None = None) -> None:  # noqa: A002
+                 id: str | None = None) -> None:
         super().__init__(*(Option(Content.assemble(Content.styled(safe_line(name), "bold"),
                                                    Content.styled(f" — {safe_line(more)}" if more else "",
                                                                   "$text-muted")), id=key)
@@ -179,7 +179,7 @@ class Checklist(OptionList):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "select", N_("Tick"), show=False)]
 
-    def __init__(self, lines: Sequence[str] = (), *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, lines: Sequence[str] = (), *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.ticked: set[int] = set()
         self.show_lines(lines)

@@ -115,11 +115,11 @@ def group_rows(items: Sequence[Due], today: date) -> list[Row]:
         rows.append(Heading(_("{when} — {count}").format(when=_(WHEN_LABELS[when]), count=len(members))))
         keys = [holiday(item) for item in members]
         occasions: dict[OccasionKey, list[Due]] = {}
-        for item, key in zip(members, keys):
+        for item, key in zip(members, keys, strict=True):
             if key is not None:
                 occasions.setdefault(key, []).append(item)
         placed: set[OccasionKey] = set()
-        for item, key in zip(members, keys):
+        for item, key in zip(members, keys, strict=True):
             shared = occasions[key] if key is not None else []
             if len(shared) < 2:
                 rows.append(Entry(item))

@@ -33,7 +33,8 @@ class StepBar(Widget):
             return "current" if index == self.current else "done" if index < self.current else "ahead"
 
         full = [(f"{i + 1} {label}", state(i)) for i, label in enumerate(self.labels)]
-        if sum(len(text) for text, _ in full) + len(SEPARATOR) * (len(full) - 1) + 2 <= width:  # 2: the current's padding
+        # 2: the current's padding
+        if sum(len(text) for text, _ in full) + len(SEPARATOR) * (len(full) - 1) + 2 <= width:
             return full
         return [(text if s == "current" else str(i + 1), s) for i, (text, s) in enumerate(full)]
 

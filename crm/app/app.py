@@ -255,9 +255,8 @@ class RapportApp(App[None]):
             return False
         if action in {"back", "show_review"} and len(self.screen_stack) <= 1:
             return False  # already home: hide the hint
-        if action == getattr(self.screen, "SECTION_ACTION", None):
-            return False  # already in that section: the hint would only crowd the footer
-        return True
+        # already in that section: the hint would only crowd the footer
+        return action != getattr(self.screen, "SECTION_ACTION", None)
 
     def _show_section(self, screen_class: type[Screen] | None) -> None:
         """Show a top-level section: unwind to Review, then push the section (escape leads home).

@@ -118,7 +118,7 @@ def _quote(text: str) -> str:
 def _cases(entries: list[tuple[str, str]]) -> str:
     """`case` branches (the same syntax in bash and zsh), one per (pattern, body)."""
     lines = [f"        {_quote(pattern)}) {body} ;;" for pattern, body in entries]
-    return "\n".join(lines + ["        *) reply=() ;;"])
+    return "\n".join([*lines, "        *) reply=() ;;"])
 
 
 def _lookups(nodes: list[Node], words: str) -> str:

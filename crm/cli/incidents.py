@@ -11,7 +11,6 @@ from crm.errors import UserError
 from crm.i18n import N_, _
 from crm.money import parse_amount, parse_currency
 
-
 # INCIDENT and PROMISE as typed (`7` or `#7`): ASCII digits within SQLite's range, else a usage error.
 _id = checked(validate.record_id)
 _DATE_ON = N_("the day it happened (default today)")

@@ -9,7 +9,7 @@ import gc
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from crm import kinds, validate
 from crm.cli import CLIENT_HELP, Context, checked, group, whole
@@ -264,7 +264,7 @@ def calendar_feed(items: Sequence[DueItem], stamp: datetime) -> bytes:
 
 def _ics(args: argparse.Namespace, ctx: Context) -> int:
     items = review(ctx.today, args.days)
-    feed = calendar_feed(items, datetime.now(timezone.utc).replace(microsecond=0))
+    feed = calendar_feed(items, datetime.now(UTC).replace(microsecond=0))
     if args.out is None:
         sys.stdout.buffer.write(feed)
         return 0

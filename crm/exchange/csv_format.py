@@ -78,8 +78,9 @@ def export_csv(excel: bool = False) -> str:
                 more[key].setdefault(client_id, []).append((value, kind))
         for client in Client.select().order_by(Client.id):
             row = [str(json_value(getattr(client, c)) or "") for c in CSV_COLUMNS[:-2]]
-            for key, first, kind in (("emails", client.email, client.email_kind), ("phones", client.phone, client.phone_kind)):
-                row.append(_listed(([(first, kind)] if first else []) + more[key].get(client.id, [])))
+            for key, first, kind in (("emails", client.email, client.email_kind),
+                                     ("phones", client.phone, client.phone_kind)):
+                row.append(_listed([*([(first, kind)] if first else []), *more[key].get(client.id, [])]))
             writer.writerow([spreadsheet_cell(cell) for cell in row])
     return out.getvalue()
 
@@ -290,7 +291,8 @@ def _person(where: str, header: list[str], columns: list[Column], cells: list[st
     addresses: dict[str, dict[str, str]] = {}
     emails: list[Channel] = []
     phones: list[Channel] = []
-    for title, col, cell in zip(header, columns, cells):
+    # cells may run on in a blank tail (checked by the caller)
+    for title, col, cell in zip(header, columns, cells, strict=False):
         cell = _from_spreadsheet(cell).strip() if col.field != "notes" else _from_spreadsheet(cell)
         if not cell.strip() or col.field == "ignored":
             continue
@@ -420,11 +422,13 @@ def csv_people(text: str, path: Path, report: ImportReport) -> Iterator[Person]:
     report.day_first = _day_first(columns, rows, delimiter, header, report.encoding)
     stays_client = bool({"tier", "temperament", "status"} & fields)  # our own export: clients
     filled = {i for _line, cells in rows for i, cell in enumerate(cells) if cell.strip()}
-    report.ignored = [h for i, (h, c) in enumerate(zip(header, columns)) if c.field == "ignored" and i in filled]
-    report.notes_from = [h for i, (h, c) in enumerate(zip(header, columns)) if not c.field and i in filled]
+    report.ignored = [h for i, (h, c) in enumerate(zip(header, columns, strict=True))
+                      if c.field == "ignored" and i in filled]
+    report.notes_from = [h for i, (h, c) in enumerate(zip(header, columns, strict=True)) if not c.field and i in filled]
     for line, cells in rows:
         where = _("line {line}").format(line=line)
-        if len(cells) != len(header) and not (len(cells) > len(header) and not any(c.strip() for c in cells[len(header):])):
+        blank_tail = len(cells) > len(header) and not any(c.strip() for c in cells[len(header):])
+        if len(cells) != len(header) and not blank_tail:
             yield Person(where, error=ngettext(
                 "{count} value where the header has {columns} (a value holding the delimiter must be quoted)",
                 "{count} values where the header has {columns} (a value holding the delimiter must be quoted)",

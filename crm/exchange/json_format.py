@@ -56,7 +56,7 @@ def export_data() -> dict:
             fields = model._meta.sorted_fields
             rows = model.select(*fields).order_by(model._meta.primary_key).tuples()
             tables[model._meta.table_name] = [
-                {f.column_name: json_value(v) for f, v in zip(fields, row)} for row in rows
+                {f.column_name: json_value(v) for f, v in zip(fields, row, strict=True)} for row in rows
             ]
     return {"format": FORMAT, "format_version": FORMAT_VERSION, "schema_version": LATEST, "tables": tables}
 

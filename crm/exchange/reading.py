@@ -12,7 +12,7 @@ from pathlib import Path
 
 from crm.errors import UserError
 from crm.exchange.decoding import Decoded, decode
-from crm.i18n import _, N_, N_plural, ngettext
+from crm.i18n import N_plural, _, ngettext
 from crm.text import safe_line, shorten
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -92,7 +92,7 @@ def _read_capped(path: Path) -> bytes:
     """The file's bytes, refused past MAX_BYTES: a regular file by its size before reading it,
     anything else (a pipe, a device) by reading no more than one byte past the cap."""
     try:
-        handle = open(path, "rb")
+        handle = open(path, "rb")  # noqa: SIM115 (`with handle` below; opened apart so each failure has its message)
     except FileNotFoundError:
         raise UserError(_("no such file: {path}").format(path=safe_line(path))) from None
     except IsADirectoryError:
@@ -111,7 +111,8 @@ def _read_capped(path: Path) -> bytes:
                 chunks.append(chunk)
                 total += len(chunk)
         except OSError as exc:
-            raise UserError(_("cannot read {path}: {reason}").format(path=safe_line(path), reason=exc.strerror)) from None
+            raise UserError(_("cannot read {path}: {reason}").format(path=safe_line(path),
+                                                                    reason=exc.strerror)) from None
     if total > MAX_BYTES:
         raise _too_big(path, None if not stat.S_ISREG(info.st_mode) else total)
     return b"".join(chunks)

@@ -234,7 +234,8 @@ def _person(where: str, card, not_kept: Counter) -> Person:
     labels = _labels(card)
     contents = card.contents
     person = Person(where)
-    names = [_text(line.value) for line in contents.get("fn", [])] or [_text(line.value) for line in contents.get("n", [])]
+    names = ([_text(line.value) for line in contents.get("fn", [])]
+             or [_text(line.value) for line in contents.get("n", [])])
     person.name = next((n for n in names if n), "")
     orgs = [line.value if isinstance(line.value, list) else [line.value] for line in contents.get("org", [])]
     if orgs:

@@ -90,5 +90,6 @@ async def test_palette_sets_how_many_to_keep(db, db_path, today):
         await settle(app, pilot)
         assert app.screen is not form
         assert Setting.get(Setting.key == "backup.keep").value == "2"
-        assert daily_files(db_path) == [DAILY_NAME.format(day=d.isoformat()) for d in (today - timedelta(days=1), today)]
+        days = (today - timedelta(days=1), today)
+        assert daily_files(db_path) == [DAILY_NAME.format(day=d.isoformat()) for d in days]
         assert "Keeping the newest 2" in painted(app)

@@ -3,8 +3,8 @@
 from textual.widgets import Footer
 
 from crm.demo import fill_demo
-from crm.widgets.due_list import DueList
 from crm.models import Client, Incident, Promise
+from crm.widgets.due_list import DueList
 
 from .support import settle, start_app
 

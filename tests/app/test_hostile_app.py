@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Input, TextArea
 
 from crm.app.screens.client import ClientScreen
 from crm.app.screens.clients import ClientsScreen
-from crm.app.screens.forms import EditClientForm, FormScreen, add_client_form
+from crm.app.screens.forms import EditClientForm, FormScreen
 from crm.app.screens.help import HelpScreen
 from crm.app.screens.incident import IncidentScreen
 from crm.app.screens.review import ReviewScreen
@@ -29,10 +29,10 @@ from crm.clients import ClientFields, add_client, add_contact, log_touch
 from crm.incidents import log_event, open_incident
 from crm.models import Client, Contact, IncidentEvent, Promise, Touch
 from crm.promises import add_promise
+from crm.text import safe
 from crm.widgets.client_card import ClientCard
 from crm.widgets.due_list import DueList
 from crm.widgets.timeline import Timeline
-from crm.text import safe
 from tests.hostile import LONG_TEXT
 
 from .rendered import leaks, painted, painted_lines

@@ -55,7 +55,8 @@ async def test_add_event(incident, db_path, today):
         await settle(app, pilot)
         event = IncidentEvent.get(IncidentEvent.kind == "fix_delivered")
         assert (event.text, event.on, event.incident_id) == ("Reprinted 500 [/] flyers", today, incident)
-        assert "fix delivered" in timeline_lines(screen)[-1] and "Reprinted 500 [/] flyers" in timeline_lines(screen)[-1]
+        last = timeline_lines(screen)[-1]
+        assert "fix delivered" in last and "Reprinted 500 [/] flyers" in last
 
 
 async def test_compensation_shows_the_amount_formatted(incident, db_path, today):

@@ -4,11 +4,10 @@ from datetime import date, timedelta
 
 import pytest
 
-
 from crm.app.app import make_app
 from crm.app.screens.keep_in_touch import KeepInTouchScreen
-from crm.keep_in_touch import keep_in_touch_rows
 from crm.clients import ClientFields, add_client, change_status, log_touch
+from crm.keep_in_touch import keep_in_touch_rows
 from crm.review import client_due
 
 

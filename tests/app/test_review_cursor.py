@@ -11,7 +11,7 @@ from textual.widgets import Input
 
 from crm.app.app import make_app
 from crm.app.screens.review import ReviewScreen
-from crm.app.screens.review_dialogs import NoteDialog, SnoozeDialog, TouchDialog
+from crm.app.screens.review_dialogs import NoteDialog, TouchDialog
 from crm.clients import ClientFields, add_client
 from crm.errors import UserError
 from crm.models import ItemState, Touch

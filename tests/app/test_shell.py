@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-
 from textual.command import CommandPalette
 
 from crm.app.app import make_app

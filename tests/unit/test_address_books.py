@@ -85,7 +85,8 @@ def test_google_contacts_csv_of_today(tmp_path, cli, db):
     assert (ada["name"], ada["role"], ada["birthday"]) == ("Ada Lovelace", "Engineer", "--12-10")
     assert [e["value"] for e in ada["emails"]] == ["ada@analytical.example", "ada@work.example", "ada@home.example"]
     assert [e["kind"] for e in ada["emails"]] == ["work", "work", "home"]
-    assert ada["phones"] == [{"value": "+44 7700 900000", "kind": "mobile"}, {"value": "+44 20 7946 0000", "kind": "fax"}]
+    assert ada["phones"] == [{"value": "+44 7700 900000", "kind": "mobile"},
+                             {"value": "+44 20 7946 0000", "kind": "fax"}]
     notes = company["notes"].splitlines()
     assert notes[0] == "Ada Lovelace:"
     for line in ("Met in London", "Nickname: Countess", "Department: R&D", "Categories: VIP",
@@ -208,7 +209,7 @@ def test_csv_export_for_excel_in_a_russian_or_romanian_locale(tmp_path, cli, db,
     data = (tmp_path / "excel.csv").read_bytes()
     assert data.startswith(b"\xef\xbb\xbfid;name;company;email;phone;")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
-    row = dict(zip(rows[0], rows[1]))
+    row = dict(zip(rows[0], rows[1], strict=True))
     assert (row["name"], row["notes"], row["emails"], row["phones"]) == (
         "Ольга; «Ромашка»", "две\nстроки", "o@r.example\nhome: o@home.example", "+7 495 1")
     assert cli("--db", str(tmp_path / "b.db"), "import", str(tmp_path / "excel.csv")).code == 0

@@ -113,7 +113,7 @@ def test_list_json_has_the_keys_of_show_without_the_timeline(cli, acme):
     cli("promise", "add", "acme", "Fix", "--due", "+2d")
     (listed,) = _json(cli("client", "list", "--json"))
     shown = _json(cli("client", "show", "1", "--json"))
-    assert EXPECTED_LIST_KEYS <= set(listed)
+    assert set(listed) >= EXPECTED_LIST_KEYS
     assert set(listed) == set(shown) - {"timeline"}
     assert {k: shown[k] for k in listed} == listed
     assert (listed["last_touch"], listed["open_incidents"], listed["open_promises"]) == ("2026-11-20", 1, 1)

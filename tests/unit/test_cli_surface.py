@@ -11,6 +11,7 @@ import pytest
 from crm import i18n
 from crm.cli import build_parser
 
+
 def _parsers(parser: argparse.ArgumentParser, words: tuple[str, ...] = ()):
     """(words, parser, the line that lists it in its parent's help) for every command and group."""
     for action in parser._actions:

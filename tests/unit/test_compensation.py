@@ -6,7 +6,12 @@ from decimal import Decimal
 import pytest
 
 from crm.compensation import (
-    bonus, choice_signal, discount_band, discount_cost, double_compensation, next_order_discount_cost,
+    bonus,
+    choice_signal,
+    discount_band,
+    discount_cost,
+    double_compensation,
+    next_order_discount_cost,
 )
 from crm.errors import UserError
 

@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import textwrap
+
 import pytest
 
 from crm import clients, incidents

@@ -171,7 +171,8 @@ def test_the_person_s_templates_come_before_the_shipped_ones(tmp_path):
     (folder / "fr" / "birthday.txt").write_text("Joyeux anniversaire, $client !\n", encoding="utf-8")
     shipped = draft_letter("greeting", language="ro", client_name="Ion", sender="Ana")
     set_value("templates", str(folder))
-    assert draft_letter("greeting", language="ro", client_name="Ion", sender="Ana") == "Dragă Ion, la mulți ani! — Ana\n"
+    letter = draft_letter("greeting", language="ro", client_name="Ion", sender="Ana")
+    assert letter == "Dragă Ion, la mulți ani! — Ana\n"
     assert draft_letter("birthday", language="fr", client_name="Léa") == "Joyeux anniversaire, Léa !\n"
     assert draft_letter("winback", language="ro", client_name="Ion") != shipped  # no own winback: shipped
     (folder / "ro" / "greeting.txt").write_bytes(b"\xff\xfe")

@@ -174,7 +174,8 @@ def test_check_ins_fall_due_around_today(demo, today):
 
 
 def test_a_bonus_expires_within_two_weeks(demo, today):
-    bonuses = Compensation.select().where((Compensation.kind == "bonus") & Compensation.status.in_(["offered", "accepted"]))
+    bonuses = Compensation.select().where(
+        (Compensation.kind == "bonus") & Compensation.status.in_(["offered", "accepted"]))
     assert any(today <= b.valid_until <= today + timedelta(days=14) for b in bonuses)
 
 

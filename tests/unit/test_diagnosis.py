@@ -8,10 +8,19 @@ from decimal import Decimal
 import pytest
 
 from crm.diagnosis import (
-    BAD_CLIENT_MIN_CRITERIA, DEFAULT_VALUE_THRESHOLDS, Answers, ValueThresholds, default_thresholds, diagnose,
-    explain, recommend, severity_for_group,
+    BAD_CLIENT_MIN_CRITERIA,
+    DEFAULT_VALUE_THRESHOLDS,
+    NEGATIVITY,
+    NEGOTIATION,
+    PROSPECTS,
+    Answers,
+    ValueThresholds,
+    default_thresholds,
+    diagnose,
+    explain,
+    recommend,
+    severity_for_group,
 )
-from crm.diagnosis import NEGATIVITY, NEGOTIATION, PROSPECTS
 from crm.domain import TEMPERAMENTS, TIERS
 from crm.errors import UserError
 from crm.playbook import ANTI_PATTERNS, BAD_CLIENT_CRITERIA, load_playbook

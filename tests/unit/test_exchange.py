@@ -115,7 +115,8 @@ def test_people_with_an_organisation_become_its_contacts(tmp_path, cli, db, toda
     acme = clients.add_client(clients.ClientFields(name="ACME", notes="Ours since 2020"), today=today)
     db.close()
     path = tmp_path / "people.csv"
-    path.write_text("First Name,Last Name,Company,Job Title,E-mail Address,Mobile Phone,Business Phone,Country,Nickname\n"
+    path.write_text("First Name,Last Name,Company,Job Title,E-mail Address,Mobile Phone,Business Phone,"
+                    "Country,Nickname\n"
                     "Anna,Berg,Berg AG,CEO,anna@berg.example,+49 170 1,+49 30 5,DE,Annie\n"
                     "Carl,Berg,Berg AG,,carl@berg.example,,,,\n"
                     "Dora,Lee,Acme,Buyer,,,,,\n"
@@ -277,7 +278,9 @@ def test_csv_export_is_spreadsheet_safe_and_imports_back(tmp_path, cli, db, toda
     assert exported.code == 0
     text = (tmp_path / "c.csv").read_bytes().decode()
     assert "'=HYPERLINK(" in text and ",'+cmd|" in text
-    assert not any(cell.lstrip('"').startswith(("=", "+c", "@")) for line in text.split("\r\n") for cell in line.split(","))  # a spreadsheet sees text, not a formula
+    # a spreadsheet sees text, not a formula
+    assert not any(cell.lstrip('"').startswith(("=", "+c", "@"))
+                   for line in text.split("\r\n") for cell in line.split(","))
     assert cli("--db", str(tmp_path / "other.db"), "import", str(tmp_path / "c.csv")).code == 0
     database.initialize(open_database(tmp_path / "other.db"))
     names = [(c.name, c.company, c.notes) for c in Client.select().order_by(Client.id)]

@@ -89,7 +89,7 @@ def test_nul_and_undecodable_text_are_refused_in_every_field(cli, command, bad):
 @pytest.mark.parametrize("option", ["--email", "--phone", "--country", "--language", "--birthday", "--tier",
                                     "--temperament", "--status"])
 def test_hostile_text_in_a_checked_field_is_one_clean_error(cli, option):
-    for text in HOSTILE[8:20] + [LONG_TEXT]:
+    for text in [*HOSTILE[8:20], LONG_TEXT]:
         _one_clear_line(cli("client", "add", "Acme", option, text))
     assert cli("client", "list").out.strip() == "No clients."
 
@@ -136,7 +136,7 @@ def _forked(args: list[str], *, as_nobody: bool = False, file_limit: int | None 
     if pid == 0:  # the child: never returns into pytest
         code = 99
         try:
-            sys.stdout, sys.stderr = open(out, "w"), open(err, "w")
+            sys.stdout, sys.stderr = open(out, "w"), open(err, "w")  # noqa: SIM115 (the child's own, to its end)
             if file_limit is not None:
                 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a failed write, not a dead process
                 resource.setrlimit(resource.RLIMIT_FSIZE, (file_limit, file_limit))
@@ -268,7 +268,8 @@ def test_today_outside_1900_to_2999_is_refused(cli, db_path, book, command, toda
 
 
 @pytest.mark.parametrize("command", [
-    ("touch", "Acme", "--on", "{}"), ("client", "depart", "Acme", "--on", "{}"), ("client", "add", "Zed", "--birthday", "{}"),
+    ("touch", "Acme", "--on", "{}"), ("client", "depart", "Acme", "--on", "{}"),
+    ("client", "add", "Zed", "--birthday", "{}"),
     ("incident", "open", "Acme", "x", "--on", "{}"), ("promise", "add", "Acme", "x", "--due", "{}"),
     ("remind", "add", "Acme", "x", "--due", "{}", "--every", "99m"), ("snooze", "promise-1", "--until", "{}"),
     ("compensate", "1", "--kind", "bonus", "--amount", "5", "--valid-until", "{}"),
@@ -293,7 +294,8 @@ def test_recurring_reminders_and_departures_at_the_end_of_the_range_keep_the_rev
 
 
 @pytest.mark.parametrize("command", [
-    ("review", "--days", "{}"), ("ics", "--days", "{}"), ("log", "--limit", "{}"), ("demo", "--no-tui", "--clients", "{}"),
+    ("review", "--days", "{}"), ("ics", "--days", "{}"), ("log", "--limit", "{}"),
+    ("demo", "--no-tui", "--clients", "{}"),
     ("demo", "--no-tui", "--seed", "{}"), ("compensate", "1", "--kind", "refund", "--amount", "{}"),
 ])
 def test_huge_or_odd_numbers_are_refused(cli, db_path, book, command):

@@ -85,5 +85,6 @@ def test_the_wheel_builds_without_warnings_and_ships_every_file(tmp_path):
     with zipfile.ZipFile(wheel) as archive:
         shipped = {name for name in archive.namelist() if ".dist-info/" not in name}
     missing = _checkout_files(source) - shipped
-    assert not missing, f"not in the wheel (add the package or a package-data pattern in pyproject.toml): {sorted(missing)}"
+    assert not missing, ("not in the wheel (add the package or a package-data pattern in pyproject.toml): "
+                         f"{sorted(missing)}")
     assert shipped == _checkout_files(source)

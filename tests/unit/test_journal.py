@@ -61,7 +61,8 @@ def import_csv(cli, tmp_path):
 # Each kind of change a person makes, through the command line where it has a command.
 CHANGES = {
     "done": lambda cli, today, tmp: cli("done", "promise-1"),
-    "done, a batch": lambda cli, today, tmp: cli("--today", "2026-12-24", "done", *christmas(today.replace(day=24, month=12))),
+    "done, a batch": lambda cli, today, tmp: cli("--today", "2026-12-24", "done",
+                                                 *christmas(today.replace(day=24, month=12))),
     "snooze": lambda cli, today, tmp: cli("snooze", "promise-2", "--until", "+1w"),
     "touch": lambda cli, today, tmp: cli("touch", "cleo", "--kind", "call", "--note", "Catch-up"),
     "promise kept": lambda cli, today, tmp: cli("promise", "done", "1"),
@@ -141,7 +142,7 @@ def test_undo_goes_back_step_by_step_across_restarts(cli, db_path, today):
         assert cli("touch", "anna", "--note", f"call {n}").code == 0
     for n in reversed(range(60)):  # each cli call opens the database afresh: a restart every time
         result = cli("undo")
-        assert result.code == 0 and f"Logged a note with Anna Berg" in result.out
+        assert result.code == 0 and "Logged a note with Anna Berg" in result.out
         _opened(db_path)
         assert Touch.select().count() == n
     assert cli("undo").out.strip() == "Undone: Added the client Anna Berg"

@@ -19,7 +19,7 @@ from crm.widgets.due_list import item_prompt
 def site_visits(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
     """A made-up rule: every client whose notes ask for it gets a site visit two days from today."""
     day = scope.today + timedelta(days=2)
-    if scope.start is not None and day < scope.start or day > scope.end:
+    if (scope.start is not None and day < scope.start) or day > scope.end:
         return
     query = Client.select(Client.id, Client.name).where(Client.notes.contains("visit"))
     if scope.clients is not None:
@@ -67,4 +67,5 @@ def test_a_registered_kind_has_its_label_on_the_review_screen(visit_kind, today)
 
 def test_a_kind_cannot_take_another_kinds_prefix(visit_kind):
     with pytest.raises(ValueError, match="visit"):
-        kinds.register(kinds.DueKind("other", "visit", "Other", ("{count} other", "{count} others"), site_visits, "client"))
+        kinds.register(kinds.DueKind("other", "visit", "Other", ("{count} other", "{count} others"), site_visits,
+                                     "client"))

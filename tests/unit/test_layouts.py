@@ -17,7 +17,7 @@ def test_each_layout_has_a_character_for_every_key_of_the_us_rows():
 def test_the_russian_twins_are_the_same_physical_keys():
     table = twins()
     assert {c: table[c] for c in "йцукенгшщзхъфывапролджэячсмитьбюё"} == dict(zip(
-        "йцукенгшщзхъфывапролджэячсмитьбюё", "qwertyuiop[]asdfghjkl;'zxcvbnm,.`"))
+        "йцукенгшщзхъфывапролджэячсмитьбюё", "qwertyuiop[]asdfghjkl;'zxcvbnm,.`", strict=True))
     assert (table["В"], table["Ё"], table["№"]) == ("D", "~", "#")
 
 
@@ -27,7 +27,7 @@ def test_every_latin_letter_has_a_russian_twin_shifted_or_not():
 
 
 def test_romanian_standard_differs_only_beside_the_letters():
-    assert {c: twins()[c] for c in "ăîâșțĂÎÂȘȚ„”"} == dict(zip("ăîâșțĂÎÂȘȚ„”", "[]\\;'{}|:\"`~"))
+    assert {c: twins()[c] for c in "ăîâșțĂÎÂȘȚ„”"} == dict(zip("ăîâșțĂÎÂȘȚ„”", "[]\\;'{}|:\"`~", strict=True))
 
 
 def test_nothing_typed_on_a_us_keyboard_is_a_twin():

@@ -46,7 +46,7 @@ def test_old_database_opens_at_latest_with_every_row_kept(version, tmp_path):
         if table == "schema_version":
             continue
         assert len(after[table]) == len(rows), table
-        for old, new in zip(rows, after[table]):
+        for old, new in zip(rows, after[table], strict=True):
             assert {k: new[k] for k in old} == old, table  # old columns keep their values
     assert sorted(c["name"] for c in clients) == sorted(r["name"] for r in before["client"])
     assert all(d["timeline"] for d in details)  # the models read every migrated client in full

@@ -37,7 +37,7 @@ def test_amounts_people_type(text, expected):
 @pytest.mark.parametrize("text", ["", "abc", "12abc", "1e3", "nan", "Infinity", "€50", "50 EUR", "1,00,0",
                                   "12,34,567", "1.000,5.0", "--5", "0x10"])
 def test_what_is_not_an_amount(text):
-    with pytest.raises(UserError, match="^not an amount: "):
+    with pytest.raises(UserError, match=r"^not an amount: "):
         parse_amount(text)
 
 

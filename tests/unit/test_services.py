@@ -353,7 +353,7 @@ def test_bad_compensations_write_nothing(db, today, kwargs, message):
 def test_promises_kept_on_time_late_broken_and_the_record(db, today):
     cid = _add("Acme", today)
     due = today + timedelta(days=4)
-    on_time, late, broken, still_open = (promises.add_promise(cid, text, due=due, on=today)
+    on_time, late, broken, _still_open = (promises.add_promise(cid, text, due=due, on=today)
                                          for text in ("Fix", "Call", "Refund", "Visit"))
     assert promises.keep_promise(on_time, on=due) is True  # on the due date is on time
     assert promises.keep_promise(late, on=due + timedelta(days=1)) is False
@@ -385,7 +385,7 @@ def test_promise_refusals_leave_it_as_it_was(db, today):
     with pytest.raises(UserError, match="promise must not be empty"):
         promises.add_promise(cid, " ", due=today, on=today)
     pid = promises.add_promise(cid, "Fix", due=today + timedelta(days=3), on=today)
-    with pytest.raises(UserError, match="new due date .* is in the past"):
+    with pytest.raises(UserError, match=r"new due date .* is in the past"):
         promises.renegotiate_promise(pid, new_due=today - timedelta(days=1), on=today)
     with pytest.raises(UserError, match="cannot be closed before"):
         promises.keep_promise(pid, on=today - timedelta(days=1))

@@ -11,7 +11,7 @@ def test_every_control_character_becomes_one_visible_one(text):
     shown = in_place(text)
     assert len(shown) == len(text)  # the cursor counts characters: positions stay put
     assert raw_controls(shown) == set()
-    assert [a for a, b in zip(text, shown) if a != b] == [c for c in text if raw_controls(c)]
+    assert [a for a, b in zip(text, shown, strict=True) if a != b] == [c for c in text if raw_controls(c)]
 
 
 def test_what_an_editor_shows():

@@ -12,9 +12,9 @@ from crm.errors import UserError
 def test_names_are_stripped_and_must_not_be_empty():
     assert validate.name("  Acme GmbH \n") == "Acme GmbH"
     for empty in ("", "   ", "\n\t"):
-        with pytest.raises(UserError, match="^name must not be empty$"):
+        with pytest.raises(UserError, match=r"^name must not be empty$"):
             validate.name(empty)
-    with pytest.raises(UserError, match="^contact name must not be empty$"):
+    with pytest.raises(UserError, match=r"^contact name must not be empty$"):
         validate.name(" ", "contact name")
 
 
@@ -35,7 +35,7 @@ def test_emails_accepted(good):
 @pytest.mark.parametrize("bad", ["ann", "ann@", "@example.com", "ann@example", "ann @example.com",
                                  "ann@@example.com", "ann@example..com", "ann@.com", "ann@example.com."])
 def test_bad_emails_are_refused(bad):
-    with pytest.raises(UserError, match="^not an e-mail address: "):
+    with pytest.raises(UserError, match=r"^not an e-mail address: "):
         validate.email(bad)
 
 
@@ -46,7 +46,7 @@ def test_phones_accepted(good):
 
 @pytest.mark.parametrize("bad", ["call me", "---", "()()", "+49 30 12a4", "12"])
 def test_bad_phones_are_refused(bad):
-    with pytest.raises(UserError, match="^not a phone number: "):
+    with pytest.raises(UserError, match=r"^not a phone number: "):
         validate.phone(bad)
 
 
@@ -55,7 +55,7 @@ def test_country_codes_are_upper_cased_and_must_be_known():
     assert validate.country("ro") == "RO"
     assert validate.country("") == ""
     for bad in ("XX", "DEU", "Germany", "D"):
-        with pytest.raises(UserError, match="^unknown country code: "):
+        with pytest.raises(UserError, match=r"^unknown country code: "):
             validate.country(bad)
 
 
@@ -63,7 +63,7 @@ def test_language_codes():
     assert validate.language("EN") == "en"
     assert validate.language("") == ""
     for bad in ("english", "e", "e1"):
-        with pytest.raises(UserError, match="^not a language code: "):
+        with pytest.raises(UserError, match=r"^not a language code: "):
             validate.language(bad)
 
 
@@ -85,7 +85,7 @@ def test_recurrences(value, expected):
 
 @pytest.mark.parametrize("bad", ["daily", "0m", "100m", "m", "3w"])
 def test_bad_recurrences(bad):
-    with pytest.raises(UserError, match="^unknown recurrence: "):
+    with pytest.raises(UserError, match=r"^unknown recurrence: "):
         validate.recurrence(bad)
 
 
@@ -100,7 +100,7 @@ def test_ids_are_ascii_digits_within_sqlites_integer(text, number):
                                   "9" * 20, "9" * 10_000])
 def test_anything_else_is_no_id(text):
     assert validate.id_number(text) is None
-    with pytest.raises(UserError, match="^not an id: "):
+    with pytest.raises(UserError, match=r"^not an id: "):
         validate.record_id(text)
 
 
@@ -123,7 +123,7 @@ def test_paths_must_be_usable_names():
 
 def test_a_name_of_invisible_characters_is_empty():
     for invisible in ("\u202e", "\u200b\u200b", "\ufeff", " \u2066 "):
-        with pytest.raises(UserError, match="^name must not be empty$"):
+        with pytest.raises(UserError, match=r"^name must not be empty$"):
             validate.name(invisible)
     assert validate.name("\u202eevil.exe\u202c") == "\u202eevil.exe\u202c"  # stored exactly, shown safely
 

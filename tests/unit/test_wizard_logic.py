@@ -186,7 +186,8 @@ def test_bad_figures_write_nothing(db, today):
 def test_double_compensation_records_gift_and_bonus(today):
     plan = wizard.compensation_plan({"kind": "double", "order_value": "20000", "gift_cost": "300",
                                      "fixing_cost": "3000"}, today=today, currency="EUR", language="en")
-    assert [(kind, amount) for kind, amount, _ in plan.rows] == [("gift", Decimal("300")), ("bonus", Decimal("2000.00"))]
+    expected = [("gift", Decimal("300")), ("bonus", Decimal("2000.00"))]
+    assert [(kind, amount) for kind, amount, _ in plan.rows] == expected
     assert "Fixing 3,000.00 + gift 300.00 + bonus 2,000.00 = 5,300.00 in all." in plan.notes
 
 
@@ -251,7 +252,7 @@ def apply_and_undo(incident_id, state, day):
 
 
 def test_applied_entries_carry_the_ids_they_wrote(db, today):
-    incident_id, state = applied_group_c(today)
+    _incident_id, state = applied_group_c(today)
     by_text = {p.text: p.id for p in Promise.select()}
     assert [(p.text, p.id) for p in state.promises] == [(t, by_text[t]) for t in (
         "Reprint with the right prices", "Apology letter signed by the director")]

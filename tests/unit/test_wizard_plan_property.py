@@ -117,7 +117,8 @@ def plan_file(edit: dict) -> dict:
             "promises": [{"text": text, "due": (TODAY + timedelta(days=days)).isoformat()}
                          for text, days, _ in edit["promises"]],
             "compensations": [{"kind": kind, "amount": str(amount), "currency": "EUR",
-                               "valid_until": until.isoformat() if until else None} for kind, amount, until in comp.rows],
+                               "valid_until": until.isoformat() if until else None}
+                              for kind, amount, until in comp.rows],
             "checkin": (TODAY + timedelta(days=edit["fixed_by"] + 30)).isoformat() if outcome == "retained" else None}
 
 

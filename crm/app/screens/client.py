@@ -194,8 +194,7 @@ class ClientScreen(TranslatedBindings, Screen[None]):
             return True
         profile = self.profile
         if profile is None:
-            return False if action in {"touch", "incident", "promise", "keep", "edit", "status", "contact",
-                                       "forget"} else True
+            return action not in {"touch", "incident", "promise", "keep", "edit", "status", "contact", "forget"}
         if action == "keep":
             return bool(profile.open_promises)
         if action == "status":

@@ -74,7 +74,7 @@ class HelpScreen(TranslatedBindings, Screen[None]):
             seen.add(binding.action)
             lines.append(self._line(self.app.get_key_display(binding), binding.tooltip or binding.description))
         lines.extend(self._line(key, _(text)) for key, text in extra)
-        return lines + [Content("")]
+        return [*lines, Content("")]
 
     def _keys(self) -> Content:
         app_bindings = [b for b in Binding.make_bindings(self.app.BINDINGS) if b.action not in UNLISTED_APP_ACTIONS]

@@ -17,6 +17,8 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 
+from crm import kinds
+from crm.app.bindings import TranslatedBindings
 from crm.app.screens.forms import PickScreen
 from crm.app.screens.review_dialogs import (
     DraftDialog,
@@ -26,13 +28,11 @@ from crm.app.screens.review_dialogs import (
     holiday_about,
     holiday_question,
 )
-from crm import kinds
-from crm.app.bindings import TranslatedBindings
 from crm.app.work import db_work
 from crm.clients import log_touch
+from crm.drafts import draft_for, has_letter
 from crm.i18n import N_, _, ngettext
 from crm.l10n import format_day
-from crm.drafts import draft_for, has_letter
 from crm.review import DueItem, mark_done, mark_done_many, review, snooze
 from crm.rules import BIRTHDAY, greet_occasion
 from crm.text import safe_line
@@ -105,7 +105,8 @@ class ReviewScreen(TranslatedBindings, Screen[None]):
     def _show_bar(self) -> None:
         today = self.rapport.today
         horizon = ngettext("{date} · next {count} day", "{date} · next {count} days", self.days)
-        self.query_one("#review-horizon", Static).update(horizon.format(date=format_day(today, "full"), count=self.days))
+        self.query_one("#review-horizon", Static).update(
+            horizon.format(date=format_day(today, "full"), count=self.days))
         self.query_one("#review-counter", Static).update(due_counter(self._items, today) if self._loaded else "…")
         empty = self._loaded and not self._items
         self.query_one(DueList).display = not empty

@@ -139,7 +139,7 @@ class WizardStep(Widget):
         return str(cast(Select[str], widget).value)
 
 
-def plain(text: str, classes: str = "", id: str | None = None) -> Static:  # noqa: A002
+def plain(text: str, classes: str = "", id: str | None = None) -> Static:
     """A Static that shows `text` literally."""
     return Static(Content(safe(text)), classes=classes, id=id)
 

@@ -160,7 +160,7 @@ class GiftStep(FiguresStep):
         (N_("What the gift costs us (our own product is the cheapest dignified gift)"), (("gift_cost", ""),)),
         (N_("What fixing the problem costs us (overtime, materials)"), (("fixing_cost", ""),)),
     )
-    only_with = {"fixing_cost": "double"}
+    only_with: ClassVar[dict[str, str]] = {"fixing_cost": "double"}
 
 
 class DiscountStep(FiguresStep):
@@ -171,7 +171,7 @@ class DiscountStep(FiguresStep):
         (N_("Our margin on it"), (("margin", "%"),)),
         (N_("The discount"), (("percent", N_("% for")), ("months", N_("months")))),
     )
-    hints = {"percent": "20", "months": "6"}
+    hints: ClassVar[dict[str, str]] = {"percent": "20", "months": "6"}
 
     def advice(self) -> tuple[str, ...]:
         return (more_advice.replace_not_discount(),)

@@ -18,7 +18,6 @@ from crm.text import safe_line, shorten
 from crm.widgets.safe_fields import SafeTextArea
 from crm.wizard import WizardState
 
-
 NAME_WIDTH = 50  # the client's name, cut to keep the first line one line
 
 

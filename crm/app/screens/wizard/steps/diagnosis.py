@@ -23,7 +23,6 @@ from crm.widgets.safe_fields import SafeInput
 from crm.wizard import WizardState
 
 
-
 class QuestionsStep(WizardStep):
     """A few diagnosis questions (`questions`: fields of crm.diagnosis.Answers), one under another."""
 

@@ -81,6 +81,7 @@ class Client(Audited):
 class Contact(Audited):
     id = AutoField()
     client = ForeignKeyField(Client, backref="contacts", on_delete="CASCADE")
+    client_id: int  # `<field>_id`: peewee's accessor of a foreign key's id, declared (annotation only) for mypy
     name = CharField()
     role = CharField(default="")
     email = CharField(default="")
@@ -96,7 +97,9 @@ class EmailAddress(Audited):
 
     id = AutoField()
     client = ForeignKeyField(Client, backref="more_emails", on_delete="CASCADE")
+    client_id: int
     contact = ForeignKeyField(Contact, backref="more_emails", null=True, on_delete="CASCADE")  # None: the client's
+    contact_id: int | None
     value = CharField()
     kind = CharField(default="")
 
@@ -106,7 +109,9 @@ class PhoneNumber(Audited):
 
     id = AutoField()
     client = ForeignKeyField(Client, backref="more_phones", on_delete="CASCADE")
+    client_id: int
     contact = ForeignKeyField(Contact, backref="more_phones", null=True, on_delete="CASCADE")
+    contact_id: int | None
     value = CharField()
     kind = CharField(default="")
 
@@ -114,6 +119,7 @@ class PhoneNumber(Audited):
 class StatusChange(Audited):
     id = AutoField()
     client = ForeignKeyField(Client, backref="status_changes", on_delete="CASCADE")
+    client_id: int
     on = DateField()
     old_status = CharField()
     new_status = CharField()
@@ -123,6 +129,7 @@ class StatusChange(Audited):
 class Touch(Audited):
     id = AutoField()
     client = ForeignKeyField(Client, backref="touches", on_delete="CASCADE")
+    client_id: int
     on = DateField()
     kind = CharField()
     note = TextField(default="")
@@ -131,6 +138,7 @@ class Touch(Audited):
 class Incident(Audited):
     id = AutoField()
     client = ForeignKeyField(Client, backref="incidents", on_delete="CASCADE")
+    client_id: int
     title = CharField()
     severity = CharField(default="medium")
     group = CharField(null=True)  # docs/method.md §1: A, B or C once diagnosed
@@ -148,6 +156,7 @@ class Incident(Audited):
 class IncidentEvent(Audited):
     id = AutoField()
     incident = ForeignKeyField(Incident, backref="events", on_delete="CASCADE")
+    incident_id: int
     on = DateField()
     kind = CharField()
     text = TextField()
@@ -156,7 +165,9 @@ class IncidentEvent(Audited):
 class Promise(Audited):
     id = AutoField()
     client = ForeignKeyField(Client, backref="promises", on_delete="CASCADE")
+    client_id: int
     incident = ForeignKeyField(Incident, backref="promises", null=True, on_delete="SET NULL")
+    incident_id: int | None
     text = TextField()
     made_on = DateField()
     due = DateField()
@@ -164,12 +175,15 @@ class Promise(Audited):
     closed_on = DateField(null=True)  # when kept, broken or renegotiated
     # A renegotiated promise is closed and replaced by a new one; the old due date stays in history.
     replaces = ForeignKeyField("self", null=True, backref="replaced_by", on_delete="SET NULL")
+    replaces_id: int | None
 
 
 class Compensation(Audited):
     id = AutoField()
     client = ForeignKeyField(Client, backref="compensations", on_delete="CASCADE")
+    client_id: int
     incident = ForeignKeyField(Incident, backref="compensations", null=True, on_delete="SET NULL")
+    incident_id: int | None
     on = DateField()
     kind = CharField()
     amount = MoneyField()
@@ -184,6 +198,7 @@ class Reminder(Audited):
 
     id = AutoField()
     client = ForeignKeyField(Client, backref="reminders", on_delete="CASCADE")
+    client_id: int
     text = TextField()
     due = DateField()
     every = CharField(default="")  # "", weekly, monthly, yearly or Nm
@@ -225,6 +240,7 @@ class ChangeRow(BaseModel):
 
     id = AutoField()
     change = ForeignKeyField(Change, backref="rows", on_delete="CASCADE")
+    change_id: int
     tbl = CharField()
     pk = TextField()
     old = TextField(null=True)

@@ -12,7 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from types import ModuleType
+from typing import TypeAlias, TypeVar
 
 from crm import validate
 from crm.dates import DATE_HELP, parse_date, resolve_today
@@ -20,6 +21,10 @@ from crm.errors import UserError
 from crm.i18n import LANGUAGES, N_, _
 
 T = TypeVar("T")
+# Where commands are registered: the top level's subparsers, or a group's (`group`).
+Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+# A command: its arguments and context in, an exit code out (None: EXIT_OK).
+Handler: TypeAlias = Callable[[argparse.Namespace, "Context"], int | None]
 CLIENT_HELP = N_("an id (3 or #3) or a name: the whole name or a unique part of it, case and accents ignored")
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT = 0, 1, 2
@@ -36,7 +41,7 @@ class Parser(argparse.ArgumentParser):
             prog=self.prog) + "\n")
         sys.exit(EXIT_BAD_INPUT)
 
-    def _get_values(self, action: argparse.Action, arg_strings: list[str]):  # type: ignore[override]
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> object:
         # Python 3.11 drops a value that is exactly "--" (`--note=--`), leaving [] where a string
         # belongs, which no check expects; such a value is kept as typed.
         if action.option_strings and action.nargs is None and arg_strings == ["--"]:
@@ -134,7 +139,7 @@ def check_database_file(path: Path) -> None:
         raise UserError(_("cannot read {path}: permission denied").format(path=shown))
 
 
-def _command_modules():
+def _command_modules() -> tuple[ModuleType, ...]:
     from crm.cli import clients, completion, config, data, demo, incidents, journal, review, wizard
 
     return (clients, incidents, data, demo, review, journal, wizard, config, completion)
@@ -198,7 +203,7 @@ def _speak(argv: Sequence[str]) -> None:
         sys.stderr.write("crm: " + _("{problem} (the defaults are used)").format(problem=settings.problem) + "\n")
 
 
-def _modules_for(argv: Sequence[str]):
+def _modules_for(argv: Sequence[str]) -> tuple[ModuleType, ...]:
     name = COMMAND_MODULES.get(_command_word(argv) or "")
     if name is None:
         return _command_modules()
@@ -300,7 +305,7 @@ def _run(argv: Sequence[str], exit_process: bool) -> int:
     return handler(args, ctx) or EXIT_OK
 
 
-def _read_only(handler, args: argparse.Namespace, ctx: Context, exit_process: bool) -> int:
+def _read_only(handler: Handler, args: argparse.Namespace, ctx: Context, exit_process: bool) -> int:
     """Run a command that writes nothing (registered with `read_only=True`). As the `crm` process
     itself it ends with `os._exit` as soon as its output is flushed, skipping the interpreter's
     teardown (12 ms after a 5,000-client review: freeing every object one by one). Nothing is lost
@@ -324,9 +329,9 @@ def _shown(exc: object) -> str:
     return "\n".join(shorten(safe_line(line), 500) for line in str(exc).split("\n"))
 
 
-def group(sub, name: str, help_text: str) -> argparse._SubParsersAction:
+def group(sub: Subcommands, name: str, help_text: str) -> Subcommands:
     """A command group such as `client`, whose subcommands are registered on the result."""
     parser = sub.add_parser(name, help=help_text, description=help_text)
-    actions = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser)
+    actions: Subcommands = parser.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser)
     parser.set_defaults(group_parser=parser, group_actions=actions)
     return actions

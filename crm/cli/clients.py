@@ -1,9 +1,10 @@
 """`crm client …` and `crm touch`."""
 
 import argparse
+from typing import Any
 
 from crm import clients
-from crm.cli import CLIENT_HELP, Context, forget, group
+from crm.cli import CLIENT_HELP, Context, Subcommands, forget, group
 from crm.cli.output import created, emit_json, emit_json_array, table
 from crm.dates import parse_birthday
 from crm.domain import NEW_CLIENT_STATUSES, STATUSES, TEMPERAMENTS, TIERS, TOUCH_KINDS
@@ -13,7 +14,7 @@ from crm.summary import client_detail, iter_summaries, summaries
 from crm.text import safe, safe_line
 
 
-def register(sub) -> None:
+def register(sub: Subcommands) -> None:
     actions = group(sub, "client", _("add, list, show and change the status of clients"))
 
     add = actions.add_parser("add", help=_("add a client; prints its id"),
@@ -127,7 +128,7 @@ def _show(args: argparse.Namespace, ctx: Context) -> int:
     if args.json:
         emit_json(detail)
         return 0
-    d = detail
+    d: dict[str, Any] = detail  # read as the JSON document it is (docs/spec.md: `crm client show --json`)
     print(f"#{d['id']} {safe_line(d['name'])}" + (f" — {safe_line(d['company'])}" if d["company"] else ""))
     facts = [_("{status} since {date}").format(status=d["status"], date=d["status_since"]), d["tier"],
              d["temperament"], d["country"], d["language"]]

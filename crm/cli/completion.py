@@ -11,10 +11,10 @@ or file names for a PATH or FILE.
 import argparse
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from crm.cli import Context
+from crm.cli import Context, Subcommands
 from crm.i18n import _
 
 SHELLS = ("bash", "zsh")
@@ -35,7 +35,7 @@ class Node:
     repeats: bool  # the last positional takes several words (`crm done ITEM [ITEM ...]`)
 
 
-def register(sub) -> None:
+def register(sub: Subcommands) -> None:
     text = _("print a shell completion script for bash or zsh")
     parser = sub.add_parser(
         "completion", help=text,
@@ -121,7 +121,7 @@ def _cases(entries: list[tuple[str, str]]) -> str:
     return "\n".join([*lines, "        *) reply=() ;;"])
 
 
-def _lookups(nodes: list[Node], words: str) -> str:
+def _lookups(nodes: list[Node], words: Callable[[str], str]) -> str:
     """The two lookups both shells share: an option's value and a positional's completion, each
     a `case` on "NODE OPTION" or "NODE INDEX" that sets `reply`; `words` renders a completion."""
     values = [(f"{node.path} {option}", f"reply=({words(completion)})")

@@ -2,13 +2,13 @@
 
 import argparse
 
-from crm.cli import Context, group
+from crm.cli import Context, Subcommands, group
 from crm.errors import UserError
 from crm.i18n import _
 from crm.text import safe_line
 
 
-def register(sub) -> None:
+def register(sub: Subcommands) -> None:
     actions = group(sub, "config", _("your own settings: language, theme, keys, signature, letter templates"))
     text = _("print where your settings file is (it may not exist yet)")
     actions.add_parser("path", help=text, description=text).set_defaults(handler=_path, no_db=True)

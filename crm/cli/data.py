@@ -2,11 +2,12 @@
 
 import argparse
 import sys
+from collections.abc import Sequence
 from datetime import datetime
 
 from crm import exchange, validate
 from crm.backup import atomic_file, backup_to
-from crm.cli import EXIT_BAD_INPUT, Context, checked
+from crm.cli import EXIT_BAD_INPUT, Context, Subcommands, checked
 from crm.errors import UserError
 from crm.i18n import N_, _, ngettext
 from crm.paths import check_output
@@ -34,7 +35,7 @@ and writes nothing.
 """)
 
 
-def register(sub) -> None:
+def register(sub: Subcommands) -> None:
     export = sub.add_parser("export", help=_("write everything as JSON, clients as CSV, or everyone as vCards"),
                             description=_("Write every table as JSON (for import and archives), clients as CSV "
                                           "(for spreadsheets), or every client and contact as vCards (for phones "
@@ -96,7 +97,7 @@ def _export(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def _listed(heading: str, lines: list) -> None:
+def _listed(heading: str, lines: Sequence[object]) -> None:
     if lines:
         print(heading)
         for line in lines:

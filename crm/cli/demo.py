@@ -2,7 +2,7 @@
 
 import argparse
 
-from crm.cli import Context, whole
+from crm.cli import Context, Subcommands, whole
 from crm.demo import MAX_CLIENTS, fill_demo
 from crm.i18n import _, ngettext
 
@@ -10,7 +10,7 @@ DEFAULT_CLIENTS = 40
 MAX_SEED = 2**63 - 1  # any seed `random` takes would do; a bound keeps `int()` off a 10 MB argument
 
 
-def register(sub) -> None:
+def register(sub: Subcommands) -> None:
     text = _("fill an empty database with realistic demo data (clients, their history, due items around "
              "today), then open the app")
     demo = sub.add_parser("demo", help=text, description=text)

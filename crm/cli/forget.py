@@ -5,13 +5,13 @@ Registered by `crm.cli.clients` into the `client` group."""
 import argparse
 import sys
 
-from crm.cli import CLIENT_HELP, Context
+from crm.cli import CLIENT_HELP, Context, Subcommands
 from crm.errors import UserError
 from crm.i18n import _, ngettext
 from crm.text import safe_line
 
 
-def register(actions) -> None:
+def register(actions: Subcommands) -> None:
     text = _("erase a client's personal data everywhere, for good (undo cannot bring it back)")
     forget = actions.add_parser("forget", help=text, description=_(
         "Erase the client and everything about them: contacts, notes, timeline, incidents, promises, "

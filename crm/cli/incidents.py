@@ -3,7 +3,7 @@
 import argparse
 
 from crm import incidents, promises, validate
-from crm.cli import CLIENT_HELP, Context, checked, group
+from crm.cli import CLIENT_HELP, Context, Subcommands, checked, group
 from crm.cli.output import created
 from crm.clients import find_client
 from crm.domain import COMPENSATION_KINDS, EVENT_KINDS, OUTCOMES, SEVERITIES
@@ -17,7 +17,7 @@ _DATE_ON = N_("the day it happened (default today)")
 _JSON_ID = N_("print {\"id\": N}")
 
 
-def register(sub) -> None:
+def register(sub: Subcommands) -> None:
     actions = group(sub, "incident", _("open, log and resolve incidents (complaints, conflicts)"))
     opened = actions.add_parser("open", help=_("open an incident; prints its id"),
                                 description=_("Open an incident (a complaint, a conflict) with a client; "

@@ -2,7 +2,7 @@
 
 import argparse
 
-from crm.cli import CLIENT_HELP, Context, whole
+from crm.cli import CLIENT_HELP, Context, Subcommands, whole
 from crm.cli.output import emit_json
 from crm.i18n import _
 from crm.text import safe_line
@@ -10,7 +10,7 @@ from crm.text import safe_line
 LOG_LIMIT, MAX_LOG_LIMIT = 20, 10_000
 
 
-def register(sub) -> None:
+def register(sub: Subcommands) -> None:
     undo = sub.add_parser("undo", help=_("undo your own last change; repeat to go further back"),
                           description=_("Undo your own newest change that is not undone yet. It refuses, saying "
                                         "who and what, when someone else has built on it since."))

@@ -33,11 +33,10 @@ def dumps(value: object, level: int = 0) -> str:
     """`json.dumps(value, ensure_ascii=False, indent=2, default=str)` at nesting `level`, byte for
     byte: objects with string keys and lists are laid out here, and each run of plain values (and
     each list of flat objects) is encoded in C in one call. Anything else goes through json as is."""
-    kind = type(value)
-    if kind is dict and value and all(type(key) is str for key in value):
-        return _object(value, level)  # type: ignore[arg-type]
-    if kind is list and value:
-        return _array(value, level)  # type: ignore[arg-type]
+    if type(value) is dict and value and all(type(key) is str for key in value):
+        return _object(value, level)
+    if type(value) is list and value:
+        return _array(value, level)
     return _plain(value, level)
 
 
@@ -78,7 +77,7 @@ def _plain(value: object, level: int) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2, default=str).replace("\n", "\n" + "  " * level)
 
 
-def _flat_objects(rows: list[dict], level: int) -> str:
+def _flat_objects(rows: list[dict[str, object]], level: int) -> str:
     outer, inner = "\n" + "  " * (level + 1), "\n" + "  " * (level + 2)
     flat = _encoder(inner)(rows)
     # A raw newline occurs only in a separator (strings escape theirs), so "},<newline>…{" always

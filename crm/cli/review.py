@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from crm import kinds, validate
-from crm.cli import CLIENT_HELP, Context, checked, group, whole
+from crm.cli import CLIENT_HELP, Context, Subcommands, checked, group, whole
 from crm.cli.output import created, emit_json
 from crm.domain import RECURRENCES
 from crm.errors import UserError
@@ -26,7 +26,7 @@ OCCASION_LINES = 10
 OVERDUE_NAMED = 3  # the digest names this many overdue clients per kind
 
 
-def register(sub) -> None:
+def register(sub: Subcommands) -> None:
     text = _("what is due: overdue items plus the next N days")
     rev = sub.add_parser("review", help=text, description=text)
     rev.add_argument("--days", type=whole(0, MAX_DAYS), default=REVIEW_DAYS, metavar="N",
@@ -259,7 +259,8 @@ def calendar_feed(items: Sequence[DueItem], stamp: datetime) -> bytes:
         event.add("categories", [item.kind])
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
-    return cal.to_ical()
+    ical: bytes = cal.to_ical()
+    return ical
 
 
 def _ics(args: argparse.Namespace, ctx: Context) -> int:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from crm import validate
-from crm.cli import CLIENT_HELP, Context, checked, group
+from crm.cli import CLIENT_HELP, Context, Subcommands, checked, group
 from crm.cli.output import emit_json
 from crm.errors import UserError
 from crm.i18n import _
@@ -17,7 +17,7 @@ MAX_BYTES = 1024 * 1024  # an answers or plan file is a few hundred bytes; a pip
 _id = checked(validate.record_id)
 
 
-def register(sub) -> None:
+def register(sub: Subcommands) -> None:
     actions = group(sub, "wizard", _("sort out a relationship from the shell: diagnose a client, apply a plan"))
     diagnose = actions.add_parser(
         "diagnose", help=_("the verdict on an unhappy client, from answers"),

@@ -100,7 +100,8 @@ def find_client(ref: str) -> Client:
     # Case, accents and ş/ș ignored in Latin and Cyrillic names alike (crm.text.fold). Raw rows from
     # the name index: peewee's row conversion cost three times SQLite's scan at 50,000 clients.
     rows = database.execute(Client.select(Client.id, Client.name)).fetchall()
-    exact, partial = [], []
+    exact: list[tuple[int, str]] = []
+    partial: list[tuple[int, str]] = []
     for row in rows:
         folded = fold(row[1])
         if wanted in folded:
@@ -112,8 +113,8 @@ def find_client(ref: str) -> Client:
         # A typo ("Acne") still points at the client meant: offer the closest names.
         scored = sorted((-_likeness(wanted, fold(row[1])), row) for row in rows)
         near = [row for score, row in scored[:5] if -score >= 0.7]
-        named = _("no client named {name}; did you mean {names}?") if near else _("no client named {name}")
-        raise UserError(named.format(name=repr(safe_line(ref)), names=_listed(near)))
+        unknown = _("no client named {name}; did you mean {names}?") if near else _("no client named {name}")
+        raise UserError(unknown.format(name=repr(safe_line(ref)), names=_listed(near)))
     if len(matches) > 10:
         several = ngettext("{name} matches several clients: {names} and {count} more; use the id",
                            "{name} matches several clients: {names} and {count} more; use the id", len(matches) - 10)

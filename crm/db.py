@@ -58,7 +58,7 @@ def _schema_version(conn: sqlite3.Connection, path: Path) -> int:
         return 0
     if "schema_version" not in tables:
         raise DatabaseError(_("{path} is not a Rapport database (it has other tables)").format(path=path))
-    (version,) = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()
+    version: int = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
     if version > LATEST:
         raise DatabaseError(_("{path} was written by a newer Rapport (schema {version}; this release knows {latest}); "
                               "upgrade Rapport to open it").format(path=path, version=version, latest=LATEST))
@@ -138,13 +138,13 @@ def _cannot_open(path: Path, exc: BaseException) -> str:
     return _("cannot open database {path}: {reason}").format(path=path, reason=exc)
 
 
-def storage_problem(exc: BaseException) -> str | None:
+def storage_problem(exc: BaseException | None) -> str | None:
     """One clear line for an SQLite failure a user can act on (full disk, busy, read-only), else None.
 
     SQLite rolls the failed statement's transaction back, so in each case nothing was written.
     The cause is looked for down the chain: after a full disk, peewee's own ROLLBACK fails too.
     """
-    causes = []
+    causes: list[str] = []
     while exc is not None and len(causes) < 5:
         if isinstance(exc, (sqlite3.Error, peewee.DatabaseError)):
             causes.append(str(exc).lower())

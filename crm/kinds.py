@@ -7,7 +7,7 @@ prints, its label, its look-back, what done logs and its letter follow from the 
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from crm.i18n import N_, N_plural, _, ngettext
 
@@ -83,7 +83,7 @@ def _rule(function: str) -> Rule:
     def run(rules: "Rules", scope: "Scope") -> Iterator["Occurrence"]:
         from crm import rules as module
 
-        rule: Any = getattr(module, function)
+        rule: Callable[[Rules, Scope], Iterator[Occurrence]] = getattr(module, function)
         return rule(rules, scope)
 
     run.__name__ = function

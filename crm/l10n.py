@@ -10,10 +10,13 @@ goes through Babel (CLDR), imported on its first use: "пн, 7 дек.", "1 800,
 from datetime import date
 from decimal import Decimal
 from functools import cache, lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from crm import i18n
 from crm.money import Money, UnreadableAmount, format_amount
+
+if TYPE_CHECKING:  # Babel itself is imported on first use
+    from babel import Locale
 
 Style = Literal["weekday", "day", "date", "full", "month", "long"]
 # Each style as English shows it, and as a CLDR skeleton: the pattern a language uses for those
@@ -87,7 +90,7 @@ def _code(language: str | None) -> str:
 
 
 @cache
-def _locale(code: str):  # a babel.Locale, or None when Babel knows no such language
+def _locale(code: str) -> "Locale | None":  # None when Babel knows no such language
     from babel import Locale, UnknownLocaleError
 
     try:

@@ -54,13 +54,13 @@ class Store:
 
     def __init__(self, stamp: str) -> None:
         self.stamp = stamp  # how the rows were derived; a file with another stamp is ignored
-        self._rows: dict[str, list] | None = None
+        self._rows: dict[str, list[object]] | None = None  # as stored: checked as they are read
 
     @cached_property
     def path(self) -> Path:
         return cache_dir() / f"{PREFIX}{holidays_version()}{SUFFIX}"
 
-    def _load(self) -> dict[str, list]:
+    def _load(self) -> dict[str, list[object]]:
         if self._rows is None:
             self._rows = {}
             try:

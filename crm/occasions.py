@@ -48,7 +48,7 @@ def _languages(code: str) -> tuple[str | None, tuple[str, ...]]:
     import holidays
 
     supported = tuple(holidays.country_holidays(code).supported_languages)
-    english = next((lang for lang in ("en_US", "en_GB") if lang in supported), None)
+    english: str | None = next((lang for lang in ("en_US", "en_GB") if lang in supported), None)
     english = english or next((lang for lang in supported if lang.startswith("en")), None)
     return english, supported
 

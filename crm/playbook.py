@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 from string import Template
 from typing import Any
 
@@ -188,12 +189,13 @@ def label(field: str, key: str | None, language: str | None = DEFAULT_LANGUAGE) 
     return load_playbook(language).label(field, key)
 
 
-def _directory():  # a Traversable: the installed data, wherever pip put it
+def _directory() -> Traversable:  # the installed data, wherever pip put it
     return files("crm.data") / "playbook"
 
 
 def _read(code: str) -> dict[str, Any]:
-    return json.loads((_directory() / f"{code}.json").read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads((_directory() / f"{code}.json").read_text(encoding="utf-8"))
+    return data
 
 
 def _merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 Each is built in a worker thread in a few queries; the screens only lay it out.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -202,7 +202,7 @@ def incident_profile(incident_id: int, today: date) -> IncidentProfile:
         CompensationView(c.kind, c.amount, c.currency, c.valid_until, c.status)
         for c in Compensation.select().where(Compensation.incident == incident_id).order_by(Compensation.id)
     )
-    promises: Sequence[Promise] = Promise.select().where(
+    promises: Iterable[Promise] = Promise.select().where(
         (Promise.incident == incident_id) & (Promise.status == "open")
     ).order_by(Promise.due)
     return IncidentProfile(

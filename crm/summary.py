@@ -3,7 +3,7 @@ own rows, so one client costs one client's rows and a listing streams in name or
 
 from collections.abc import Iterator
 
-from peewee import fn
+from peewee import ModelSelect, fn
 
 from crm.channels import Channels, Owner, channels
 from crm.dates import NO_YEAR
@@ -18,7 +18,7 @@ _COLUMNS = ("id", "name", "company", "email", "phone", "status", "status_since",
 _SHORT = len(_COLUMNS) - 2  # the list's own keys; `full` adds notes and version (then contacts, promises)
 
 
-def _query(status: str | None, client_ids: list[int] | None):
+def _query(status: str | None, client_ids: list[int] | None) -> "ModelSelect[Client]":
     last_touch = Touch.select(fn.MAX(Touch.on)).where(Touch.client == Client.id)
     open_incidents = Incident.select(fn.COUNT(Incident.id)).where(
         (Incident.client == Client.id) & Incident.resolved_on.is_null())

@@ -11,9 +11,10 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from crm.domain import CHANNEL_KINDS
 from crm.errors import UserError
@@ -74,7 +75,9 @@ def export_csv(excel: bool = False) -> str:
         more: dict[str, dict[int, list[tuple[str, str]]]] = {"emails": {}, "phones": {}}
         for key, model in (("emails", EmailAddress), ("phones", PhoneNumber)):
             query = model.select(model.client, model.value, model.kind).where(model.contact.is_null())
-            for client_id, value, kind in query.order_by(model.id).tuples():
+            # peewee's stubs type `.tuples()` as the models it would otherwise give
+            rows = cast("Iterable[tuple[int, str, str]]", query.order_by(model.id).tuples())
+            for client_id, value, kind in rows:
                 more[key].setdefault(client_id, []).append((value, kind))
         for client in Client.select().order_by(Client.id):
             row = [str(json_value(getattr(client, c)) or "") for c in CSV_COLUMNS[:-2]]
@@ -236,7 +239,7 @@ def _records(text: str, path: Path) -> tuple[str, list[str], list[tuple[int, lis
     (UserError with the line)."""
     header_line = text.partition("\n")[0]
     counts = {d: header_line.count(d) for d in (",", ";", "\t")}
-    delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
+    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     record, rows = 1, []
     try:
@@ -272,7 +275,7 @@ def _split(cell: str) -> list[str]:
     return [v.strip() for v in cell.split(":::") if v.strip()]
 
 
-def _channels(cell: str, kind: str, clean=str) -> list[Channel]:
+def _channels(cell: str, kind: str, clean: Callable[[str], str] = str) -> list[Channel]:
     """A cell's e-mails or phones; our own export lists "work: a@b.example" a line each."""
     found = []
     for line in cell.splitlines() if "\n" in cell else _split(cell):

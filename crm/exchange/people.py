@@ -100,7 +100,7 @@ _SPLIT_WORDS = re.compile(r"[^\w]+|(?<=[a-z])(?=[A-Z])")  # "HomeFAX" → Home, 
 def kind_of(words: Iterable[str]) -> str:
     """The kind named by a value's type words (TYPE=WORK,FAX; "* Mobile"; "_$!<HomeFAX>!$_");
     "" when none names one (voice, internet, pref, a label of the user's own)."""
-    found = set()
+    found: set[str] = set()
     for word in words:
         word = _APPLE_LABEL.sub(r"\1", word.strip())
         found.update(_KIND_OF.get(part.casefold(), "") for part in _SPLIT_WORDS.split(word) if part)

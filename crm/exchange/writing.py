@@ -9,11 +9,14 @@ journal's triggers still see every row.
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
+
+from peewee import Field
 
 from crm.models import BaseModel, database
 
 
-def _stored(fld, value: object) -> object:
+def _stored(fld: "Field[Any]", value: object) -> object:
     value = fld.db_value(value)
     if isinstance(value, datetime):  # as peewee and sqlite3 store them
         return value.isoformat(" ")
@@ -22,7 +25,7 @@ def _stored(fld, value: object) -> object:
     return value
 
 
-def _default(fld) -> object:
+def _default(fld: "Field[Any]") -> object:
     """A column's value when a row leaves it out: the model's default, else NULL (an id: the next)."""
     if fld.default is not None:
         return fld.default() if callable(fld.default) else fld.default
@@ -37,7 +40,7 @@ class Prepared:
     values: list[list[object]] = field(repr=False)
 
 
-def prepare(model: type[BaseModel], rows: Iterable[dict]) -> Prepared:
+def prepare(model: type[BaseModel], rows: Iterable[dict[str, object]]) -> Prepared:
     """`rows` (column name → Python value; a column left out takes its default) ready to insert."""
     fields = model._meta.sorted_fields
     return Prepared(model, [[_stored(f, row[f.column_name] if f.column_name in row else _default(f)) for f in fields]

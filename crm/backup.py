@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from crm import validate
 from crm.errors import UserError
@@ -113,10 +113,10 @@ def atomic_path(target: Path) -> Iterator[Path]:
 
 
 @contextmanager
-def atomic_file(target: Path, mode: str = "wb") -> Iterator[IO]:
+def atomic_file(target: Path, mode: str = "wb") -> Iterator[IO[Any]]:
     """`atomic_path`, opened for writing and synced to disk before it replaces `target`."""
-    text = {} if "b" in mode else {"encoding": "utf-8", "newline": ""}
-    with atomic_path(target) as tmp, open(tmp, mode, **text) as handle:
+    encoding, newline = (None, None) if "b" in mode else ("utf-8", "")
+    with atomic_path(target) as tmp, open(tmp, mode, encoding=encoding, newline=newline) as handle:
         yield handle
         handle.flush()
         os.fsync(handle.fileno())

@@ -346,7 +346,11 @@ def _value(answers: Answers, book: Playbook, limits: ValueThresholds | None) -> 
     if limits is None:
         reasons.append(book.message("value.revenue_unjudged", revenue=format(revenue.normalize(), ",f")))
     else:
-        money = lambda amount: str(Money(amount, limits.currency))  # noqa: E731
+        currency = limits.currency
+
+        def money(amount: Decimal) -> str:
+            return str(Money(amount, currency))
+
         if revenue >= limits.high:
             score += 2
             reasons.append(book.message("value.revenue_high", revenue=money(revenue), threshold=money(limits.high)))

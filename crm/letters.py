@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 from string import Template
 from typing import Any
 
@@ -126,7 +127,7 @@ def letter_languages() -> tuple[str, ...]:
     return (DEFAULT_LANGUAGE, *(code for code in found if code != DEFAULT_LANGUAGE))
 
 
-def _directory():  # a Traversable: the installed data, wherever pip put it
+def _directory() -> Traversable:  # the installed data, wherever pip put it
     return files("crm.data") / "templates"
 
 
@@ -171,7 +172,8 @@ def _own_template(code: str, kind: str) -> str | None:
 def _defaults(code: str) -> dict[str, Any]:
     """The language's sender and fragments, each missing entry borrowed from English (dates and
     amounts are written by crm.l10n, in the letter's language)."""
-    english = json.loads((_directory() / DEFAULT_LANGUAGE / "defaults.json").read_text(encoding="utf-8"))
+    english: dict[str, Any] = json.loads(
+        (_directory() / DEFAULT_LANGUAGE / "defaults.json").read_text(encoding="utf-8"))
     path = _directory() / code / "defaults.json"
     if code == DEFAULT_LANGUAGE or not path.is_file():
         return english

@@ -15,9 +15,9 @@ import json
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from peewee import chunked
+from peewee import Field, chunked
 
 from crm import audit, kinds, validate
 from crm.errors import UserError
@@ -50,7 +50,7 @@ class DueItem:
     occasion: str = ""  # greetings: the holiday's English name or "Birthday"; "" otherwise
     snoozed: bool = False  # shown on the date it was snoozed to
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, object]:
         """The keys of `crm review --json` (docs/spec.md), nothing more."""
         return {
             "id": self.id,
@@ -138,12 +138,12 @@ def _due(today: date, days: int, clients: tuple[int, ...] | None = None) -> list
     ) if state.item_id not in found}
     if snoozed and clients is not None:  # one client's page looks up its own marks, not the book's
         snoozed = {item: snoozed[item] for item in _of_clients(snoozed, clients)}
-    for item, state in snoozed.items():
+    for item, mark in snoozed.items():
         occurrence = find_occurrence(rules, item, today)
         if occurrence is not None and (clients is None or occurrence.client_id in clients):
             found[occurrence.id] = occurrence
-            states[occurrence.id] = state
-    items = []
+            states[occurrence.id] = mark
+    items: list[DueItem] = []
     append = items.append
     for o in found.values():
         state = states.get(o.id)
@@ -201,7 +201,7 @@ def _current(item: str, today: date) -> Occurrence:
 
 def _remember(item: str, state: str, *, until: date | None = None, note: str = "") -> None:
     stamp = audit.created()
-    update = {ItemState.state: state, ItemState.until: until, ItemState.note: note}
+    update: dict[Field[Any], object] = {ItemState.state: state, ItemState.until: until, ItemState.note: note}
     update |= {ItemState.updated_at: stamp["updated_at"], ItemState.updated_by: stamp["updated_by"]}
     ItemState.insert(item_id=item, state=state, until=until, note=note, **stamp).on_conflict(
         conflict_target=[ItemState.item_id], update=update

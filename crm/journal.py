@@ -15,13 +15,14 @@ touch logged on a client whose creation is being undone, caught through the casc
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
+from typing import Any, TypeAlias, cast
 
-from peewee import SQL, IntegrityError
+from peewee import SQL, Field, IntegrityError
 
 from crm import audit
 from crm.dates import utcnow
@@ -31,6 +32,8 @@ from crm.models import MODELS, Change, ChangeRow, Client, database
 from crm.text import shorten
 
 _TABLES = {model._meta.table_name: model for model in MODELS}
+# A change's rows as `.tuples()` reads them (peewee's stubs type that as the model): table, key, old, new.
+_RowTuples: TypeAlias = "Iterable[tuple[str, str, str | None, str | None]]"
 # The entry of an erasure (crm.forget): it keeps no images, and undo stops at it, for good.
 FORGOT_CLIENT = N_("Forgot client #{id} and erased their data")
 _state = threading.local()  # the change open on this thread's connection, if any
@@ -41,7 +44,8 @@ def _columns(table: str) -> list[str]:
 
 
 def _key(table: str) -> str:
-    return _TABLES[table]._meta.primary_key.column_name
+    key: str = cast("Field[Any]", _TABLES[table]._meta.primary_key).column_name  # every table has one
+    return key
 
 
 def _image_sql(row: str, table: str) -> str:
@@ -207,7 +211,7 @@ def _current_image(table: str, pk: str) -> str | None:
 
 def _later_change(table: str, pk: str, after: int) -> Change | None:
     """The newest change after `after`, neither undone nor an undo, that wrote the row."""
-    return (
+    later: Change | None = (
         Change.select()
         .join(ChangeRow)
         .where((ChangeRow.tbl == table) & (ChangeRow.pk == pk) & (Change.id > after) & Change.undone_at.is_null()
@@ -215,6 +219,7 @@ def _later_change(table: str, pk: str, after: int) -> Change | None:
         .order_by(Change.id.desc())
         .first()
     )
+    return later
 
 
 def _refusal(target: Change, later: Change | None, who: str) -> UserError:
@@ -306,8 +311,8 @@ def _undo_newest(who: str) -> Undone:
         if target.what == FORGOT_CLIENT:
             raise UserError(_("Cannot undo “{what}”: an erasure is final, and what came before it stays as it is.")
                             .format(what=describe(target)))
-        rows = list(ChangeRow.select(ChangeRow.tbl, ChangeRow.pk, ChangeRow.old, ChangeRow.new)
-                    .where(ChangeRow.change == target.id).order_by(ChangeRow.id).tuples())
+        rows = list(cast(_RowTuples, ChangeRow.select(ChangeRow.tbl, ChangeRow.pk, ChangeRow.old, ChangeRow.new)
+                         .where(ChangeRow.change == target.id).order_by(ChangeRow.id).tuples()))
         written = {(table, pk) for table, pk, _, _ in rows}
         _check_unchanged(target, {table for table, _ in written})
         what = describe(target)
@@ -328,7 +333,8 @@ def _undo_newest(who: str) -> Undone:
         finally:
             database.execute_sql("DELETE FROM temp.crm_change")
         # Whatever else moved was someone's later work, reached through a cascade: refuse.
-        moved = ChangeRow.select(ChangeRow.tbl, ChangeRow.pk).where(ChangeRow.change == entry.id).tuples()
+        moved = cast("Iterable[tuple[str, str]]",
+                     ChangeRow.select(ChangeRow.tbl, ChangeRow.pk).where(ChangeRow.change == entry.id).tuples())
         for table, pk in moved:
             if (table, pk) not in written:
                 later = _later_change(table, pk, target.id)

@@ -4,8 +4,10 @@ and status changes, newest first.
 What the rows say is told here, when shown, in the reader's language; what people wrote (notes,
 event texts, titles) is shown as written."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 
 from crm.i18n import N_, _
 from crm.models import Compensation, Incident, IncidentEvent, Promise, StatusChange, Touch
@@ -79,7 +81,10 @@ def client_timeline(client_id: int, limit: int | None = None) -> list[Entry]:
     found: list[tuple[str, int, Entry]] = []  # (rank name, row id, entry)
     # Touches and events are most of a long story: plain tuples, not model instances (3x faster).
     touches = Touch.select(Touch.id, Touch.on, Touch.kind, Touch.note, Touch.created_by, Touch.created_at)
-    for tid, on, kind, note, by, at in touches.where(Touch.client == client_id).tuples():
+    # (`cast`: peewee's stubs type `.tuples()` as the model it would otherwise give)
+    touch_rows = cast("Iterable[tuple[int, date, str, str, str, datetime]]",
+                      touches.where(Touch.client == client_id).tuples())
+    for tid, on, kind, note, by, at in touch_rows:
         found.append(("touch", tid, Entry(on, kind, note or _touch_text(kind), by, at)))
     for s in StatusChange.select().where(StatusChange.client == client_id):
         rank = "status" if s.old_status else "added"
@@ -96,7 +101,8 @@ def client_timeline(client_id: int, limit: int | None = None) -> list[Entry]:
             IncidentEvent.id, IncidentEvent.on, IncidentEvent.kind, IncidentEvent.text, IncidentEvent.created_by,
             IncidentEvent.created_at, IncidentEvent.incident,
         ).where(IncidentEvent.incident.in_(list(titles)))
-        for eid, on, kind, text, by, at, incident_id in events.tuples():
+        event_rows = cast("Iterable[tuple[int, date, str, str, str, datetime, int]]", events.tuples())
+        for eid, on, kind, text, by, at, incident_id in event_rows:
             found.append(("event", eid, Entry(on, kind, f"#{incident_id} {text}", by, at, incident_id)))
     for p in Promise.select().where(Promise.client == client_id):
         found.extend((rank, p.id, entry) for rank, entry in _promise_entries(p))

@@ -32,8 +32,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any, TypeAlias
 
-from peewee import OP, SQL, Case, Expression, fn
+from peewee import OP, SQL, Case, ColumnBase, Expression, Function, ModelSelect, fn
 
 from crm import kinds
 from crm.dates import add_months
@@ -58,6 +59,9 @@ from crm.models import (
 from crm.money import Money
 from crm.occasions import Holiday, holidays_between
 from crm.text import safe_line
+
+_Query: TypeAlias = "ModelSelect[Any]"
+Row: TypeAlias = tuple[Any, ...]  # as SQLite gives it: dates as ISO text
 
 BIRTHDAY = "Birthday"  # the occasion of a birthday greeting
 SETTING_PREFIX = "rules."
@@ -217,23 +221,24 @@ def _long(day: date) -> str:
     return format_day(day, "date")
 
 
-def _bounded(query, column, scope: Scope, shift: int = 0):
+def _bounded(query: _Query, column: ColumnBase, scope: Scope, shift: int = 0) -> _Query:
     """`query` limited to rows whose `column` + `shift` days falls in the scope's window."""
     if scope.start is not None:
         query = query.where(column >= scope.start - timedelta(days=shift))
     return query.where(column <= scope.end - timedelta(days=shift))
 
 
-def _for_client(query, scope: Scope, column=Client.id):
+def _for_client(query: _Query, scope: Scope, column: ColumnBase = Client.id) -> _Query:
     if scope.clients is None:
         return query
     return query.where(column == scope.clients[0] if len(scope.clients) == 1 else column.in_(scope.clients))
 
 
-def _rows(query) -> list[tuple]:
+def _rows(query: _Query) -> list[Row]:
     """The query's rows as SQLite returns them, dates as ISO text: a review reads thousands of rows,
     and peewee's per-row conversion would cost more than SQLite's answer."""
-    return database.execute(query).fetchall()
+    rows: list[Row] = database.execute(query).fetchall()
+    return rows
 
 
 _day = date.fromisoformat
@@ -344,7 +349,7 @@ def anniversaries(born: date, start: date, end: date) -> Iterator[date]:
             yield day
 
 
-def _month_day(column):
+def _month_day(column: ColumnBase) -> Function:
     """A date column's 'MM-DD', written as the birthday indexes are (crm.migrations), so SQLite looks
     the window's days up instead of reading every birthday."""
     return fn.substr(column, SQL("6"), SQL("5"))
@@ -425,7 +430,7 @@ def greetings(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
     month_days = _month_days(start, scope.end)
     wanted = Client.status != NOT_CONTACTED
 
-    def born_in_window(query, column):
+    def born_in_window(query: _Query, column: ColumnBase) -> list[Row]:
         query = query.where(wanted & column.is_null(False))
         if month_days is not None:
             query = query.where(_month_day(column).in_(month_days))
@@ -443,7 +448,7 @@ def greetings(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
                 greeting.birthdays.append(f"{contact} ({role})" if role else contact)
 
     clients = Client.select(Client.id, Client.name, since, Client.language, Client.country).where(wanted)
-    by_country: dict[str, list[tuple] | None] = {}  # None: read when the country has a holiday
+    by_country: dict[str, list[Row] | None] = {}  # None: read when the country has a holiday
     if scope.clients is None:  # the book: country by country, each found through its index
         by_country = {country: None for (country,) in database.execute_sql(_COUNTRIES).fetchall()}
     else:  # some clients: looked up by id, whatever their country
@@ -452,7 +457,7 @@ def greetings(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
     for country, rows in by_country.items():
         if not holidays_between(country, start, scope.end):
             continue  # clients of this country have no holiday in the window: never loaded
-        in_language: dict[str, list] = {}  # once per language, not per client
+        in_language: dict[str, list[tuple[date, str, str, list[str], list[str], str]]] = {}  # once per language
         if rows is None:
             rows = _rows(clients.where(Client.country == country))
         for client_id, name, first, language, _country in rows:
@@ -650,11 +655,12 @@ def find_occurrence(rules: Rules, item: str, today: date) -> Occurrence | None:
     """The occurrence an item id names, if the rules still produce it (whatever its date)."""
     kind, key, day = parse_item_id(item)
     wanted = item_id(kind, key, day)
-    if kind in ("greeting", "winback"):
+    # (`day is not None`: always so for these dated kinds, parse_item_id sees to it)
+    if day is not None and kind in ("greeting", "winback"):
         scope = Scope(today, day, day, clients=(key,))
     elif kind == "quiet":
         scope = Scope(today, None, FOREVER, clients=(key,))
-    elif kind == "custom":
+    elif day is not None and kind == "custom":
         scope = Scope(today, day, day, entity_id=key)
     else:
         scope = Scope(today, None, FOREVER, entity_id=key)

@@ -34,11 +34,12 @@ backed up, and nobody else sharing the database ever sees it.
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from crm import audit, i18n, validate
 from crm.agency import Signer, signer, value_thresholds
@@ -387,6 +388,7 @@ def start(client_id: int | None = None, incident_id: int | None = None, *, today
         state, version = load_state(incident_id)
         session = _session(client, incident.id, incident.title, version, kept_steam(state))
         return replace(session, resumed=_decode(incident.wizard) is not None)
+    assert client is not None  # no incident: the client was looked up above
     kept = _draft(client.id)
     state = kept_steam(kept) if kept else prefilled(client)
     return replace(_session(client, None, "", 0, state), resumed=kept is not None)
@@ -394,10 +396,11 @@ def start(client_id: int | None = None, incident_id: int | None = None, *, today
 
 def _session(client: Client, incident_id: int | None, title: str, version: int, state: WizardState) -> Session:
     head = Contact.get_or_none((Contact.client == client.id) & Contact.decision_maker)
-    open_ones = () if incident_id else tuple(
+    open_ones = () if incident_id else tuple(cast(  # peewee's stubs type `.tuples()` as the model
+        "Iterable[tuple[int, str]]",
         Incident.select(Incident.id, Incident.title).where((Incident.client == client.id)
                                                             & Incident.resolved_on.is_null())
-        .order_by(Incident.id.desc()).tuples())
+        .order_by(Incident.id.desc()).tuples()))
     return Session(client_id=client.id, client=client.name, language=client.language or "en",
                    currency=client.currency, contact=head.name if head else "", incident_id=incident_id,
                    incident_title=title, version=version, state=state, open_incidents=open_ones, signer=signer(),
@@ -507,7 +510,10 @@ def compensation_plan(comp: dict[str, str], *, today: date, currency: str, langu
     if kind not in COMPENSATION_CHOICES:
         raise UserError(_("unknown compensation: {kind!r} (use {kinds})").format(
             kind=kind, kinds=", ".join(COMPENSATION_CHOICES)))
-    money = lambda amount: str(Money(amount, currency))  # noqa: E731
+
+    def money(amount: Decimal) -> str:
+        return str(Money(amount, currency))
+
     book = load_playbook(language)
     if kind == "none":
         return CompensationPlan((), (_("No compensation."),))
@@ -653,8 +659,10 @@ def parting_preview(client_id: int) -> PartingPreview:
     """The client's open promises (any incident's, or none) and reminders that parting cancels."""
     promises = tuple(Holding(p.id, p.text, p.due, p.status) for p in Promise.select().where(
         (Promise.client == client_id) & (Promise.status == "open")).order_by(Promise.due, Promise.id))
-    reminders = tuple(Reminder.select(Reminder.id, Reminder.text, Reminder.due).where(Reminder.client == client_id)
-                      .order_by(Reminder.due, Reminder.id).tuples())
+    reminders = tuple(cast(  # peewee's stubs type `.tuples()` as the model
+        "Iterable[tuple[int, str, date]]",
+        Reminder.select(Reminder.id, Reminder.text, Reminder.due).where(Reminder.client == client_id)
+        .order_by(Reminder.due, Reminder.id).tuples()))
     return PartingPreview(promises, reminders)
 
 

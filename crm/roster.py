@@ -10,9 +10,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import islice
-from typing import cast
+from typing import Any, cast
 
-from peewee import Case, fn
+from peewee import Case, ModelSelect, fn
 
 from crm.health import BROKEN_WINDOW_DAYS, Health, HealthFacts, assess
 from crm.models import Incident, Promise, in_list
@@ -50,8 +50,9 @@ def _date(value: object) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else cast("date | None", value)
 
 
-def _counts(query) -> dict[int, int]:
-    return {client_id: count for client_id, count in query.tuples()}
+def _counts(query: "ModelSelect[Any]") -> dict[int, int]:
+    """(client id, count) rows by client id."""
+    return dict(cast("Iterable[tuple[int, int]]", query.tuples()))  # peewee's stubs: `.tuples()` gives models
 
 
 def health_facts(
@@ -73,7 +74,8 @@ def health_facts(
         incidents = incidents.where(Incident.client.in_(in_list(client_ids)))
         broken = broken.where(Promise.client.in_(in_list(client_ids)))
         overdue = overdue.where(Promise.client.in_(in_list(client_ids)))
-    open_counts = {cid: (n, high or 0) for cid, n, high in incidents.group_by(Incident.client).tuples()}
+    incident_rows = cast("Iterable[tuple[int, int, int | None]]", incidents.group_by(Incident.client).tuples())
+    open_counts = {cid: (n, high or 0) for cid, n, high in incident_rows}
     broken_counts = _counts(broken.group_by(Promise.client))
     overdue_counts = _counts(overdue.group_by(Promise.client))
     facts = {}

@@ -20,15 +20,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from typing import Any, TypeAlias, cast
+from typing import TypeAlias, cast
 
-from peewee import SQL, Field, IntegrityError
+from peewee import SQL, IntegrityError
 
 from crm import audit
 from crm.dates import utcnow
 from crm.errors import UserError
 from crm.i18n import N_, _
-from crm.models import MODELS, Change, ChangeRow, Client, database
+from crm.models import MODELS, Change, ChangeRow, Client, database, primary_key
 from crm.text import shorten
 
 _TABLES = {model._meta.table_name: model for model in MODELS}
@@ -44,8 +44,7 @@ def _columns(table: str) -> list[str]:
 
 
 def _key(table: str) -> str:
-    key: str = cast("Field[Any]", _TABLES[table]._meta.primary_key).column_name  # every table has one
-    return key
+    return primary_key(_TABLES[table])
 
 
 def _image_sql(row: str, table: str) -> str:

@@ -3,6 +3,7 @@
 import json
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any, cast
 
 from peewee import (
     SQL,
@@ -12,6 +13,7 @@ from peewee import (
     DatabaseProxy,
     DateField,
     DateTimeField,
+    Field,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -28,6 +30,12 @@ def in_list(values: Iterable[int | str]) -> SQL:
     each value as its own parameter, and for hundreds of them peewee spends longer writing that SQL
     than SQLite spends answering it; SQLite still looks each value up in the column's index."""
     return SQL("(SELECT value FROM json_each(?))", [json.dumps(list(values))])
+
+
+def primary_key(model: "type[BaseModel]") -> str:
+    """The column of the model's primary key (every table has one; peewee types it as maybe False)."""
+    column: str = cast("Field[Any]", model._meta.primary_key).column_name
+    return column
 
 
 class MoneyField(TextField):

@@ -1,13 +1,14 @@
 """Our own JSON: every table, every row, every column; imported into an empty database only."""
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, TypeAlias, cast
 
-from peewee import BooleanField, DateField, DateTimeField, ForeignKeyField, IntegerField
+from peewee import BooleanField, DateField, DateTimeField, Field, ForeignKeyField, IntegerField
 
 from crm import validate
 from crm.errors import UserError
@@ -17,9 +18,13 @@ from crm.exchange.writing import insert, prepare
 from crm.i18n import N_, _
 from crm.journal import change
 from crm.migrations import LATEST
-from crm.models import MODELS, MoneyField, Setting, database
+from crm.models import MODELS, BaseModel, MoneyField, Setting, database, primary_key
 from crm.money import parse_amount
 from crm.text import safe_line, shorten
+
+Row: TypeAlias = dict[str, object]  # column name → value
+Converted: TypeAlias = dict[type[BaseModel], list[Row]]  # each table's rows, checked, as Python values
+Keys: TypeAlias = dict[type[BaseModel], set[int | str | None]]  # each table's keys in the file
 
 FORMAT = "rapport"
 FORMAT_VERSION = 1
@@ -48,13 +53,15 @@ def snapshot() -> Iterator[None]:
         yield
 
 
-def export_data() -> dict:
+def export_data() -> dict[str, object]:
     """Every table, every row, every column: what `import` needs to rebuild the database."""
-    tables = {}
+    tables: dict[str, list[Row]] = {}
     with snapshot():
         for model in MODELS:
             fields = model._meta.sorted_fields
-            rows = model.select(*fields).order_by(model._meta.primary_key).tuples()
+            # (`cast`: peewee's stubs type `.tuples()` as the model it would otherwise give)
+            query = model.select(*fields).order_by(model._meta.primary_key)
+            rows = cast("Iterable[tuple[object, ...]]", query.tuples())
             tables[model._meta.table_name] = [
                 {f.column_name: json_value(v) for f, v in zip(fields, row, strict=True)} for row in rows
             ]
@@ -68,7 +75,7 @@ def export_json() -> str:
 # ---- import --------------------------------------------------------------------------------
 
 
-def _field_value(model, fld, value: object) -> object:
+def _field_value(model: type[BaseModel], fld: "Field[Any]", value: object) -> object:
     """The JSON value as the model's Python value, checked as its form checks it when typed;
     UserError naming the column when wrong."""
     try:
@@ -99,7 +106,7 @@ def _shown(value: object) -> str:
     return safe_line(shorten(repr(value), 60))
 
 
-def _given(row: dict, fld) -> object:
+def _given(row: Row, fld: "Field[Any]") -> object:
     """The row's value for `fld`; a column the file leaves out takes the model's default."""
     if fld.column_name in row:
         return row[fld.column_name]
@@ -123,7 +130,7 @@ def _where(table: str, key: object, index: int) -> str:
     return _("{table} row {index}").format(table=table, index=index)
 
 
-def _load(text: str, path: Path) -> dict:
+def _load(text: str, path: Path) -> dict[str, Any]:
     # As any JSON a user hands over: a key twice in one object, NaN, or nesting too deep is refused.
     data = validate.json_document(text.encode("utf-8"), _("file {path}").format(path=safe_line(path)))
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("tables"), dict):
@@ -138,7 +145,7 @@ def _load(text: str, path: Path) -> dict:
     return data
 
 
-def _json_rows(text: str, path: Path, report: ImportReport) -> dict:
+def _json_rows(text: str, path: Path, report: ImportReport) -> Converted:
     """The file's rows per model, converted and checked; problems go to `report.rejected`."""
     data = _load(text, path)
     models = {m._meta.table_name: m for m in MODELS}
@@ -146,16 +153,16 @@ def _json_rows(text: str, path: Path, report: ImportReport) -> dict:
     if unknown:
         raise UserError(_("{path} has unknown tables: {tables}").format(
             path=safe_line(path), tables=safe_line(shorten(", ".join(unknown), 200))))
-    converted: dict = {}
-    ids: dict = {}  # every row's key, rejected rows too, so a bad row is not reported again by reference
+    converted: Converted = {}
+    ids: Keys = {}  # every row's key, rejected rows too, so a bad row is not reported again by reference
     for name, model in models.items():
         rows = data["tables"].get(name, [])
         if not isinstance(rows, list):
             raise UserError(_("{path}: table {table} must be a list of rows").format(path=safe_line(path), table=name))
         columns = {f.column_name: f for f in model._meta.sorted_fields}
-        pk = model._meta.primary_key.column_name
+        pk = primary_key(model)
         seen = ids[model] = set()
-        good = []
+        good: list[Row] = []
         for index, row in enumerate(rows, 1):
             key = _key(row.get(pk)) if isinstance(row, dict) else None
             try:
@@ -169,7 +176,7 @@ def _json_rows(text: str, path: Path, report: ImportReport) -> dict:
                 seen.add(key)
                 values = {col: _field_value(model, fld, _given(row, fld)) for col, fld in columns.items()}
                 if model is Setting:
-                    checks.setting(values["key"], values["value"])
+                    checks.setting(cast(str, values["key"]), cast(str, values["value"]))  # text: checked above
                 good.append(values)
             except UserError as exc:
                 report.rejected.append(Rejected(_where(name, key, index), str(exc)))
@@ -179,10 +186,10 @@ def _json_rows(text: str, path: Path, report: ImportReport) -> dict:
     return converted
 
 
-def _check_references(converted: dict, ids: dict, report: ImportReport) -> None:
+def _check_references(converted: Converted, ids: Keys, report: ImportReport) -> None:
     """Every reference in the file points at a row in the file (the target database is empty)."""
     for model, rows in converted.items():
-        pk = model._meta.primary_key.column_name
+        pk = primary_key(model)
         for fld in model._meta.sorted_fields:
             if isinstance(fld, ForeignKeyField):
                 for row in rows:

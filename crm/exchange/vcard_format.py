@@ -8,12 +8,16 @@ commas nobody escaped (Google's FN), and photos, which Rapport does not keep. Ea
 read on its own, so a broken one is one invalid record, named by its first line.
 """
 
+from __future__ import annotations  # vobject's classes, named in hints, are imported on first use
+
 import codecs
 import quopri
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias, cast
 
 from crm.dates import NO_YEAR
 from crm.errors import UserError
@@ -25,6 +29,13 @@ from crm.exchange.reading import ImportReport
 from crm.i18n import _
 from crm.models import Client, Contact, EmailAddress, PhoneNumber
 from crm.text import safe_line, shorten
+
+if TYPE_CHECKING:  # vobject is imported when a file is read or written; it has no type hints
+    from vobject.base import Component, ContentLine
+    from vobject.vcard import Name
+
+# Further e-mails ("email") and phones ("tel") by (kind, client id, contact id): (value, kind) each.
+More: TypeAlias = dict[tuple[str, int, int | None], list[tuple[str, str]]]
 
 # Binary values Rapport has no place for: dropped before parsing (and counted in the report).
 _BINARY = {"PHOTO", "LOGO", "SOUND", "KEY", "X-MS-CARDPICTURE"}
@@ -59,7 +70,8 @@ def _unified(text: str) -> str:
 
 def _cards(text: str) -> Iterator[tuple[int, list[str]]]:
     """Each BEGIN:VCARD … END:VCARD block's lines with its first line's number in the file."""
-    start, block = 0, []
+    start = 0
+    block: list[str] = []
     for number, line in enumerate(text.split("\n"), 1):
         tag = line.strip().upper()
         if tag == "BEGIN:VCARD":
@@ -172,9 +184,10 @@ def _normalised(line: str) -> str | None:
     return ";".join([name, *(p for p in params if p.strip())]) + ":" + value
 
 
-def _card_text(lines: list[str]) -> tuple[str, Counter]:
+def _card_text(lines: list[str]) -> tuple[str, Counter[str]]:
     """The card as `vobject` reads it, and the binary properties dropped from it."""
-    kept, dropped = [], Counter()
+    kept: list[str] = []
+    dropped: Counter[str] = Counter()
     for line in _logical(lines):
         normalised = _normalised(line)
         if normalised is None:
@@ -196,38 +209,39 @@ def _text(value: object) -> str:
     return " ".join(str(value).split())
 
 
-def _types(line) -> list[str]:
+def _types(line: ContentLine) -> list[str]:
     words = [w for value in line.params.get("TYPE", []) for w in value.split(",")]
     return words + list(line.singletonparams)
 
 
-def _preferred(line) -> bool:
+def _preferred(line: ContentLine) -> bool:
     return "pref" in (w.lower() for w in _types(line)) or line.params.get("PREF", ["100"])[0] == "1"
 
 
-def _labels(card) -> dict[str, str]:
+def _labels(card: Component) -> dict[str, str]:
     """Apple's labels of grouped properties (item1.X-ABLabel) by group."""
     return {line.group.lower(): _text(line.value) for line in card.contents.get("x-ablabel", []) if line.group}
 
 
-def _kind(line, labels: dict[str, str]) -> str:
+def _kind(line: ContentLine, labels: dict[str, str]) -> str:
     words = _types(line) + ([labels[line.group.lower()]] if line.group and line.group.lower() in labels else [])
     return kind_of(words)
 
 
-def _channels(card, name: str, labels: dict[str, str], clean=_text) -> list[Channel]:
+def _channels(card: Component, name: str, labels: dict[str, str], clean: Callable[[str], str] = _text
+              ) -> list[Channel]:
     """The card's e-mails or phones with their kinds, the preferred one first."""
     lines = sorted(card.contents.get(name, []), key=lambda line: not _preferred(line))
     found = [Channel(clean(str(line.value)), _kind(line, labels)) for line in lines]
     return [c for c in found if c.value]
 
 
-def _qualifier(line, labels: dict[str, str]) -> str:
+def _qualifier(line: ContentLine, labels: dict[str, str]) -> str:
     label = labels.get(line.group.lower(), "") if line.group else ""
     return kind_of([label]) or re.sub(r"^_\$!<(.*)>!\$_$", r"\1", label).lower() or kind_of(_types(line))
 
 
-def _person(where: str, card, not_kept: Counter) -> Person:
+def _person(where: str, card: Component, not_kept: Counter[str]) -> Person:
     """FN (else N, else ORG, EMAIL or NICKNAME) → name; ORG → company (further units: department);
     TITLE and ROLE → role; every EMAIL and TEL with its kind; BDAY; LANG; NOTE; what has no field
     (nickname, web sites, anniversary, categories, IM, addresses, relations) → labelled notes."""
@@ -274,7 +288,8 @@ def _consumed(name: str) -> bool:
                     "lang", "note", "nickname", "adr")
 
 
-def _address(person: Person, line, labels: dict[str, str], contents) -> None:
+def _address(person: Person, line: ContentLine, labels: dict[str, str], contents: dict[str, list[ContentLine]]
+             ) -> None:
     address = line.value
     parts = [_text(getattr(address, part, "")).strip(" ,") for part in ("box", "extended", "street", "city", "region",
                                                                           "code", "country")]
@@ -288,7 +303,7 @@ def _address(person: Person, line, labels: dict[str, str], contents) -> None:
             person.country = code.upper()
 
 
-def _extra(person: Person, name: str, line, labels: dict[str, str]) -> bool:
+def _extra(person: Person, name: str, line: ContentLine, labels: dict[str, str]) -> bool:
     """Keep what has no field in the notes, labelled; False when `name` is not such a property."""
     value = _text(line.value)
     if name == "url":
@@ -319,7 +334,7 @@ def vcard_people(text: str, path: Path, report: ImportReport) -> Iterator[Person
     import vobject
 
     found = False
-    not_kept: Counter = Counter()
+    not_kept: Counter[str] = Counter()
     for start, lines in _cards(_unified(text)):
         found = True
         where = _("line {line}").format(line=start)
@@ -350,7 +365,7 @@ _TEL_TYPES = {"mobile": "cell"}  # a kind as vCard's TYPE writes it; the others 
 PRODID = "-//Rapport//NONSGML Rapport//EN"
 
 
-def _name_parts(name: str):
+def _name_parts(name: str) -> Name:
     """N for a person known only by a full name: the last word the family name (phones sort by it)."""
     from vobject.vcard import Name
 
@@ -358,7 +373,8 @@ def _name_parts(name: str):
     return Name(family=family, given=given)
 
 
-def _add_channels(card, name: str, first: tuple[str, str], more: list[tuple[str, str]], version4: bool) -> None:
+def _add_channels(card: Component, name: str, first: tuple[str, str], more: list[tuple[str, str]],
+                  version4: bool) -> None:
     for number, (value, kind) in enumerate(([first] if first[0] else []) + more):
         line = card.add(name)
         line.value = value
@@ -376,7 +392,7 @@ def _add_channels(card, name: str, first: tuple[str, str], more: list[tuple[str,
             line.params["VALUE"] = ["text"]  # as written, not a tel: URI
 
 
-def _add_birthday(card, birthday, version4: bool) -> None:
+def _add_birthday(card: Component, birthday: date | None, version4: bool) -> None:
     if birthday is None:
         return
     line = card.add("bday")
@@ -389,7 +405,7 @@ def _add_birthday(card, birthday, version4: bool) -> None:
         line.params["X-APPLE-OMIT-YEAR"] = [str(NO_YEAR)]
 
 
-def _card(version4: bool, name: str, organisation: str, is_company: bool):
+def _card(version4: bool, name: str, organisation: str, is_company: bool) -> Component:
     from vobject import vCard
     from vobject.vcard import Name
 
@@ -405,7 +421,8 @@ def _card(version4: bool, name: str, organisation: str, is_company: bool):
     return card
 
 
-def _add_person(card, row, more: dict, owner: tuple[int, int | None], version4: bool) -> None:
+def _add_person(card: Component, row: Client | Contact, more: More, owner: tuple[int, int | None], version4: bool
+                ) -> None:
     """A client's or contact's e-mails, phones and birthday."""
     _add_channels(card, "email", (row.email, row.email_kind), more.get(("email", *owner), []), version4)
     _add_channels(card, "tel", (row.phone, row.phone_kind), more.get(("tel", *owner), []), version4)
@@ -422,10 +439,11 @@ def export_vcards(version4: bool = True) -> str:
 
     out = []
     with snapshot():
-        more: dict[tuple[str, int, int | None], list[tuple[str, str]]] = {}
+        more: More = {}
         for key, model in (("email", EmailAddress), ("tel", PhoneNumber)):
             query = model.select(model.client, model.contact, model.value, model.kind).order_by(model.id)
-            for client_id, contact_id, value, kind in query.tuples():
+            rows = cast("Iterable[tuple[int, int | None, str, str]]", query.tuples())  # (stubs: the model)
+            for client_id, contact_id, value, kind in rows:
                 more.setdefault((key, client_id, contact_id), []).append((value, kind))
         contacts: dict[int, list[Contact]] = {}
         for contact in Contact.select().order_by(Contact.id):

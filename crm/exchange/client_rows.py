@@ -16,10 +16,11 @@ about a second, not minutes.
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TypeAlias, cast
 
 from crm import audit, validate
 from crm.domain import NEW_CLIENT_STATUSES, STATUSES, TEMPERAMENTS, TIERS
@@ -39,6 +40,7 @@ from crm.models import (
     database,
 )
 
+Values: TypeAlias = dict[str, object]  # a row to write: column → value
 IMPORTED = "imported"  # the reason recorded when a client comes in as departed or parted
 _LANGUAGE = re.compile(r"^([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*$")  # en, en-US, pt_BR
 
@@ -77,7 +79,8 @@ def _moved(report: ImportReport, person: Person, label: str, value: str, problem
     report.moved.append(Rejected(person.where, _("{problem}; kept in the notes").format(problem=problem)))
 
 
-def _channels(report: ImportReport, person: Person, found: list[Channel], check, label: str) -> list[Channel]:
+def _channels(report: ImportReport, person: Person, found: list[Channel], check: Callable[[str], str], label: str
+              ) -> list[Channel]:
     kept, seen = [], set()
     for channel in found:
         try:
@@ -170,12 +173,17 @@ class _Book:
 
 
 def _book() -> _Book:
-    clients, by_name = {}, {}
-    for cid, name, email in Client.select(Client.id, Client.name, Client.email).order_by(Client.id).tuples():
+    clients: dict[tuple[str, str], int] = {}
+    by_name: dict[str, int] = {}
+    # (`cast`: peewee's stubs type `.tuples()` as the model it would otherwise give)
+    rows = cast("Iterable[tuple[int, str, str]]",
+                Client.select(Client.id, Client.name, Client.email).order_by(Client.id).tuples())
+    for cid, name, email in rows:
         clients.setdefault((_fold(name), email.casefold()), cid)
         by_name.setdefault(_fold(name), cid)
-    contacts = {(client, _fold(name), email.casefold()): cid for cid, client, name, email in
-                Contact.select(Contact.id, Contact.client, Contact.name, Contact.email).tuples()}
+    contact_rows = cast("Iterable[tuple[int, int, str, str]]",
+                        Contact.select(Contact.id, Contact.client, Contact.name, Contact.email).tuples())
+    contacts = {(client, _fold(name), email.casefold()): cid for cid, client, name, email in contact_rows}
     return _Book(clients, by_name, contacts, _version())
 
 
@@ -191,10 +199,10 @@ class Plan:
     """The rows an import writes. New rows' ids are -1, -2 …, their references too; writing
     turns them into the ids that follow the highest ones (`writing.insert`)."""
 
-    clients: list[dict] = field(default_factory=list)
-    contacts: list[dict] = field(default_factory=list)
-    emails: list[dict] = field(default_factory=list)
-    phones: list[dict] = field(default_factory=list)
+    clients: list[Values] = field(default_factory=list)
+    contacts: list[Values] = field(default_factory=list)
+    emails: list[Values] = field(default_factory=list)
+    phones: list[Values] = field(default_factory=list)
     notes: dict[int, list[str]] = field(default_factory=dict)  # an existing client's id → what is added
     people: list[str] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
@@ -205,7 +213,7 @@ def _channel_rows(plan: Plan, client: int, contact: int | None, emails: list[Cha
         rows += [{"client_id": client, "contact_id": contact, "value": c.value, "kind": c.kind} for c in found]
 
 
-def _client_values(row: Checked, company: str) -> dict:
+def _client_values(row: Checked, company: str) -> Values:
     first_email, first_phone = (row.emails or [Channel("")])[0], (row.phones or [Channel("")])[0]
     return {"name": row.name, "company": company, "email": first_email.value, "email_kind": first_email.kind,
             "phone": first_phone.value, "phone_kind": first_phone.kind, "country": row.country,
@@ -213,7 +221,7 @@ def _client_values(row: Checked, company: str) -> dict:
             "temperament": row.temperament, "status": row.status}
 
 
-def _contact_block(row: Checked, client: dict | None) -> str:
+def _contact_block(row: Checked, client: Values | None) -> str:
     """A contact's notes and what has no field of a contact's, kept in their client's notes under
     their name (a country or language only where it is not the client's, when that is known)."""
     lines = [line for line in (*row.notes.splitlines(), *row.extra) if line.strip()]
@@ -268,16 +276,16 @@ def plan(rows: list[Checked], book: _Book) -> Plan:
             lines[cid] = ""
             state = _("a new client")
         first_email = (row.emails or [Channel("")])[0]
-        key = (cid, _fold(row.name), first_email.value.casefold())
-        if key in book.contacts:
+        contact_key = (cid, _fold(row.name), first_email.value.casefold())
+        if contact_key in book.contacts:
             found.rejected.append(Rejected(row.where, _("same name and e-mail as contact #{id} of {client}").format(
-                id=book.contacts[key], client=row.company)))
+                id=book.contacts[contact_key], client=row.company)))
             continue
-        if key in contacts_seen:
+        if contact_key in contacts_seen:
             found.rejected.append(Rejected(row.where, _("same name and e-mail as {where}").format(
-                where=contacts_seen[key])))
+                where=contacts_seen[contact_key])))
             continue
-        contacts_seen[key] = row.where
+        contacts_seen[contact_key] = row.where
         first_phone = (row.phones or [Channel("")])[0]
         found.contacts.append({"client_id": cid, "name": row.name, "role": row.role, "email": first_email.value,
                                "email_kind": first_email.kind, "phone": first_phone.value,
@@ -286,7 +294,8 @@ def plan(rows: list[Checked], book: _Book) -> Plan:
         target = found.clients[-cid - 1] if cid < 0 else None
         if block := _contact_block(row, target):
             if target is not None:
-                target["notes"] = "\n".join(part for part in (target["notes"], block) if part)
+                notes = cast(str, target["notes"])  # _client_values' text
+                target["notes"] = "\n".join(part for part in (notes, block) if part)
             else:
                 found.notes.setdefault(cid, []).append(block)
         role = f", {row.role}" if row.role else ""

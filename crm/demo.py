@@ -11,16 +11,21 @@ import json
 import random
 import re
 import unicodedata
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cache
 from importlib.resources import files
+from typing import Any, TypeAlias, cast
+
+from peewee import Field
 
 from crm.dates import add_months
 from crm.domain import STATUSES, TEMPERAMENTS
 from crm.errors import UserError
 from crm.i18n import _, ngettext
 from crm.models import (
+    BaseModel,
     Client,
     Compensation,
     Contact,
@@ -58,10 +63,14 @@ _CYRILLIC = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъы
                      strict=True))
 _OFFSET = re.compile(r"^([+-]\d+)m(?:([+-]\d+)d)?$")
 
+Seed: TypeAlias = dict[str, Any]  # a piece of the shipped demo data (crm/data/demo/*.json), as JSON reads it
+Record: TypeAlias = dict[str, Any]  # a row being made: column → value, read back as the story goes on
+
 
 @cache
-def _seed(name: str) -> dict:
-    return json.loads(files("crm.data").joinpath("demo", f"{name}.json").read_text(encoding="utf-8"))
+def _seed(name: str) -> Seed:
+    seed: Seed = json.loads(files("crm.data").joinpath("demo", f"{name}.json").read_text(encoding="utf-8"))
+    return seed
 
 
 def _ascii(text: str) -> str:
@@ -74,7 +83,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", _ascii(text)).strip("-")
 
 
-def _pick(rng: random.Random, weights: dict[str, float]) -> str:
+def _pick(rng: random.Random, weights: Mapping[str, float]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
@@ -89,7 +98,7 @@ class _Book:
 
     def __init__(self, today: date) -> None:
         self.today = today
-        self.rows: dict[type, list[dict]] = {model: [] for model in _ORDER}
+        self.rows: dict[type[BaseModel], list[Record]] = {model: [] for model in _ORDER}
         self.author = ""
         self._tick = 0
 
@@ -103,54 +112,54 @@ class _Book:
         last = at if closed is None else datetime.combine(closed, time(17)) + timedelta(minutes=self._tick)
         return {"created_at": at, "created_by": self.author, "updated_at": last, "updated_by": self.author}
 
-    def _add(self, model: type, row: dict) -> dict:
+    def _add(self, model: type[BaseModel], row: Record) -> Record:
         rows = self.rows[model]
-        row[model._meta.primary_key.name] = len(rows) + 1
+        row[cast("Field[Any]", model._meta.primary_key).name] = len(rows) + 1
         rows.append(row)
         return row
 
-    def client(self, values: dict, since: date, status: str) -> dict:
+    def client(self, values: Seed, since: date, status: str) -> Record:
         row = self._add(Client, {**values, "status": status, "status_since": since, "version": 1,
                                  **self._stamp(since)})
         self._add(StatusChange, {"client": row["id"], "on": since, "old_status": "", "new_status": status,
                                  "reason": "", **self._stamp(since)})
         return row
 
-    def status(self, client: dict, on: date, new_status: str, reason: str) -> None:
+    def status(self, client: Record, on: date, new_status: str, reason: str) -> None:
         self._add(StatusChange, {"client": client["id"], "on": on, "old_status": client["status"],
                                  "new_status": new_status, "reason": reason, **self._stamp(on)})
         client.update(status=new_status, status_since=on, updated_at=datetime.combine(on, time(17)))
 
-    def contact(self, client: dict, name: str, role: str, email: str, phone: str, birthday: date | None,
+    def contact(self, client: Record, name: str, role: str, email: str, phone: str, birthday: date | None,
                 decision_maker: bool) -> None:
         self._add(Contact, {"client": client["id"], "name": name, "role": role, "email": email, "phone": phone,
                             "birthday": birthday, "decision_maker": decision_maker,
                             **self._stamp(client["status_since"])})
 
-    def touch(self, client: dict, on: date, kind: str, note: str) -> None:
+    def touch(self, client: Record, on: date, kind: str, note: str) -> None:
         self._add(Touch, {"client": client["id"], "on": on, "kind": kind, "note": note, **self._stamp(on)})
 
-    def incident(self, client: dict, title: str, *, severity: str, opened: date, group: str | None = None,
+    def incident(self, client: Record, title: str, *, severity: str, opened: date, group: str | None = None,
                  cause: str = "", strategy: str | None = None, postmortem_cause: str = "",
-                 postmortem_rule: str = "") -> dict:
+                 postmortem_rule: str = "") -> Record:
         return self._add(Incident, {
             "client": client["id"], "title": title, "severity": severity, "group": group, "cause": cause,
             "opened_on": opened, "resolved_on": None, "outcome": None, "strategy": strategy,
             "postmortem_cause": postmortem_cause, "postmortem_rule": postmortem_rule, "wizard": "", "version": 1,
             **self._stamp(opened)})
 
-    def event(self, incident: dict, on: date, kind: str, text: str) -> None:
+    def event(self, incident: Record, on: date, kind: str, text: str) -> None:
         self._add(IncidentEvent, {"incident": incident["id"], "on": on, "kind": kind, "text": text,
                                   **self._stamp(on)})
 
-    def resolve(self, incident: dict, client: dict, on: date, outcome: str, note: str = "") -> None:
+    def resolve(self, incident: Record, client: Record, on: date, outcome: str, note: str = "") -> None:
         """As `incidents.resolve_incident` does: a closing event, and the client leaves if it left."""
         incident.update(resolved_on=on, outcome=outcome, updated_at=datetime.combine(on, time(17)), version=2)
         self.event(incident, on, "resolved", note or f"Resolved: client {outcome}")
         if outcome in ("departed", "parted") and client["status"] != outcome:
             self.status(client, on, outcome, f"Incident #{incident['id']}: {incident['title']}")
 
-    def compensation(self, client: dict, incident: dict | None, on: date, kind: str, amount: Decimal, *,
+    def compensation(self, client: Record, incident: Record | None, on: date, kind: str, amount: Decimal, *,
                      status: str, note: str = "", valid_until: date | None = None) -> None:
         currency = client["currency"]
         self._add(Compensation, {"client": client["id"], "incident": incident and incident["id"], "on": on,
@@ -160,14 +169,14 @@ class _Book:
             until = f", valid until {valid_until}" if valid_until else ""
             self.event(incident, on, "compensation_offered", f"Offered {kind} of {Money(amount, currency)}{until}")
 
-    def promise(self, client: dict, text: str, made: date, due: date, status: str = "open",
-                closed: date | None = None, incident: dict | None = None, replaces: dict | None = None) -> dict:
+    def promise(self, client: Record, text: str, made: date, due: date, status: str = "open",
+                closed: date | None = None, incident: Record | None = None, replaces: Record | None = None) -> Record:
         return self._add(Promise, {
             "client": client["id"], "incident": incident and incident["id"], "text": text, "made_on": made,
             "due": due, "status": status, "closed_on": closed, "replaces": replaces and replaces["id"],
             **self._stamp(made, closed)})
 
-    def reminder(self, client: dict, text: str, due: date, every: str) -> None:
+    def reminder(self, client: Record, text: str, due: date, every: str) -> None:
         self._add(Reminder, {"client": client["id"], "text": text, "due": due, "every": every,
                              **self._stamp(self.today)})
 
@@ -196,7 +205,7 @@ class _Book:
         return counts
 
 
-def _converted(values: list, money: list) -> list:
+def _converted(values: list[object], money: Sequence[tuple[int, Callable[[Any], object]]]) -> list[object]:
     for n, db_value in money:
         values[n] = db_value(values[n])
     return values
@@ -227,7 +236,7 @@ def _birthday(value: list[int] | None, today: date) -> date | None:
     return add_months(next_one, -12 * value[1])  # clips 29 February to the 28th in common years
 
 
-def _story_promises(book: _Book, client: dict, specs: list[dict], incident: dict | None = None) -> None:
+def _story_promises(book: _Book, client: Record, specs: list[Seed], incident: Record | None = None) -> None:
     today = book.today
     for spec in specs:
         when = {key: _when(spec[key], today) for key in ("made", "due", "closed") if key in spec}
@@ -239,7 +248,7 @@ def _story_promises(book: _Book, client: dict, specs: list[dict], incident: dict
                          _when(then["closed"], today) if "closed" in then else None, incident, promise)
 
 
-def _story(book: _Book, spec: dict) -> None:
+def _story(book: _Book, spec: Seed) -> None:
     today = book.today
     book.begin_client(spec["author"])
     values = dict(spec["client"])
@@ -287,10 +296,10 @@ class _Generator:
         """A random day in [start, end] (start when the range is empty)."""
         return start + timedelta(days=self.rng.randint(0, max(0, (end - start).days)))
 
-    def _phone(self, pool: dict) -> str:
+    def _phone(self, pool: Seed) -> str:
         return "".join(str(self.rng.randint(0, 9)) if ch == "#" else ch for ch in self.rng.choice(pool["phones"]))
 
-    def _person(self, pool: dict) -> tuple[str, str]:
+    def _person(self, pool: Seed) -> tuple[str, str]:
         rng = self.rng
         female = rng.random() < 0.5
         first = rng.choice(pool["first_female" if female else "first_male"])
@@ -299,7 +308,7 @@ class _Generator:
             last = last[female]
         return first, last
 
-    def _unique(self, name: str, pool: dict) -> str:
+    def _unique(self, name: str, pool: Seed) -> str:
         """`name`, or as an owner tells two same-named clients apart: by city (a number as a last resort)."""
         cities = self.rng.sample(pool["cities"], len(pool["cities"]))
         candidates = [name] + [f"{name} ({city})" for city in cities]
@@ -311,7 +320,7 @@ class _Generator:
         self.names.add(candidate.casefold())
         return candidate
 
-    def _company(self, pool: dict, country: str) -> tuple[str, str]:
+    def _company(self, pool: Seed, country: str) -> tuple[str, str]:
         rng = self.rng
         lasts = [last[0] if isinstance(last, list) else last for last in rng.sample(pool["last"], 2)]
         short = rng.choice(pool["patterns"]).format(
@@ -370,7 +379,7 @@ class _Generator:
 
     # -- a client's story over time --
 
-    def _history(self, client: dict, status: str, start: date) -> None:
+    def _history(self, client: Record, status: str, start: date) -> None:
         rng, today = self.rng, self.today
         if status == "prospect":
             self._touches(client, start, today, _count(rng, TOUCHES["prospect"]))
@@ -418,7 +427,7 @@ class _Generator:
             return rng.randint(91, 200)
         return rng.randint(0, 60)
 
-    def _touches(self, client: dict, start: date, end: date, n: int, last: date | None = None) -> None:
+    def _touches(self, client: Record, start: date, end: date, n: int, last: date | None = None) -> None:
         kinds, notes = self.history["touch_kinds"], self.history["touch_notes"]
         days = sorted(self.day(start, end) for _ in range(n))
         if last is not None and days:
@@ -427,12 +436,12 @@ class _Generator:
             kind = _pick(self.rng, kinds)
             self.book.touch(client, on, kind, self.rng.choice(notes[kind]))
 
-    def _promises(self, client: dict, start: date, end: date, mean: float, settle: bool = False) -> None:
+    def _promises(self, client: Record, start: date, end: date, mean: float, settle: bool = False) -> None:
         for _turn in range(_count(self.rng, mean)):  # not `_`: that is gettext here
             self._promise(client, self.rng.choice(self.history["promises"]), self.day(start, end), settle=settle)
 
-    def _promise(self, client: dict, text: str, made: date, incident: dict | None = None,
-                 replaces: dict | None = None, settle: bool = False) -> None:
+    def _promise(self, client: Record, text: str, made: date, incident: Record | None = None,
+                 replaces: Record | None = None, settle: bool = False) -> None:
         """A promise made on `made` and run to its outcome; one not yet due stays open (a few
         overdue ones too), unless `settle`: the client has left, so every promise was closed."""
         rng, today, book = self.rng, self.today, self.book
@@ -453,7 +462,7 @@ class _Generator:
 
     # -- incidents --
 
-    def _active_incident(self, client: dict, start: date) -> None:
+    def _active_incident(self, client: Record, start: date) -> None:
         """An incident of a client who stayed: resolved and retained, or still open (recently opened)."""
         rng, today = self.rng, self.today
         if rng.random() < 0.12:
@@ -462,7 +471,7 @@ class _Generator:
             opened = self.day(start, today - timedelta(days=25))
             self._incident(client, opened, min(today, opened + timedelta(days=rng.randint(3, 30))), "retained")
 
-    def _incident(self, client: dict, opened: date, resolved: date | None, outcome: str | None) -> None:
+    def _incident(self, client: Record, opened: date, resolved: date | None, outcome: str | None) -> None:
         """Complaint → call → apology → … → resolved, following docs/method.md §5, with promises and compensation."""
         rng, book, events = self.rng, self.book, self.history["events"]
         scenario = rng.choice(self.history["incidents"])
@@ -486,10 +495,10 @@ class _Generator:
             key = f"decision_{outcome}" if kind == "decision" else kind
             book.event(incident, on, kind, rng.choice(events[key]))
         self._remedy(client, incident, opened, end, outcome)
-        if resolved is not None:
+        if resolved is not None and outcome is not None:  # (the two come together)
             book.resolve(incident, client, resolved, outcome)
 
-    def _remedy(self, client: dict, incident: dict, opened: date, end: date, outcome: str | None) -> None:
+    def _remedy(self, client: Record, incident: Record, opened: date, end: date, outcome: str | None) -> None:
         """What we promised and offered to make it right (docs/method.md §5–6)."""
         rng = self.rng
         for _turn in range(rng.randint(1, 2) if outcome in (None, "retained") else rng.randint(0, 1)):
@@ -507,7 +516,7 @@ class _Generator:
             self._compensate(client, incident, on, "gift")
         self._compensate(client, incident, on, kind)
 
-    def _compensate(self, client: dict, incident: dict, on: date, kind: str) -> None:
+    def _compensate(self, client: Record, incident: Record, on: date, kind: str) -> None:
         rng, today = self.rng, self.today
         scale = CURRENCY_SCALE[client["currency"]]
         amount = Decimal(rng.choice({"gift": (50, 80, 120, 200), "refund": (300, 450, 900)}.get(kind, (500, 1000,

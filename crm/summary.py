@@ -15,6 +15,7 @@ from crm.timeline import client_timeline
 CHUNK = 500
 _COLUMNS = ("id", "name", "company", "email", "phone", "status", "status_since", "temperament", "tier", "country",
             "language", "birthday", "last_touch", "open_incidents", "open_promises", "notes", "version")
+_NO_PROMISES = PromiseRecord(0, 0, 0, 0)
 _SHORT = len(_COLUMNS) - 2  # the list's own keys; `full` adds notes and version (then contacts, promises)
 
 
@@ -53,9 +54,9 @@ def iter_summaries(
         contacts, records = _contacts(ids, found), promise_records(ids)
         for row in rows:
             summary = _with_birthday(dict(zip(_COLUMNS, row, strict=True)))
-            record = records.get(row[0], PromiseRecord(0, 0, 0, 0))
-            own = found.get((row[0], None), Channels())
-            summary["emails"], summary["phones"] = own.emails, own.phones  # every one, the primary first
+            record = records.get(row[0]) or _NO_PROMISES  # (a default argument would be built for every row)
+            own = found.get((row[0], None))
+            summary["emails"], summary["phones"] = (own.emails, own.phones) if own else ([], [])  # primary first
             summary["contacts"] = contacts.get(row[0], [])
             summary["promises"] = {
                 "kept_on_time": record.kept_on_time,
@@ -88,10 +89,10 @@ def _contacts(client_ids: list[int], found: dict[Owner, Channels]) -> dict[int, 
     for client_id, cid, name, role, email, phone, birthday, decider in database.execute(
         query.where(Contact.client.in_(in_list(client_ids))).order_by(Contact.id)
     ):
-        own = found.get((client_id, cid), Channels())
+        own = found.get((client_id, cid))
         people.setdefault(client_id, []).append(_with_birthday(
             {"id": cid, "name": name, "role": role, "email": email, "phone": phone, "birthday": birthday,
-             "decision_maker": bool(decider), "emails": own.emails, "phones": own.phones}
+             "decision_maker": bool(decider), "emails": own.emails if own else [], "phones": own.phones if own else []}
         ))
     return people
 

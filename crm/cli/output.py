@@ -4,6 +4,7 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 
 from crm.text import safe_line, shorten
 
@@ -33,43 +34,57 @@ def dumps(value: object, level: int = 0) -> str:
     """`json.dumps(value, ensure_ascii=False, indent=2, default=str)` at nesting `level`, byte for
     byte: objects with string keys and lists are laid out here, and each run of plain values (and
     each list of flat objects) is encoded in C in one call. Anything else goes through json as is."""
-    if type(value) is dict and value and all(type(key) is str for key in value):
-        return _object(value, level)
-    if type(value) is list and value:
-        return _array(value, level)
+    try:
+        if type(value) is dict and value:
+            return _object(value, level)
+        if type(value) is list and value:
+            return _array(value, level)
+    except TypeError:  # a key that is not a string, somewhere inside: json's own way for all of it
+        pass
     return _plain(value, level)
 
 
 def _object(value: dict[str, object], level: int) -> str:
-    inner = "\n" + "  " * (level + 1)
+    inner = _INNER[level + 1] if level + 1 < len(_INNER) else "\n" + "  " * (level + 1)
+    encode, scalars = _encoder(inner), _SCALARS
     pieces, run = [], {}
     for key, item in value.items():
-        if type(item) in _SCALARS:
+        if type(item) in scalars:
             run[key] = item
             continue
         if run:
-            pieces.append(_encoder(inner)(run)[1:-1])
+            pieces.append(encode(run)[1:-1])
             run = {}
-        pieces.append(f"{_encoder(inner)(key)}: {dumps(item, level + 1)}")
+        pieces.append(f"{encode_basestring(key)}: {dumps(item, level + 1)}")
     if run:
-        pieces.append(_encoder(inner)(run)[1:-1])
-    return "{" + inner + ("," + inner).join(pieces) + "\n" + "  " * level + "}"
+        pieces.append(encode(run)[1:-1])
+    return "{" + inner + ("," + inner).join(pieces) + inner[:-2] + "}"
 
 
 def _array(value: list[object], level: int) -> str:
-    if all(type(row) is dict and row and all(type(v) in _SCALARS for v in row.values()) for row in value):
+    scalars = _SCALARS
+    if all(type(row) is dict and row and all(type(v) in scalars for v in row.values()) for row in value):
         return _flat_objects(value, level)  # type: ignore[arg-type]
-    inner = "\n" + "  " * (level + 1)
-    if all(type(item) in _SCALARS for item in value):
-        return "[" + inner + _encoder(inner)(value)[1:-1] + "\n" + "  " * level + "]"
-    return "[" + inner + ("," + inner).join(dumps(item, level + 1) for item in value) + "\n" + "  " * level + "]"
+    inner = _INNER[level + 1] if level + 1 < len(_INNER) else "\n" + "  " * (level + 1)
+    if all(type(item) in scalars for item in value):
+        return "[" + inner + _encoder(inner)(value)[1:-1] + inner[:-2] + "]"
+    return "[" + inner + ("," + inner).join(dumps(item, level + 1) for item in value) + inner[:-2] + "]"
+
+
+_INNER = tuple("\n" + "  " * level for level in range(8))  # a line break and a level's indent
 
 
 @cache
 def _encoder(inner: str) -> Callable[[object], str]:
     """json's C encoder with `inner` between the items of one container: a raw newline occurs in
-    JSON text only in a separator (strings escape theirs), so each item lands on its own line."""
-    return json.JSONEncoder(ensure_ascii=False, separators=("," + inner, ": ")).encode
+    JSON text only in a separator (strings escape theirs), so each item lands on its own line. Made
+    once and called directly: `JSONEncoder.encode` would build it again for each of a listing's
+    hundreds of thousands of values."""
+    if c_make_encoder is None:  # a Python without json's C accelerator
+        return json.JSONEncoder(ensure_ascii=False, separators=("," + inner, ": "), default=str).encode
+    # markers None: no cycle check (the values are trees of plain data); default=str as json.dumps's
+    chunks = c_make_encoder(None, str, encode_basestring, None, ": ", "," + inner, False, False, True)
+    return lambda value: "".join(chunks(value, 0))
 
 
 def _plain(value: object, level: int) -> str:

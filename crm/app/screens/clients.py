@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.widgets.data_table import CellDoesNotExist, ColumnKey
 
+from crm import kinds
 from crm.app.bindings import TranslatedBindings
 from crm.app.screens.forms import EditClientForm, add_client_form, read_client_snapshot
 from crm.app.work import db_work
@@ -28,7 +29,6 @@ from crm.i18n import N_, _, ngettext
 from crm.l10n import format_day
 from crm.roster import ClientRow, NextDue, client_rows, filter_rows, next_due
 from crm.text import safe_line, shorten
-from crm import kinds
 from crm.widgets.health_light import health_cell
 from crm.widgets.paged_table import PAGE, PagedTable
 from crm.widgets.safe_fields import SafeInput
@@ -70,7 +70,7 @@ def name_width(screen_width: int) -> int:
 ASKING = object()  # a next due item asked for and not come yet
 
 
-def due_cell(due: NextDue | None | object) -> Text:
+def due_cell(due: NextDue | object | None) -> Text:
     """The Next due cell: the item's day and kind ("!" when overdue), "—" for none, "…" while asked."""
     if not isinstance(due, NextDue):
         return Text("—" if due is None else "…", style="dim")
@@ -78,7 +78,7 @@ def due_cell(due: NextDue | None | object) -> Text:
     return Text(f"{mark}{format_day(due.due, 'day')} {kinds.label(due.kind)}", style="bold" if due.overdue else "")
 
 
-def row_cells(row: ClientRow, due: NextDue | None | object, today: date, width: int) -> tuple[Text, ...]:
+def row_cells(row: ClientRow, due: NextDue | object | None, today: date, width: int) -> tuple[Text, ...]:
     """A table row; user text made safe and cut to the column (DataTable cells as Text, never str)."""
     return (
         Text(shorten(safe_line(row.name), width), style="bold"),
@@ -89,7 +89,6 @@ def row_cells(row: ClientRow, due: NextDue | None | object, today: date, width: 
         Text(str(row.open_incidents) if row.open_incidents else "—", style="" if row.open_incidents else "dim"),
         due_cell(due),
     )
-
 
 
 class ClientsScreen(TranslatedBindings, Screen[None]):
@@ -110,7 +109,7 @@ class ClientsScreen(TranslatedBindings, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[ClientRow] = []
-        self._due: dict[int, NextDue | None | object] = {}  # each built row's next due item (or ASKING)
+        self._due: dict[int, NextDue | object | None] = {}  # each built row's next due item (or ASKING)
         self._generation = 0  # of the data the rows and `_due` were read from
         self._matches = 0  # rows shown, for the bar
         self._status_index = 0

@@ -32,7 +32,6 @@ lint: $(VENV)/.test
 bench: $(VENV)/.test
 	$(BIN)/python tests/bench/run.py
 	$(BIN)/python tests/bench/bench_review.py
-	$(BIN)/python tests/bench/bench_demo.py
 	$(BIN)/python tests/bench/bench_import.py
 
 # After changing a translatable string: crm/locale/rapport.pot and the ru/ro catalogs (tools/messages.py).

@@ -1,50 +1,49 @@
-"""`make bench`: how Rapport feels at 500 and 5,000 clients, against the interpreter floor (issue 7).
+"""`make bench`: how Rapport feels at 5,000 and 50,000 demo clients, against the interpreter's floor
+and taskwarrior (issues 7 and 16). Not part of `make test`: pytest collects test_*.py only.
 
-Builds two demo databases once (cached in tests/bench/.cache, rebuilt when the demo code or its
-seeds change), each with one extra client holding 2,000 timeline entries, then measures:
+The books are built once per size, seed and code version and cached outside the repository
+(tests/bench/books.py). The package is byte-compiled first (this machine sets
+PYTHONDONTWRITEBYTECODE: without it every run would time the compiler). Then, each a median:
 
-- the scripted commands as a user runs them (a fresh `crm` process each time, wall time), next to
-  `python -c "import sqlite3"` measured in the same run: the least any Python command can cost;
+- scripted commands as a user runs them (a fresh `crm` process, wall time and CPU), next to
+  `python -c "import sqlite3"`, the least any Python command costs, and to taskwarrior's
+  `task due.before:… status:pending export` on 10,000 and 100,000 pending tasks; every command
+  runs once per round, in the same order, so a busy machine slows them alike;
 - the app in a fresh process, from process start until the Review list is filled and painted
-  (headless), so import and database time count;
-- in one app session (Pilot): opening Clients until its first rows show, each keystroke in its
-  filter until the table shows the result, and opening the 2,000-entry client until its timeline
-  is shown;
-- the peak memory (max RSS) of every process above.
+  (headless), imports and database work included;
+- in one app session (Pilot): opening Clients until its first rows are painted, each keystroke in
+  its filter until the table shows the result, opening the 2,000-entry client until its timeline
+  is painted;
+- `crm demo --clients N` into an empty file;
+- the peak memory (max RSS) of every process.
 
-Each figure is the median of several runs. Not part of `make test`: pytest collects test_*.py only.
-`make bench` then runs bench_review.py (review cost with nothing due) and bench_demo.py (demo size).
-Run: .venv/bin/python tests/bench/run.py [--runs N]
+Every figure is printed at both sizes with the growth and, where the issue sets one, its target.
+Run: .venv/bin/python tests/bench/run.py [--runs N] [--demo-runs N] [--small N] [--large N]
 """
 
 import argparse
-import hashlib
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-CACHE = Path(__file__).resolve().parent / ".cache"
-PYTHON = sys.executable
-CRM = [str(Path(PYTHON).parent / "crm")]  # the console script, as users run it
-TODAY = "2026-11-23"
-SIZES = (500, 5_000)
-LONG_CLIENT = "Zz Long History"
-LONG_ENTRIES = 2_000
-MB = 1024  # ru_maxrss is in KiB on Linux
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from books import CODE, CRM, LONG_CLIENT, LONG_ENTRIES, PYTHON, SEED, TODAY, Book, book, taskwarrior_data
 
-# What the build depends on: a change to any of these makes the cached databases stale.
-BUILD_INPUTS = [ROOT / "crm" / "demo.py", ROOT / "crm" / "migrations.py", *sorted((ROOT / "data" / "demo").glob("*"))]
+TASKS = {5_000: 10_000, 50_000: 100_000}  # taskwarrior's pending tasks against each book (the issue's pairs)
+WINDOW_END = "2026-12-01"  # the review's window: overdue and the next 7 days from TODAY
+MB = 1024  # ru_maxrss is in KiB on Linux
 
 # Runs inside the app processes (see `app_start` and `app_session`).
 START_SCRIPT = r"""
 import os, sys, time
+import crm.cli
 from crm.app.app import RapportApp
 from crm.app.screens.review import ReviewScreen
 
@@ -60,9 +59,9 @@ def _show(self, items):
 
 ReviewScreen._show = _show
 run = RapportApp.run
-RapportApp.run = lambda self, **kw: run(self, headless=True, size=(80, 24))
-from crm.cli import main
-sys.exit(main(sys.argv[1:]))
+RapportApp.run = lambda self, **kw: run(self, headless=True, size=(100, 30))
+crm.cli.has_terminal = lambda: True  # headless: no terminal is needed
+sys.exit(crm.cli.main(sys.argv[1:]))
 """
 
 SESSION_SCRIPT = r"""
@@ -73,21 +72,23 @@ from crm.app.app import make_app
 from crm.app.screens.client import ClientScreen
 from crm.app.screens.clients import ClientsScreen
 from crm.db import open_database
+from crm.widgets.paged_table import PagedTable
 from crm.widgets.timeline import Timeline
 
 path, long_id, opens = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 TYPED = ["m", "a", "r", "i", "backspace", "backspace", "backspace", "backspace",
          "s", "c", "h", "backspace", "backspace", "backspace"]
-marks = []
-shown = ClientsScreen.refilter
+marks = []  # when the Clients table was painted after being given rows
+show = PagedTable.show
 
-def _refilter(self, *args, **kwargs):
-    shown(self, *args, **kwargs)
-    self.call_after_refresh(lambda: marks.append(time.perf_counter()))
+def _show(self, items, *args, **kwargs):
+    show(self, items, *args, **kwargs)
+    if self.id == "clients":
+        self.call_after_refresh(lambda: marks.append(time.perf_counter()))
 
-ClientsScreen.refilter = _refilter
+PagedTable.show = _show
 
-async def until(condition, limit=30.0):
+async def until(condition, limit=60.0):
     give_up = time.perf_counter() + limit  # a failure in the app shows as a notification: don't hang
     while not condition():
         if time.perf_counter() > give_up:
@@ -99,12 +100,13 @@ async def main():
     open_database(path)
     app = make_app(path, date.fromisoformat(sys.argv[4]))
     result = {"clients": [], "keystroke": [], "open": []}
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(100, 30)) as pilot:
         await app.workers.wait_for_complete()
         start = time.perf_counter()
         app.show_clients()
         await until(lambda: isinstance(app.screen, ClientsScreen) and marks)
-        result["clients"].append(marks[-1] - start)
+        result["clients"].append(marks[0] - start)
+        await until(lambda: app.screen._loaded)
         await app.workers.wait_for_complete()
         await pilot.pause()
         for key in TYPED:
@@ -121,7 +123,7 @@ async def main():
             done = []
             app.screen.call_after_refresh(lambda: done.append(time.perf_counter()))
             await until(lambda: done)
-            assert app.screen.query_one(Timeline).entries.__len__() >= 2000
+            assert len(app.screen.query_one(Timeline).entries) >= 2000
             result["open"].append(done[0] - start)
             await app.workers.wait_for_complete()
             app.pop_screen()
@@ -134,22 +136,34 @@ asyncio.run(main())
 
 @dataclass
 class Measure:
-    seconds: list[float]
-    peak_kb: int
+    seconds: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # user + system, where a whole process is timed
+    peak_kb: int = 0
+
+    def add(self, seconds: float, cpu: float | None = None, peak_kb: int = 0) -> None:
+        self.seconds.append(seconds)
+        if cpu is not None:
+            self.cpu.append(cpu)
+        self.peak_kb = max(self.peak_kb, peak_kb)
 
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
 
+    @property
+    def cpu_median(self) -> float | None:
+        return statistics.median(self.cpu) if self.cpu else None
 
-def run_process(argv: list[str], env: dict[str, str] | None = None, capture: bool = False) -> tuple[float, int, str]:
-    """Wall seconds, max RSS (KiB) and stdout of one process; a failure stops the bench."""
+
+def run_process(argv: list[str], env: dict[str, str] | None = None,
+                capture: bool = False) -> tuple[float, float, int, str]:
+    """Wall seconds, CPU seconds, max RSS (KiB) and stdout of one process; a failure stops the bench."""
     with tempfile.TemporaryFile("w+") as err:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=subprocess.PIPE if capture else subprocess.DEVNULL, stderr=err,
-                                env=env, cwd=ROOT, text=True)
+                                env=env, cwd=CODE, text=True)
         out = proc.stdout.read() if proc.stdout else ""
-        _, status, usage = os.wait4(proc.pid, 0)  # not proc.wait(): wait4 gives this child's own peak
+        _, status, usage = os.wait4(proc.pid, 0)  # not proc.wait(): wait4 gives this child's own figures
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.stdout:
@@ -157,190 +171,223 @@ def run_process(argv: list[str], env: dict[str, str] | None = None, capture: boo
         if proc.returncode != 0:
             err.seek(0)
             sys.exit(f"bench: {' '.join(argv[:6])} … failed ({proc.returncode}): {err.read().strip()[-800:]}")
-    return seconds, usage.ru_maxrss, out
-
-
-def repeat(argv: list[str], runs: int, env: dict[str, str] | None = None) -> Measure:
-    times, peak = [], 0
-    run_process(argv, env)  # warm the page cache and the .pyc files
-    for _ in range(runs):
-        seconds, rss, _ = run_process(argv, env)
-        times.append(seconds)
-        peak = max(peak, rss)
-    return Measure(times, peak)
-
-
-# --- the databases --------------------------------------------------------------------------
-
-
-def build_key() -> str:
-    digest = hashlib.sha256()
-    for path in BUILD_INPUTS:
-        digest.update(path.name.encode() + path.read_bytes())
-    return digest.hexdigest()[:12]
-
-
-def build(n_clients: int) -> tuple[Path, dict]:
-    """The demo database for `n_clients` plus the long-history client, built once per build key."""
-    CACHE.mkdir(exist_ok=True)
-    path = CACHE / f"demo-{n_clients}-{build_key()}.db"
-    meta_path = path.with_suffix(".json")
-    if path.exists() and meta_path.exists():
-        return path, json.loads(meta_path.read_text())
-    for old in CACHE.glob(f"demo-{n_clients}-*"):
-        old.unlink()
-    print(f"building the {n_clients:,}-client database …", file=sys.stderr)
-    partial = path.with_suffix(".partial")
-    partial.unlink(missing_ok=True)
-    run_process([*CRM, "--db", str(partial), "--today", TODAY, "demo", "--clients", str(n_clients), "--no-tui"])
-    meta = json.loads(run_process([PYTHON, "-c", LONG_HISTORY, str(partial)], capture=True)[2])
-    for suffix in ("-wal", "-shm"):
-        Path(str(partial) + suffix).unlink(missing_ok=True)
-    partial.rename(path)
-    meta_path.write_text(json.dumps(meta))
-    return path, meta
-
-
-# Adds the client with 2,000 timeline entries (bulk insert), and names a typical client for `show`.
-LONG_HISTORY = rf"""
-import json, sys
-from datetime import date, timedelta
-from crm import audit
-from crm.clients import ClientFields, add_client
-from crm.db import open_database
-from crm.models import Client, Touch, database
-
-handle = open_database(sys.argv[1])
-today = date.fromisoformat("{TODAY}")
-typical = Client.get_by_id(1).name
-with database.atomic():
-    long_id = add_client(ClientFields(name="{LONG_CLIENT}", country="DE"), today=today - timedelta(days=2000))
-    stamp = audit.created()
-    Touch.insert_many(
-        dict(client=long_id, on=today - timedelta(days=n), kind=("call", "email", "meeting", "note")[n % 4],
-             note=f"entry {{n}}: talked about the next order", **stamp)
-        for n in range({LONG_ENTRIES})
-    ).execute()
-handle.close()
-print(json.dumps({{"long_id": long_id, "typical": typical}}))
-"""
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, out
 
 
 # --- the measurements -----------------------------------------------------------------------
 
 
-def app_start(db: Path, runs: int) -> Measure:
-    """Process start → the Review list filled and painted (headless), as `crm` opens it."""
-    times, peak = [], 0
+def commands(books: dict[int, Book], tasks: dict[int, Path]) -> dict[tuple[str, int], tuple[list[str], dict | None]]:
+    """Every scripted command, by (figure, size), in the order each round runs them: taskwarrior
+    right before the review it is compared with."""
+    found: dict[tuple[str, int], tuple[list[str], dict | None]] = {
+        ("floor", 0): ([PYTHON, "-c", "import sqlite3"], None)}
+    for size, b in books.items():
+        crm = [*CRM, "--db", str(b.path), "--today", TODAY]
+        if size in tasks:
+            env = os.environ | {"TASKRC": str(tasks[size])}
+            found[("task", size)] = (["task", f"due.before:{WINDOW_END}", "status:pending", "export"], env)
+        found[("review", size)] = ([*crm, "review", "--json"], None)
+        found[("show", size)] = ([*crm, "client", "show", b.typical, "--json"], None)
+        found[("show_long", size)] = ([*crm, "client", "show", LONG_CLIENT, "--json"], None)
+        found[("list", size)] = ([*crm, "client", "list", "--json"], None)
+    return found
+
+
+def scripted(books: dict[int, Book], tasks: dict[int, Path], runs: int) -> dict[tuple[str, int], Measure]:
+    todo = commands(books, tasks)
+    for argv, env in todo.values():
+        run_process(argv, env)  # warm the page cache and the .pyc files
+    got = {key: Measure() for key in todo}
+    for n in range(runs):
+        print(f"  round {n + 1} of {runs} …", file=sys.stderr)
+        for key, (argv, env) in todo.items():
+            seconds, cpu, rss, _ = run_process(argv, env)
+            got[key].add(seconds, cpu, rss)
+    return got
+
+
+def app_start(b: Book, runs: int) -> Measure:
+    """Process start → the Review list filled and painted (headless, 100×30), as `crm` opens it."""
+    got = Measure()
     with tempfile.TemporaryDirectory() as tmp:
         mark = Path(tmp) / "mark"
         env = os.environ | {"BENCH_MARK": str(mark)}
-        argv = [PYTHON, "-c", START_SCRIPT, "--db", str(db), "--today", TODAY]
+        argv = [PYTHON, "-c", START_SCRIPT, "--db", str(b.path), "--today", TODAY]
         for n in range(runs + 1):
             start = time.time()
-            _, rss, _ = run_process(argv, env)
+            _, _cpu, rss, _ = run_process(argv, env)
             if n:  # the first run warms caches
-                times.append(float(mark.read_text()) - start)
-                peak = max(peak, rss)
-    return Measure(times, peak)
+                got.add(float(mark.read_text()) - start, None, rss)
+    return got
 
 
-def app_session(db: Path, long_id: int, opens: int) -> tuple[Measure, Measure, Measure]:
+def app_session(b: Book, opens: int) -> tuple[Measure, Measure, Measure]:
     """Opening Clients, typing in its filter and opening the long-history client, one session."""
-    _, rss, out = run_process([PYTHON, "-c", SESSION_SCRIPT, str(db), str(long_id), str(opens), TODAY],
-                              capture=True)
+    _, _, rss, out = run_process([PYTHON, "-c", SESSION_SCRIPT, str(b.path), str(b.long_id), str(opens), TODAY],
+                                 capture=True)
     result = json.loads(out.strip().splitlines()[-1])
-    return Measure(result["clients"], rss), Measure(result["keystroke"], rss), Measure(result["open"], rss)
+    return tuple(Measure(result[key], [], rss) for key in ("clients", "keystroke", "open"))  # type: ignore[return-value]
+
+
+def demo(b: Book, runs: int) -> Measure:
+    """`crm demo --clients N --no-tui` into an empty file (with the book's own build, if it was built now)."""
+    got = Measure()
+    if b.demo_seconds is not None:
+        got.add(b.demo_seconds)
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in range(runs):
+            path = Path(tmp) / f"demo-{n}.db"
+            seconds, cpu, rss, _ = run_process([*CRM, "--db", str(path), "--today", TODAY, "demo", "--clients",
+                                                str(b.clients), "--seed", str(SEED), "--no-tui"])
+            got.add(seconds, cpu, rss)
+    return got
+
+
+# --- the table --------------------------------------------------------------------------------
+
+
+def fmt(seconds: float) -> str:
+    if seconds >= 10:
+        return f"{seconds:,.1f} s"
+    return f"{seconds * 1000:,.0f} ms" if seconds >= 0.01 else f"{seconds * 1000:.1f} ms"
+
+
+def cell(m: Measure | None) -> str:
+    if m is None:
+        return ""
+    if not m.seconds:
+        return "—"
+    cpu = f" (cpu {fmt(m.cpu_median)})" if m.cpu_median is not None else ""
+    return fmt(m.median) + cpu
 
 
 @dataclass
 class Row:
     label: str
-    small: Measure
-    large: Measure
-    limit: float | None = None  # seconds, or a multiple of the floor when `floor_limit`
-    floor_limit: bool = False
+    small: Measure | None
+    large: Measure | None
+    target: str = ""
+    ok: bool | None = None  # None: no target, or not measured
 
 
-def fmt_time(seconds: float) -> str:
-    return f"{seconds * 1000:,.0f} ms" if seconds >= 0.01 else f"{seconds * 1000:.1f} ms"
+def verdict(ok: bool | None) -> str:
+    return "" if ok is None else "PASS" if ok else "FAIL"
 
 
-def table(rows: list[Row], floor: Measure, memory: list[tuple[str, int, int]], limit_mb: int) -> str:
-    head = ("item", "500 clients", "5,000 clients", "growth", "floor×", "target", "ok")
+def table(rows: list[Row], small: int, large: int) -> str:
+    head = ("figure", f"{small:,} clients", f"{large:,} clients", "growth", "target (issue 16)", "")
     lines = [head]
-    lines.append(("interpreter floor (python -c 'import sqlite3')", fmt_time(floor.median), "", "", "1.0×", "", ""))
     for row in rows:
-        ratio = row.large.median / floor.median
-        if row.limit is None:
-            target, ok = "—", ""
-        elif row.floor_limit:
-            target, ok = f"< {row.limit:g}× floor", "PASS" if ratio < row.limit else "FAIL"
-        else:
-            target, ok = f"< {fmt_time(row.limit)}", "PASS" if row.large.median < row.limit else "FAIL"
-        lines.append((row.label, fmt_time(row.small.median), fmt_time(row.large.median),
-                      f"{row.large.median / row.small.median:.1f}×", f"{ratio:.1f}×", target, ok))
-    for label, small_kb, large_kb in memory:
-        ok = "PASS" if large_kb < limit_mb * MB else "FAIL"
-        lines.append((label, f"{small_kb / MB:.0f} MB", f"{large_kb / MB:.0f} MB", f"{large_kb / small_kb:.1f}×", "",
-                      f"< {limit_mb} MB", ok))
+        growth = ""
+        if row.small and row.large and row.small.seconds and row.large.seconds:
+            growth = f"{row.large.median / row.small.median:.1f}×"
+        lines.append((row.label, cell(row.small), cell(row.large), growth, row.target, verdict(row.ok)))
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
     out = []
     for n, line in enumerate(lines):
-        cells = [c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths))]
+        cells = [c.ljust(w) if i in (0, 4) else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths, strict=True))]
         out.append(" | ".join(cells).rstrip())
         if n == 0:
             out.append("-+-".join("-" * w for w in widths))
     return "\n".join(out)
 
 
+def ratio(a: Measure, b: Measure) -> float:
+    return a.median / b.median
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=9, help="runs per command (median; default 9)")
+    parser.add_argument("--runs", type=int, default=7, help="rounds of the scripted commands (median; default 7)")
+    parser.add_argument("--demo-runs", type=int, default=1, help="crm demo runs per size (default 1)")
+    parser.add_argument("--small", type=int, default=5_000, help="the small book's clients (default 5,000)")
+    parser.add_argument("--large", type=int, default=50_000, help="the large book's clients (default 50,000)")
     args = parser.parse_args()
+    small, large = args.small, args.large
     os.environ.setdefault("CRM_AUTHOR", "bench")
     for name in ("CRM_DB", "CRM_TODAY"):
         os.environ.pop(name, None)
     began = time.perf_counter()
-    # Compiled once, as an installed package is: with PYTHONDONTWRITEBYTECODE set (as on some
-    # machines) every run would otherwise compile the changed modules again.
-    subprocess.run([PYTHON, "-m", "compileall", "-q", str(ROOT / "crm"), str(ROOT / "widgets")], check=True,
+    subprocess.run([PYTHON, "-m", "compileall", "-q", str(CODE / "crm"), str(CODE / "widgets")], check=True,
                    stdout=subprocess.DEVNULL)
-    built = {n: build(n) for n in SIZES}
-    print(f"measuring ({args.runs} runs each) …", file=sys.stderr)
-    floor = repeat([PYTHON, "-c", "import sqlite3"], args.runs * 2)
-    by_size: dict[int, dict[str, Measure]] = {}
-    for n, (db, meta) in built.items():
-        crm = [*CRM, "--db", str(db), "--today", TODAY]
-        got = {
-            "review": repeat([*crm, "review", "--json"], args.runs),
-            "show": repeat([*crm, "client", "show", meta["typical"]], args.runs),
-            "show_long": repeat([*crm, "client", "show", LONG_CLIENT, "--json"], args.runs),
-            "list": repeat([*crm, "client", "list", "--json"], args.runs),
-            "start": app_start(db, max(3, args.runs // 2 + 1)),
-        }
-        got["clients"], got["keystroke"], got["open"] = app_session(db, meta["long_id"], max(3, args.runs // 2 + 1))
-        by_size[n] = got
-    small, large = by_size[SIZES[0]], by_size[SIZES[1]]
+    print(f"measuring {CODE} …", file=sys.stderr)
+    books = {n: book(n) for n in (small, large)}
+    tasks: dict[int, Path] = {}
+    if shutil.which("task"):
+        tasks = {n: taskwarrior_data(TASKS.get(n, 2 * n)) for n in books}
+    else:
+        print("taskwarrior is not installed (apt-get install taskwarrior): its comparison is skipped",
+              file=sys.stderr)
+    got = scripted(books, tasks, args.runs)
+    print("  the app …", file=sys.stderr)
+    start = {n: Measure() for n in books}
+    for _ in range(max(3, args.runs // 2 + 1)):  # one process per size in turn, as the commands
+        for n, b in books.items():
+            one = app_start(b, 1)
+            start[n].add(one.seconds[0], None, one.peak_kb)
+    session = {n: app_session(b, 3) for n, b in books.items()}
+    print("  crm demo …", file=sys.stderr)
+    demos = {n: demo(b, max(0, args.demo_runs - (b.demo_seconds is not None))) for n, b in books.items()}
+
+    floor = got[("floor", 0)]
+    review_s, review_l = got[("review", small)], got[("review", large)]
     rows = [
-        Row("crm review --json", small["review"], large["review"], 6, floor_limit=True),
-        Row("crm client show CLIENT", small["show"], large["show"], 5, floor_limit=True),
-        Row(f"crm client show --json ({LONG_ENTRIES:,} entries)", small["show_long"], large["show_long"]),
-        Row("crm client list --json", small["list"], large["list"]),
-        Row("app: launch → Review filled", small["start"], large["start"], 1.5),
-        Row("app: Clients screen → first rows shown", small["clients"], large["clients"]),
-        Row("app: filter keystroke → table shown", small["keystroke"], large["keystroke"], 0.05),
-        Row(f"app: open client, {LONG_ENTRIES:,}-entry timeline", small["open"], large["open"], 0.2),
+        Row("interpreter floor (python -c 'import sqlite3')", floor, floor),
+        Row("crm review --json", review_s, review_l, f"≤ 3× floor at {small:,}: {ratio(review_s, floor):.1f}×",
+            ratio(review_s, floor) <= 3),
+        Row("", None, None, f"≤ 3× its {small:,} time at {large:,}: {ratio(review_l, review_s):.1f}×",
+            ratio(review_l, review_s) <= 3),
     ]
-    cli = ("review", "show", "show_long", "list")
-    memory = [
-        ("peak memory, crm commands", max(small[k].peak_kb for k in cli), max(large[k].peak_kb for k in cli)),
-        ("peak memory, app session", max(small[k].peak_kb for k in ("start", "open")),
-         max(large[k].peak_kb for k in ("start", "open"))),
+    for n, need in ((small, 1.5), (large, 2.0)):
+        if tasks:
+            tw = got[("task", n)]
+            faster = ratio(tw, got[("review", n)])
+            rows.append(Row(f"  taskwarrior: {TASKS.get(n, 2 * n):,} pending tasks", tw if n == small else None,
+                            tw if n == large else None, f"review ≥ {need:g}× faster at {n:,}: {faster:.2f}×",
+                            faster >= need))
+        else:
+            rows.append(Row("  taskwarrior", None, None, "skipped: `task` is not installed"))
+    show_s, show_l = got[("show", small)], got[("show", large)]
+    rows += [
+        Row("crm client show CLIENT --json", show_s, show_l,
+            f"≤ 1.5× its {small:,} time at {large:,}: {ratio(show_l, show_s):.2f}×", ratio(show_l, show_s) <= 1.5),
+        Row(f"crm client show --json ({LONG_ENTRIES:,} entries)", got[("show_long", small)],
+            got[("show_long", large)]),
+        Row("crm client list --json", got[("list", small)], got[("list", large)], f"≤ 3 s at {large:,}",
+            got[("list", large)].median <= 3),
+        Row("app: launch → Review filled", start[small], start[large], f"≤ 1.5 s at {large:,}",
+            start[large].median <= 1.5),
+        Row("app: Clients screen → first rows shown", session[small][0], session[large][0], f"≤ 0.5 s at {large:,}",
+            session[large][0].median <= 0.5),
+        Row("app: filter keystroke → table shown", session[small][1], session[large][1], f"≤ 50 ms at {large:,}",
+            session[large][1].median <= 0.05),
+        Row(f"app: open client, {LONG_ENTRIES:,}-entry timeline", session[small][2], session[large][2]),
+        Row("crm demo --clients N", demos[small], demos[large], f"≤ 60 s at {large:,}",
+            demos[large].median <= 60 if demos[large].seconds else None),
     ]
-    print(table(rows, floor, memory, 200))
-    print(f"\n{os.cpu_count()} CPUs, Python {sys.version.split()[0]}; medians; bench took "
-          f"{time.perf_counter() - began:.0f} s")
+    cli = ("review", "show", "show_long")
+    peaks = [
+        ("peak memory: review, show", max(got[(k, small)].peak_kb for k in cli),
+         max(got[(k, large)].peak_kb for k in cli), None),
+        ("peak memory: client list --json", got[("list", small)].peak_kb, got[("list", large)].peak_kb, 100),
+        ("peak memory: the app", max(start[small].peak_kb, session[small][0].peak_kb),
+         max(start[large].peak_kb, session[large][0].peak_kb), 250),
+    ]
+    text = table(rows, small, large)
+    mem_lines = []
+    for label, small_kb, large_kb, limit in peaks:
+        ok = None if limit is None else large_kb <= limit * MB
+        target = f"≤ {limit} MB at {large:,}" if limit else ""
+        mem_lines.append(f"{label}: {small_kb / MB:.0f} MB → {large_kb / MB:.0f} MB "
+                         f"({large_kb / small_kb:.1f}×) {target} {verdict(ok)}".rstrip())
+    print(text)
+    print("\n".join(mem_lines))
+    print(f"\nmedians of {args.runs} rounds (app start {len(start[small].seconds)}, "
+          f"keystrokes {len(session[small][1].seconds)}, "
+          f"demo {len(demos[large].seconds)} at {large:,}); wall time, CPU (user+system) in brackets; "
+          f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, Python {sys.version.split()[0]}; "
+          f"bench took {time.perf_counter() - began:.0f} s")
     return 0
 
 

@@ -1,0 +1,133 @@
+"""The benchmarks' demo books, built once per size, seed and version of the code that makes them and
+kept outside the repository ($RAPPORT_BENCH_CACHE, else ~/.cache/rapport-bench).
+
+The code measured is the `crm` package this interpreter imports (a checkout's editable install, or
+another checkout on PYTHONPATH to measure it before a change). A book is `crm demo --clients N`
+(timed: the demo's own figure) plus one client with 2,000 timeline entries, and names a typical
+client for `client show`. Taskwarrior's data for the same comparison is made here too.
+"""
+
+import hashlib
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import crm
+
+CODE = Path(crm.__file__).resolve().parents[1]  # the checkout under test
+PYTHON = sys.executable
+CRM = [str(Path(PYTHON).parent / "crm")]  # the console script, as users run it
+TODAY = "2026-11-23"
+SEED = 1
+LONG_CLIENT = "Zz Long History"
+LONG_ENTRIES = 2_000
+FORMAT = "2"  # bump when what a book holds changes beyond the inputs below
+# What a book depends on: a change to any of these makes the cached books stale.
+BUILD_INPUTS = [CODE / "crm" / "demo.py", CODE / "crm" / "migrations.py", *sorted((CODE / "data" / "demo").glob("*"))]
+
+
+def cache_dir() -> Path:
+    default = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rapport-bench"
+    path = Path(os.environ.get("RAPPORT_BENCH_CACHE") or default)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def build_key(seed: int) -> str:
+    digest = hashlib.sha256(f"{FORMAT} {seed} {TODAY}".encode())
+    for path in BUILD_INPUTS:
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@dataclass
+class Book:
+    path: Path
+    clients: int
+    long_id: int  # the client with LONG_ENTRIES timeline entries
+    typical: str  # a typical client's name, for `client show`
+    demo_seconds: float | None  # `crm demo` took this long, when the book was built in this run
+
+
+def book(clients: int, seed: int = SEED) -> Book:
+    """The demo book of `clients` clients, built now if this code has not built it before."""
+    path = cache_dir() / f"demo-{clients}-seed{seed}-{build_key(seed)}.db"
+    meta_path = path.with_suffix(".json")
+    if path.exists() and meta_path.exists():
+        return Book(path, clients, demo_seconds=None, **json.loads(meta_path.read_text()))
+    for old in cache_dir().glob(f"demo-{clients}-seed{seed}-*"):
+        old.unlink()
+    print(f"building the {clients:,}-client book (once for this code) …", file=sys.stderr)
+    partial = path.with_suffix(".partial")
+    for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+        leftover.unlink(missing_ok=True)
+    started = time.perf_counter()
+    subprocess.run([*CRM, "--db", str(partial), "--today", TODAY, "demo", "--clients", str(clients),
+                    "--seed", str(seed), "--no-tui"], check=True, stdout=subprocess.DEVNULL)
+    seconds = time.perf_counter() - started
+    meta = json.loads(subprocess.run([PYTHON, "-c", LONG_HISTORY, str(partial)], check=True, capture_output=True,
+                                     text=True).stdout)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{partial}{suffix}").unlink(missing_ok=True)
+    partial.rename(path)
+    meta_path.write_text(json.dumps(meta))
+    return Book(path, clients, demo_seconds=seconds, **meta)
+
+
+# Adds the client with LONG_ENTRIES timeline entries (bulk insert) and names a typical client.
+LONG_HISTORY = rf"""
+import json, sys
+from datetime import date, timedelta
+from crm import audit
+from crm.clients import ClientFields, add_client
+from crm.db import open_database
+from crm.models import Client, Touch, database
+
+handle = open_database(sys.argv[1])
+today = date.fromisoformat("{TODAY}")
+typical = Client.get_by_id(1).name
+with database.atomic():
+    long_id = add_client(ClientFields(name="{LONG_CLIENT}", country="DE"), today=today - timedelta(days=2000))
+    stamp = audit.created()
+    Touch.insert_many(
+        dict(client=long_id, on=today - timedelta(days=n), kind=("call", "email", "meeting", "note")[n % 4],
+             note=f"entry {{n}}: talked about the next order", **stamp)
+        for n in range({LONG_ENTRIES})
+    ).execute()
+handle.close()
+print(json.dumps({{"long_id": long_id, "typical": typical}}))
+"""
+
+
+def taskwarrior_data(tasks: int) -> Path:
+    """An rc file for a taskwarrior data directory of `tasks` pending tasks with due dates from two
+    months ago to ten months ahead (written in its own format, once): the comparison's peer."""
+    directory = cache_dir() / f"taskwarrior-{tasks}"
+    rc = directory / "taskrc"
+    if rc.exists():
+        return rc
+    data = directory / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(tasks)
+    base = datetime.fromisoformat(TODAY).replace(tzinfo=UTC)
+    words = ["call", "send", "fix", "review", "invoice", "logo", "campaign", "spring", "order", "meeting", "draft",
+             "letter", "brochure"]
+    with open(data / "pending.data", "w") as out:
+        for _ in range(tasks):
+            due = int((base + timedelta(days=rng.randint(-60, 300))).timestamp())
+            entry = int((base - timedelta(days=rng.randint(1, 400))).timestamp())
+            text = " ".join(rng.choice(words) for _ in range(6)).capitalize()
+            out.write(f'[description:"{text}" due:"{due}" entry:"{entry}" modified:"{entry}" '
+                      f'project:"client{rng.randint(1, tasks // 2)}" status:"pending" '
+                      f'uuid:"{uuid.UUID(int=rng.getrandbits(128), version=4)}"]\n')
+    for name in ("completed.data", "undo.data", "backlog.data"):
+        (data / name).touch()
+    rc.write_text(f"data.location={data}\nconfirmation=off\ngc=off\nhooks=off\nverbose=nothing\n")
+    return rc

@@ -69,11 +69,12 @@ def book(clients: int, seed: int = SEED) -> Book:
     for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
         leftover.unlink(missing_ok=True)
     started = time.perf_counter()
+    # cwd: `python -c` imports from the working directory first, which must be the code measured
     subprocess.run([*CRM, "--db", str(partial), "--today", TODAY, "demo", "--clients", str(clients),
-                    "--seed", str(seed), "--no-tui"], check=True, stdout=subprocess.DEVNULL)
+                    "--seed", str(seed), "--no-tui"], check=True, stdout=subprocess.DEVNULL, cwd=CODE)
     seconds = time.perf_counter() - started
     meta = json.loads(subprocess.run([PYTHON, "-c", LONG_HISTORY, str(partial)], check=True, capture_output=True,
-                                     text=True).stdout)
+                                     text=True, cwd=CODE).stdout)
     for suffix in ("-wal", "-shm"):
         Path(f"{partial}{suffix}").unlink(missing_ok=True)
     partial.rename(path)

@@ -15,8 +15,9 @@ from typing import Any, cast
 from peewee import Case, ModelSelect, fn
 
 from crm.health import BROKEN_WINDOW_DAYS, Health, HealthFacts, assess
-from crm.models import Incident, Promise, in_list
+from crm.models import Client, Incident, Promise, in_list
 from crm.summary import iter_summaries, summaries
+from crm.text import matches, search_text, search_words
 
 # How far ahead the table looks for each client's next due item (overdue ones always show).
 NEXT_DUE_DAYS = 60
@@ -42,7 +43,7 @@ class ClientRow:
     health: Health
     last_touch: date | None
     open_incidents: int
-    search_key: str  # name, company, e-mail and country, case-folded
+    search_key: str  # name, company, e-mail, country, notes and phone, folded (crm.text.search_text)
 
 
 def _date(value: object) -> date | None:
@@ -111,6 +112,7 @@ def client_rows(today: date, limit: int | None = None) -> list[ClientRow]:
     screenful while the rest loads)."""
     found = list(islice(iter_summaries(), limit)) if limit is not None else summaries()
     facts = health_facts(today, [cast(int, s["id"]) for s in found] if limit is not None else None, rows=found)
+    notes = client_notes([cast(int, s["id"]) for s in found] if limit is not None else None)
     rows = []
     for s in found:
         cid = cast(int, s["id"])
@@ -127,17 +129,24 @@ def client_rows(today: date, limit: int | None = None) -> list[ClientRow]:
                 health=assess(facts[cid], today),
                 last_touch=facts[cid].last_touch,
                 open_incidents=cast(int, s["open_incidents"]),
-                search_key=" ".join((name, company, email, country)).casefold(),
+                search_key=search_text((name, company, email, country, notes.get(cid, "")),
+                                       phones=(cast(str, s["phone"]),)),
             )
         )
     return rows
 
 
+def client_notes(client_ids: list[int] | None = None) -> dict[int, str]:
+    """The notes of these clients (of all when None), for the filter to search: the listing's
+    summaries leave them out."""
+    query = Client.select(Client.id, Client.notes).where(Client.notes != "")
+    if client_ids is not None:
+        query = query.where(Client.id.in_(client_ids))
+    return dict(cast(Iterable[tuple[int, str]], query.tuples()))
+
+
 def filter_rows(rows: Iterable[ClientRow], text: str = "", status: str | None = None) -> list[ClientRow]:
-    """Rows whose name, company, e-mail or country hold every word of `text`, in `status` if given."""
-    words = text.casefold().split()
-    return [
-        row
-        for row in rows
-        if (status is None or row.status == status) and all(word in row.search_key for word in words)
-    ]
+    """Rows whose name, company, e-mail, country, notes or phone hold every word of `text`, whatever
+    the case and accents ("stefan" finds Ştefan, 0721 finds +40 721…), in `status` if given."""
+    words = search_words(text)
+    return [row for row in rows if (status is None or row.status == status) and matches(words, row.search_key)]

@@ -20,7 +20,6 @@ file (`tomllib` is imported only to read one).
 
 import os
 import re
-import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,8 +29,8 @@ from crm import validate
 from crm.errors import UserError
 from crm.i18n import LANGUAGES, _
 from crm.text import safe_line
+from crm.userdirs import user_dir
 
-APP_NAME = "rapport"
 FILE_NAME = "settings.toml"
 SIGNATURE_FIELDS = ("name", "title", "company")
 _BINDING_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
@@ -60,13 +59,7 @@ class Settings:
 
 def config_dir() -> Path:
     """The user's config directory for Rapport."""
-    if sys.platform.startswith("linux"):
-        # The XDG rule itself: importing platformdirs would cost every command 6 ms.
-        base = os.environ.get("XDG_CONFIG_HOME", "")
-        return Path(base if os.path.isabs(base) else os.path.expanduser("~/.config")) / APP_NAME
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir(APP_NAME, appauthor=False))
+    return user_dir("config")
 
 
 def settings_path() -> Path:

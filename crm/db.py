@@ -18,17 +18,15 @@ from crm.i18n import _
 from crm.migrations import LATEST, MIGRATIONS
 from crm.models import database
 from crm.text import fold
+from crm.userdirs import user_dir
 
-APP_NAME = "rapport"
 BUSY_TIMEOUT_S = 10
 PRAGMAS = {"journal_mode": "wal", "foreign_keys": 1, "synchronous": "full"}
 
 
 def default_path() -> Path:
     """The database used when neither --db nor $CRM_DB names one."""
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir(APP_NAME, appauthor=False)) / "rapport.db"
+    return user_dir("data") / "rapport.db"
 
 
 def resolve_path(option: str | None = None) -> Path:

@@ -11,12 +11,12 @@ run time, never a result.
 
 import json
 import os
-import sys
 from datetime import date
 from functools import cached_property
 from pathlib import Path
 
-APP_NAME = "rapport"
+from crm.userdirs import user_dir
+
 PREFIX, SUFFIX = "holidays-", ".json"
 
 Row = tuple[date, str, str]  # an occasion's first day, English name, name in the client's language
@@ -24,13 +24,7 @@ Row = tuple[date, str, str]  # an occasion's first day, English name, name in th
 
 def cache_dir() -> Path:
     """The user's cache directory for Rapport."""
-    if sys.platform.startswith("linux"):
-        # The XDG rule itself: importing platformdirs would cost this command 6 ms.
-        base = os.environ.get("XDG_CACHE_HOME", "")
-        return Path(base if os.path.isabs(base) else os.path.expanduser("~/.cache")) / APP_NAME
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir(APP_NAME, appauthor=False))
+    return user_dir("cache")
 
 
 def holidays_version() -> str:

@@ -81,6 +81,7 @@ from crm.playbook import load_playbook
 from crm.promises import add_promise, cancel_promise, renegotiate_promise
 from crm.reminders import add_reminder
 from crm.text import safe_line, shorten
+from crm.userdirs import user_dir
 
 STEPS = ("cool_down", "words", "diagnosis", "strategy", "remedies", "compensation", "plan", "letter", "postmortem")
 STEP_TITLES = {  # marked for translation: shown through `_`
@@ -302,10 +303,8 @@ def steam_alive(state: WizardState, now: datetime) -> bool:
 
 def _steam_file(client_id: int) -> Path:
     """This person's file for the steam about `client_id` in this database (never the database)."""
-    from platformdirs import user_state_dir
-
     where = f"{getattr(database.obj, 'database', '')}\0{client_id}".encode()
-    return Path(user_state_dir("rapport", appauthor=False)) / "steam" / hashlib.sha256(where).hexdigest()
+    return user_dir("state") / "steam" / hashlib.sha256(where).hexdigest()
 
 
 def drop_steam(client_id: int) -> None:
@@ -316,9 +315,7 @@ def drop_steam(client_id: int) -> None:
 def _sweep_steam(now: datetime) -> None:
     """Delete every kept steam whose cool-down has ended, whichever client it was about (a wizard
     left during its cool-down and never opened again leaves nothing behind either)."""
-    from platformdirs import user_state_dir
-
-    folder = Path(user_state_dir("rapport", appauthor=False)) / "steam"
+    folder = user_dir("state") / "steam"
     for path in folder.glob("*") if folder.is_dir() else ():
         try:
             until = str(json.loads(path.read_text(encoding="utf-8")).get("cool_until") or "")

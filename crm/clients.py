@@ -10,7 +10,7 @@ from crm.errors import StaleEditError, UserError
 from crm.i18n import N_, _, ngettext
 from crm.journal import change
 from crm.models import Client, Contact, StatusChange, Touch, database
-from crm.text import fold, safe_line
+from crm.text import fold, safe_line, sort_key
 
 EDITABLE = ("name", "company", "email", "phone", "country", "language", "birthday", "notes", "tier", "temperament")
 
@@ -132,6 +132,21 @@ def _likeness(wanted: str, name: str) -> float:
 
 def _listed(rows: list[tuple[int, str]]) -> str:
     return ", ".join(f"#{cid} {safe_line(name)}" for cid, name in rows)
+
+
+@dataclass(frozen=True)
+class ClientName:
+    """A client as a picker lists it: the palette's jump, the wizard's "whose relationship?"."""
+
+    id: int
+    name: str
+    status: str
+
+
+def client_names() -> list[ClientName]:
+    """Every client's id, name and status, in alphabetical order for Latin and Cyrillic alike."""
+    query = Client.select(Client.id, Client.name, Client.status)
+    return sorted((ClientName(c.id, c.name, c.status) for c in query), key=lambda c: sort_key(c.name))
 
 
 def has_clients() -> bool:

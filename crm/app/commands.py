@@ -6,7 +6,6 @@ text: hits are built as `rich.text.Text` (Textual would parse a plain string as 
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
@@ -15,8 +14,9 @@ from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.worker import WorkerCancelled, WorkerFailed
 
+from crm.clients import ClientName, client_names
 from crm.i18n import N_, _
-from crm.models import Client, database
+from crm.models import database
 from crm.text import safe_line
 
 if TYPE_CHECKING:
@@ -32,19 +32,6 @@ STATUS_HELP = {
 }
 
 
-@dataclass(frozen=True)
-class PaletteClient:
-    id: int
-    name: str
-    status: str
-
-
-def palette_clients() -> list[PaletteClient]:
-    """Every client, for the palette's "Client: …" jump (a few thousand names is fine)."""
-    query = Client.select(Client.id, Client.name, Client.status).order_by(Client.name)
-    return [PaletteClient(c.id, c.name, c.status) for c in query]
-
-
 def highlighted(matcher: Matcher, candidate: str) -> Text:
     """`candidate` literally (never as markup), with the fuzzy-matched letters reversed."""
     text = Text(candidate)
@@ -58,7 +45,7 @@ def highlighted(matcher: Matcher, candidate: str) -> Text:
 class RapportCommands(Provider):
     """Rapport's actions ("Go to: Review", "Client: Acme", …) for the command palette."""
 
-    _clients: list[PaletteClient]
+    _clients: list[ClientName]
 
     @property
     def rapport(self) -> "RapportApp":
@@ -128,6 +115,6 @@ class RapportCommands(Provider):
                 yield Hit(score, highlighted(matcher, name), command, text=name, help=help_text)
 
 
-def _load_clients() -> list[PaletteClient]:
+def _load_clients() -> list[ClientName]:
     with database.connection_context():
-        return palette_clients()
+        return client_names()

@@ -32,3 +32,12 @@ def book(db, today):
 def test_the_filter_ignores_case_and_accents_and_reads_notes_and_phones(book, today, typed, found):
     rows = client_rows(today)
     assert [row.name for row in filter_rows(rows, typed)] == found
+
+
+def test_pickers_list_names_in_alphabetical_order_for_latin_and_cyrillic(db, today):
+    from crm.clients import client_names
+
+    for name in ("Яков Орлов", "анна Белова", "Ştefan Ionescu", "Bright Studio", "zeta"):
+        add_client(ClientFields(name=name), today=today)
+    assert [c.name for c in client_names()] == ["Bright Studio", "Ştefan Ionescu", "zeta", "анна Белова",
+                                                "Яков Орлов"]

@@ -10,7 +10,7 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from crm.app.commands import PaletteClient
+from crm.clients import ClientName
 from crm.i18n import _
 from crm.text import safe_line
 from crm.widgets.safe_fields import SafeInput
@@ -32,7 +32,7 @@ class ClientChooser(Widget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.clients: list[PaletteClient] = []
+        self.clients: list[ClientName] = []
 
     def compose(self) -> ComposeResult:
         yield Static(_("Whose relationship? Type a name, then enter."), classes="step-title", markup=False)
@@ -42,7 +42,7 @@ class ClientChooser(Widget):
     def on_mount(self) -> None:
         self.query_one("#choose-filter").focus()
 
-    def show_clients(self, clients: list[PaletteClient]) -> None:
+    def show_clients(self, clients: list[ClientName]) -> None:
         self.clients = [c for c in clients if c.status != "prospect"] or clients
         self._filter(self.query_one("#choose-filter", Input).value)
 

@@ -25,12 +25,12 @@ from textual.widgets import Footer, Header, Input, OptionList, Select, Selection
 
 from crm import wizard
 from crm.app.bindings import TranslatedBindings
-from crm.app.commands import palette_clients
 from crm.app.screens.forms import PickScreen
 from crm.app.screens.wizard.choose import ClientChooser
 from crm.app.screens.wizard.step import Question, Saving, StepData, WizardStep
 from crm.app.screens.wizard.steps import STEP_WIDGETS
 from crm.app.work import db_work
+from crm.clients import client_names
 from crm.errors import UserError
 from crm.i18n import N_, _
 from crm.text import safe, safe_line
@@ -126,7 +126,7 @@ class WizardScreen(TranslatedBindings, Screen[None]):
         self.sub_title = _("Sort out the relationship")
         if self.client_id is None and self.incident_id is None:
             self.query_one("#wizard-body").mount(ClientChooser())
-            db_work(self, palette_clients, lambda found: self.query_one(ClientChooser).show_clients(found),
+            db_work(self, client_names, lambda found: self.query_one(ClientChooser).show_clients(found),
                     group="wizard-clients")
         else:
             self._start(self.client_id, self.incident_id)

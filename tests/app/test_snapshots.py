@@ -108,3 +108,8 @@ def test_edit_client_form(story, db_path, today, snap_compare):
         await _settled(pilot)
 
     assert snap_compare(make_app(db_path, today), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_clients(story, db_path, today, snap_compare):
+    assert snap_compare(make_app(db_path, today), terminal_size=(80, 24),
+                        run_before=_opened(lambda app: app.show_clients()))

@@ -138,7 +138,7 @@ class ClientsScreen(TranslatedBindings, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield SafeInput(placeholder=_("Type to filter: name, company, e-mail, country  (↓ the list, / back here)"),
+        yield SafeInput(placeholder=_("Type to filter: name, company, e-mail, phone, notes  (↓ the list, / back here)"),
                         id="filter", compact=True)
         yield Static(_("Loading…"), id="clients-bar", classes="bar", markup=False)
         yield PagedTable(self._cells, attrgetter("id"), self._ask_due, id="clients", cursor_type="row",

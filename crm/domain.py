@@ -39,6 +39,7 @@ COMPENSATION_KINDS = ("gift", "bonus", "discount", "refund", "redo")
 COMPENSATION_STATUSES = ("offered", "accepted", "used", "expired", "withdrawn")
 # The words for values that go inside sentences the app writes into a timeline (in the writer's
 # language): "Resolved: client retained", "Offered bonus of …".
+STATUS_WORDS = {"prospect": N_("prospect"), "active": N_("active"), "departed": N_("departed"), "parted": N_("parted")}
 OUTCOME_WORDS = {"retained": N_("retained"), "departed": N_("departed"), "parted": N_("parted")}
 COMPENSATION_WORDS = {"gift": N_("gift"), "bonus": N_("bonus"), "discount": N_("discount"), "refund": N_("refund"),
                       "redo": N_("redo")}

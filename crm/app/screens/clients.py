@@ -25,6 +25,7 @@ from crm import kinds
 from crm.app.bindings import TranslatedBindings
 from crm.app.screens.forms import EditClientForm, add_client_form, read_client_snapshot
 from crm.app.work import db_work
+from crm.domain import STATUS_WORDS
 from crm.i18n import N_, _, ngettext
 from crm.l10n import format_day
 from crm.roster import ClientRow, NextDue, client_rows, filter_rows, next_due
@@ -82,7 +83,7 @@ def row_cells(row: ClientRow, due: NextDue | object | None, today: date, width: 
     """A table row; user text made safe and cut to the column (DataTable cells as Text, never str)."""
     return (
         Text(shorten(safe_line(row.name), width), style="bold"),
-        Text(row.status),
+        Text(_(STATUS_WORDS.get(row.status, row.status))),
         Text(SHORT_TEMPERAMENTS.get(row.temperament, row.temperament)),
         health_cell(row.health),
         Text(ago(row.last_touch, today), style="" if row.last_touch else "dim"),
@@ -247,8 +248,9 @@ class ClientsScreen(TranslatedBindings, Screen[None]):
             text = ngettext("{count} client", "{count} clients", total).format(count=f"{total:,}")
         else:
             text = ngettext("{matches} of {count} client", "{matches} of {count} clients", total).format(
-                matches=f"{matches:,}", count=f"{total:,}") + (f" · {self.status}" if self.status else "")
-        status = _("f status: {status}").format(status=self.status or _("all"))
+                matches=f"{matches:,}", count=f"{total:,}")
+            text += f" · {_(STATUS_WORDS[self.status])}" if self.status else ""
+        status = _("f status: {status}").format(status=_(STATUS_WORDS[self.status]) if self.status else _("all"))
         self.query_one("#clients-bar", Static).update(f"{text}  ·  {status}")
 
     # --- keys -------------------------------------------------------------------------------

@@ -11,12 +11,13 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
-from crm import kinds, validate
+from crm import i18n, kinds, validate
 from crm.cli import CLIENT_HELP, Context, Subcommands, checked, group, whole
 from crm.cli.output import created, emit_json
 from crm.domain import RECURRENCES
 from crm.errors import UserError
 from crm.i18n import _, ngettext
+from crm.l10n import Style, format_day
 from crm.review import WHEN_ORDER, DueItem, mark_done_many, review, snooze, when
 from crm.text import cells, fit, pad, safe, safe_line
 
@@ -71,12 +72,18 @@ def register(sub: Subcommands) -> None:
     digest.set_defaults(handler=_digest, read_only=True)
 
 
+def _in_language(value: date, style: Style, english: str) -> str:
+    """`value` as the reader's language writes it in `style`; in English exactly as `english`
+    spells it (the review's columns and the scripts reading them are pinned to it)."""
+    return english if i18n.language() == i18n.ENGLISH else format_day(value, style)
+
+
 def _day(value: date) -> str:
-    return f"{value:%a} {value.day:2d} {value:%b}"
+    return _in_language(value, "weekday", f"{value:%a} {value.day:2d} {value:%b}")
 
 
 def _date(value: date) -> str:
-    return f"{value:%a} {value.day} {value:%b}"
+    return format_day(value, "weekday")
 
 
 # --- review ---------------------------------------------------------------------------------
@@ -126,7 +133,7 @@ def render_review(items: Sequence[DueItem], today: date, until: date, width: int
     """The plain review: a summary line, then Overdue / Today / This week / Later, greetings of one
     occasion on one day gathered under a heading ("Christmas Day — 12 clients")."""
     overdue = sum(1 for i in items if i.overdue)
-    day, through = f"{today:%A} {today.day} {today:%B %Y}", _date(until)
+    day, through = _in_language(today, "full", f"{today:%A} {today.day} {today:%B %Y}"), _date(until)
     if not items:
         return _("Review for {day}: nothing due through {until}. All clear.").format(day=day, until=through)
     if overdue:
@@ -219,7 +226,8 @@ def done_line(item: DueItem) -> str:
 def _snooze(args: argparse.Namespace, ctx: Context) -> int:
     item = snooze(args.item, ctx.date(args.until), ctx.today)
     print(_("snoozed until {date}: {id} — {title} ({client})").format(
-        date=f"{item.due:%a %d %b %Y}", id=item.id, title=safe_line(item.title), client=safe_line(item.client)))
+        date=_in_language(item.due, "full", f"{item.due:%a %d %b %Y}"), id=item.id, title=safe_line(item.title),
+        client=safe_line(item.client)))
     return 0
 
 
@@ -287,7 +295,7 @@ def render_digest(items: Sequence[DueItem], today: date, until: date) -> str:
     """A few lines: how much is due, counts by kind, and the overdue items by client, per kind."""
     import textwrap
 
-    day, through = f"{today:%a} {today.day} {today:%b %Y}", _date(until)
+    day, through = format_day(today, "full"), _date(until)
     if not items:
         return _("Rapport, {day}: nothing due through {until}.").format(day=day, until=through)
     overdue = [i for i in items if i.overdue]

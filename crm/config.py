@@ -28,7 +28,7 @@ from typing import Any
 from crm import validate
 from crm.errors import UserError
 from crm.i18n import LANGUAGES, _
-from crm.text import safe_line
+from crm.text import safe_line, shorten
 from crm.userdirs import user_dir
 
 FILE_NAME = "settings.toml"
@@ -210,8 +210,7 @@ def _where(path: Path, line: int | None, reason: str) -> str:
 
 
 def _shown(value: object) -> str:
-    text = safe_line(value)
-    return text if len(text) <= 60 else text[:59] + "…"
+    return shorten(safe_line(value), 60)
 
 
 # --- writing -----------------------------------------------------------------------------------

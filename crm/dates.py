@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from crm.errors import UserError
 from crm.i18n import N_, _
-from crm.text import fold
+from crm.text import fold, shorten
 
 # Words for a day, as people type them in any of Rapport's languages whatever the app speaks,
 # folded (crm.text.fold: "mâine" and "maine" alike): days from today, and weekdays (Monday = 0),
@@ -115,7 +115,7 @@ def birthday_text(day: date) -> str:
 
 def _shown(text: str) -> str:
     """A date as typed, cut for a message (it may be megabytes long)."""
-    return text if len(text) <= 40 else text[:39] + "…"
+    return shorten(text, 40)
 
 
 def _relative(value: str, today: date) -> date | None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from crm.errors import UserError
 from crm.i18n import _
+from crm.text import shorten
 
 MAX_NAME = 200
 MAX_TEXT = 100_000
@@ -119,7 +120,7 @@ def _digits(text: str) -> bool:
 
 def _cut(text: str, width: int = 40) -> str:
     """What the user typed, cut for a message (it may be megabytes long)."""
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return shorten(text, width)
 
 
 def id_number(text: str) -> int | None:

@@ -43,7 +43,7 @@ from crm.models import (
     Touch,
 )
 from crm.money import parse_amount, parse_currency
-from crm.text import safe_line
+from crm.text import safe_line, shorten
 
 MAX_ID = 2**63 - 1  # SQLite's INTEGER
 
@@ -170,8 +170,7 @@ def moment(value: str) -> datetime:
 
 
 def _shown(value: object) -> str:
-    text = repr(value)
-    return safe_line(text if len(text) <= 60 else text[:59] + "…")
+    return safe_line(shorten(repr(value), 60))
 
 
 # ---- settings ------------------------------------------------------------------------------

@@ -55,6 +55,12 @@ def kind_label(kind: str) -> str:
     return SHORT_KINDS.get(kind, kind.replace("_", " "))
 
 
+def entry_title(entry: EntryLike) -> str:
+    """An entry's heading when shown in full: "24 Nov 2026 · complaint · by Ana"."""
+    by = _("by {author}").format(author=entry.author)
+    return f"{format_day(entry.on, 'date')} · {kind_label(entry.kind)} · {by}"
+
+
 def date_width() -> int:
     """The cells a date takes in a column ("28 Sep 2026" in English), in the reader's language."""
     return _date_width(i18n.language())

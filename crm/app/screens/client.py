@@ -28,7 +28,7 @@ from crm.l10n import format_day
 from crm.profile import ClientProfile, OpenPromise, client_profile
 from crm.text import safe_line
 from crm.widgets.client_card import ClientCard
-from crm.widgets.timeline import Hanging, Timeline, date_cell, date_width
+from crm.widgets.timeline import Hanging, Timeline, date_cell, date_width, entry_title
 
 if TYPE_CHECKING:
     from crm.app.app import RapportApp
@@ -302,9 +302,7 @@ class ClientScreen(TranslatedBindings, Screen[None]):
         else:
             from crm.app.screens.review_dialogs import DraftDialog
 
-            by = _("by {author}").format(author=entry.author)
-            title = f"{format_day(entry.on, 'date')} · {entry.kind.replace('_', ' ')} · {by}"
-            self.app.push_screen(DraftDialog(title, entry.text))
+            self.app.push_screen(DraftDialog(entry_title(entry), entry.text))
 
     @on(OptionList.OptionSelected, "#promise-list")
     def _promise_selected(self) -> None:

@@ -26,7 +26,7 @@ from crm.playbook import load_playbook
 from crm.profile import IncidentProfile, incident_profile
 from crm.text import safe_line
 from crm.widgets.sentence import sentence
-from crm.widgets.timeline import Timeline
+from crm.widgets.timeline import Timeline, entry_title
 
 if TYPE_CHECKING:
     from crm.app.app import RapportApp
@@ -198,6 +198,4 @@ class IncidentScreen(TranslatedBindings, Screen[None]):
         from crm.app.screens.review_dialogs import DraftDialog
 
         entry = event.entry
-        by = _("by {author}").format(author=entry.author)
-        title = f"{format_day(entry.on, 'date')} · {entry.kind.replace('_', ' ')} · {by}"
-        self.app.push_screen(DraftDialog(title, entry.text))
+        self.app.push_screen(DraftDialog(entry_title(entry), entry.text))

@@ -22,7 +22,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from crm.i18n import N_
-from crm.text import safe_line
+from crm.text import cells, safe_line
 
 GAP = "  "
 
@@ -106,7 +106,7 @@ class Choice(Widget, can_focus=True):
     def on_click(self, event: events.Click) -> None:
         x = 0
         for key, label in self.options:
-            width = len(label) + 2
+            width = cells(label) + 2  # columns, as drawn: a wide character takes two
             if x <= event.x < x + width:
                 self.value = key
                 return

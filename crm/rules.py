@@ -36,11 +36,11 @@ from typing import Any, TypeAlias
 
 from peewee import OP, SQL, Case, ColumnBase, Expression, Function, ModelSelect, fn
 
-from crm import kinds
+from crm import i18n, kinds
 from crm.dates import add_months
 from crm.errors import UserError
 from crm.i18n import N_, _, ngettext
-from crm.l10n import format_day
+from crm.l10n import Style, format_day
 from crm.models import (
     Client,
     Compensation,
@@ -211,14 +211,18 @@ def parse_item_id(text: str) -> tuple[str, int, date | None]:
 
 
 # A review shows thousands of titles over a few hundred dates, and strftime costs microseconds.
+# Keyed on the language too: the reader's may change in one process (tests, `i18n.use`).
 @lru_cache(maxsize=4096)
+def _day_in(day: date, style: Style, language: str) -> str:
+    return format_day(day, style, language)
+
+
 def _short(day: date) -> str:
-    return format_day(day, "weekday")
+    return _day_in(day, "weekday", i18n.language())
 
 
-@lru_cache(maxsize=4096)
 def _long(day: date) -> str:
-    return format_day(day, "date")
+    return _day_in(day, "date", i18n.language())
 
 
 def _bounded(query: _Query, column: ColumnBase, scope: Scope, shift: int = 0) -> _Query:

@@ -533,7 +533,7 @@ def compensation_plan(comp: dict[str, str], *, today: date, currency: str, langu
         line = ngettext("Discount: {percent}% on {order} a month for {months} month ({total} in all), until {until}.",
                         "Discount: {percent}% on {order} a month for {months} months ({total} in all), until {until}.",
                         months).format(percent=f"{cost.percent.normalize():f}", order=money(cost.order_value),
-                                       months=months, total=money(cost.total_discount), until=f"{until:%d %b %Y}")
+                                       months=months, total=money(cost.total_discount), until=format_day(until, "date"))
         return CompensationPlan((("discount", cost.total_discount, until),), (line,), notes, months,
                                 loses_money=cost.loses_money)
     order = _figure(comp, "order_value", _("problem order"), default="")
@@ -542,7 +542,7 @@ def compensation_plan(comp: dict[str, str], *, today: date, currency: str, langu
     granted = bonus(order, percent, issued_on=today, months=months, language=language)
     bonus_line = _("Bonus: {amount} ({percent}% of {order}), valid until {until}.").format(
         amount=money(granted.amount), percent=f"{percent.normalize():f}", order=money(order),
-        until=f"{granted.valid_until:%d %b %Y}")
+        until=format_day(granted.valid_until, "date"))
     if kind == "bonus":
         return CompensationPlan((("bonus", granted.amount, granted.valid_until),), (bonus_line,), (granted.warning,),
                                 months, signal=choice_signal("bonus", language=language).text)

@@ -132,9 +132,9 @@ def text_value(model: type, column: str, value: str) -> str:
 def whole_number(value: object) -> int:
     """An id or a version: a JSON integer SQLite can hold, 1 or more."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise UserError(_("must be a whole number, not {value}").format(value=_shown(value)))
+        raise UserError(_("must be a whole number, not {value}").format(value=shown(value)))
     if not 1 <= value <= MAX_ID:
-        raise UserError(_("must be from 1 to {most}, not {value}").format(most=MAX_ID, value=_shown(value)))
+        raise UserError(_("must be from 1 to {most}, not {value}").format(most=MAX_ID, value=shown(value)))
     return value
 
 
@@ -143,7 +143,7 @@ def day(value: str) -> date:
     try:
         found = date.fromisoformat(value)
     except ValueError:
-        raise UserError(_("not a date: {value} (use YYYY-MM-DD)").format(value=_shown(value))) from None
+        raise UserError(_("not a date: {value} (use YYYY-MM-DD)").format(value=shown(value))) from None
     return in_range(found, value)
 
 
@@ -154,7 +154,7 @@ def birthday(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise UserError(_("not a date: {value} (use YYYY-MM-DD)").format(value=_shown(value))) from None
+        raise UserError(_("not a date: {value} (use YYYY-MM-DD)").format(value=shown(value))) from None
 
 
 def moment(value: str) -> datetime:
@@ -162,14 +162,15 @@ def moment(value: str) -> datetime:
     try:
         found = datetime.fromisoformat(value)
     except ValueError:
-        raise UserError(_("not a date and time: {value}").format(value=_shown(value))) from None
+        raise UserError(_("not a date and time: {value}").format(value=shown(value))) from None
     if found.tzinfo is not None:
-        raise UserError(_("a time without an offset (stored as UTC), not {value}").format(value=_shown(value)))
+        raise UserError(_("a time without an offset (stored as UTC), not {value}").format(value=shown(value)))
     in_range(found.date(), value)
     return found
 
 
-def _shown(value: object) -> str:
+def shown(value: object) -> str:
+    """A value from a file as a message quotes it: its repr, cut and made terminal-safe."""
     return safe_line(shorten(repr(value), 60))
 
 
@@ -184,7 +185,7 @@ def _backup_dir(value: str) -> None:
     if path.is_absolute() or value.strip().startswith("~") or ".." in path.parts:
         raise UserError(_("backup.dir from a file must be a directory inside the database's own (a relative "
                           "path without ..), not {value}; choose another one in the app").format(
-            value=_shown(value)))
+            value=shown(value)))
 
 
 def _draft(value: str) -> None:
@@ -201,7 +202,7 @@ def _draft(value: str) -> None:
 
 def _threshold(value: str, currency: str) -> None:
     if parse_currency(currency) != currency:
-        raise UserError(_("not a currency code: {value}").format(value=_shown(currency)))
+        raise UserError(_("not a currency code: {value}").format(value=shown(currency)))
     parse_amount(value)
 
 
@@ -233,4 +234,4 @@ def setting(key: str, value: str) -> None:
     elif currency := _after(key, agency.VALUE_HIGH.format("")) or _after(key, agency.VALUE_MEDIUM.format("")):
         _threshold(value, currency)
     else:
-        raise UserError(_("unknown setting {key}").format(key=_shown(key)))
+        raise UserError(_("unknown setting {key}").format(key=shown(key)))

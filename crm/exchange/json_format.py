@@ -85,12 +85,12 @@ def _field_value(model: type[BaseModel], fld: "Field[Any]", value: object) -> ob
             return None
         if isinstance(fld, BooleanField):
             if not isinstance(value, bool):
-                raise UserError(_("must be true or false, not {value}").format(value=_shown(value)))
+                raise UserError(_("must be true or false, not {value}").format(value=checks.shown(value)))
             return value
         if isinstance(fld, (IntegerField, ForeignKeyField)):  # ids and versions (AutoField is an IntegerField)
             return checks.whole_number(value)
         if not isinstance(value, str):
-            raise UserError(_("must be text, not {value}").format(value=_shown(value)))
+            raise UserError(_("must be text, not {value}").format(value=checks.shown(value)))
         if isinstance(fld, DateTimeField):
             return checks.moment(value)
         if isinstance(fld, DateField):
@@ -100,10 +100,6 @@ def _field_value(model: type[BaseModel], fld: "Field[Any]", value: object) -> ob
         return checks.text_value(model, fld.column_name, value)
     except UserError as exc:
         raise UserError(f"{fld.column_name}: {exc}") from None
-
-
-def _shown(value: object) -> str:
-    return safe_line(shorten(repr(value), 60))
 
 
 def _given(row: Row, fld: "Field[Any]") -> object:

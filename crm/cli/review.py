@@ -10,6 +10,7 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 from crm import i18n, kinds, validate
 from crm.cli import CLIENT_HELP, Context, Subcommands, checked, group, whole
@@ -79,6 +80,11 @@ def _in_language(value: date, style: Style, english: str) -> str:
 
 
 def _day(value: date) -> str:
+    return _day_in(value, i18n.language())
+
+
+@lru_cache(maxsize=4096)  # a review prints thousands of items over a few hundred dates
+def _day_in(value: date, language: str) -> str:
     return _in_language(value, "weekday", f"{value:%a} {value.day:2d} {value:%b}")
 
 

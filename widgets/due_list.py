@@ -28,6 +28,7 @@ from textual.widgets.option_list import Option
 
 from crm import kinds
 from crm.i18n import N_, _, ngettext
+from crm.l10n import format_day
 from crm.text import safe_line
 
 DATE_WIDTH, KIND_WIDTH, CLIENT_WIDTH = 10, 9, 22
@@ -164,7 +165,7 @@ def _cell(text: str, width: int, style: str = "") -> Content:
 
 def item_prompt(item: Due, today: date, width: int, *, indent: bool = False) -> Content:
     """One line: date, kind, client, title; overdue dates in the error colour."""
-    day = _("Today") if item.due == today else f"{item.due:%a %d %b}"
+    day = _("Today") if item.due == today else format_day(item.due)
     date_style = "$text-error" if when_group(item, today) == "Overdue" else "$text-muted"
     lead = "    " if indent else "  "
     title_width = max(width - len(lead) - DATE_WIDTH - KIND_WIDTH - CLIENT_WIDTH - 3 * len(GAP), 8)

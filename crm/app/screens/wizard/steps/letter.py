@@ -17,6 +17,7 @@ from crm.app.screens.wizard import more_advice
 from crm.app.screens.wizard.step import Question, Saving, WizardStep
 from crm.app.work import db_work
 from crm.i18n import N_, _
+from crm.l10n import format_day
 from crm.playbook import load_playbook
 from crm.text import safe_line
 from crm.widgets.safe_fields import SafeInput, SafeTextArea
@@ -54,8 +55,9 @@ def parting_question(session: Session) -> Question | None:
     found = wizard.parting_preview(session.client_id)
     if found.empty:
         return None
-    cancelled = [*(_("the promise “{text}” (due {day:%d %b})").format(text=p.what, day=p.due) for p in found.promises),
-                 *(_("the reminder “{text}” ({day:%d %b})").format(text=text, day=due)
+    cancelled = [*(_("the promise “{text}” (due {day})").format(text=p.what, day=format_day(p.due, "day"))
+                   for p in found.promises),
+                 *(_("the reminder “{text}” ({day})").format(text=text, day=format_day(due, "day"))
                    for _id, text, due in found.reminders)]
     return Question(_("Part with {client}?").format(client=safe_line(session.client)),
                     _("Yes: part, and cancel {what}").format(what="; ".join(cancelled)),

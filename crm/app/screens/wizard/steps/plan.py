@@ -17,6 +17,7 @@ from crm.diagnosis import severity_for_group
 from crm.domain import OUTCOMES, SEVERITIES
 from crm.errors import UserError
 from crm.i18n import N_, _
+from crm.l10n import format_day
 from crm.playbook import load_playbook
 from crm.text import safe
 from crm.widgets.choice import Choice, PickList
@@ -87,15 +88,16 @@ class OutcomeStep(WizardStep):
             return
         day = parse_date(text, today)
         if outcome == "retained":
-            lines = [_("Check-in reminder on {day:%a %d %b %Y}, 30 days after the fix.").format(
-                day=day + timedelta(days=30))]
+            lines = [_("Check-in reminder on {day}, 30 days after the fix.").format(
+                day=format_day(day + timedelta(days=30), "full"))]
         elif outcome == "departed":
-            lines = [_("Leaves on {day:%d %b %Y}: check-in on {checkin:%d %b %Y}, win-back on {winback:%d %b %Y}; "
-                       "greetings continue.").format(day=day, checkin=day + timedelta(days=30),
-                                                     winback=add_months(day, 6)),
+            lines = [_("Leaves on {day}: check-in on {checkin}, win-back on {winback}; "
+                       "greetings continue.").format(day=format_day(day, "date"),
+                                                     checkin=format_day(day + timedelta(days=30), "date"),
+                                                     winback=format_day(add_months(day, 6), "date")),
                      more_advice.respect_leaving()]
         else:
-            lines = [_("Parted on {day:%d %b %Y}. With dignity:").format(day=day),
+            lines = [_("Parted on {day}. With dignity:").format(day=format_day(day, "date")),
                      *(f"• {step}" for step in load_playbook(self.data.language).parting_steps)]
         shown.update(Content(safe("\n".join(lines))))
 

@@ -11,7 +11,8 @@ from crm import wizard
 from crm.app.screens.wizard.step import Saving, WizardStep, plain, row
 from crm.app.work import db_work
 from crm.errors import UserError
-from crm.i18n import N_, _
+from crm.i18n import N_, _, ngettext
+from crm.l10n import format_day
 from crm.text import safe
 from crm.widgets.safe_fields import SafeInput
 from crm.wizard import Holdings, Session, WizardState
@@ -57,16 +58,16 @@ class PostmortemStep(WizardStep):
             on=applied.get("revised") or applied.get("on", ""))
         lines = [_("{head}: client {outcome}. Incident #{id} now holds {promises} and {offers}.").format(
             head=head, outcome=applied.get("outcome", ""), id=self.data.session.incident_id,
-            promises=(_("1 open promise") if len(promises) == 1
-                      else _("{n} open promises").format(n=len(promises))),
-            offers=(_("1 offer") if len(offers) == 1 else _("{n} offers").format(n=len(offers))))]
-        lines += [_("• Promise by {due:%a %d %b}: {text}").format(due=p.due, text=p.what) for p in promises]
+            promises=ngettext("{n} open promise", "{n} open promises", len(promises)).format(n=len(promises)),
+            offers=ngettext("{n} offer", "{n} offers", len(offers)).format(n=len(offers)))]
+        lines += [_("• Promise by {due}: {text}").format(due=format_day(p.due, "weekday"), text=p.what)
+                  for p in promises]
         for offer in offers:
-            until = _(", valid until {day:%d %b %Y}").format(day=offer.due) if offer.due else ""
+            until = _(", valid until {day}").format(day=format_day(offer.due, "date")) if offer.due else ""
             lines.append(_("• Offered: {kind} of {amount}{until}").format(kind=offer.what, amount=offer.amount,
                                                                           until=until))
         if held.reminder:
-            lines.append(_("• Check-in reminder on {day:%d %b %Y}").format(day=held.reminder[1]))
+            lines.append(_("• Check-in reminder on {day}").format(day=format_day(held.reminder[1], "date")))
         lines.append(_("The review shows them now."))
         self.query_one("#holdings", Static).update(Content(safe("\n".join(lines))))
 

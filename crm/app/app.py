@@ -6,6 +6,7 @@ session wrote (PRAGMA data_version polled every few seconds by `crm.app.watch.Ch
 connection that its own thread opens, reads and closes).
 """
 
+import threading
 from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
@@ -99,6 +100,8 @@ class RapportApp(App[None]):
         else:
             self.theme = DARK_THEME
         self.set_keymap(keymap or {})  # the person's own keys (crm.config), by binding id
+        self._theme_to_keep = self.theme
+        self._theme_lock = threading.Lock()
         self._settings_problem = settings_problem
         self._change_watch: ChangeWatch | None = None  # started on mount, stopped on unmount
 
@@ -236,7 +239,15 @@ class RapportApp(App[None]):
         self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
 
     def _remember_theme(self, theme: Theme) -> None:
-        db_work(self, lambda: remember_theme(theme.name), group="theme")
+        self._theme_to_keep = theme.name
+
+        def keep() -> None:
+            # Each change writes on its own thread, and cancelling a worker does not stop its thread:
+            # one at a time, each writing the latest choice, so a slow older write cannot land last.
+            with self._theme_lock:
+                remember_theme(self._theme_to_keep)
+
+        db_work(self, keep, group="theme", exclusive=False)
 
     # --- keys -------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import textwrap
 import time
 
 import pytest
@@ -35,19 +36,42 @@ def _wal_size(db_path) -> int:
         return 0
 
 
-def _kill_import(db_path, csv_path, when) -> int | None:
+# `crm import` through the real entry point; with "hold", once every row is written it waits for
+# stdin to close before the transaction commits, so a loaded machine cannot let it finish before
+# the test has seen the moment to kill it.
+IMPORT = textwrap.dedent("""
+    import sys
+    from crm.cli import main
+    from crm.exchange import client_rows
+
+    if sys.argv[2] == "hold":
+        write = client_rows._write
+
+        def write_then_wait(*args, **kwargs):
+            write(*args, **kwargs)
+            sys.stdin.read()
+
+        client_rows._write = write_then_wait
+    sys.exit(main(["import", sys.argv[1]]))
+""")
+
+
+def _kill_import(db_path, csv_path, when, hold: bool = True) -> int | None:
     """Start `crm import`, SIGKILL it once `when(seconds, wal_bytes)` holds; its exit status."""
-    crm = "import sys; from crm.cli import main; sys.exit(main(sys.argv[1:]))"
-    proc = subprocess.Popen([sys.executable, "-c", crm, "import", str(csv_path)],
-                            env=os.environ | {"CRM_DB": str(db_path)},
+    proc = subprocess.Popen([sys.executable, "-c", IMPORT, str(csv_path), "hold" if hold else "run"],
+                            env=os.environ | {"CRM_DB": str(db_path)}, stdin=subprocess.PIPE,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     start = time.monotonic()
-    while proc.poll() is None:
-        if when(time.monotonic() - start, _wal_size(db_path)):
-            proc.send_signal(signal.SIGKILL)
-            break
-        time.sleep(0.002)
-    return proc.wait(timeout=30)
+    try:
+        while proc.poll() is None:
+            if when(time.monotonic() - start, _wal_size(db_path)):
+                proc.send_signal(signal.SIGKILL)
+                break
+            assert time.monotonic() - start < 120, "waited 120 s for the moment to kill the import"
+            time.sleep(0.002)
+    finally:
+        proc.stdin.close()  # a held import not killed commits now
+    return proc.wait(timeout=120)
 
 
 @pytest.mark.parametrize("moment, when", [
@@ -75,7 +99,7 @@ def test_import_killed_midway_leaves_all_or_nothing(tmp_path, big_csv, today, mo
 
 def test_import_runs_to_the_end_when_not_killed(tmp_path, big_csv):
     db_path = tmp_path / "crm.db"
-    assert _kill_import(db_path, big_csv, lambda seconds, wal: False) == 0
+    assert _kill_import(db_path, big_csv, lambda seconds, wal: False, hold=False) == 0
     conn = sqlite3.connect(db_path)
     assert conn.execute("SELECT COUNT(*) FROM client").fetchone()[0] == ROWS
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)

@@ -50,7 +50,10 @@ def _env(db_path, author="tester"):
 
 def _run_all(commands, env):
     procs = [subprocess.Popen(c, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for c in commands]
-    return [(p.wait(timeout=60), *p.communicate()) for p in procs]
+    # Read while waiting (a full pipe would stall a child); the deadline is generous for a loaded
+    # machine and only costs time when something hangs.
+    outputs = [p.communicate(timeout=300) for p in procs]
+    return [(p.returncode, out, err) for p, (out, err) in zip(procs, outputs, strict=True)]
 
 
 def test_four_processes_writing_at_once_all_succeed(db_path, today):

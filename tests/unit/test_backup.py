@@ -20,9 +20,10 @@ from crm.errors import UserError
 from crm.exchange import export_json
 from crm.models import Setting
 
-# A writer adding clients as fast as it can until the stop file appears (or a safety minute
-# passes); every add_client writes a client and its first status change in one transaction, so a
-# consistent copy always holds as many of each.
+# A writer adding clients as fast as it can until the stop file appears (or ten safety minutes
+# pass: the test's waits, not this, decide how long a loaded machine may take); every add_client
+# writes a client and its first status change in one transaction, so a consistent copy always
+# holds as many of each.
 WRITER = textwrap.dedent("""
     import sys, time
     from datetime import date
@@ -30,7 +31,7 @@ WRITER = textwrap.dedent("""
     from crm.clients import ClientFields, add_client
     from crm.db import open_database
     open_database(sys.argv[1])
-    stop_file, give_up = Path(sys.argv[3]), time.monotonic() + 120
+    stop_file, give_up = Path(sys.argv[3]), time.monotonic() + 600
     i = 0
     while not stop_file.exists() and time.monotonic() < give_up:
         add_client(ClientFields(name=f"{sys.argv[2]} {i}", notes="x" * 500), today=date(2026, 11, 23))

@@ -20,7 +20,7 @@ from crm.errors import UserError
 from crm.exchange import export_json
 from crm.models import Setting
 
-# A writer adding clients as fast as it can until the stop file appears (or ten safety minutes
+# A writer adding clients about as fast as it can until the stop file appears (or ten safety minutes
 # pass: the test's waits, not this, decide how long a loaded machine may take); every add_client
 # writes a client and its first status change in one transaction, so a consistent copy always
 # holds as many of each.
@@ -36,6 +36,8 @@ WRITER = textwrap.dedent("""
     while not stop_file.exists() and time.monotonic() < give_up:
         add_client(ClientFields(name=f"{sys.argv[2]} {i}", notes="x" * 500), today=date(2026, 11, 23))
         i += 1
+        time.sleep(0.01)  # a breath between commits: SQLite's lock is not fair, and two writers
+        # re-taking it at once could starve the other past its busy timeout on a loaded machine
 """)
 
 

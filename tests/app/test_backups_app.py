@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from textual.widgets import Input
 
-from crm.app.screens.forms import FormScreen
+from crm.app.screens.form_engine import FormScreen
 from crm.backup import DAILY_NAME
 from crm.clients import ClientFields, add_client
 from crm.models import Setting

@@ -6,7 +6,8 @@ import pytest
 from textual.widgets import Input, Sparkline
 
 from crm.app.screens.client import ClientScreen
-from crm.app.screens.forms import FormScreen, PickScreen
+from crm.app.screens.form_engine import FormScreen
+from crm.app.screens.forms import PickScreen
 from crm.app.screens.incident import IncidentScreen
 from crm.clients import ClientFields, add_client, add_contact, log_touch
 from crm.incidents import open_incident

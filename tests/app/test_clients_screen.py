@@ -7,7 +7,8 @@ from textual.widgets import DataTable, Input
 
 from crm.app.screens.client import ClientScreen
 from crm.app.screens.clients import ClientsScreen, ago
-from crm.app.screens.forms import EditClientForm, FormScreen
+from crm.app.screens.form_engine import FormScreen
+from crm.app.screens.forms import EditClientForm
 from crm.clients import ClientFields, add_client, change_status
 from crm.incidents import open_incident
 from crm.models import Client, database

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from textual.widgets import Input
 
-from crm.app.screens.forms import FormScreen
+from crm.app.screens.form_engine import FormScreen
 from crm.app.screens.incident import IncidentScreen
 from crm.clients import ClientFields, add_client
 from crm.incidents import open_incident

@@ -3,7 +3,7 @@ only once their name is typed exactly, then says what went and which backups sti
 
 from crm.app.screens.client import ClientScreen
 from crm.app.screens.clients import ClientsScreen
-from crm.app.screens.forms import FormScreen
+from crm.app.screens.form_engine import FormScreen
 from crm.backup import DAILY_NAME
 from crm.clients import ClientFields, add_client, log_touch
 from crm.models import Client, Touch

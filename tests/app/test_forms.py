@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 from textual.widgets import Input
 
-from crm.app.screens.forms import CoreCheck, FormScreen, date_field, touch_form
+from crm.app.screens.form_engine import CoreCheck, FormScreen, date_field
+from crm.app.screens.forms import touch_form
 from crm.clients import ClientFields, add_client
 from crm.errors import UserError
 from crm.models import Touch

@@ -20,7 +20,8 @@ from textual.widgets import DataTable, Input, TextArea
 
 from crm.app.screens.client import ClientScreen
 from crm.app.screens.clients import ClientsScreen
-from crm.app.screens.forms import EditClientForm, FormScreen
+from crm.app.screens.form_engine import FormScreen
+from crm.app.screens.forms import EditClientForm
 from crm.app.screens.help import HelpScreen
 from crm.app.screens.incident import IncidentScreen
 from crm.app.screens.review import ReviewScreen

@@ -8,7 +8,7 @@ from textual.binding import Binding
 
 from crm.app.app import RapportApp
 from crm.app.screens.client import ClientScreen
-from crm.app.screens.forms import FormScreen
+from crm.app.screens.form_engine import FormScreen
 from crm.app.screens.help import SCREENS, HelpScreen, _screen_bindings
 from crm.app.screens.keep_in_touch import KeepInTouchScreen
 from crm.clients import ClientFields, add_client

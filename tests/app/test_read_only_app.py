@@ -8,7 +8,7 @@ import shutil
 from textual.widgets import Static
 
 from crm.app.app import make_app
-from crm.app.screens.forms import FormScreen
+from crm.app.screens.form_engine import FormScreen
 from crm.clients import ClientFields, add_client
 from crm.db import open_database
 from tests.users import NOBODY, needs_root, reachable_dir, run_as

@@ -7,7 +7,7 @@ import sqlite3
 from textual.widgets import Static
 
 from crm import db as crm_db
-from crm.app.screens.forms import FormScreen
+from crm.app.screens.form_engine import FormScreen
 from crm.clients import ClientFields, add_client
 from crm.db import open_database, storage_problem
 from crm.models import Touch

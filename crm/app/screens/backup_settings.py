@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from crm import validate
-from crm.app.screens.forms import Field, FormScreen, Values
+from crm.app.screens.form_engine import Field, FormScreen, Values
 from crm.backup import backup_dir, backup_keep, daily_backups, parse_keep, rotate_daily, set_backup_settings
 from crm.i18n import _, ngettext
 from crm.models import Setting

@@ -22,6 +22,7 @@ from crm import kinds
 from crm.app.bindings import TranslatedBindings
 from crm.app.keys import quiet_sections
 from crm.app.screens import forms
+from crm.app.screens.form_engine import FormScreen
 from crm.app.work import db_work
 from crm.i18n import N_, _, ngettext
 from crm.l10n import format_day
@@ -222,7 +223,7 @@ class ClientScreen(TranslatedBindings, Screen[None]):
         target = {"timeline": Timeline, "promises": "#promise-list", "due": "#due-list"}[pane]
         self.query_one(target).focus()  # type: ignore[call-overload]
 
-    def _form(self, form: forms.FormScreen, done: str | None = None) -> None:
+    def _form(self, form: FormScreen, done: str | None = None) -> None:
         """Open a form; on success say what happened (the form already noted the change)."""
 
         def closed(result: object) -> None:

@@ -3,7 +3,7 @@ only once the client's name is typed exactly, as in `crm client forget CLIENT --
 
 from pathlib import Path
 
-from crm.app.screens.forms import Field, FormScreen, Values
+from crm.app.screens.form_engine import Field, FormScreen, Values
 from crm.errors import UserError
 from crm.forget import Erasure, forget_client
 from crm.i18n import _, ngettext

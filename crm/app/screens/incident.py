@@ -18,6 +18,7 @@ from crm import i18n
 from crm.app.bindings import TranslatedBindings
 from crm.app.keys import quiet_sections
 from crm.app.screens import forms
+from crm.app.screens.form_engine import FormScreen
 from crm.app.work import db_work
 from crm.i18n import N_, _, ngettext
 from crm.l10n import format_day, format_money
@@ -144,7 +145,7 @@ class IncidentScreen(TranslatedBindings, Screen[None]):
                 return self.incident.is_open
         return True
 
-    def _form(self, form: forms.FormScreen, done: str) -> None:
+    def _form(self, form: FormScreen, done: str) -> None:
         self.app.push_screen(form, lambda result: self.notify(done, markup=False) if result is not None else None)
 
     def action_event(self) -> None:

@@ -8,7 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
-from crm.models import Client, Contact, EmailAddress, PhoneNumber, database, in_list
+from crm.dialect import in_list
+from crm.models import Client, Contact, EmailAddress, PhoneNumber, database
 
 Owner = tuple[int, int | None]  # (client id, contact id), None for the client's own
 

@@ -1,7 +1,9 @@
 """Opening the database: location, file mode, connection settings and forward migrations.
 
-Settings follow docs/pitfalls.md: WAL, foreign keys, a busy timeout, and IMMEDIATE transactions so
-concurrent writers wait for each other instead of failing with SQLITE_BUSY_SNAPSHOT.
+An SQLite file by default; a PostgreSQL server when --db or $CRM_DB is a `postgresql://` URL
+(crm.postgres). SQLite's settings follow docs/pitfalls.md: WAL, foreign keys, a busy timeout, and
+IMMEDIATE transactions so concurrent writers wait for each other instead of failing with
+SQLITE_BUSY_SNAPSHOT.
 """
 
 import os
@@ -15,6 +17,7 @@ from crm.dates import utcnow
 from crm.errors import DatabaseError
 from crm.files import create_file, file_mode, make_dirs
 from crm.i18n import _
+from crm.location import Location, ServerURL, is_url
 from crm.migrations import LATEST, MIGRATIONS
 from crm.models import database
 from crm.text import fold
@@ -29,9 +32,13 @@ def default_path() -> Path:
     return user_dir("data") / "rapport.db"
 
 
-def resolve_path(option: str | None = None) -> Path:
+def resolve_path(option: Location | str | None = None) -> Location:
     """`--db`, else $CRM_DB, else the platform's user-data directory."""
+    if isinstance(option, (Path, ServerURL)):
+        return option
     text = option or os.environ.get("CRM_DB")
+    if text and is_url(text):
+        return ServerURL(text)
     return Path(text).expanduser() if text else default_path()
 
 
@@ -137,7 +144,7 @@ def _cannot_open(path: Path, exc: BaseException) -> str:
 
 
 def storage_problem(exc: BaseException | None) -> str | None:
-    """One clear line for an SQLite failure a user can act on (full disk, busy, read-only), else None.
+    """One clear line for a storage failure a user can act on (full disk, busy, read-only), else None.
 
     SQLite rolls the failed statement's transaction back, so in each case nothing was written.
     The cause is looked for down the chain: after a full disk, peewee's own ROLLBACK fails too.
@@ -150,13 +157,15 @@ def storage_problem(exc: BaseException | None) -> str | None:
     text = " | ".join(causes)
     if not text:
         return None
-    if "disk is full" in text or "disk i/o error" in text:
+    if "disk is full" in text or "disk i/o error" in text or "no space left" in text:
         return _("the disk is full (or failing); nothing was written — free some space and try again")
-    if "locked" in text or "busy" in text:
+    if "locked" in text or "busy" in text or "lock timeout" in text:
         return _("the database stayed busy for {seconds} s (another session is writing a lot); "
                  "nothing was written — try again").format(seconds=BUSY_TIMEOUT_S)
-    if "readonly" in text or "read-only" in text:
+    if "readonly" in text or "read-only" in text or "permission denied" in text:
         return _("the database is read-only for you; nothing was written")
+    if "connection" in text and ("closed" in text or "lost" in text or "refused" in text or "terminat" in text):
+        return _("the connection to the database server was lost; nothing was written — try again")
     return None
 
 
@@ -203,17 +212,23 @@ def _sql_fold(value: object) -> str | None:
 
 def is_read_only() -> bool:
     """True if the open database was opened for reading only (see `open_database`)."""
+    if not isinstance(database.obj, SqliteDatabase):
+        return False  # a server's database: its grants decide, statement by statement
     (query_only,) = database.execute_sql("PRAGMA query_only").fetchone()
     return bool(query_only)
 
 
-def open_database(path: Path, *, reading: bool = False) -> SqliteDatabase:
+def open_database(path: Location, *, reading: bool = False) -> peewee.Database:
     """Open (creating if needed) the database at `path`, migrated to the current schema.
 
     `reading`: the caller may do with reading, so a database this user may read but not write
     (an archived copy) is opened read-only instead of refused; any write then fails (`query_only`)
     and `storage_problem` says "read-only".
     """
+    if isinstance(path, ServerURL):
+        from crm.postgres import open_postgres
+
+        return open_postgres(path)
     path = Path(path)
     if path.is_dir():
         raise DatabaseError(_("{path} is a directory, not a database file").format(path=path))

@@ -21,6 +21,7 @@ from typing import Any, TypeAlias, cast
 from peewee import Field
 
 from crm.dates import add_months
+from crm.dialect import executemany, sync_ids
 from crm.domain import STATUSES, TEMPERAMENTS
 from crm.errors import UserError
 from crm.i18n import _, ngettext
@@ -185,7 +186,6 @@ class _Book:
         of a 50,000-client demo writing SQL text. Each value goes through its field's `db_value`
         where that changes it (money to text); dates and booleans are bound as peewee binds them.
         Every row of a table has the keys of its first: one `_Book` method builds them all."""
-        cursor = database.cursor()
         for model, rows in self.rows.items():
             if not rows:
                 continue
@@ -195,9 +195,10 @@ class _Book:
             money = [(n, field.db_value) for n, field in enumerate(fields) if isinstance(field, MoneyField)]
             keys = [field.name for field in fields]
             if money:
-                cursor.executemany(sql, (_converted([row[key] for key in keys], money) for row in rows))
+                executemany(sql, (_converted([row[key] for key in keys], money) for row in rows))
             else:
-                cursor.executemany(sql, ([row[key] for key in keys] for row in rows))
+                executemany(sql, ([row[key] for key in keys] for row in rows))
+        sync_ids(model._meta.table_name for model, rows in self.rows.items() if rows)
 
     def counts(self) -> dict[str, int]:
         counts = {model._meta.table_name: len(rows) for model, rows in self.rows.items()}

@@ -26,9 +26,11 @@ from peewee import SQL, IntegrityError
 
 from crm import audit
 from crm.dates import utcnow
+from crm.dialect import as_text, defer_foreign_keys, json_field, postgres, same_json
 from crm.errors import UserError
 from crm.i18n import N_, _
 from crm.models import MODELS, Change, ChangeRow, Client, database, primary_key
+from crm.postgres import start_recording, stop_recording
 from crm.text import shorten
 
 _TABLES = {model._meta.table_name: model for model in MODELS}
@@ -48,7 +50,10 @@ def _key(table: str) -> str:
 
 
 def _image_sql(row: str, table: str) -> str:
-    """A row as a JSON object, the same text in a trigger (row NEW or OLD) and a query (row "")."""
+    """A row as a JSON object, the same text in a trigger (row NEW or OLD) and a query (row ""),
+    as the triggers write it (crm.postgres's for PostgreSQL)."""
+    if postgres():
+        return f'to_jsonb({row or chr(34) + table + chr(34)})::text'
     prefix = f"{row}." if row else ""
     pairs = ", ".join(f"'{column}', {prefix}\"{column}\"" for column in _columns(table))
     return f"json_object({pairs})"
@@ -74,7 +79,10 @@ def _trigger_sql() -> list[str]:
 
 
 def _install() -> None:
-    """The TEMP table and triggers on this thread's connection (once per connection)."""
+    """The TEMP table and triggers on this thread's connection (once per connection). PostgreSQL's
+    are part of its schema (crm.postgres)."""
+    if postgres():
+        return
     (count,) = database.execute_sql(
         "SELECT count(*) FROM sqlite_temp_master WHERE type = 'trigger' AND name LIKE 'crm_journal_%'"
     ).fetchone()
@@ -110,19 +118,34 @@ def change(what: str, *, client_id: int | None = None, **params: object) -> Iter
     with database.atomic():
         entry = Change.create(at=utcnow(), author=audit.author(), what=what, params="{}")
         recording = Recording(entry.id, what, dict(params), client_id)
-        database.execute_sql("INSERT INTO temp.crm_change (id) VALUES (?)", (entry.id,))
+        _start_recording(entry.id)
         _state.recording = recording
         try:
             yield recording
         finally:
             _state.recording = None
-            database.execute_sql("DELETE FROM temp.crm_change")
+            _stop_recording()
         _finish(recording)
+
+
+def _start_recording(change_id: int) -> None:
+    """From here on, the triggers record this connection's writes as change `change_id`."""
+    if postgres():
+        start_recording(change_id)
+    else:
+        database.execute_sql("INSERT INTO temp.crm_change (id) VALUES (?)", (change_id,))
+
+
+def _stop_recording() -> None:
+    if postgres():
+        stop_recording()
+    else:
+        database.execute_sql("DELETE FROM temp.crm_change")
 
 
 def _finish(recording: Recording) -> None:
     """Drop rows written back unchanged (and the entry if nothing changed); name the client."""
-    ChangeRow.delete().where((ChangeRow.change == recording.id) & SQL("old IS new")).execute()
+    ChangeRow.delete().where((ChangeRow.change == recording.id) & SQL(same_json("old", "new"))).execute()
     if not ChangeRow.select().where(ChangeRow.change == recording.id).exists():
         Change.delete().where(Change.id == recording.id).execute()
         return
@@ -139,12 +162,12 @@ def _finish(recording: Recording) -> None:
 
 def _client_of(change_id: int) -> int | None:
     """The one client whose rows the change wrote, if there is exactly one."""
+    incident, client = (json_field("coalesce(new, old)", key, integer=True) for key in ("incident_id", "client_id"))
     rows = database.execute_sql(
-        """SELECT DISTINCT CASE
+        f"""SELECT DISTINCT CASE
                WHEN tbl = 'client' THEN CAST(pk AS INTEGER)
-               WHEN tbl = 'incident_event' THEN
-                   (SELECT client_id FROM incident WHERE id = json_extract(coalesce(new, old), '$.incident_id'))
-               ELSE json_extract(coalesce(new, old), '$.client_id') END
+               WHEN tbl = 'incident_event' THEN (SELECT client_id FROM incident WHERE id = {incident})
+               ELSE {client} END
            FROM change_row WHERE change_id = ?""",
         (change_id,),
     ).fetchall()
@@ -191,7 +214,7 @@ def history(limit: int = 50, client_id: int | None = None) -> list[Entry]:
     if client_id is not None:
         touched = ChangeRow.select(ChangeRow.change).where(
             ((ChangeRow.tbl == "client") & (ChangeRow.pk == str(client_id)))
-            | (SQL("json_extract(coalesce(new, old), '$.client_id') = ?", [client_id]))
+            | (SQL(f"{json_field('coalesce(new, old)', 'client_id', integer=True)} = ?", [client_id]))
         )
         query = query.where((Change.client_id == client_id) | Change.id.in_(touched))
     return [_entry(row) for row in query]
@@ -236,11 +259,13 @@ def _check_unchanged(target: Change, tables: set[str]) -> None:
     me = target.author
     for table in sorted(tables):
         key = _key(table)
+        column = f't."{key}"'
+        image = f"CASE WHEN {column} IS NULL THEN NULL ELSE {_image_sql('t', table)} END"
         differing = database.execute_sql(
-            f'SELECT f.pk, CASE WHEN t."{key}" IS NULL THEN NULL ELSE {_image_sql("t", table)} END '
-            f'FROM change_row f LEFT JOIN "{table}" t ON t."{key}" = f.pk '
+            f"SELECT f.pk, {image} "
+            f'FROM change_row f LEFT JOIN "{table}" t ON {as_text(column)} = f.pk '
             "WHERE f.id IN (SELECT max(id) FROM change_row WHERE change_id = ? AND tbl = ? GROUP BY pk) "
-            f'AND (CASE WHEN t."{key}" IS NULL THEN NULL ELSE {_image_sql("t", table)} END) IS NOT f.new',
+            f"AND NOT ({same_json(image, 'f.new')})",
             (target.id, table),
         ).fetchall()
         for pk, current in differing:
@@ -318,19 +343,19 @@ def _undo_newest(who: str) -> Undone:
         entry = Change.create(at=utcnow(), author=who, what=N_("Undid: {what}"),
                               params=json.dumps({"what": what}, ensure_ascii=False),
                               client_id=target.client_id, undoes=target.id)
-        database.execute_sql("PRAGMA defer_foreign_keys = ON")  # rows come back parents and children alike
-        database.execute_sql("INSERT INTO temp.crm_change (id) VALUES (?)", (entry.id,))
+        defer_foreign_keys()  # rows come back parents and children alike
+        _start_recording(entry.id)
         try:
             if _only_inserts(rows):
                 for table in {table for table, _ in written}:
                     database.execute_sql(
-                        f'DELETE FROM "{table}" WHERE "{_key(table)}" IN '
+                        f'DELETE FROM "{table}" WHERE {as_text(chr(34) + _key(table) + chr(34))} IN '
                         "(SELECT pk FROM change_row WHERE change_id = ? AND tbl = ?)", (target.id, table))
             else:
                 for table, pk, old, new in reversed(rows):
                     _restore(table, pk, old, new)
         finally:
-            database.execute_sql("DELETE FROM temp.crm_change")
+            _stop_recording()
         # Whatever else moved was someone's later work, reached through a cascade: refuse.
         moved = cast("Iterable[tuple[str, str]]",
                      ChangeRow.select(ChangeRow.tbl, ChangeRow.pk).where(ChangeRow.change == entry.id).tuples())

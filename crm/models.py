@@ -1,12 +1,9 @@
 """The storage model: one peewee model per table. The schema itself is owned by `migrations`."""
 
-import json
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, cast
 
 from peewee import (
-    SQL,
     AutoField,
     BooleanField,
     CharField,
@@ -23,13 +20,6 @@ from peewee import (
 from crm.money import UnreadableAmount, stored_amount
 
 database = DatabaseProxy()
-
-
-def in_list(values: Iterable[int | str]) -> SQL:
-    """For `column.in_(in_list(values))`: the values bound as one JSON array. A plain `in_` binds
-    each value as its own parameter, and for hundreds of them peewee spends longer writing that SQL
-    than SQLite spends answering it; SQLite still looks each value up in the column's index."""
-    return SQL("(SELECT value FROM json_each(?))", [json.dumps(list(values))])
 
 
 def primary_key(model: "type[BaseModel]") -> str:

@@ -4,13 +4,14 @@ cancelled (dropped from a plan; not counted in the client's record)."""
 from dataclasses import dataclass
 from datetime import date
 
-from peewee import fn
+from peewee import SQL, fn
 
 from crm import audit, validate
+from crm.dialect import in_list
 from crm.errors import UserError
 from crm.i18n import N_, _, ngettext
 from crm.journal import change
-from crm.models import Promise, database, in_list
+from crm.models import Promise, database
 from crm.text import shorten
 
 
@@ -111,7 +112,8 @@ def promise_records(client_ids: list[int] | None = None) -> dict[int, PromiseRec
     query = Promise.select(Promise.client, Promise.status, late.alias("late"), fn.COUNT(Promise.id).alias("n"))
     if client_ids is not None:
         query = query.where(Promise.client.in_(in_list(client_ids)))
-    for client_id, status, is_late, n in database.execute(query.group_by(Promise.client, Promise.status, late)):
+    # Grouped by position: PostgreSQL cannot tell `late`, bound with parameters of its own twice, is one expression.
+    for client_id, status, is_late, n in database.execute(query.group_by(SQL("1"), SQL("2"), SQL("3"))):
         mine = counts.setdefault(client_id, {"kept_on_time": 0, "kept_late": 0, "broken": 0, "open": 0})
         if status == "kept":
             mine["kept_late" if is_late else "kept_on_time"] += n

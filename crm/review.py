@@ -11,7 +11,6 @@ State lives in ItemState, one row per occurrence id:
   the 30th stays until 14 days after the 30th).
 """
 
-import json
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -21,9 +20,10 @@ from typing import TYPE_CHECKING, Any
 from peewee import Field, chunked
 
 from crm import audit, kinds, validate
+from crm.dialect import in_list, in_list_sql, rows_at_most
 from crm.errors import UserError
 from crm.i18n import N_, _
-from crm.models import ItemState, database, in_list
+from crm.models import ItemState, database
 from crm.rules import Occurrence, find_occurrence, load_rules, occurrences, parse_item_id, shifted
 from crm.text import safe_line, shorten
 
@@ -84,8 +84,8 @@ def _item(occurrence: Occurrence, today: date, state: ItemState | None = None) -
 def _states(ids: Collection[str]) -> dict[str, ItemState]:
     """The marks on these item ids. Where the marks are fewer than the ids (a big review), their
     ids are read and matched here rather than each id looked up in SQLite."""
-    (most,) = database.execute_sql("SELECT max(rowid) FROM item_state").fetchone()  # at least their number
-    if most is None:
+    most = rows_at_most("item_state")
+    if not most:
         return {}
     if most < len(ids):
         ids = [item for (item,) in database.execute_sql("SELECT item_id FROM item_state") if item in ids]
@@ -105,9 +105,9 @@ def _of_clients(item_ids: Iterable[str], clients: tuple[int, ...]) -> set[str]:
         by_table.setdefault(kinds.kind(kind).row, {}).setdefault(key, []).append(item)
     mine = {item for key, items in by_table.pop("client", {}).items() if key in clients for item in items}
     for table, keyed in by_table.items():
-        rows = database.execute_sql(
-            f'SELECT id FROM "{table}" WHERE id IN (SELECT value FROM json_each(?)) '
-            "AND client_id IN (SELECT value FROM json_each(?))", (json.dumps(list(keyed)), json.dumps(clients)))
+        (ids, id_list), (owners, owner_list) = in_list_sql(list(keyed)), in_list_sql(clients)
+        rows = database.execute_sql(f'SELECT id FROM "{table}" WHERE id IN {ids} AND client_id IN {owners}',
+                                    (id_list, owner_list))
         mine.update(item for (key,) in rows for item in keyed[key])
     return mine
 

@@ -34,10 +34,11 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, TypeAlias
 
-from peewee import OP, SQL, Case, ColumnBase, Expression, Function, ModelSelect, fn
+from peewee import OP, SQL, Case, ColumnBase, Expression, ModelSelect, fn
 
 from crm import i18n, kinds
 from crm.dates import add_months
+from crm.dialect import dated_key, in_list, month_day, month_number
 from crm.errors import UserError
 from crm.i18n import N_, _, ngettext
 from crm.l10n import Style, format_day
@@ -54,7 +55,6 @@ from crm.models import (
     StatusChange,
     Touch,
     database,
-    in_list,
 )
 from crm.money import Money
 from crm.occasions import Holiday, holidays_between
@@ -311,8 +311,7 @@ def winbacks(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
         # Only departures a whole number of steps (at least one) before a month of the window can
         # fall due in it: SQLite drops the others, Python then checks the days.
         first, last = _month_number(scope.start), _month_number(scope.end)
-        lag = last - (fn.substr(Client.status_since, 1, 4).cast("INTEGER") * 12
-                      + fn.substr(Client.status_since, 6, 2).cast("INTEGER"))
+        lag = last - month_number(Client.status_since)
         step = rules.winback_months
         query = query.where((lag >= step) & (Expression(lag, OP.MOD, step) <= last - first))
     due_now = []
@@ -351,12 +350,6 @@ def anniversaries(born: date, start: date, end: date) -> Iterator[date]:
             day = date(year, 2, 28)
         if start <= day <= end:
             yield day
-
-
-def _month_day(column: ColumnBase) -> Function:
-    """A date column's 'MM-DD', written as the birthday indexes are (crm.migrations), so SQLite looks
-    the window's days up instead of reading every birthday."""
-    return fn.substr(column, SQL("6"), SQL("5"))
 
 
 def _month_days(start: date, end: date) -> list[str] | None:
@@ -437,7 +430,7 @@ def greetings(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
     def born_in_window(query: _Query, column: ColumnBase) -> list[Row]:
         query = query.where(wanted & column.is_null(False))
         if month_days is not None:
-            query = query.where(_month_day(column).in_(month_days))
+            query = query.where(month_day(column).in_(month_days))
         return _rows(_for_client(query, scope))
 
     clients = Client.select(Client.id, Client.name, since, Client.birthday)
@@ -627,7 +620,7 @@ def custom_reminders(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
         query = query.where(Reminder.id == scope.entity_id)
     if scope.start is None:
         # Done one-off reminders pile up over the years: skip them in SQL.
-        done_id = fn.printf("custom-%d-%s", Reminder.id, fn.replace(Reminder.due, "-", ""))
+        done_id = dated_key("custom", Reminder.id, Reminder.due)
         done = ItemState.select(ItemState.item_id).where((ItemState.item_id == done_id) & (ItemState.state == "done"))
         query = query.where((Reminder.every != "") | ~fn.EXISTS(done))
     for rid, due, every, text, client_id, name in _rows(_for_client(query, scope)):

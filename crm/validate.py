@@ -14,6 +14,7 @@ from typing import Any
 
 from crm.errors import UserError
 from crm.i18n import _
+from crm.location import Location, ServerURL, is_url
 from crm.text import shorten
 
 MAX_NAME = 200
@@ -150,6 +151,11 @@ def whole(text: str, low: int, high: int, what: str = "") -> int:
             return number
     message = _("not a whole number from {low} to {high}: {text!r}").format(low=low, high=high, text=_cut(text))
     raise UserError(f"{what}: {message}" if what else message)
+
+
+def database(text: str) -> Location:
+    """--db: a PostgreSQL server's URL as it is, else a file path (`path`)."""
+    return ServerURL(text) if is_url(text) else path(text)
 
 
 def path(text: str, what: str = "") -> Path:

@@ -19,6 +19,7 @@ from crm import validate
 from crm.dates import DATE_HELP, parse_date, resolve_today
 from crm.errors import UserError
 from crm.i18n import LANGUAGES, N_, _
+from crm.location import Location
 
 T = TypeVar("T")
 # Where commands are registered: the top level's subparsers, or a group's (`group`).
@@ -83,7 +84,7 @@ def require_terminal(hint: str) -> None:
 class Context:
     """What every command needs: where the database is and what day it is."""
 
-    db_path: Path
+    db_path: Location
     today: date
     _db: object = field(default=None, repr=False)
 
@@ -93,7 +94,8 @@ class Context:
         if self._db is None:
             from crm.db import open_database
 
-            check_database_file(self.db_path)
+            if isinstance(self.db_path, Path):
+                check_database_file(self.db_path)
             self._db = open_database(self.db_path, reading=reading)
 
     def date(self, text: str | None, default: date | None = None) -> date:
@@ -195,10 +197,14 @@ def _speak(argv: Sequence[str]) -> None:
     settings file, $CRM_LANG, the locale (crm.i18n.pick). A settings file with a problem is said in
     one line, and its defaults stand (`crm config` says it itself)."""
     from crm.config import load
-    from crm.i18n import pick, use
+    from crm.i18n import ENGLISH, language, pick, use
 
     settings = load()
     use(pick(_global_option(argv, "--lang"), settings.language))
+    if language() != ENGLISH:  # argparse's own words ("usage:", "options") too
+        from crm.cli.argparse_words import speak
+
+        speak()
     if settings.problem and _command_word(argv) != "config":
         sys.stderr.write("crm: " + _("{problem} (the defaults are used)").format(problem=settings.problem) + "\n")
 
@@ -219,8 +225,8 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
         description=_("Rapport: a terminal CRM for small agencies. Without a command, opens the app."),
         epilog=_("DATE accepts {forms}.").format(forms=_(DATE_HELP)),
     )
-    parser.add_argument("--db", metavar="PATH", type=checked(validate.path),
-                        help=_("database file (else $CRM_DB, else the user data dir)"))
+    parser.add_argument("--db", metavar="PATH", type=checked(validate.database),
+                        help=_("database file or postgresql:// URL (else $CRM_DB, else the user data dir)"))
     parser.add_argument("--today", metavar="DATE", help=_("pretend today is DATE (else $CRM_TODAY)"))
     parser.add_argument("--lang", metavar="LL", choices=LANGUAGES,
                         help=_("the language to speak: {languages} (else the settings file's language, "

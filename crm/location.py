@@ -1,0 +1,31 @@
+"""Where the database is: an SQLite file (a path) or a PostgreSQL server (a URL)."""
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+class ServerURL(str):
+    """A PostgreSQL server's URL, as --db or $CRM_DB gave it (crm.postgres)."""
+
+
+Location = Path | ServerURL
+
+
+def is_url(text: str) -> bool:
+    """Whether `--db`/$CRM_DB names a PostgreSQL server rather than an SQLite file."""
+    return text.startswith(("postgresql://", "postgres://"))
+
+
+def on_server(location: Location) -> bool:
+    """Whether `location` is a PostgreSQL server rather than an SQLite file."""
+    return isinstance(location, ServerURL)
+
+
+def shown(location: Location | str) -> str:
+    """The location as shown to people: a URL without its password."""
+    if not isinstance(location, str) or not is_url(location):
+        return str(location)
+    parts = urlsplit(location)
+    if parts.password is None:
+        return location
+    return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1)).geturl()

@@ -34,12 +34,12 @@ backed up, and nobody else sharing the database ever sees it.
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from crm import audit, i18n, validate
 from crm.agency import Signer, signer, value_thresholds
@@ -82,6 +82,8 @@ from crm.promises import add_promise, cancel_promise, renegotiate_promise
 from crm.reminders import add_reminder
 from crm.text import safe_line, shorten
 from crm.userdirs import user_dir
+
+Row = TypeVar("Row", Promise, Compensation)  # a row a plan wrote, matched again by the next apply
 
 STEPS = ("cool_down", "words", "diagnosis", "strategy", "remedies", "compensation", "plan", "letter", "postmortem")
 STEP_TITLES = {  # marked for translation: shown through `_`
@@ -277,8 +279,7 @@ def save_draft(state: WizardState) -> None:
     """Keep the state of a wizard that has no incident yet (before the client's words); the steam
     goes to `keep_steam`, never into the database."""
     keep_steam(state)
-    Setting.insert(key=DRAFT_SETTING.format(state.client_id), value=json.dumps(state.to_dict())
-                   ).on_conflict_replace().execute()
+    Setting.put(DRAFT_SETTING.format(state.client_id), json.dumps(state.to_dict()))
 
 
 def _draft(client_id: int) -> WizardState | None:
@@ -815,6 +816,40 @@ def _newest(promise: Promise | None) -> Promise | None:
     return promise
 
 
+def _match_earlier(ids: list[int | None], named: Callable[[int], Row | None], before: list[Row],
+                   fits: Callable[[int, Row, bool], bool], not_ours: str, twice: str,
+                   incident_id: int) -> tuple[list[Row | None], set[int]]:
+    """Which row an earlier apply wrote each plan entry edits (None: none, the entry is new), and
+    the ids of the rows so claimed.
+
+    An entry's id names its row (`named`; an id naming none of the incident's rows is refused with
+    `not_ours`, one named twice with `twice`). Each entry without an id takes the first unclaimed
+    row of `before` that `fits(entry's index, row, exact)` exactly, then, for those still without,
+    one that fits loosely.
+    """
+    chosen: list[Row | None] = []
+    claimed: set[int] = set()
+    for entry_id in ids:
+        current = None
+        if entry_id is not None:
+            current = named(entry_id)
+            if current is None:
+                raise UserError(_(not_ours).format(id=entry_id, incident=incident_id))
+            if current.id in claimed:
+                raise UserError(_(twice).format(id=entry_id))
+            claimed.add(current.id)
+        chosen.append(current)
+    for exact in (True, False):
+        for i, entry_id in enumerate(ids):
+            if chosen[i] is not None or entry_id is not None:
+                continue
+            current = next((row for row in before if row.id not in claimed and fits(i, row, exact)), None)
+            if current is not None:
+                chosen[i] = current
+                claimed.add(current.id)
+    return chosen, claimed
+
+
 def _plan_promises(incident_id: int, client_id: int, entries: list[PlanPromise], earlier: list[int],
                    today: date) -> tuple[list[PlanPromise], bool]:
     """Write the plan's promises as edits of what an earlier apply wrote; the entries with their ids
@@ -831,29 +866,20 @@ def _plan_promises(incident_id: int, client_id: int, entries: list[PlanPromise],
         current = _newest(Promise.get_or_none(Promise.id == pid))
         if current is not None and current.incident_id == incident_id:
             before.setdefault(current.id, current)
-    chosen: list[Promise | None] = []
-    claimed: set[int] = set()
-    for entry, _text, _due in wanted:
-        current = None
-        if entry.id is not None:
-            current = _newest(Promise.get_or_none(Promise.id == entry.id))
-            if current is None or current.incident_id != incident_id:
-                raise UserError(_("promise #{id} is not one of incident #{incident}'s").format(
-                    id=entry.id, incident=incident_id))
-            if current.id in claimed:
-                raise UserError(_("promise #{id} is listed twice in the plan").format(id=entry.id))
-            claimed.add(current.id)
-        chosen.append(current)
-    for exact in (True, False):  # entries without an id: the same promise written before, if any
-        for i, (entry, text, due) in enumerate(wanted):
-            if chosen[i] is not None or entry.id is not None:
-                continue
-            for current in before.values():
-                fits = current.due == due if exact else current.status == "open"
-                if current.id not in claimed and current.status != "cancelled" and current.text == text and fits:
-                    chosen[i] = current
-                    claimed.add(current.id)
-                    break
+
+    def named(pid: int) -> Promise | None:
+        current = _newest(Promise.get_or_none(Promise.id == pid))
+        return current if current is not None and current.incident_id == incident_id else None
+
+    def fits(i: int, current: Promise, exact: bool) -> bool:  # the same promise written before
+        _entry, text, due = wanted[i]
+        return (current.status != "cancelled" and current.text == text
+                and (current.due == due if exact else current.status == "open"))
+
+    chosen, claimed = _match_earlier(
+        [entry.id for entry, _text, _due in wanted], named, list(before.values()), fits,
+        N_("promise #{id} is not one of incident #{incident}'s"), N_("promise #{id} is listed twice in the plan"),
+        incident_id)
     written: list[PlanPromise] = []
     wrote = False
     for (_entry, text, due), current in zip(wanted, chosen, strict=True):
@@ -910,29 +936,16 @@ def _plan_offers(incident_id: int, offers: tuple[PlanOffer, ...], earlier: list[
     before = {c.id: c for c in Compensation.select().where(
         Compensation.id.in_(list({*earlier, *named}) or [0]) & (Compensation.incident == incident_id)
     ).order_by(Compensation.id)}
-    chosen: list[Compensation | None] = []
-    claimed: set[int] = set()
-    for offer in offers:
-        current = None
-        if offer.id is not None:
-            current = before.get(offer.id)
-            if current is None:
-                raise UserError(_("compensation #{id} is not one of incident #{incident}'s").format(
-                    id=offer.id, incident=incident_id))
-            if current.id in claimed:
-                raise UserError(_("compensation #{id} is listed twice in the plan").format(id=offer.id))
-            claimed.add(current.id)
-        chosen.append(current)
-    for exact in (True, False):
-        for i, offer in enumerate(offers):
-            if chosen[i] is not None or offer.id is not None:
-                continue
-            for current in before.values():
-                if (current.id not in claimed and current.kind == offer.kind and current.status in LIVE_OFFERS
-                        and (_same_offer(current, offer) or not exact)):
-                    chosen[i] = current
-                    claimed.add(current.id)
-                    break
+
+    def fits(i: int, current: Compensation, exact: bool) -> bool:  # a live offer of the kind, identical first
+        offer = offers[i]
+        return (current.kind == offer.kind and current.status in LIVE_OFFERS
+                and (_same_offer(current, offer) or not exact))
+
+    chosen, claimed = _match_earlier(
+        [offer.id for offer in offers], before.get, list(before.values()), fits,
+        N_("compensation #{id} is not one of incident #{incident}'s"),
+        N_("compensation #{id} is listed twice in the plan"), incident_id)
     recorded: list[Compensation] = []
     wrote = False
     for offer, current in zip(offers, chosen, strict=True):

@@ -279,7 +279,8 @@ def save_draft(state: WizardState) -> None:
     """Keep the state of a wizard that has no incident yet (before the client's words); the steam
     goes to `keep_steam`, never into the database."""
     keep_steam(state)
-    Setting.put(DRAFT_SETTING.format(state.client_id), json.dumps(state.to_dict()))
+    Setting.insert(key=DRAFT_SETTING.format(state.client_id), value=json.dumps(state.to_dict())
+                   ).on_conflict_replace().execute()
 
 
 def _draft(client_id: int) -> WizardState | None:

@@ -68,9 +68,9 @@ def set_signer(name: str, title: str = "") -> Signer:
     name = validate.name(name, _("owner's name"))
     title = validate.text(title.strip(), _("owner's title"), limit=validate.MAX_NAME)
     with change(N_("Set who signs letters: {name}"), name=name):
-        Setting.insert(key=OWNER_NAME, value=name).on_conflict_replace().execute()
+        Setting.put(OWNER_NAME, name)
         if title:
-            Setting.insert(key=OWNER_TITLE, value=title).on_conflict_replace().execute()
+            Setting.put(OWNER_TITLE, title)
         else:
             Setting.delete().where(Setting.key == OWNER_TITLE).execute()
     return Signer(name, title)
@@ -114,6 +114,6 @@ def set_value_thresholds(currency: str, high: str, medium: str) -> ValueThreshol
         raise UserError(_("the medium value threshold ({medium}) must not exceed the high one ({high})").format(
             medium=Money(floor, code), high=Money(top, code)))
     with change(N_("Set the client value thresholds in {currency}"), currency=code):
-        Setting.insert(key=VALUE_HIGH.format(code), value=str(top)).on_conflict_replace().execute()
-        Setting.insert(key=VALUE_MEDIUM.format(code), value=str(floor)).on_conflict_replace().execute()
+        Setting.put(VALUE_HIGH.format(code), str(top))
+        Setting.put(VALUE_MEDIUM.format(code), str(floor))
     return ValueThresholds(top, floor, code)

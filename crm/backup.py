@@ -202,9 +202,9 @@ def backup_keep() -> int:
 def set_backup_settings(keep: int, directory: str) -> None:
     """Store `backup.keep` and `backup.dir` (an empty directory means the default `backups/`)."""
     with change(N_("Changed the backup settings")):
-        Setting.insert(key="backup.keep", value=str(keep)).on_conflict_replace().execute()
+        Setting.put("backup.keep", str(keep))
         if directory.strip():
-            Setting.insert(key="backup.dir", value=directory.strip()).on_conflict_replace().execute()
+            Setting.put("backup.dir", directory.strip())
         else:
             Setting.delete().where(Setting.key == "backup.dir").execute()
 

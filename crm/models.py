@@ -215,6 +215,11 @@ class Setting(BaseModel):
     key = CharField(primary_key=True)
     value = TextField()
 
+    @classmethod
+    def put(cls, key: str, value: str) -> None:
+        """Set `key` to `value`, added or replaced (one ON CONFLICT both engines speak)."""
+        cls.insert(key=key, value=value).on_conflict(conflict_target=[cls.key], update={cls.value: value}).execute()
+
 
 class Change(BaseModel):
     """One change a person made (crm.journal): who, when, what; `undoes` marks an undo's own entry."""

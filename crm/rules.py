@@ -152,8 +152,7 @@ def greet_occasion(name: str, greeted: bool) -> None:
     with change(what, occasion=name):
         names = set(skipped_occasions())
         names = names - {name} if greeted else names | {name}
-        Setting.insert(key=SKIPPED_SETTING, value=json.dumps(sorted(names), ensure_ascii=False)).on_conflict_replace(
-        ).execute()
+        Setting.put(SKIPPED_SETTING, json.dumps(sorted(names), ensure_ascii=False))
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ LANGUAGES = (ENGLISH, "ru", "ro")  # the languages of the UI: English, the sourc
 class _Catalog(Protocol):
     def gettext(self, message: str, /) -> str: ...
     def ngettext(self, singular: str, plural: str, n: int, /) -> str: ...
+    def pgettext(self, context: str, message: str, /) -> str: ...
+    def npgettext(self, context: str, singular: str, plural: str, n: int, /) -> str: ...
 
 
 _translation: _Catalog | None = None  # None: English, the source
@@ -58,6 +60,19 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _translation.ngettext(singular, plural, count)
 
 
+def pgettext(context: str, message: str) -> str:
+    """The message in the reader's language, as meant in `context`: one English word may need
+    different translations ("key" of a temperament, a tier, a setting)."""
+    return message if _translation is None else _translation.pgettext(context, message)
+
+
+def npgettext(context: str, singular: str, plural: str, count: int) -> str:
+    """`ngettext` for a message with a context."""
+    if _translation is None:
+        return singular if count == 1 else plural
+    return _translation.npgettext(context, singular, plural, count)
+
+
 def N_(message: str) -> str:
     """Mark a message for extraction where it is stored or tabled; translate it with `_` when shown."""
     return message
@@ -67,6 +82,12 @@ def N_plural(singular: str, plural: str) -> tuple[str, str]:
     """Mark a singular/plural pair where it is tabled; count it with `ngettext(*pair, n)` when shown.
     (Two `N_` would extract two unrelated messages, which `ngettext` never finds.)"""
     return singular, plural
+
+
+def NC_(context: str, message: str) -> tuple[str, str]:
+    """Mark a message with its context where it is tabled; translate it with `pgettext(*mark)` when
+    shown (the context travels with the message, so the two cannot be paired wrongly)."""
+    return context, message
 
 
 # --- choosing the language ---------------------------------------------------------------------

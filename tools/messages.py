@@ -1,7 +1,7 @@
 """`make messages`: extract the messages of the code into `crm/locale/rapport.pot`, then merge them
 into each language's catalog (`crm/locale/<lang>/LC_MESSAGES/rapport.po`), which translators fill.
 
-Run it after adding, changing or removing a string in `_()`, `N_()` or `ngettext()`;
+Run it after adding, changing or removing a string in `_()`, `N_()`, `ngettext()`, `pgettext()` or `NC_()`;
 tests/unit/test_catalogs.py fails while the template is stale or a catalog lacks a translation.
 Entries are sorted by message and name only their files, so moving code changes no catalog. A
 message whose English changed keeps its old translation marked fuzzy (not used until a translator
@@ -18,7 +18,8 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ("crm", "widgets")  # the folders whose Python files hold messages
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "N_plural": (1, 2)}  # crm.i18n's markers
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "N_plural": (1, 2),  # crm.i18n's markers
+            "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3), "NC_": ((1, "c"), 2)}
 COMMENT_TAG = "Translators:"  # a comment starting so, just above a message, is shown to translators
 WIDTH = 100
 _DATE_LINES = (b'"POT-Creation-Date:', b'"PO-Revision-Date:')

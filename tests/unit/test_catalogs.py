@@ -14,7 +14,7 @@ from tools import messages
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATED = [code for code in i18n.LANGUAGES if code != i18n.ENGLISH]
-_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}|%(?:\([a-z_]+\))?[sdr]")  # ours, and argparse's own (%(prog)s, %s)
 
 
 def _read(path: Path, language: str | None = None):
@@ -23,7 +23,9 @@ def _read(path: Path, language: str | None = None):
 
 
 def _ids(catalog) -> set:
-    return {message.id for message in catalog if message.id}
+    """Each message as (context, id): one English word may be several messages ("key" of a tier, of
+    a temperament)."""
+    return {(message.context, message.id) for message in catalog if message.id}
 
 
 def _forms(message) -> tuple[str, ...]:
@@ -48,7 +50,8 @@ def test_each_catalog_has_the_template_s_messages(language):
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_every_message_is_translated(language):
     catalog = _read(i18n.catalog_path(language), language)
-    missing = [str(m.id) for m in catalog if m.id and (m.fuzzy or not all(_forms(m)))]
+    missing = [f"{m.context}|{m.id}" if m.context else str(m.id) for m in catalog
+               if m.id and (m.fuzzy or not all(_forms(m)))]
     assert not missing, f"{language}: {len(missing)} messages without a translation, e.g. {missing[:5]}"
 
 

@@ -7,9 +7,10 @@ import os
 import re
 from calendar import monthrange
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 
 from crm.errors import UserError
-from crm.i18n import N_, _
+from crm.i18n import N_, _, pgettext
 from crm.text import fold, shorten
 
 # Words for a day, as people type them in any of Rapport's languages whatever the app speaks,
@@ -51,6 +52,14 @@ NO_YEAR = 1604
 _NO_YEAR = re.compile(r"^--(\d{2})-?(\d{2})$")
 
 
+def today_word() -> str:
+    """"today" as the reader's language types it: a form's date field starts with it (the parser
+    reads every language's word, so it stays valid whatever the language)."""
+    # Translators: typed into a date field as its first value; it must be a word Rapport reads as
+    # today's date (Russian "сегодня", Romanian "azi" or "astăzi", crm/dates.py DAY_WORDS).
+    return pgettext("a date as typed", "today")
+
+
 def add_months(anchor: date, months: int) -> date:
     """`anchor` moved by whole calendar months, clipped to the month's end (Aug 31 + 6 → Feb 28/29).
 
@@ -84,6 +93,8 @@ def parse_date(text: str, today: date) -> date:
             found = date.max
     if found is None:
         found = _written_out(value, today)
+    if found is None:
+        found = _month_named(text, today)
     if found is None:
         raise UserError(_("not a date: {text!r} (use {forms})").format(text=_shown(text), forms=_(DATE_HELP)))
     return in_range(found, text)
@@ -153,6 +164,72 @@ def _written_out(value: str, today: date) -> date | None:
     except (ParserError, OverflowError, ValueError):
         return None
     return first.date() if (first.month, first.day) == (second.month, second.day) else None
+
+
+# Words that may stand beside a date written out and say nothing more: "г." (год) after a Russian
+# year, "de"/"pe" in Romanian ("pe 7 decembrie"), "on"/"the"/"of" in English.
+_FILLER = {"г", "год", "года", "de", "pe", "on", "the", "of"}
+_DATE_WORD = re.compile(r"\d+|[^\W\d_]+")
+
+
+def _month_named(text: str, today: date) -> date | None:
+    """A day and a month named in any of Rapport's languages, and maybe a year: "7 декабря",
+    "7 дек.", "декабрь 7", "7 decembrie 2026", "пн, 7 дек." (a weekday name is passed over, as
+    the date says the day). Case and accents are ignored (crm.text.fold), a month may be cut to
+    its first letters ("сент", "sept") as long as they name one month. None for anything else."""
+    if len(text) > 40 or text.strip().isdigit():
+        return None
+    words = [w for w in _DATE_WORD.findall(fold(text)) if w not in _FILLER and w not in _weekday_names()]
+    months = _month_names()
+    numbers = [w for w in words if w.isdigit()]
+    named = [months[w] for w in words if w in months]
+    if len(named) != 1 or len(words) != len(numbers) + 1 or not 1 <= len(numbers) <= 2:
+        return None
+    month_at = next(i for i, w in enumerate(words) if not w.isdigit())
+    if len(numbers) == 2 and month_at != 1:  # a year follows the day and month: "7 дек 2026", "дек 7 2026"
+        return None
+    day_text, year_text = numbers[0], (numbers[1] if len(numbers) == 2 else str(today.year))
+    if len(day_text) > 2 or len(year_text) != 4:
+        return None
+    try:
+        return date(int(year_text), named[0], int(day_text))
+    except ValueError:
+        raise UserError(_("no such date: {text!r}").format(text=_shown(text))) from None
+
+
+@cache
+def _month_names() -> dict[str, int]:
+    """Every month's name in every UI language, as Babel's CLDR data writes it (as in a date and
+    standing alone, whole and abbreviated), folded and without its dot, with every beginning of at
+    least three letters that names only one month ("сен", "sept", "dec")."""
+    from babel import Locale
+
+    from crm.i18n import LANGUAGES
+
+    found: dict[str, set[int]] = {}
+    for code in LANGUAGES:
+        months = Locale.parse(code).months
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for number, name in months[context][width].items():
+                    word = fold(name).rstrip(".")
+                    for end in range(min(3, len(word)), len(word) + 1):
+                        found.setdefault(word[:end], set()).add(number)
+    return {word: next(iter(numbers)) for word, numbers in found.items() if len(numbers) == 1}
+
+
+@cache
+def _weekday_names() -> frozenset[str]:
+    """The weekday words a date may begin with: ours (WEEKDAY_WORDS) and CLDR's in every UI language."""
+    from babel import Locale
+
+    from crm.i18n import LANGUAGES
+
+    names = set(WEEKDAY_WORDS)
+    for code in LANGUAGES:
+        for width in ("wide", "abbreviated", "short"):
+            names |= {fold(name).rstrip(".") for name in Locale.parse(code).days["format"][width].values()}
+    return frozenset(names)
 
 
 def resolve_today(option: str | None = None) -> date:

@@ -154,3 +154,45 @@ def test_a_refused_date_names_the_forms_in_the_reader_s_language(monkeypatch):
     monkeypatch.setattr(i18n, "_translation", Russian())
     with pytest.raises(UserError, match=r"^не дата: 'в среду утром' \(ФОРМЫ\)$"):
         parse_date("в среду утром", date(2026, 11, 23))
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("7 декабря", "2026-12-07"), ("7 Декабря 2027", "2027-12-07"), ("7 дек", "2026-12-07"), ("7 дек.", "2026-12-07"),
+    ("7 дек. 2027 г.", "2027-12-07"), ("декабрь 7", "2026-12-07"), ("1 мая", "2026-05-01"), ("1 май", "2026-05-01"),
+    ("3 сен", "2026-09-03"), ("3 сент.", "2026-09-03"), ("пн, 7 дек.", "2026-12-07"), ("7 ЯНВАРЯ 2027", "2027-01-07"),
+    ("15 ёлки", None), ("7 decembrie", "2026-12-07"), ("7 DECEMBRIE 2027", "2027-12-07"),
+    ("pe 7 decembrie", "2026-12-07"),
+    ("3 mart", "2026-03-03"), ("3 martie", "2026-03-03"), ("1 iunie", "2026-06-01"), ("1 iul.", "2026-07-01"),
+    ("lun., 7 dec.", "2026-12-07"), ("25 Dec 2026", "2026-12-25"),
+])
+def test_a_month_named_in_any_language(typed, expected):
+    """Month names as Babel's CLDR data writes them in Russian, Romanian and English, whole, cut or
+    with their dot, as a date is written ("7 декабря") or the month stands alone ("декабрь 7"),
+    case and accents ignored; the year, when left out, is this year's."""
+    if expected is None:
+        with pytest.raises(UserError, match="not a date"):
+            parse_date(typed, MONDAY)
+    else:
+        assert parse_date(typed, MONDAY).isoformat() == expected
+
+
+@pytest.mark.parametrize("typed", ["декабря", "7 8 дек", "дек 2027", "ма 7", "7 мар 12", "7 дек 2026 утром", "123 дек"])
+def test_a_month_name_needs_a_day_and_nothing_else(typed):
+    with pytest.raises(UserError, match="not a date"):
+        parse_date(typed, MONDAY)
+
+
+def test_a_day_the_named_month_lacks_is_refused_by_name():
+    with pytest.raises(UserError, match=r"^no such date: '31 февраля'$"):
+        parse_date("31 февраля", MONDAY)
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "ro"])
+def test_a_date_field_s_first_word_is_today_in_the_reader_s_language(language):
+    from crm import i18n
+    from crm.dates import today_word
+
+    i18n.use(language)
+    word = today_word()
+    assert parse_date(word, MONDAY) == MONDAY
+    assert (language == "en") == (word == "today")

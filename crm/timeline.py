@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import cast
 
+from crm.domain import word
 from crm.i18n import N_, _
 from crm.models import Compensation, Incident, IncidentEvent, Promise, StatusChange, Touch
 from crm.money import Money
@@ -35,11 +36,11 @@ _TOUCH_TEXTS = {"call": N_("Call"), "email": N_("Email"), "meeting": N_("Meeting
 
 def _status_text(change: StatusChange) -> str:
     if not change.old_status:
-        what = _("Added as {status}").format(status=change.new_status)
+        what = _("Added as {status}").format(status=word("client status", change.new_status))
     elif change.new_status in _STATUS_TEXTS:
         what = _(_STATUS_TEXTS[change.new_status])
     else:
-        what = _("Now {status}").format(status=change.new_status)
+        what = _("Now {status}").format(status=word("client status", change.new_status))
     return _("{what}: {reason}").format(what=what, reason=change.reason) if change.reason else what
 
 
@@ -109,8 +110,9 @@ def client_timeline(client_id: int, limit: int | None = None) -> list[Entry]:
     # A compensation on an incident is told by the incident's "compensation_offered" event.
     for c in Compensation.select().where((Compensation.client == client_id) & Compensation.incident.is_null()):
         told = _("{kind} {amount}, valid until {date} ({status})") if c.valid_until else _("{kind} {amount} ({status})")
-        text = told.format(kind=c.kind.capitalize(), amount=Money(c.amount, c.currency), date=c.valid_until,
-                           status=c.status)
+        kind = word("compensation", c.kind)
+        text = told.format(kind=kind[:1].upper() + kind[1:], amount=Money(c.amount, c.currency), date=c.valid_until,
+                           status=word("compensation status", c.status))
         found.append(("compensation", c.id, Entry(c.on, "compensation", text, c.created_by, c.created_at,
                                                   c.incident_id)))
     found.sort(key=lambda f: (f[2].on, f[2].at, _RANK[f[0]], f[1]), reverse=True)

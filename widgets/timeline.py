@@ -22,7 +22,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from crm import i18n
-from crm.i18n import _, ngettext
+from crm.i18n import NC_, _, ngettext
 from crm.l10n import format_day
 from crm.text import cells, safe_line, shorten
 
@@ -32,13 +32,32 @@ KIND_WIDTH = 13
 MORE_ID = "more"
 # Kinds that belong to a conflict, shown in the warning colour so trouble stands out.
 TROUBLE = {"incident", "complaint", "promise_broken", "resolved"}
-SHORT_KINDS = {
-    "compensation_offered": "compensation",
-    "client_approved": "approved",
-    "promise_kept": "kept",
-    "promise_broken": "broken",
-    "promise_renegotiated": "renegotiated",
-    "promise_cancelled": "cancelled",
+# Each kind's word in the kind column (KIND_WIDTH cells), marked with its context: a touch, an
+# event of an incident, a promise's end; the longest kinds get a short word.
+KIND_WORDS = {
+    "call": NC_("timeline", "call"),
+    "email": NC_("timeline", "email"),
+    "meeting": NC_("timeline", "meeting"),
+    "greeting": NC_("timeline", "greeting"),
+    "news": NC_("timeline", "news"),
+    "gift": NC_("timeline", "gift"),
+    "letter": NC_("timeline", "letter"),
+    "note": NC_("timeline", "note"),
+    "incident": NC_("timeline", "incident"),
+    "complaint": NC_("timeline", "complaint"),
+    "apology": NC_("timeline", "apology"),
+    "fix_delivered": NC_("timeline", "fix delivered"),
+    "client_approved": NC_("timeline", "approved"),
+    "compensation_offered": NC_("timeline", "compensation"),
+    "compensation": NC_("timeline", "compensation"),
+    "decision": NC_("timeline", "decision"),
+    "resolved": NC_("timeline", "resolved"),
+    "promise": NC_("timeline", "promise"),
+    "promise_kept": NC_("timeline", "kept"),
+    "promise_broken": NC_("timeline", "broken"),
+    "promise_renegotiated": NC_("timeline", "renegotiated"),
+    "promise_cancelled": NC_("timeline", "cancelled"),
+    "status": NC_("timeline", "status"),
 }
 
 
@@ -51,8 +70,10 @@ class EntryLike(Protocol):
 
 
 def kind_label(kind: str) -> str:
-    """"fix_delivered" → "fix delivered"; the longest kinds get a short word."""
-    return SHORT_KINDS.get(kind, kind.replace("_", " "))
+    """A kind as the reader's language says it ("fix_delivered" → "fix delivered"); a kind the
+    table lacks as stored, "_" read as a space."""
+    mark = KIND_WORDS.get(kind)
+    return i18n.pgettext(*mark) if mark else kind.replace("_", " ")
 
 
 def entry_title(entry: EntryLike) -> str:

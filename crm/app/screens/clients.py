@@ -26,7 +26,7 @@ from crm.app.bindings import TranslatedBindings
 from crm.app.screens.forms import EditClientForm, add_client_form, read_client_snapshot
 from crm.app.work import db_work
 from crm.domain import STATUS_WORDS
-from crm.i18n import N_, _, ngettext
+from crm.i18n import N_, NC_, _, ngettext, pgettext
 from crm.l10n import format_day
 from crm.roster import ClientRow, NextDue, client_rows, filter_rows, next_due
 from crm.text import safe_line, shorten
@@ -43,7 +43,16 @@ COLUMNS = ((N_("Status"), 8), (N_("Temper."), 9), (N_("Health"), 7), (N_("Touch"
            (N_("Next due"), 16))
 NAME_MIN = 15
 CHROME = 2 * (len(COLUMNS) + 1) + 3  # a space either side of each cell, the scrollbar, one spare
-SHORT_TEMPERAMENTS = {"know-it-all": "know-all", "compensation-seeker": "comp-seek"}
+# A temperament in its 9-cell column (the form's list of choices has room for the full word).
+SHORT_TEMPERAMENTS = {
+    "fierce": NC_("temperament, short", "fierce"),
+    "balanced": NC_("temperament, short", "balanced"),
+    "quiet": NC_("temperament, short", "quiet"),
+    "key": NC_("temperament, short", "key"),
+    "know-it-all": NC_("temperament, short", "know-all"),
+    "compensation-seeker": NC_("temperament, short", "comp-seek"),
+    "whiny": NC_("temperament, short", "whiny"),
+}
 # f cycles through these: all, then the busiest status first.
 STATUS_FILTERS: tuple[str | None, ...] = (None, "active", "prospect", "departed", "parted")
 
@@ -84,7 +93,8 @@ def row_cells(row: ClientRow, due: NextDue | object | None, today: date, width: 
     return (
         Text(shorten(safe_line(row.name), width), style="bold"),
         Text(_(STATUS_WORDS.get(row.status, row.status))),
-        Text(SHORT_TEMPERAMENTS.get(row.temperament, row.temperament)),
+        Text(pgettext(*SHORT_TEMPERAMENTS[row.temperament]) if row.temperament in SHORT_TEMPERAMENTS
+             else row.temperament),
         health_cell(row.health),
         Text(ago(row.last_touch, today), style="" if row.last_touch else "dim"),
         Text(str(row.open_incidents) if row.open_incidents else "—", style="" if row.open_incidents else "dim"),

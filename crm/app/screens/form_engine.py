@@ -25,7 +25,7 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 
 from crm.app.bindings import TranslatedBindings
 from crm.app.work import db_work
-from crm.dates import parse_date
+from crm.dates import parse_date, today_word
 from crm.errors import StaleEditError, UserError
 from crm.i18n import N_, _
 from crm.l10n import format_day
@@ -64,16 +64,18 @@ class Field:
     long: bool = False  # a TextArea: enter makes a new line, ctrl+s saves
     placeholder: str = ""
     preview: Callable[[str], str] | None = None  # shown beside a valid value (e.g. a parsed date)
-    labels: Mapping[str, str] = field(default_factory=dict)  # choice → its words (N_), when not a kind value
+    labels: Mapping[str, str] = field(default_factory=dict)  # choice → its words as shown (crm.domain.words)
 
 
-def date_field(name: str, label: str, today: date, value: str = "today", *, optional: bool = False) -> Field:
-    """A date typed the CLI's way (+3d, friday, 25.12.2026), previewed as the day it means."""
+def date_field(name: str, label: str, today: date, value: str | None = None, *, optional: bool = False) -> Field:
+    """A date typed the CLI's way (+3d, friday, 25.12.2026), previewed as the day it means; it
+    starts with `value`, else "today" in the reader's language."""
 
     def check(text: str) -> date | None:
         return optional_date(text, today) if optional else parse_date(text, today)
 
-    return Field(name, label, value, check, placeholder=_("optional: +3m, 25.02.2027 …") if optional else "",
+    return Field(name, label, today_word() if value is None else value, check,
+                 placeholder=_("optional: +3m, 25.02.2027 …") if optional else "",
                  preview=lambda text: day_preview(check(text)))
 
 
@@ -147,7 +149,7 @@ class FormScreen(TranslatedBindings, ModalScreen[T | None]):
         wid = f"field-{f.name}"
         if f.choices:
             value = f.value if f.value in f.choices else f.choices[0]
-            return Select(((_(f.labels[c]) if c in f.labels else c, c) for c in f.choices), value=value,
+            return Select(((f.labels.get(c, c), c) for c in f.choices), value=value,
                           allow_blank=False,
                           id=wid, compact=True)
         if f.long:

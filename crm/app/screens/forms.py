@@ -33,6 +33,7 @@ from crm.domain import (
     TEMPERAMENTS,
     TIERS,
     TOUCH_KINDS,
+    words,
 )
 from crm.errors import UserError
 from crm.i18n import N_, _
@@ -68,11 +69,13 @@ def client_fields(values: Mapping[str, str], today: date, *, new: bool) -> list[
         Field("language", _("Language"), get("language", ""), validate.language,
               placeholder=_("ISO code: en, de, ru")),
         birthday_field(today, get("birthday", "")),
-        Field("tier", _("Tier"), get("tier", "regular"), choices=TIERS),
-        Field("temperament", _("Temperament"), get("temperament", "balanced"), choices=TEMPERAMENTS),
+        Field("tier", _("Tier"), get("tier", "regular"), choices=TIERS, labels=words("tier")),
+        Field("temperament", _("Temperament"), get("temperament", "balanced"), choices=TEMPERAMENTS,
+              labels=words("temperament")),
     ]
     if new:
-        fields.append(Field("status", _("Status"), "active", choices=NEW_CLIENT_STATUSES))
+        fields.append(Field("status", _("Status"), "active", choices=NEW_CLIENT_STATUSES,
+                            labels=words("client status")))
     fields.append(Field("notes", _("Notes"), get("notes", ""), lambda v: validate.text(v, _("notes")), long=True))
     return fields
 
@@ -121,7 +124,7 @@ def contact_form(client_id: int, client: str, today: date) -> "FormScreen[int]":
             Field("phone", _("Phone"), "", validate.phone),
             birthday_field(today),
             # the decision-maker (see `about`)
-            Field("decides", _("Decides?"), "no", choices=("no", "yes"), labels={"no": N_("no"), "yes": N_("yes")}),
+            Field("decides", _("Decides?"), "no", choices=("no", "yes"), labels={"no": _("no"), "yes": _("yes")}),
         ],
         save,
         about=_("at {client}; letters go to the decision-maker").format(client=client),
@@ -210,7 +213,7 @@ def touch_form(client_id: int, client: str, today: date, kind: str = "call") -> 
     return FormScreen(
         _("Log a touch"),
         [
-            Field("kind", _("Kind"), kind, choices=TOUCH_KINDS),
+            Field("kind", _("Kind"), kind, choices=TOUCH_KINDS, labels=words("touch")),
             date_field("on", _("On"), today),
             Field("note", _("Note"), "", lambda v: validate.text(v, _("note")),
                   placeholder=_("what was said (optional)")),
@@ -233,7 +236,7 @@ def incident_form(client_id: int, client: str, today: date) -> "FormScreen[int]"
         [
             Field("title", _("Title"), "", lambda v: validate.name(v, _("incident title")),
                   placeholder=_("what went wrong, in a few words")),
-            Field("severity", _("Severity"), "medium", choices=SEVERITIES),
+            Field("severity", _("Severity"), "medium", choices=SEVERITIES, labels=words("severity")),
             date_field("on", _("Opened"), today),
             Field("words", _("Their words"), "", lambda v: validate.text(v, _("text")), long=True,
                   placeholder=_("what the client said, as they said it")),
@@ -253,7 +256,7 @@ def event_form(incident_id: int, title: str, today: date) -> "FormScreen[int]":
     return FormScreen(
         _("Add an event"),
         [
-            Field("kind", _("Kind"), "note", choices=kinds),
+            Field("kind", _("Kind"), "note", choices=kinds, labels=words("incident event")),
             date_field("on", _("On"), today),
             Field("text", _("What happened"), "", lambda v: validate.text(v, _("event text"), required=True),
                   long=True),
@@ -320,7 +323,7 @@ def compensation_form(incident_id: int, title: str, currency: str, today: date) 
     return FormScreen(
         _("Offer a compensation"),
         [
-            Field("kind", _("Kind"), "gift", choices=COMPENSATION_KINDS),
+            Field("kind", _("Kind"), "gift", choices=COMPENSATION_KINDS, labels=words("compensation")),
             Field("amount", _("Amount"), "", parse_amount, placeholder=_("e.g. 300 or 2,000.00"),
                   preview=amount_preview),
             Field("currency", _("Currency"), currency, parse_currency),
@@ -366,7 +369,7 @@ def resolve_form(incident_id: int, title: str, today: date) -> "FormScreen[str]"
     return FormScreen(
         _("Resolve the incident"),
         [
-            Field("outcome", _("Outcome"), "retained", choices=OUTCOMES),
+            Field("outcome", _("Outcome"), "retained", choices=OUTCOMES, labels=words("outcome")),
             # The note is typed first (the dialog opens there); the day, today, is one Tab on.
             Field("note", _("Note"), "", lambda v: validate.text(v, _("note")),
                   placeholder=_("how it ended (optional)")),

@@ -20,8 +20,8 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 from crm import validate
 from crm.app.bindings import TranslatedBindings
 from crm.app.keys import us_key
-from crm.dates import DATE_HELP, add_months, parse_date
-from crm.domain import TOUCH_KINDS
+from crm.dates import DATE_HELP, add_months, parse_date, today_word
+from crm.domain import TOUCH_KINDS, word
 from crm.errors import UserError
 from crm.i18n import N_, _, ngettext
 from crm.l10n import format_day
@@ -181,13 +181,13 @@ class TouchDialog(TranslatedBindings, ModalScreen[tuple[str, str, date] | None])
         self._kind = kind if kind in TOUCH_KINDS else "call"
         self._note, self._error = note, error
         self._today = today or date.today()
-        self._on = on or "today"  # a value the date parser reads, like the command line's
+        self._on = on or today_word()  # a value the date parser reads, like the command line's
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(_("Log a touch"), classes="dialog-title")
             yield Static(sentence(_("with {client}"), client=Content.styled(safe_line(self._client), "bold")))
-            yield Select(((k, k) for k in TOUCH_KINDS), value=self._kind, allow_blank=False, id="kind")
+            yield Select(((word("touch", k), k) for k in TOUCH_KINDS), value=self._kind, allow_blank=False, id="kind")
             yield SafeInput(self._note, placeholder=_("what was said (optional)"), id="note")
             with Horizontal(id="when"):
                 yield Label(_("On"))

@@ -12,7 +12,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from crm import wizard
 from crm.app.screens.wizard import more_advice
 from crm.app.screens.wizard.step import WizardStep, date_problem
-from crm.dates import add_months, parse_date
+from crm.dates import add_months, parse_date, today_word
 from crm.diagnosis import severity_for_group
 from crm.domain import OUTCOMES, SEVERITIES
 from crm.errors import UserError
@@ -47,7 +47,7 @@ class OutcomeStep(WizardStep):
         yield Vertical(Label(_("The problem is solved by")),
                        SafeInput(state.fixed_by or "+1w", id="fixed_by", compact=True), classes="question")
         yield Vertical(Label(_("They leave, or we part, on")),
-                       SafeInput(state.leaves_on or "today", id="leaves_on", compact=True), classes="question")
+                       SafeInput(state.leaves_on or today_word(), id="leaves_on", compact=True), classes="question")
         yield Vertical(Label(_("How urgent is the incident? (group {group}: {severity})").format(
             group=diagnosis.group, severity=book.label("severity", self.group_severity).lower())),
             Choice([(k, book.label("severity", k)) for k in SEVERITIES], state.severity or self.group_severity,

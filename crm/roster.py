@@ -9,13 +9,13 @@ A client's next due item is the review's for that client alone, asked for the ro
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from itertools import islice
 from typing import Any, cast
 
 from peewee import Case, ModelSelect, fn
 
+from crm.dialect import in_list
 from crm.health import BROKEN_WINDOW_DAYS, Health, HealthFacts, assess
-from crm.models import Client, Incident, Promise, in_list
+from crm.models import Client, Incident, Promise
 from crm.summary import iter_summaries, summaries
 from crm.text import matches, search_text, search_words
 
@@ -110,7 +110,7 @@ def next_due(client_ids: Iterable[int], today: date, days: int = NEXT_DUE_DAYS) 
 def client_rows(today: date, limit: int | None = None) -> list[ClientRow]:
     """Every client as a table row, ordered by name; `limit`: only the first so many (a first
     screenful while the rest loads)."""
-    found = list(islice(iter_summaries(), limit)) if limit is not None else summaries()
+    found = list(iter_summaries(limit=limit))
     facts = health_facts(today, [cast(int, s["id"]) for s in found] if limit is not None else None, rows=found)
     notes = client_notes([cast(int, s["id"]) for s in found] if limit is not None else None)
     rows = []

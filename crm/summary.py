@@ -1,5 +1,6 @@
 """Client summaries for lists and detail views: each client's counts come from index lookups of its
-own rows, so one client costs one client's rows and a listing streams in name order."""
+own rows, so one client costs one client's rows and a listing streams in name order: alphabetical
+for Latin and Cyrillic names alike (crm.text.sort_key), sorted in Python, the first screenful too."""
 
 from collections.abc import Iterator
 
@@ -7,8 +8,10 @@ from peewee import ModelSelect, fn
 
 from crm.channels import Channels, Owner, channels
 from crm.dates import NO_YEAR
-from crm.models import Client, Contact, Incident, Promise, Touch, database, in_list
+from crm.dialect import in_list
+from crm.models import Client, Contact, Incident, Promise, Touch, database
 from crm.promises import PromiseRecord, promise_records
+from crm.text import fold
 from crm.timeline import client_timeline
 
 # Clients read at a time by a listing: their contacts and promise records come in one query each.
@@ -19,33 +22,50 @@ _NO_PROMISES = PromiseRecord(0, 0, 0, 0)
 _SHORT = len(_COLUMNS) - 2  # the list's own keys; `full` adds notes and version (then contacts, promises)
 
 
-def _query(status: str | None, client_ids: list[int] | None) -> "ModelSelect[Client]":
+def _query(client_ids: list[int]) -> "ModelSelect[Client]":
     last_touch = Touch.select(fn.MAX(Touch.on)).where(Touch.client == Client.id)
     open_incidents = Incident.select(fn.COUNT(Incident.id)).where(
         (Incident.client == Client.id) & Incident.resolved_on.is_null())
     open_promises = Promise.select(fn.COUNT(Promise.id)).where(
         (Promise.client == Client.id) & (Promise.status == "open"))
-    query = Client.select(
+    return Client.select(
         Client.id, Client.name, Client.company, Client.email, Client.phone, Client.status, Client.status_since,
         Client.temperament, Client.tier, Client.country, Client.language, Client.birthday, last_touch,
         open_incidents, open_promises, Client.notes, Client.version,
-    ).order_by(Client.name.collate("NOCASE"), Client.id)  # lower(name)'s order: both fold ASCII only
+    ).where(Client.id.in_(in_list(client_ids)))
+
+
+def name_order(status: str | None = None, client_ids: list[int] | None = None) -> list[int]:
+    """The ids of the clients (in `status`, among `client_ids`) in the order of their names,
+    crm.text.sort_key's ("анна" before "Яков", "Ştefan" among the S), then by id. Sorted in Python:
+    a SQLite collation or an ORDER BY fold(name) costs several times more, and no index keeps
+    that order (50,000 names: about 60 ms here)."""
+    query = Client.select(Client.id, Client.name)
     if status:
         query = query.where(Client.status == status)
     if client_ids is not None:
-        query = query.where(Client.id.in_(client_ids))
-    return query
+        query = query.where(Client.id.in_(in_list(client_ids)))
+    rows = database.execute(query).fetchall()
+    rows.sort(key=lambda row: (fold(row[1]), row[1], row[0]))
+    return [row[0] for row in rows]
 
 
 def iter_summaries(
-    status: str | None = None, client_ids: list[int] | None = None, *, full: bool = False
+    status: str | None = None, client_ids: list[int] | None = None, *, full: bool = False, limit: int | None = None
 ) -> Iterator[dict[str, object]]:
-    """One plain dict per client, ordered by name, read CHUNK clients at a time (dates as ISO text).
-    `full` adds what `crm client show --json` has beyond the list's columns (notes, version,
-    contacts, promise record), so `crm client list --json` gives the same objects as `show`
-    without the timeline. Run it inside one read transaction when the listing must be one moment."""
-    cursor = database.execute(_query(status, client_ids))
-    while rows := cursor.fetchmany(CHUNK):
+    """One plain dict per client, in name order (`name_order`), read CHUNK clients at a time (dates
+    as ISO text); `limit`: only the first so many (a first screenful). `full` adds what `crm client
+    show --json` has beyond the list's columns (notes, version, contacts, promise record), so `crm
+    client list --json` gives the same objects as `show` without the timeline. Run it inside one
+    read transaction when the listing must be one moment (else a client deleted meanwhile is left
+    out)."""
+    ordered = name_order(status, client_ids)
+    if limit is not None:
+        ordered = ordered[:limit]
+    for start in range(0, len(ordered), CHUNK):
+        chunk = ordered[start:start + CHUNK]
+        read = {row[0]: row for row in database.execute(_query(chunk))}
+        rows = [read[client_id] for client_id in chunk if client_id in read]
         if not full:  # the list's keys: each row runs on to notes and version
             yield from (_with_birthday(dict(zip(_COLUMNS[:_SHORT], row, strict=False))) for row in rows)
             continue

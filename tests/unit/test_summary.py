@@ -32,10 +32,10 @@ def _shown(cli, client_id: int) -> dict:
 def test_the_list_streams_show_objects_in_name_order_across_chunks(book, monkeypatch):
     monkeypatch.setattr(crm.summary, "CHUNK", 2)  # several chunks, one of them short
     listed = json.loads(book("client", "list", "--json").out)
-    # lower(name) then id, as before: SQLite's lower() folds ASCII only, so "É" (U+00C9) and "á"
-    # (U+00E1) sort after z, by their codes.
-    assert [c["name"] for c in listed] == ["1984", "Alpha", "alpha", "beta", "Beta", "Gamma", "zeta", "Éclair",
-                                           "ángel"]
+    # crm.text.sort_key's order: letters first, accents and case ignored ("ángel" among the a,
+    # "Éclair" among the e), then the name as written (capitals first), then the id.
+    assert [c["name"] for c in listed] == ["1984", "Alpha", "alpha", "ángel", "Beta", "beta", "Éclair", "Gamma",
+                                           "zeta"]
     assert listed == [_shown(book, c["id"]) for c in listed]
     zeta = next(c for c in listed if c["name"] == "zeta")
     assert (zeta["open_incidents"], zeta["open_promises"]) == (1, 1)
@@ -49,3 +49,22 @@ def test_the_list_by_status(book):
     listed = json.loads(book("client", "list", "--status", "prospect", "--json").out)
     assert [c["name"] for c in listed] == ["Gamma"]
     assert json.loads(book("client", "list", "--status", "parted", "--json").out) == []
+
+
+def test_the_first_screenful_is_the_start_of_the_whole_list(db, today):
+    """The Clients screen shows its first rows before the rest has loaded: both in the one
+    alphabetical order (crm.text.sort_key), Cyrillic and accented names among their letters."""
+    from crm.clients import ClientFields, add_client
+    from crm.roster import client_rows
+    from crm.text import sort_key
+
+    names = ["Яков", "анна", "Ştefan", "Борис", "stefan", "Zoe", "ёлка", "Елена", "Ana", "Șerban", "boris"]
+    for name in names:
+        add_client(ClientFields(name=name), today=today)
+    whole = [row.name for row in client_rows(today)]
+    assert whole == sorted(names, key=sort_key)
+    assert whole[:6] == ["Ana", "boris", "Șerban", "stefan", "Ştefan", "Zoe"]  # Ș and Ş among the S
+    for limit in (1, 5, len(names)):
+        assert [row.name for row in client_rows(today, limit=limit)] == whole[:limit]
+    assert [s["name"] for s in crm.summary.iter_summaries(limit=3)] == whole[:3]
+    assert [s["name"] for s in crm.summary.summaries(client_ids=[1, 2, 4])] == ["анна", "Борис", "Яков"]

@@ -3,7 +3,9 @@
 Parted clients are listed apart as "do not contact": we ended those relationships (docs/method.md).
 """
 
+from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from operator import attrgetter
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -14,12 +16,13 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from crm import i18n
 from crm.app.bindings import TranslatedBindings
 from crm.app.work import db_work
 from crm.i18n import N_, _
 from crm.keep_in_touch import KeepRow, keep_in_touch_rows
 from crm.l10n import format_day
-from crm.text import safe_line
+from crm.text import cells, safe_line
 from crm.widgets.paged_table import PagedTable
 
 if TYPE_CHECKING:
@@ -28,13 +31,39 @@ if TYPE_CHECKING:
 CLIENT_ID = attrgetter("client_id")
 # Column widths (cells): every column but the last is fixed; the last takes what is left of the
 # screen, and a value longer than its column is cut with "…" (a DataTable would clip it silently).
-CLIENT_WIDTH, DAY_WIDTH, DUE_WIDTH = 18, 8, 13  # "Голубев и партнёры", "Nov 2025", "Next win-back"
-# Column headers (N_, translated when the table is built) and their widths; a longer header is cut.
-DEPARTED_COLUMNS = ((N_("Client"), CLIENT_WIDTH), (N_("Left"), DAY_WIDTH), (N_("Last touch"), 10),
-                    (N_("Next win-back"), DUE_WIDTH))
-PARTED_COLUMNS = ((N_("Client"), CLIENT_WIDTH), (N_("Parted"), DAY_WIDTH), (N_("Last touch"), 10))
+# The date columns are as wide as the reader's language writes its longest date ("Nov 2025",
+# "нояб. 2025 г."), and the client's gives way to them down to CLIENT_LEAST.
+CLIENT_WIDTH, CLIENT_LEAST, DAY_WIDTH, TOUCH_WIDTH, DUE_WIDTH = 18, 12, 8, 10, 13  # "Голубев и партнёры"
+# Column headers (N_, translated when the table is built); a longer header is cut.
+DEPARTED_COLUMNS = (N_("Client"), N_("Left"), N_("Last touch"), N_("Next win-back"))
+PARTED_COLUMNS = (N_("Client"), N_("Parted"), N_("Last touch"))
 LAST_LEAST = 12
 TABLE_CHROME = 2  # the vertical scrollbar's gutter
+
+
+@dataclass(frozen=True)
+class Widths:
+    client: int
+    day: int  # left or parted on
+    touch: int  # last touch
+    due: int  # next win-back: a date and its "!" mark
+    greeting: int  # the rest: a date, its mark and the occasion
+
+
+def widths(screen: int, language: str | None = None) -> Widths:
+    """The departed table's columns at `screen` cells, dates in `language` (the reader's when None)."""
+    longest = _longest_date(language or i18n.language())
+    day, touch, due = max(DAY_WIDTH, longest), max(TOUCH_WIDTH, longest), max(DUE_WIDTH, longest + 1)
+    room = screen - TABLE_CHROME - 2 * (len(DEPARTED_COLUMNS) + 1) - day - touch - due  # a space either side
+    client = max(min(CLIENT_WIDTH, room - LAST_LEAST), CLIENT_LEAST)
+    return Widths(client, day, touch, due, max(room - client, LAST_LEAST))
+
+
+@cache
+def _longest_date(language: str) -> int:
+    """The cells of the longest date `_day` writes in `language`: a day, or a month and year."""
+    return max(cells(format_day(date(2026, month, 28), style, language))  # type: ignore[arg-type]
+               for month in range(1, 13) for style in ("day", "month"))
 
 
 def _cut(text: Text) -> Text:
@@ -77,14 +106,13 @@ class KeepInTouchScreen(TranslatedBindings, Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = _("Keep in touch")
+        fit = widths(self.app.size.width)
         departed = self.query_one("#departed", DataTable)
-        for label, width in DEPARTED_COLUMNS:
+        for label, width in zip((*DEPARTED_COLUMNS, N_("Next greeting")),
+                                (fit.client, fit.day, fit.touch, fit.due, fit.greeting), strict=True):
             departed.add_column(_(label), width=width)
-        padding = 2 * departed.cell_padding * (len(DEPARTED_COLUMNS) + 1)
-        last = max(self.app.size.width - TABLE_CHROME - padding - sum(w for _l, w in DEPARTED_COLUMNS), LAST_LEAST)
-        departed.add_column(_("Next greeting"), width=last)
         parted = self.query_one("#parted", DataTable)
-        for label, width in PARTED_COLUMNS:
+        for label, width in zip(PARTED_COLUMNS, (fit.client, fit.day, fit.touch), strict=True):
             parted.add_column(_(label), width=width)
         self.watch(self.app, "data_generation", self.reload, init=False)
         self.reload()

@@ -18,7 +18,7 @@ from crm.money import Money, UnreadableAmount, format_amount
 if TYPE_CHECKING:  # Babel itself is imported on first use
     from babel import Locale
 
-Style = Literal["weekday", "day", "date", "full", "month", "long"]
+Style = Literal["weekday", "day", "date", "full", "month", "long", "column", "heading"]
 # Each style as English shows it, and as a CLDR skeleton: the pattern a language uses for those
 # fields, its own order and punctuation included ("d MMM y" is "7 дек. 2026 г." in Russian).
 STYLES: dict[str, str] = {
@@ -28,9 +28,12 @@ STYLES: dict[str, str] = {
     "full": "yMMMEd",  # Mon 7 Dec 2026
     "month": "yMMM",  # Dec 2026
     "long": "",  # 7 December 2026: CLDR's "long" date, as a letter writes it
+    "column": "MMMEd",  # Mon  7 Dec: "weekday" with the day padded to two, so a column of days lines up
+    "heading": "",  # Monday 7 December 2026: CLDR's "full" date, as a heading names today
 }
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
                 "October", "November", "December")
 
@@ -52,6 +55,10 @@ def format_day(day: date, style: Style = "weekday", language: str | None = None)
             return f"{_MONTHS[day.month - 1]} {day.year}"
         if style == "long":
             return f"{day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
+        if style == "column":
+            return f"{_DAYS[day.weekday()]} {day.day:2d} {_MONTHS[day.month - 1]}"
+        if style == "heading":
+            return f"{_DAY_NAMES[day.weekday()]} {day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"
         raise ValueError(f"unknown date style {style!r}")
     return _babel_day(day, style, code)
 
@@ -105,6 +112,6 @@ def _babel_day(day: date, style: str, code: str) -> str:
 
     if style not in STYLES:
         raise ValueError(f"unknown date style {style!r}")
-    if style == "long":
-        return format_date(day, "long", locale=_locale(code))
+    if style in ("long", "heading"):
+        return format_date(day, "long" if style == "long" else "full", locale=_locale(code))
     return format_skeleton(STYLES[style], day, locale=_locale(code))

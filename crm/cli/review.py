@@ -18,7 +18,7 @@ from crm.cli.output import created, emit_json
 from crm.domain import RECURRENCES
 from crm.errors import UserError
 from crm.i18n import _, ngettext
-from crm.l10n import Style, format_day
+from crm.l10n import format_day
 from crm.review import WHEN_ORDER, DueItem, mark_done_many, review, snooze, when
 from crm.text import cells, fit, pad, safe, safe_line
 
@@ -73,19 +73,13 @@ def register(sub: Subcommands) -> None:
     digest.set_defaults(handler=_digest, read_only=True)
 
 
-def _in_language(value: date, style: Style, english: str) -> str:
-    """`value` as the reader's language writes it in `style`; in English exactly as `english`
-    spells it (the review's columns and the scripts reading them are pinned to it)."""
-    return english if i18n.language() == i18n.ENGLISH else format_day(value, style)
-
-
 def _day(value: date) -> str:
     return _day_in(value, i18n.language())
 
 
 @lru_cache(maxsize=4096)  # a review prints thousands of items over a few hundred dates
 def _day_in(value: date, language: str) -> str:
-    return _in_language(value, "weekday", f"{value:%a} {value.day:2d} {value:%b}")
+    return format_day(value, "column", language)
 
 
 def _date(value: date) -> str:
@@ -139,7 +133,7 @@ def render_review(items: Sequence[DueItem], today: date, until: date, width: int
     """The plain review: a summary line, then Overdue / Today / This week / Later, greetings of one
     occasion on one day gathered under a heading ("Christmas Day — 12 clients")."""
     overdue = sum(1 for i in items if i.overdue)
-    day, through = _in_language(today, "full", f"{today:%A} {today.day} {today:%B %Y}"), _date(until)
+    day, through = format_day(today, "heading"), _date(until)
     if not items:
         return _("Review for {day}: nothing due through {until}. All clear.").format(day=day, until=through)
     if overdue:
@@ -232,7 +226,7 @@ def done_line(item: DueItem) -> str:
 def _snooze(args: argparse.Namespace, ctx: Context) -> int:
     item = snooze(args.item, ctx.date(args.until), ctx.today)
     print(_("snoozed until {date}: {id} — {title} ({client})").format(
-        date=_in_language(item.due, "full", f"{item.due:%a %d %b %Y}"), id=item.id, title=safe_line(item.title),
+        date=format_day(item.due, "full"), id=item.id, title=safe_line(item.title),
         client=safe_line(item.client)))
     return 0
 

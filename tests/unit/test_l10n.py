@@ -21,11 +21,14 @@ NNBSP, NBSP = "\u202f", "\u00a0"
 
 
 @pytest.mark.parametrize(("language", "expected"), [
-    ("en", ("Mon 7 Dec", "7 Dec", "7 Dec 2026", "Mon 7 Dec 2026", "Dec 2026", "7 December 2026")),
+    ("en", ("Mon 7 Dec", "7 Dec", "7 Dec 2026", "Mon 7 Dec 2026", "Dec 2026", "7 December 2026", "Mon  7 Dec",
+            "Monday 7 December 2026")),
     ("ru", ("пн, 7 дек.", "7 дек.", f"7 дек. 2026{NNBSP}г.", f"пн, 7 дек. 2026{NNBSP}г.", f"дек. 2026{NNBSP}г.",
-            f"7 декабря 2026{NNBSP}г.")),
-    ("ro", ("lun., 7 dec.", "7 dec.", "7 dec. 2026", "lun., 7 dec. 2026", "dec. 2026", "7 decembrie 2026")),
-    ("de", ("Mo., 7. Dez.", "7. Dez.", "7. Dez. 2026", "Mo., 7. Dez. 2026", "Dez. 2026", "7. Dezember 2026")),
+            f"7 декабря 2026{NNBSP}г.", "пн, 7 дек.", f"понедельник, 7 декабря 2026{NNBSP}г.")),
+    ("ro", ("lun., 7 dec.", "7 dec.", "7 dec. 2026", "lun., 7 dec. 2026", "dec. 2026", "7 decembrie 2026",
+            "lun., 7 dec.", "luni, 7 decembrie 2026")),
+    ("de", ("Mo., 7. Dez.", "7. Dez.", "7. Dez. 2026", "Mo., 7. Dez. 2026", "Dez. 2026", "7. Dezember 2026",
+            "Mo., 7. Dez.", "Montag, 7. Dezember 2026")),
 ])
 def test_a_day_in_each_style_and_language(language, expected):
     assert tuple(format_day(DAY, style, language) for style in STYLES) == expected
@@ -39,6 +42,9 @@ def test_english_days_are_what_strftime_wrote(day):
     assert format_day(day, "date", "en") == f"{day.day} {day:%b %Y}"
     assert format_day(day, "full", "en") == f"{day:%a} {day.day} {day:%b %Y}"
     assert format_day(day, "long", "en") == f"{day.day} {day:%B %Y}"
+    # the plain review's day column and heading (crm/cli/review.py), as it wrote them by hand
+    assert format_day(day, "column", "en") == f"{day:%a} {day.day:2d} {day:%b}"
+    assert format_day(day, "heading", "en") == f"{day:%A} {day.day} {day:%B %Y}"
 
 
 @pytest.mark.parametrize(("language", "eur", "ron"), [

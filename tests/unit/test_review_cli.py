@@ -293,6 +293,6 @@ def test_plain_review_at_80_columns_keeps_short_values_whole(week, cli, monkeypa
 
 def test_the_plain_review_and_digest_write_dates_in_the_readers_language(week, cli):
     review = cli("--lang", "ru", "review")
-    assert review.code == 0 and review.out.startswith("Обзор на пн, 23 нояб. 2026")
+    assert review.code == 0 and review.out.startswith("Обзор на понедельник, 23 ноября 2026")
     assert "сб, 21 нояб." in review.out  # the overdue promise's date column
     assert "lun., 23 nov. 2026" in cli("--lang", "ro", "digest").out

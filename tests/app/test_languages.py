@@ -24,7 +24,6 @@ from crm.clients import ClientFields, add_client, change_status, log_touch
 from crm.i18n import use
 from crm.incidents import compensate, open_incident
 from crm.promises import add_promise
-from crm.widgets.timeline import SHORT_KINDS
 
 from .rendered import painted
 from .support import palette_hits, settle, start_app, until
@@ -53,7 +52,7 @@ def _vocabulary() -> set[str]:
     for values in vars(domain).values():
         if isinstance(values, tuple):
             words |= {v for v in values if isinstance(v, str)}
-    return words | {k.name for k in kinds.kinds()} | set(SHORT_KINDS.values())  # the timeline's short kinds
+    return words | {k.name for k in kinds.kinds()}
 
 
 def english_pieces(language: str) -> set[str]:
@@ -218,3 +217,79 @@ def test_english_left_on_screen_is_found():
     pieces = {"Nothing recorded yet", "Open", "Mark done, with an optional note", "due"}
     screen = "│ Mark done, with an  │\n│ optional note │ Opened ║ Nothing recorded yet. 3 due"
     assert left_in_english(screen, pieces) == ["Mark done, with an optional note", "Nothing recorded yet", "due"]
+
+
+# --- the vocabulary, dates and columns in the reader's language ---------------------------------
+
+WORDS = {  # what a form shows for stored values, and a date field's first value
+    "ru": {"tier": "обычный", "temperament": "уравновешенный", "status": "активный", "choice": "вспыльчивый",
+           "severity": "средняя", "touch": "звонок", "today": "сегодня", "event": "жалоба"},
+    "ro": {"tier": "obișnuit", "temperament": "echilibrat", "status": "activ", "choice": "irascibil",
+           "severity": "medie", "touch": "apel", "today": "azi", "event": "reclamație"},
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_a_form_s_choices_and_first_date_read_in_the_reader_s_language(language, db, db_path, today):
+    from textual.widgets import Input, Select
+
+    use(language)
+    book = fill(language, today)
+    words = WORDS[language]
+    app = start_app(db_path, today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _client_form(app, pilot, book)
+        await until(app, pilot, lambda: app.screen.query("#field-temperament"), "the new client form")
+        screen = flowing(painted(app))
+        assert all(words[k] in screen for k in ("tier", "temperament", "status")), screen
+        assert not {"regular", "balanced", "active"} & set(screen.split())
+        temperament = app.screen.query_one("#field-temperament", Select)
+        temperament.focus()
+        await pilot.press("enter")  # the list of choices opens
+        await until(app, pilot, lambda: temperament.expanded, "the temperament's choices")
+        assert words["choice"] in flowing(painted(app))
+        await pilot.press("escape", "escape")
+        while len(app.screen_stack) > 1:
+            app.pop_screen()
+        app.open_client(book.client)
+        await settle(app, pilot)
+        await pilot.press("i")  # a new incident: a severity and a date typed as today
+        await until(app, pilot, lambda: app.screen.query("#field-severity"), "the incident form")
+        assert words["severity"] in flowing(painted(app))
+        assert app.screen.query_one("#field-on", Input).value == words["today"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_the_timeline_names_its_kinds_in_the_reader_s_language(language, db, db_path, today):
+    use(language)
+    book = fill(language, today)
+    app = start_app(db_path, today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_client(book.client)
+        await settle(app, pilot)
+        screen = flowing(painted(app))
+    assert WORDS[language]["touch"] in screen and WORDS[language]["event"] in screen  # the call, the incident
+    assert not {"call", "complaint", "compensation"} & set(screen.split())
+
+
+@pytest.mark.parametrize("language", [*LANGUAGES, "en"])
+async def test_keep_in_touch_dates_fit_their_columns_at_80(language, db, db_path, today):
+    """Departures a year and more ago are written with their year ("нояб. 2025 г."): never cut."""
+    from crm.l10n import format_day
+
+    use(language)
+    shown = []
+    for n, days in enumerate((400, 430, 500, 650)):
+        other = add_client(ClientFields(name=f"C{n}"), today=today - timedelta(days=days + 300))
+        log_touch(other, kind="call", on=today - timedelta(days=days + 10))
+        change_status(other, "depart", on=today - timedelta(days=days))
+        shown.append((format_day(today - timedelta(days=days), "month"), format_day(today - timedelta(days=days + 10), "month")))
+    app = start_app(db_path, today)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.show_keep_in_touch()
+        await settle(app, pilot)
+        await until(app, pilot, lambda: "C3" in painted(app), "the departed clients")
+        rows = [line for line in painted(app).splitlines() if re.search(r"\bC\d\b", line)]
+    assert len(rows) == 4
+    for row, (left, touched) in zip(rows, shown, strict=True):  # the last column may cut an occasion's name
+        assert left in row and touched in row, row

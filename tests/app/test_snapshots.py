@@ -1,4 +1,4 @@
-"""How the shell's screens look at 80×24, with today and the data frozen.
+"""How the shell's screens and every dialog look at 80×24, with today and the data frozen.
 
 Update after an intended change with `pytest tests/app/test_snapshots.py --snapshot-update`, and
 look at the SVGs before committing them.
@@ -7,6 +7,7 @@ look at the SVGs before committing them.
 from datetime import timedelta
 
 import pytest
+from textual.screen import ModalScreen
 
 from crm.app.app import make_app
 from crm.clients import ClientFields, add_client
@@ -17,6 +18,13 @@ async def _settled(pilot) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def _still(pilot) -> None:
+    """No blinking cursor in the dialog: a blink would make the picture depend on the machine's speed."""
+    for field in pilot.app.screen.query("Input, TextArea"):
+        field.cursor_blink = False
     await pilot.pause()
 
 
@@ -106,6 +114,7 @@ def test_edit_client_form(story, db_path, today, snap_compare):
         await _opened(lambda app: app.open_client(1))(pilot)
         await pilot.press("e")
         await _settled(pilot)
+        await _still(pilot)
 
     assert snap_compare(make_app(db_path, today), terminal_size=(80, 24), run_before=run_before)
 
@@ -113,3 +122,73 @@ def test_edit_client_form(story, db_path, today, snap_compare):
 def test_clients(story, db_path, today, snap_compare):
     assert snap_compare(make_app(db_path, today), terminal_size=(80, 24),
                         run_before=_opened(lambda app: app.show_clients()))
+
+
+# --- the dialogs ------------------------------------------------------------------------------
+
+
+def _on_review(kind: str):
+    """The Review (the first screen), the cursor on its first item of `kind`."""
+    def put_cursor(app, _incident: int) -> None:
+        from crm.widgets.due_list import DueList
+
+        listing = app.screen.query_one(DueList)
+        item = next(i for i in listing.items if i.kind == kind)
+        listing.highlighted = listing.get_option_index(item.id)
+
+    return put_cursor
+
+
+def _on_client(client_id: int):
+    return lambda app, _incident: app.open_client(client_id)
+
+
+def _second_promise(today) -> None:
+    add_promise(1, "Quarterly report", due=today + timedelta(days=20), on=today)
+
+
+def _backups_off_elsewhere(_today) -> None:
+    """A directory that is the same on every machine (none is made: daily copies are off)."""
+    from crm.backup import set_backup_settings
+
+    set_backup_settings(0, "/srv/rapport/backups")
+
+
+# dialog → (what to add to the story, opening the screen it is on, the keys that open it there)
+DIALOGS = {
+    "done": (None, _on_review("promise"), "d"),
+    "done_holiday": (None, _on_review("greeting"), "D"),
+    "snooze": (None, _on_review("promise"), "s"),
+    "touch": (None, _on_review("promise"), "t"),
+    "draft": (None, _on_review("greeting"), "m"),
+    "greet_no_more": (None, _on_review("greeting"), "n"),
+    "client_touch": (None, _on_client(1), "t"),
+    "contact": (None, _on_client(1), "a"),
+    "open_incident": (None, _on_client(1), "i"),
+    "promise": (None, _on_client(1), "p"),
+    "keep": (None, _on_client(2), "d"),
+    "pick_kept": (_second_promise, _on_client(1), "d"),
+    "depart": (None, _on_client(1), "x"),
+    "forget": (None, _on_client(1), "F"),
+    "event": (None, lambda app, incident: app.open_incident(incident), "a"),
+    "compensate": (None, lambda app, incident: app.open_incident(incident), "m"),
+    "resolve": (None, lambda app, incident: app.open_incident(incident), "x"),
+    "add_client": (None, lambda app, _incident: app.show_clients(), "down a"),  # the filter has focus
+    "backups": (_backups_off_elsewhere, lambda app, _incident: app.backup_settings(), ""),
+}
+
+
+@pytest.mark.parametrize("name", list(DIALOGS))
+def test_dialog(name, story, db_path, today, snap_compare):
+    more, where, keys = DIALOGS[name]
+    if more:
+        more(today)
+
+    async def open_the_dialog(pilot) -> None:
+        await _opened(lambda app: where(app, story))(pilot)
+        await pilot.press(*keys.split())
+        await _settled(pilot)
+        assert isinstance(pilot.app.screen, ModalScreen), f"{keys!r} opened no dialog"
+        await _still(pilot)
+
+    assert snap_compare(make_app(db_path, today), terminal_size=(80, 24), run_before=open_the_dialog)

@@ -24,16 +24,15 @@ def in_list(values: Iterable[int | str]) -> SQL:
     """For `column.in_(in_list(values))`: the values bound as one parameter. A plain `in_` binds
     each value as its own parameter, and for hundreds of them peewee spends longer writing that SQL
     than the database spends answering it; the column's index still finds each value."""
-    items = list(values)
-    if postgres():
-        return SQL("(SELECT unnest(?))", [items])
-    return SQL("(SELECT value FROM json_each(?))", [json.dumps(items)])
+    sql, param = in_list_sql(list(values))
+    return SQL(sql, [param])
 
 
 def in_list_sql(values: Sequence[int | str]) -> tuple[str, object]:
     """`in_list` for a query written as text: the subquery and its one parameter."""
     if postgres():
-        return "(SELECT unnest(?))", list(values)
+        array = "text[]" if any(isinstance(v, str) for v in values) else "integer[]"
+        return f"(SELECT unnest(?::{array}))", list(values)
     return "(SELECT value FROM json_each(?))", json.dumps(list(values))
 
 

@@ -1,8 +1,13 @@
-"""Shared fixtures: a throwaway database file per test, a fixed "today", and an in-process CLI."""
+"""Shared fixtures: a throwaway database per test, a fixed "today", and an in-process CLI.
+
+The database is an SQLite file in tmp_path. With CRM_TEST_DATABASE_URL set (a PostgreSQL server,
+e.g. postgresql://postgres@127.0.0.1:5432/test), it is a schema of that database instead, one per
+test worker, emptied before each test; tests about SQLite's files are marked `sqlite_only` and
+skipped there (tests/postgres.py).
+"""
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -10,14 +15,27 @@ from crm.cli import main
 from crm.db import open_database
 from crm.i18n import ENGLISH, use
 from crm.models import database
+from tests import postgres
 
 TODAY = date(2026, 11, 23)  # a Monday
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: about SQLite's own files; not run on PostgreSQL")
+
+
+def pytest_collection_modifyitems(config, items):
+    if postgres.URL:
+        skip = pytest.mark.skip(reason="about SQLite's own files (CRM_TEST_DATABASE_URL is set)")
+        for item in items:
+            if item.get_closest_marker("sqlite_only"):
+                item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch, tmp_path):
+def _isolated_env(monkeypatch, tmp_path, worker_id):
     """No test sees the user's own database, date, name, settings or language."""
-    monkeypatch.setenv("CRM_DB", str(tmp_path / "crm.db"))
+    monkeypatch.setenv("CRM_DB", postgres.empty_schema(worker_id) if postgres.URL else str(tmp_path / "crm.db"))
     monkeypatch.setenv("CRM_TODAY", TODAY.isoformat())
     monkeypatch.setenv("CRM_AUTHOR", "tester")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
@@ -41,8 +59,11 @@ def today() -> date:
 
 
 @pytest.fixture
-def db_path(tmp_path) -> Path:
-    return tmp_path / "crm.db"
+def db_path(tmp_path):
+    """Where the test's database is: a file in tmp_path, or the worker's PostgreSQL schema's URL."""
+    from crm.db import resolve_path
+
+    return resolve_path() if postgres.URL else tmp_path / "crm.db"
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from typing import Protocol
 from textual.content import Content
 from textual.widgets import Static
 
+from crm.domain import word
 from crm.i18n import _, ngettext
 from crm.l10n import format_day
 from crm.text import safe_line, shorten
@@ -88,13 +89,14 @@ def card_content(card: CardLike) -> Content:
     if card.company:
         title = Content.assemble(title, " — ", safe_line(card.company))
     if card.status_since:
-        status_text = _("{status} since {date}").format(status=card.status, date=format_day(card.status_since, "date"))
+        status_text = _("{status} since {date}").format(status=word("client status", card.status),
+                                                        date=format_day(card.status_since, "date"))
     else:
-        status_text = card.status
+        status_text = word("client status", card.status)
     status = Content.styled(status_text, "$text-accent")
     tier = " · " + _("key account") if card.tier == "key" else ""
     lines = [Content.assemble(title, "  ", status, tier)]
-    temperament = Content.styled(card.temperament, "bold")
+    temperament = Content.styled(word("temperament", card.temperament), "bold")
     lines.append(Content.assemble(temperament, ": ", card.approach) if card.approach else temperament)
     lines.append(Content.assemble(health_content(card.health), " · ", promise_story(card.record)))
     details = [safe_line(v) for v in (card.country, card.language) if v]

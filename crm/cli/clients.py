@@ -7,7 +7,7 @@ from crm import clients
 from crm.cli import CLIENT_HELP, Context, Subcommands, forget, group
 from crm.cli.output import created, emit_json, emit_json_array, table
 from crm.dates import parse_birthday
-from crm.domain import NEW_CLIENT_STATUSES, STATUSES, TEMPERAMENTS, TIERS, TOUCH_KINDS
+from crm.domain import NEW_CLIENT_STATUSES, STATUSES, TEMPERAMENTS, TIERS, TOUCH_KINDS, word
 from crm.i18n import N_, _, ngettext
 from crm.models import database
 from crm.summary import client_detail, iter_summaries, summaries
@@ -109,7 +109,8 @@ def _list(args: argparse.Namespace, ctx: Context) -> int:
             (_("ID"), _("NAME"), _("COMPANY"), _("STATUS"), _("TEMPERAMENT"), _("TIER"), _("CC"), _("LAST TOUCH"),
              _("INC"), _("PROM")),
             [
-                (r["id"], r["name"], r["company"], r["status"], r["temperament"], r["tier"], r["country"],
+                (r["id"], r["name"], r["company"], word("client status", str(r["status"])),
+                 word("temperament", str(r["temperament"])), word("tier", str(r["tier"])), r["country"],
                  r["last_touch"] or never, r["open_incidents"] or "", r["open_promises"] or "")
                 for r in rows
             ],
@@ -130,8 +131,8 @@ def _show(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     d: dict[str, Any] = detail  # read as the JSON document it is (docs/spec.md: `crm client show --json`)
     print(f"#{d['id']} {safe_line(d['name'])}" + (f" — {safe_line(d['company'])}" if d["company"] else ""))
-    facts = [_("{status} since {date}").format(status=d["status"], date=d["status_since"]), d["tier"],
-             d["temperament"], d["country"], d["language"]]
+    facts = [_("{status} since {date}").format(status=word("client status", d["status"]), date=d["status_since"]),
+             word("tier", d["tier"]), word("temperament", d["temperament"]), d["country"], d["language"]]
     print("  " + " · ".join(fact for fact in facts if fact))
     for key, label in _CARD_FIELDS.items():
         shown = [f"{c['value']} ({c['kind']})" if c["kind"] else c["value"] for c in d.get(key + "s", ())]

@@ -114,19 +114,20 @@ class _Columns:
     The id is never cut (it is what `crm done` takes); the client gives way to the title down to
     CLIENT_LEAST columns, and every cut ends in "…", so at `width` columns no line wraps."""
 
-    LEAD = 2 + 10 + 2  # indent and date column
     CLIENT_MOST, CLIENT_LEAST, TITLE_WANTED = 22, 10, 24
 
     def __init__(self, items: Sequence[DueItem], width: int) -> None:
+        self.day = max(10, *(cells(_day(i.due)) for i in items))  # "Mon  7 Dec"; "чт, 19 нояб." is wider
         self.id = max((len(i.id) for i in items), default=0)
         client = min(max((cells(safe_line(i.client)) for i in items), default=6), self.CLIENT_MOST)
-        room = width - self.LEAD - self.id - 2 - 2  # what the client and the title share
+        self.lead = 2 + self.day + 2  # indent and date column
+        room = width - self.lead - self.id - 2 - 2  # what the client and the title share
         self.client = max(min(client, room - self.TITLE_WANTED), min(client, self.CLIENT_LEAST))
         self.title = max(room - self.client, 1)
 
     def line(self, day: str, item_id: str, client: str, title: str) -> str:
         client = pad(safe_line(client), self.client)
-        return f"  {day:10}  {item_id:{self.id}}  {client}  {fit(safe_line(title), self.title)}".rstrip()
+        return f"  {pad(day, self.day)}  {item_id:{self.id}}  {client}  {fit(safe_line(title), self.title)}".rstrip()
 
 
 def render_review(items: Sequence[DueItem], today: date, until: date, width: int = 100) -> str:
@@ -173,7 +174,7 @@ def _occasion(items: list[DueItem], cols: _Columns, width: int) -> list[str]:
     first = items[0]
     heading = ngettext("{occasion} — {count} client", "{occasion} — {count} clients", len(items)).format(
         occasion=safe_line(first.occasion), count=len(items))
-    lines = [f"  {_day(first.due):10}  {heading}"]
+    lines = [f"  {pad(_day(first.due), cols.day)}  {heading}"]
     people = sorted(items, key=lambda i: (i.client.casefold(), i.id))
     if len(people) <= OCCASION_LINES:
         for item in people:
@@ -184,8 +185,8 @@ def _occasion(items: list[DueItem], cols: _Columns, width: int) -> list[str]:
     import textwrap
 
     names = ", ".join(f"{safe_line(i.client)} (#{i.client_id})" for i in people)
-    indent = " " * cols.LEAD
-    lines += textwrap.wrap(names, width=max(width, cols.LEAD + 20), initial_indent=indent, subsequent_indent=indent,
+    indent = " " * cols.lead
+    lines += textwrap.wrap(names, width=max(width, cols.lead + 20), initial_indent=indent, subsequent_indent=indent,
                            break_on_hyphens=False)
     command = f"crm done greeting-<#>-{first.due:%Y%m%d}"
     lines.append(indent + _("mark each done with: {command}").format(command=command))

@@ -269,7 +269,8 @@ async def test_the_timeline_names_its_kinds_in_the_reader_s_language(language, d
         await settle(app, pilot)
         screen = flowing(painted(app))
     assert WORDS[language]["touch"] in screen and WORDS[language]["event"] in screen  # the call, the incident
-    assert not {"call", "complaint", "compensation"} & set(screen.split())
+    assert WORDS[language]["status"] in screen and WORDS[language]["temperament"] in screen  # the card
+    assert not {"call", "complaint", "compensation", "active", "balanced", "green"} & set(screen.split())
 
 
 @pytest.mark.parametrize("language", [*LANGUAGES, "en"])
@@ -283,7 +284,8 @@ async def test_keep_in_touch_dates_fit_their_columns_at_80(language, db, db_path
         other = add_client(ClientFields(name=f"C{n}"), today=today - timedelta(days=days + 300))
         log_touch(other, kind="call", on=today - timedelta(days=days + 10))
         change_status(other, "depart", on=today - timedelta(days=days))
-        shown.append((format_day(today - timedelta(days=days), "month"), format_day(today - timedelta(days=days + 10), "month")))
+        left, touched = today - timedelta(days=days), today - timedelta(days=days + 10)
+        shown.append((format_day(left, "month"), format_day(touched, "month")))
     app = start_app(db_path, today)
     async with app.run_test(size=(80, 24)) as pilot:
         app.show_keep_in_touch()

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -295,4 +296,9 @@ def test_the_plain_review_and_digest_write_dates_in_the_readers_language(week, c
     review = cli("--lang", "ru", "review")
     assert review.code == 0 and review.out.startswith("Обзор на понедельник, 23 ноября 2026")
     assert "сб, 21 нояб." in review.out  # the overdue promise's date column
+    # Russian days are wider than English ones ("чт, 26 нояб."): the ids still line up after them
+    starts = {re.search(r"\b[a-z_]+-\d", line).start() for line in review.out.splitlines()
+              if re.match(r"  \S", line) and re.search(r"\b[a-z_]+-\d", line)}
+    assert len(starts) == 1, review.out
+    assert "\n  активный с " in cli("--lang", "ru", "client", "show", str(week["calm"])).out  # not "active"
     assert "lun., 23 nov. 2026" in cli("--lang", "ro", "digest").out

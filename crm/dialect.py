@@ -24,16 +24,18 @@ def in_list(values: Iterable[int | str]) -> SQL:
     """For `column.in_(in_list(values))`: the values bound as one parameter. A plain `in_` binds
     each value as its own parameter, and for hundreds of them peewee spends longer writing that SQL
     than the database spends answering it; the column's index still finds each value."""
-    sql, param = in_list_sql(list(values))
-    return SQL(sql, [param])
+    sql, params = in_list_sql(list(values))
+    return SQL(sql, params)
 
 
-def in_list_sql(values: Sequence[int | str]) -> tuple[str, object]:
-    """`in_list` for a query written as text: the subquery and its one parameter."""
-    if postgres():
-        array = "text[]" if any(isinstance(v, str) for v in values) else "integer[]"
-        return f"(SELECT unnest(?::{array}))", list(values)
-    return "(SELECT value FROM json_each(?))", json.dumps(list(values))
+def in_list_sql(values: Sequence[int | str]) -> tuple[str, list[object]]:
+    """`in_list` for a query written as text: the subquery and its parameters (one, or none)."""
+    if not postgres():
+        return "(SELECT value FROM json_each(?))", [json.dumps(list(values))]
+    if not values:  # no type to tell the array's: a NULL takes the column's, and matches nothing
+        return "(NULL)", []
+    array = "text[]" if isinstance(values[0], str) else "integer[]"
+    return f"(SELECT unnest(?::{array}))", [list(values)]
 
 
 def rows_at_most(table: str) -> int:

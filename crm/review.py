@@ -105,9 +105,9 @@ def _of_clients(item_ids: Iterable[str], clients: tuple[int, ...]) -> set[str]:
         by_table.setdefault(kinds.kind(kind).row, {}).setdefault(key, []).append(item)
     mine = {item for key, items in by_table.pop("client", {}).items() if key in clients for item in items}
     for table, keyed in by_table.items():
-        (ids, id_list), (owners, owner_list) = in_list_sql(list(keyed)), in_list_sql(clients)
+        (ids, id_params), (owners, owner_params) = in_list_sql(list(keyed)), in_list_sql(clients)
         rows = database.execute_sql(f'SELECT id FROM "{table}" WHERE id IN {ids} AND client_id IN {owners}',
-                                    (id_list, owner_list))
+                                    id_params + owner_params)
         mine.update(item for (key,) in rows for item in keyed[key])
     return mine
 

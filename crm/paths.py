@@ -9,6 +9,7 @@ file also by identity (device and inode), which catches a hard link.
 import os
 from pathlib import Path
 
+from crm import dialect
 from crm.errors import UserError
 from crm.i18n import _
 from crm.models import database
@@ -18,7 +19,10 @@ SIDE_FILES = ("-wal", "-shm", "-journal")  # what SQLite keeps beside a database
 
 
 def database_files() -> list[Path]:
-    """The open database's file and its side files (existing or not), symlinks resolved."""
+    """The open database's file and its side files (existing or not), symlinks resolved; none for
+    a PostgreSQL server, whose files are the server's own and out of our reach."""
+    if dialect.postgres():
+        return []
     (_seq, _name, file) = database.connection().execute("PRAGMA database_list").fetchone()
     if not file:  # an in-memory database has no files
         return []

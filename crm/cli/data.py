@@ -19,7 +19,8 @@ people as CSV (a header row: Google's, Outlook's, Thunderbird's exports, or a sh
 columns such as name, first/last name, company, job title, e-mail, phone, birthday, notes, in
 English, Russian or Romanian; comma, semicolon or tab), or people as vCards (.vcf, 2.1, 3.0 and
 4.0, as phones and address books write them). UTF-8, UTF-16, or the Windows code page found
-(1251, 1250, 1252) or named with --encoding; at most 50 MB; /dev/stdin reads a pipe.
+(1251, 1250, 1252) or named with --encoding; at most 50 MB; - reads standard input (a pipe:
+crm export | crm --db postgresql://… import -).
 
 A person with an organisation becomes a contact of the client of that name (created if there is
 none), their title their role; one without becomes a client. Every e-mail and phone comes with
@@ -49,13 +50,13 @@ def register(sub: Subcommands) -> None:
                         help=_("with --format csv: semicolons and a byte order mark, as Excel opens them in "
                                "Russian, Romanian and most European locales"))
     export.add_argument("--out", metavar="PATH", type=checked(validate.path),
-                        help=_("write to PATH instead of standard output"))
+                        help=_("write to PATH instead of standard output (- is standard output)"))
     export.set_defaults(handler=_export, read_only=True)
 
     imported = sub.add_parser("import", help=_("import a .json export, people from .csv or .vcf"),
                               description=_(IMPORT_HELP), formatter_class=argparse.RawDescriptionHelpFormatter)
     imported.add_argument("path", metavar="PATH", type=checked(validate.path),
-                          help=_("the file to import: .json, .csv or .vcf (/dev/stdin reads a pipe)"))
+                          help=_("the file to import: .json, .csv or .vcf (- reads standard input)"))
     imported.add_argument("--dry-run", action="store_true",
                           help=_("check and report where everyone would go, write nothing"))
     imported.add_argument("--skip-invalid", action="store_true",
@@ -79,7 +80,7 @@ def _export(args: argparse.Namespace, ctx: Context) -> int:
         raise UserError(_("--vcard3 goes with --format vcf"))
     if args.excel and args.format != "csv":
         raise UserError(_("--excel goes with --format csv"))
-    out = args.out
+    out = None if args.out is not None and str(args.out) == "-" else args.out
     if out is not None:
         check_output(out)  # refused before reading the whole database
     if args.format == "json":

@@ -38,6 +38,7 @@ from crm.exchange.reading import (
     ImportReport,
     Rejected,
     detect_kind,
+    is_stdin,
     read_source,
 )
 from crm.exchange.vcard_format import export_vcards, vcard_people
@@ -51,24 +52,25 @@ __all__ = [
 
 def import_file(path: Path | str, *, today: date, dry_run: bool = False, skip_invalid: bool = False,
                 encoding: str | None = None) -> ImportReport:
-    """Check, and unless `dry_run` write, the file's records: all or nothing, or with
+    """Check, and unless `dry_run` write, the file's records (`-`: standard input's): all or nothing, or with
     `skip_invalid` (vCard and CSV) the valid ones.
 
     Raises ImportRejected (nothing written) when a record is invalid and not to be skipped,
     UserError when the file as a whole cannot be read. A dry run returns the report, invalid
     records included, and writes nothing.
     """
-    path = Path(path).expanduser()
-    decoded = read_source(path, encoding)
+    path = Path(path) if is_stdin(path) else Path(path).expanduser()
+    shown = Path(_("standard input")) if is_stdin(path) else path  # how messages and the journal name it
+    decoded = read_source(path, encoding, shown)
     kind = detect_kind(path, decoded.text)
-    report = ImportReport(source=str(path), kind=kind, encoding=decoded.shown, skip_invalid=skip_invalid)
+    report = ImportReport(source=str(shown), kind=kind, encoding=decoded.shown, skip_invalid=skip_invalid)
     if kind == "json":
         if skip_invalid:
             raise UserError(_("--skip-invalid is for vCard and CSV files; a Rapport export comes in whole or not "
                               "at all"))
-        import_json(decoded.text, path, report, dry_run)
+        import_json(decoded.text, shown, report, dry_run)
     else:
-        found = csv_people(decoded.text, path, report) if kind == "csv" else vcard_people(decoded.text, path, report)
+        found = csv_people(decoded.text, shown, report) if kind == "csv" else vcard_people(decoded.text, shown, report)
         import_people(found, report, today, dry_run)
     if report.rejected and not dry_run and not skip_invalid:
         raise ImportRejected(report)

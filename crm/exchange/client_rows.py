@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import TypeAlias, cast
 
-from crm import audit, validate
+from crm import audit, dialect, validate
 from crm.domain import NEW_CLIENT_STATUSES, STATUSES, TEMPERAMENTS, TIERS
 from crm.errors import UserError
 from crm.exchange import people
@@ -345,6 +345,7 @@ def _write(tables: _Tables, notes: dict[int, list[str]]) -> None:
     insert(tables.contacts, offsets={"id": contact_id, "client_id": client_id})
     for rows in (tables.emails, tables.phones):
         insert(rows, offsets={"client_id": client_id, "contact_id": contact_id})
+    dialect.sync_ids(["client", "contact"])  # written with ids of their own
     stamp = audit.updated()
     for cid, blocks in notes.items():  # a contact's notes, added to a client already in the book
         Client.update(notes=Client.notes.concat(_joined_notes(cid, blocks)), version=Client.version + 1,

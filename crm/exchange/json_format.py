@@ -8,9 +8,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeAlias, cast
 
-from peewee import BooleanField, DateField, DateTimeField, Field, ForeignKeyField, IntegerField
+from peewee import AutoField, BooleanField, DateField, DateTimeField, Field, ForeignKeyField, IntegerField
 
-from crm import validate
+from crm import dialect, validate
 from crm.errors import UserError
 from crm.exchange import checks
 from crm.exchange.reading import ImportReport, Rejected
@@ -62,6 +62,11 @@ def export_data() -> dict[str, object]:
             # (`cast`: peewee's stubs type `.tuples()` as the model it would otherwise give)
             query = model.select(*fields).order_by(model._meta.primary_key)
             rows = cast("Iterable[tuple[object, ...]]", query.tuples())
+            if not isinstance(model._meta.primary_key, AutoField):
+                # A text key: in code point order, as SQLite sorts it (PostgreSQL's own order follows
+                # the server's locale), so the same data exports the same bytes on both engines.
+                key = fields.index(model._meta.primary_key)
+                rows = sorted(rows, key=lambda row: cast(str, row[key]))
             tables[model._meta.table_name] = [
                 {f.column_name: json_value(v) for f, v in zip(fields, row, strict=True)} for row in rows
             ]
@@ -216,6 +221,7 @@ def import_json(text: str, path: Path, report: ImportReport, dry_run: bool) -> N
     tables = [prepare(model, rows) for model, rows in converted.items()]
     with change(N_("Imported {file}"), file=path.name):
         _require_empty()  # checked again under the write lock: another session may have written
-        database.execute_sql("PRAGMA defer_foreign_keys = ON")  # rows may come in any order
+        dialect.defer_foreign_keys()  # rows may come in any order
         for rows in tables:
             insert(rows, replace=rows.model is Setting)
+        dialect.sync_ids(m._meta.table_name for m in converted if isinstance(m._meta.primary_key, AutoField))

@@ -5,10 +5,13 @@ A file is read once, whole, with a byte cap: a pipe or a device (`/dev/zero`) ha
 beforehand and cannot be read a second time.
 """
 
+import io
 import os
 import stat
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from crm.errors import UserError
 from crm.exchange.decoding import Decoded, decode
@@ -18,6 +21,7 @@ from crm.text import safe_line, shorten
 MAX_BYTES = 50 * 1024 * 1024
 MAX_LISTED = 20  # rejected rows named in an error; the dry run lists them all
 _READ = 1024 * 1024
+STDIN = "-"  # the path that reads standard input
 
 
 class ImportRejected(UserError):
@@ -88,9 +92,33 @@ def _too_big(path: Path, size: int | None) -> UserError:
         path=safe_line(path), size=size / 1024 / 1024, limit=limit))
 
 
-def _read_capped(path: Path) -> bytes:
-    """The file's bytes, refused past MAX_BYTES: a regular file by its size before reading it,
+def _read_handle(handle: BinaryIO, path: Path) -> bytes:
+    """What `handle` holds, refused past MAX_BYTES: a regular file by its size before reading it,
     anything else (a pipe, a device) by reading no more than one byte past the cap."""
+    try:
+        mode: int | None = os.fstat(handle.fileno()).st_mode
+    except (OSError, ValueError, io.UnsupportedOperation):  # a stream with no file beneath (tests' stdin)
+        mode = None
+    regular = mode is not None and stat.S_ISREG(mode)
+    if mode is not None and stat.S_ISDIR(mode):
+        raise UserError(_("{path} is a directory, not a file to import").format(path=safe_line(path)))
+    if regular and os.fstat(handle.fileno()).st_size > MAX_BYTES:
+        raise _too_big(path, os.fstat(handle.fileno()).st_size)
+    chunks, total = [], 0
+    try:
+        while total <= MAX_BYTES and (chunk := handle.read(min(_READ, MAX_BYTES + 1 - total))):
+            chunks.append(chunk)
+            total += len(chunk)
+    except OSError as exc:
+        raise UserError(_("cannot read {path}: {reason}").format(path=safe_line(path),
+                                                                reason=exc.strerror)) from None
+    if total > MAX_BYTES:
+        raise _too_big(path, total if regular else None)
+    return b"".join(chunks)
+
+
+def _read_capped(path: Path) -> bytes:
+    """The file's bytes, at most MAX_BYTES (`_read_handle`)."""
     try:
         handle = open(path, "rb")  # noqa: SIM115 (`with handle` below; opened apart so each failure has its message)
     except FileNotFoundError:
@@ -100,27 +128,20 @@ def _read_capped(path: Path) -> bytes:
     except OSError as exc:
         raise UserError(_("cannot read {path}: {reason}").format(path=safe_line(path), reason=exc.strerror)) from None
     with handle:
-        info = os.fstat(handle.fileno())
-        if stat.S_ISDIR(info.st_mode):
-            raise UserError(_("{path} is a directory, not a file to import").format(path=safe_line(path)))
-        if stat.S_ISREG(info.st_mode) and info.st_size > MAX_BYTES:
-            raise _too_big(path, info.st_size)
-        chunks, total = [], 0
-        try:
-            while total <= MAX_BYTES and (chunk := handle.read(min(_READ, MAX_BYTES + 1 - total))):
-                chunks.append(chunk)
-                total += len(chunk)
-        except OSError as exc:
-            raise UserError(_("cannot read {path}: {reason}").format(path=safe_line(path),
-                                                                    reason=exc.strerror)) from None
-    if total > MAX_BYTES:
-        raise _too_big(path, None if not stat.S_ISREG(info.st_mode) else total)
-    return b"".join(chunks)
+        return _read_handle(handle, path)
 
 
-def read_source(path: Path, encoding: str | None = None) -> Decoded:
-    """The whole file as text, at most MAX_BYTES, in the encoding given or found (`decoding`)."""
-    return decode(_read_capped(path), path, encoding)
+def is_stdin(path: Path | str) -> bool:
+    """Whether `path` is `-`: standard input, as in `crm export | crm --db … import -`."""
+    return str(path) == STDIN
+
+
+def read_source(path: Path, encoding: str | None = None, shown: Path | None = None) -> Decoded:
+    """The whole file (standard input for `-`) as text, at most MAX_BYTES, in the encoding given
+    or found (`decoding`); `shown` is how messages name it."""
+    shown = shown or path
+    data = _read_handle(sys.stdin.buffer, shown) if is_stdin(path) else _read_capped(path)
+    return decode(data, shown, encoding)
 
 
 def detect_kind(path: Path, text: str) -> str:

@@ -1,9 +1,13 @@
-"""Writing many imported rows fast: converted to what SQLite stores before the write lock is
-taken, then one prepared INSERT run over all of them under it.
+"""Writing many imported rows fast: converted to what the database stores before the write lock
+is taken, then one prepared INSERT run over all of them under it (one statement, one round of the
+driver: SQLite's executemany, psycopg's pipeline).
 
 Converting 60,000 rows value by value in Python costs about a second; with peewee building a
 statement per batch on top, it was most of an import's time, all of it under the write lock. The
 journal's triggers still see every row.
+
+The SQL is the same on both engines (`?` placeholders, `crm.dialect.upsert`); rows written with ids
+of their own move PostgreSQL's sequences on afterwards (`crm.dialect.sync_ids`, by the caller).
 """
 
 from collections.abc import Iterable
@@ -11,9 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from peewee import Field
+from peewee import AutoField, Field
 
-from crm.models import BaseModel, database
+from crm import dialect
+from crm.models import BaseModel, primary_key
 
 
 def _stored(fld: "Field[Any]", value: object) -> object:
@@ -34,29 +39,52 @@ def _default(fld: "Field[Any]") -> object:
 
 @dataclass(frozen=True)
 class Prepared:
-    """Rows of one table as SQLite will store them, every column in the model's order."""
+    """Rows of one table as the database will store them, in the order of `fields` (the model's,
+    without its id when no row gives one: the database numbers them)."""
 
     model: type[BaseModel]
+    fields: list["Field[Any]"] = field(repr=False)
     values: list[list[object]] = field(repr=False)
 
 
 def prepare(model: type[BaseModel], rows: Iterable[dict[str, object]]) -> Prepared:
     """`rows` (column name → Python value; a column left out takes its default) ready to insert."""
-    fields = model._meta.sorted_fields
-    return Prepared(model, [[_stored(f, row[f.column_name] if f.column_name in row else _default(f)) for f in fields]
-                            for row in rows])
+    rows = list(rows)
+    fields = [f for f in model._meta.sorted_fields
+              if not (isinstance(f, AutoField) and all(row.get(f.column_name) is None for row in rows))]
+    return Prepared(model, fields, [[_stored(f, row[f.column_name] if f.column_name in row else _default(f))
+                                     for f in fields] for row in rows])
+
+
+def _placed(values: list[list[object]], columns: list[int], offsets: list[int]) -> list[list[object]]:
+    """`values` with the negative numbers in `columns` turned into offset + 1, offset + 2 …"""
+    placed = []
+    for row in values:
+        row = list(row)
+        for column, offset in zip(columns, offsets, strict=True):
+            value = row[column]
+            if isinstance(value, int) and value < 0:
+                row[column] = offset - value
+        placed.append(row)
+    return placed
 
 
 def insert(rows: Prepared, *, replace: bool = False, offsets: dict[str, int] | None = None) -> None:
-    """Insert prepared rows. In the columns of `offsets`, a negative number stands for a row of
-    this import whose id is known only once the write lock is held: -1, -2 … become offset + 1,
-    offset + 2 … (the offset is the table's highest id); a positive one is an id as it is."""
-    fields = rows.model._meta.sorted_fields
-    offsets = offsets or {}
-    columns = ", ".join(f'"{f.column_name}"' for f in fields)
-    marks = ", ".join(
-        f"CASE WHEN ?{n} < 0 THEN {int(offsets[f.column_name])} - ?{n} ELSE ?{n} END" if f.column_name in offsets
-        else f"?{n}" for n, f in enumerate(fields, 1))
-    verb = "INSERT OR REPLACE" if replace else "INSERT"
-    database.cursor().executemany(
-        f'{verb} INTO "{rows.model._meta.table_name}" ({columns}) VALUES ({marks})', rows.values)
+    """Insert prepared rows (`replace`: a row with the same key is replaced). In the columns of
+    `offsets`, a negative number stands for a row of this import whose id is known only once the
+    write lock is held: -1, -2 … become offset + 1, offset + 2 … (the offset is the table's
+    highest id); a positive one is an id as it is."""
+    if not rows.values:
+        return
+    names = [f.column_name for f in rows.fields]
+    values = rows.values
+    if offsets:
+        placed = [(names.index(name), int(offset)) for name, offset in offsets.items() if name in names]
+        values = _placed(values, [c for c, _o in placed], [o for _c, o in placed])
+    table = rows.model._meta.table_name
+    if replace:
+        sql = dialect.upsert(table, primary_key(rows.model), names)
+    else:
+        quoted = ", ".join(f'"{name}"' for name in names)
+        sql = f'INSERT INTO "{table}" ({quoted}) VALUES ({", ".join("?" for _ in names)})'
+    dialect.executemany(sql, values)

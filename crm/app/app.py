@@ -2,14 +2,14 @@
 
 Screens read the database in thread workers (see `crm.app.work`) and reload when
 `data_generation` changes: after this session's own writes (`note_change`) and when another
-session wrote (PRAGMA data_version polled every few seconds by `crm.app.watch.ChangeWatch`, on a
-connection that its own thread opens, reads and closes).
+session wrote (`crm.app.watch.ChangeWatch`: PRAGMA data_version polled every few seconds on an SQLite
+file, LISTEN/NOTIFY on a PostgreSQL server; on a connection that its own thread opens, reads and
+closes).
 """
 
 import threading
 from collections.abc import Iterable, Mapping
 from datetime import date
-from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App, SystemCommand
@@ -28,6 +28,7 @@ from crm.backup import rotate_daily
 from crm.clients import has_clients
 from crm.i18n import N_, _
 from crm.journal import Undone
+from crm.location import Location
 from crm.models import Setting
 from crm.text import safe_line
 
@@ -89,7 +90,7 @@ class RapportApp(App[None]):
     # Bumped whenever the database changed (here or in another session); screens watch it.
     data_generation: reactive[int] = reactive(0)
 
-    def __init__(self, db_path: Path, today: date, theme: str | None = None, read_only: bool = False,
+    def __init__(self, db_path: Location, today: date, theme: str | None = None, read_only: bool = False,
                  keymap: Mapping[str, str] | None = None, settings_problem: str | None = None) -> None:
         super().__init__()
         self.db_path = db_path
@@ -340,7 +341,7 @@ class RapportApp(App[None]):
         self.push_screen(WizardScreen(client_id=client_id, incident_id=incident_id))
 
 
-def make_app(db_path: Path, today: date) -> RapportApp:
+def make_app(db_path: Location, today: date) -> RapportApp:
     """The app for an opened database (see `crm.db.open_database`), in the person's own theme and
     keys (crm.config)."""
     from crm.config import load

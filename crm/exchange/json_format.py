@@ -101,10 +101,21 @@ def _field_value(model: type[BaseModel], fld: "Field[Any]", value: object) -> ob
         if isinstance(fld, DateField):
             return checks.birthday(value) if fld.column_name == "birthday" else checks.day(value)
         if isinstance(fld, MoneyField):
-            return parse_amount(value)
+            return _amount(value)
         return checks.text_value(model, fld.column_name, value)
     except UserError as exc:
         raise UserError(f"{fld.column_name}: {exc}") from None
+
+
+def _amount(value: str) -> Decimal:
+    """An amount checked as typed, kept as the file writes it when that is the same amount
+    ('180000' stays '180000', not '180000.00'), so an export imports back byte for byte."""
+    amount = parse_amount(value)
+    try:
+        written = Decimal(value)
+    except ArithmeticError:  # '2,000.00': typed, not exported
+        return amount
+    return written if written == amount and not written.is_signed() else amount
 
 
 def _given(row: Row, fld: "Field[Any]") -> object:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from crm import exchange, validate
-from crm.backup import atomic_file, backup_to
+from crm.backup import atomic_file, take_backup
 from crm.cli import EXIT_BAD_INPUT, Context, Subcommands, checked
 from crm.errors import UserError
 from crm.i18n import N_, _, ngettext
@@ -69,7 +69,11 @@ def register(sub: Subcommands) -> None:
 
     backup = sub.add_parser("backup", help=_("a consistent copy of the database, safe while others use it"),
                             description=_("Copy the database to PATH (a private 0600 file) through SQLite's online "
-                                          "backup, consistent even while others write. Restore: see README, Backups."))
+                                          "backup, consistent even while others write. Restore: see README, Backups. "
+                                          "On a PostgreSQL server: pg_dump of the database's schema (plain SQL for "
+                                          "a .sql name, else its custom format), or, without a pg_dump as new as "
+                                          "the server (or for a .json name), our JSON export read in one "
+                                          "snapshot."))
     backup.add_argument("path", metavar="PATH", type=checked(validate.path),
                         help=_("the copy's file name (an existing directory: a dated file in it)"))
     backup.set_defaults(handler=_backup, read_only=True)
@@ -134,8 +138,12 @@ def _import(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _backup(args: argparse.Namespace, ctx: Context) -> int:
+    from crm.location import on_server
+
     target = args.path
     if target.is_dir():
-        target = target / f"rapport-{datetime.now():%Y-%m-%d-%H%M%S}.db"
-    print(_("backed up to {path}").format(path=safe_line(backup_to(target))))
+        suffix = ".dump" if on_server(ctx.db_path) else ".db"
+        target = target / f"rapport-{datetime.now():%Y-%m-%d-%H%M%S}{suffix}"
+    made = take_backup(target)
+    print(_("backed up to {path} ({way})").format(path=safe_line(made.path), way=made.way))
     return 0

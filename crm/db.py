@@ -17,7 +17,7 @@ from crm.dates import utcnow
 from crm.errors import DatabaseError
 from crm.files import create_file, file_mode, make_dirs
 from crm.i18n import _
-from crm.location import Location, ServerURL, is_url
+from crm.location import Location, ServerURL, parse
 from crm.migrations import LATEST, MIGRATIONS
 from crm.models import database
 from crm.text import fold
@@ -37,9 +37,7 @@ def resolve_path(option: Location | str | None = None) -> Location:
     if isinstance(option, (Path, ServerURL)):
         return option
     text = option or os.environ.get("CRM_DB")
-    if text and is_url(text):
-        return ServerURL(text)
-    return Path(text).expanduser() if text else default_path()
+    return parse(text) if text else default_path()
 
 
 def _create_private_file(path: Path) -> None:
@@ -218,13 +216,15 @@ def is_read_only() -> bool:
     return bool(query_only)
 
 
-def open_database(path: Location, *, reading: bool = False) -> peewee.Database:
+def open_database(path: Location | str, *, reading: bool = False) -> peewee.Database:
     """Open (creating if needed) the database at `path`, migrated to the current schema.
 
     `reading`: the caller may do with reading, so a database this user may read but not write
     (an archived copy) is opened read-only instead of refused; any write then fails (`query_only`)
     and `storage_problem` says "read-only".
     """
+    if isinstance(path, str):  # as typed: a URL, or a file
+        path = parse(path)
     if isinstance(path, ServerURL):
         from crm.postgres import open_postgres
 

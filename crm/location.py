@@ -16,6 +16,14 @@ def is_url(text: str) -> bool:
     return text.startswith(("postgresql://", "postgres://"))
 
 
+def parse(text: str) -> Location:
+    """--db or $CRM_DB as typed: a `postgresql://` URL, or an SQLite file given as a path or as
+    `sqlite:///relative/file.db` / `sqlite:////absolute/file.db` (peewee's db_url spelling)."""
+    if is_url(text):
+        return ServerURL(text)
+    return Path(text.removeprefix("sqlite:///") if text.startswith("sqlite:///") else text).expanduser()
+
+
 def on_server(location: Location) -> bool:
     """Whether `location` is a PostgreSQL server rather than an SQLite file."""
     return isinstance(location, ServerURL)

@@ -154,8 +154,11 @@ def whole(text: str, low: int, high: int, what: str = "") -> int:
 
 
 def database(text: str) -> Location:
-    """--db: a PostgreSQL server's URL as it is, else a file path (`path`)."""
-    return ServerURL(text) if is_url(text) else path(text)
+    """--db: a PostgreSQL server's URL as it is, else an SQLite file's path (`path`; also as
+    `sqlite:///file.db`)."""
+    if is_url(text):
+        return ServerURL(text)
+    return path(text.removeprefix("sqlite:///") if text.startswith("sqlite:///") else text)
 
 
 def path(text: str, what: str = "") -> Path:

@@ -7,14 +7,16 @@ import os
 from urllib.parse import quote
 
 URL = os.environ.get("CRM_TEST_DATABASE_URL", "")
+# For the tests that compare the engines (tests/unit/test_engines.py), also on an SQLite run.
+SERVER = URL or "postgresql://postgres@127.0.0.1:5432/test"
 _made: set[str] = set()
 
 
-def schema_url(schema: str) -> str:
+def schema_url(schema: str, server: str = URL) -> str:
     """The URL of `schema` in the test database (its tables are found without a prefix). Commits
     do not wait for the disk: a test database is thrown away, and its tests wait on commits a lot."""
-    joiner = "&" if "?" in URL else "?"
-    return f"{URL}{joiner}options={quote(f'-csearch_path={schema} -csynchronous_commit=off')}"
+    joiner = "&" if "?" in server else "?"
+    return f"{server}{joiner}options={quote(f'-csearch_path={schema} -csynchronous_commit=off')}"
 
 
 def _connect():

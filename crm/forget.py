@@ -11,6 +11,9 @@ with any value naming the client replaced by its id.
 Deleted rows must not be recoverable from the file either: the deletes run with
 `secure_delete` (freed space zeroed), then VACUUM rebuilds the file without free pages or stale
 cells, and a TRUNCATE checkpoint empties the -wal, where older copies of the pages live.
+On a PostgreSQL server a delete leaves the old row versions in the table until a vacuum: every
+table that held the client's rows is rewritten with VACUUM FULL (outside the transaction). The
+server's write-ahead log, its replicas and its own backups are the server's: the user is told so.
 Backups are separate files: the ones that still hold the client are listed, not touched.
 
 The erasure is journaled as one change without images; `crm.journal.undo` refuses it.
@@ -28,9 +31,11 @@ from crm import audit, kinds
 from crm import db as crm_db
 from crm.backup import backup_dir, daily_backups
 from crm.dates import utcnow
+from crm.dialect import json_field, postgres
 from crm.errors import UserError
 from crm.i18n import N_plural, _, ngettext
 from crm.journal import FORGOT_CLIENT
+from crm.location import Location, on_server
 from crm.models import (
     Change,
     ChangeRow,
@@ -77,6 +82,7 @@ class Erasure:
     counts: dict[str, int]  # rows per table, as in _COUNTED
     backups: tuple[Path, ...]
     leftover: str | None = None  # what the file may still hold, and until when (the erasure stands)
+    on_server: bool = False  # a PostgreSQL server's database: its tables were rewritten, not a file
     _needles: tuple[str, ...] = field(default=(), repr=False)
 
     def erased(self) -> str:
@@ -90,33 +96,55 @@ class Erasure:
         return _("{items} and {last}").format(items=", ".join(parts[:-1]), last=parts[-1])
 
 
+def _keys() -> str:
+    """The temporary table of the client's rows: (tbl, pk)."""
+    return "pg_temp.forget_key" if postgres() else "temp.forget_key"
+
+
+def _insert(sql: str) -> str:
+    """`INSERT INTO <keys> <sql>`, a row already there skipped."""
+    if postgres():
+        return f"INSERT INTO {_keys()} {sql} ON CONFLICT DO NOTHING"
+    return f"INSERT OR IGNORE INTO {_keys()} {sql}"
+
+
+def _image_field(column: str, key: str) -> str:
+    """A field of a journal image (`old`/`new`, JSON text) as text."""
+    found = json_field(column, key)
+    return found if postgres() else f"CAST({found} AS TEXT)"
+
+
 def _gather(client_id: int) -> None:
-    """Fill temp.forget_key with every row of the client, now or in the journal's images."""
+    """Fill the temporary forget_key with every row of the client, now or in the journal's images."""
     run = database.execute_sql
-    run("CREATE TEMP TABLE IF NOT EXISTS forget_key (tbl TEXT NOT NULL, pk TEXT NOT NULL, PRIMARY KEY (tbl, pk)) "
-        "WITHOUT ROWID")
-    run("DELETE FROM temp.forget_key")
-    run("INSERT INTO temp.forget_key VALUES ('client', ?)", (str(client_id),))
+    keys = _keys()
+    if postgres():
+        run("CREATE TEMP TABLE IF NOT EXISTS forget_key (tbl TEXT NOT NULL, pk TEXT NOT NULL, PRIMARY KEY (tbl, pk)) "
+            "ON COMMIT DROP")
+    else:
+        run("CREATE TEMP TABLE IF NOT EXISTS forget_key (tbl TEXT NOT NULL, pk TEXT NOT NULL, PRIMARY KEY (tbl, pk)) "
+            "WITHOUT ROWID")
+    run(f"DELETE FROM {keys}")
+    run(_insert("VALUES ('client', ?)"), (str(client_id),))
     for model in _HANGING:
         table = model._meta.table_name
-        run(f'INSERT OR IGNORE INTO temp.forget_key SELECT ?, CAST(id AS TEXT) FROM "{table}" WHERE client_id = ?',
-            (table, client_id))
-        run("INSERT OR IGNORE INTO temp.forget_key SELECT tbl, pk FROM change_row WHERE tbl = ? "
-            "AND (json_extract(old, '$.client_id') = ? OR json_extract(new, '$.client_id') = ?)",
-            (table, client_id, client_id))
-    incidents = "SELECT pk FROM temp.forget_key WHERE tbl = 'incident'"
-    run("INSERT OR IGNORE INTO temp.forget_key SELECT 'incident_event', CAST(id AS TEXT) FROM incident_event "
-        f"WHERE CAST(incident_id AS TEXT) IN ({incidents})")
-    run("INSERT OR IGNORE INTO temp.forget_key SELECT tbl, pk FROM change_row WHERE tbl = 'incident_event' "
-        f"AND (CAST(json_extract(old, '$.incident_id') AS TEXT) IN ({incidents}) "
-        f"OR CAST(json_extract(new, '$.incident_id') AS TEXT) IN ({incidents}))")
+        run(_insert(f'SELECT ?, CAST(id AS TEXT) FROM "{table}" WHERE client_id = ?'), (table, client_id))
+        run(_insert("SELECT tbl, pk FROM change_row WHERE tbl = ? "
+                    f"AND ({_image_field('old', 'client_id')} = ? OR {_image_field('new', 'client_id')} = ?)"),
+            (table, str(client_id), str(client_id)))
+    incidents = f"SELECT pk FROM {keys} WHERE tbl = 'incident'"
+    run(_insert("SELECT 'incident_event', CAST(id AS TEXT) FROM incident_event "
+                f"WHERE CAST(incident_id AS TEXT) IN ({incidents})"))
+    run(_insert("SELECT tbl, pk FROM change_row WHERE tbl = 'incident_event' "
+                f"AND ({_image_field('old', 'incident_id')} IN ({incidents}) "
+                f"OR {_image_field('new', 'incident_id')} IN ({incidents}))"))
     from crm.wizard import DRAFT_SETTING
 
-    run("INSERT OR IGNORE INTO temp.forget_key SELECT 'setting', key FROM setting WHERE key = ?",
+    run(_insert("SELECT 'setting', key FROM setting WHERE key = ?"),
         (DRAFT_SETTING.format(client_id),))  # the wizard's answers before an incident exists
     from crm.rules import parse_item_id
 
-    keys = {(tbl, pk) for tbl, pk in run("SELECT tbl, pk FROM temp.forget_key")}
+    found = {(tbl, pk) for tbl, pk in run(f"SELECT tbl, pk FROM {keys}")}
     marks = {item for (item,) in run("SELECT item_id FROM item_state UNION "
                                      "SELECT pk FROM change_row WHERE tbl = 'item_state'")}
     for item in marks:
@@ -124,8 +152,8 @@ def _gather(client_id: int) -> None:
             kind, key, _day = parse_item_id(item)
         except UserError:
             continue  # a mark of a kind no longer known names nobody we can tell
-        if (kinds.kind(kind).row, str(key)) in keys:
-            run("INSERT OR IGNORE INTO temp.forget_key VALUES ('item_state', ?)", (item,))
+        if (kinds.kind(kind).row, str(key)) in found:
+            run(_insert("VALUES ('item_state', ?)"), (item,))
 
 
 def _counts(client_id: int) -> dict[str, int]:
@@ -137,14 +165,14 @@ def _counts(client_id: int) -> dict[str, int]:
         key = {"item_state": "item_id", "setting": "key"}.get(table, "id")
         (counts[table],) = database.execute_sql(
             f'SELECT count(*) FROM "{table}" WHERE CAST("{key}" AS TEXT) IN '
-            "(SELECT pk FROM temp.forget_key WHERE tbl = ?)", (table,)).fetchone()
+            f"(SELECT pk FROM {_keys()} WHERE tbl = ?)", (table,)).fetchone()
     counts["change_log"] = len(_entries_about(client_id))
     return counts
 
 
 def _entries_about(client_id: int) -> set[int]:
     """The journal entries that wrote any of the client's rows or concern them, and their undos."""
-    about = ("SELECT change_id FROM change_row WHERE (tbl, pk) IN (SELECT tbl, pk FROM temp.forget_key) "
+    about = (f"SELECT change_id FROM change_row WHERE (tbl, pk) IN (SELECT tbl, pk FROM {_keys()}) "
              "UNION SELECT id FROM change_log WHERE client_id = ?")
     rows = database.execute_sql(f"SELECT id FROM change_log WHERE id IN ({about}) OR undoes IN ({about})",
                                 (client_id, client_id))
@@ -157,7 +185,7 @@ def _personal_texts(client_id: int) -> set[str]:
     images = [json.loads(image) for pair in database.execute_sql(
         "SELECT old, new FROM change_row WHERE tbl IN ('client', 'contact', 'email_address', 'phone_number') "
         "AND (tbl, pk) IN "
-        "(SELECT tbl, pk FROM temp.forget_key)") for image in pair if image]
+        f"(SELECT tbl, pk FROM {_keys()})") for image in pair if image]
     images += list(Client.select().where(Client.id == client_id).dicts())
     images += list(Contact.select().where(Contact.client == client_id).dicts())
     for model in (EmailAddress, PhoneNumber):
@@ -166,10 +194,13 @@ def _personal_texts(client_id: int) -> set[str]:
     return {text for text in texts if text}
 
 
-def _holding_backups(db_path: Path, needles: tuple[str, ...]) -> tuple[Path, ...]:
+def _holding_backups(db_path: Location, needles: tuple[str, ...]) -> tuple[Path, ...]:
     """The daily and pre-migration backups whose bytes hold any of `needles` (one that cannot be
-    read is listed too: it may)."""
-    candidates = [*daily_backups(backup_dir(db_path)), *sorted(db_path.parent.glob(f"{db_path.name}.v*.bak"))]
+    read is listed too: it may). A server's: its daily backups (crm.backup.backup_dir)."""
+    candidates = daily_backups(backup_dir(db_path))
+    if not on_server(db_path):
+        path = Path(db_path)
+        candidates += sorted(path.parent.glob(f"{path.name}.v*.bak"))
     found = []
     wanted = [needle.encode() for needle in needles]
     for path in candidates:
@@ -193,18 +224,18 @@ def _survey(client_id: int) -> Erasure:
     return Erasure(client_id, client.name, _counts(client_id), (), _needles=needles)
 
 
-def _with_backups(erasure: Erasure, db_path: Path) -> Erasure:
+def _with_backups(erasure: Erasure, db_path: Location) -> Erasure:
     """`erasure` with the backups that hold the client (read outside any transaction: it takes a while)."""
-    return replace(erasure, backups=_holding_backups(Path(db_path), erasure._needles))
+    return replace(erasure, backups=_holding_backups(db_path, erasure._needles))
 
 
-def erasure_preview(client_id: int, db_path: Path) -> Erasure:
+def erasure_preview(client_id: int, db_path: Location) -> Erasure:
     """What `forget_client` would erase; nothing is changed."""
     with database.atomic():
         try:
             erasure = _survey(client_id)
         finally:
-            database.execute_sql("DROP TABLE IF EXISTS temp.forget_key")
+            database.execute_sql(f"DROP TABLE IF EXISTS {_keys()}")
     return _with_backups(erasure, db_path)
 
 
@@ -220,7 +251,7 @@ def _clean_params(entry: Change, client_id: int, needles: tuple[str, ...]) -> No
 
 def _erase_journal(client_id: int, needles: tuple[str, ...]) -> None:
     entries = _entries_about(client_id)
-    database.execute_sql("DELETE FROM change_row WHERE (tbl, pk) IN (SELECT tbl, pk FROM temp.forget_key)")
+    database.execute_sql(f"DELETE FROM change_row WHERE (tbl, pk) IN (SELECT tbl, pk FROM {_keys()})")
     gone = set()
     originals = Change.select().where(Change.id.in_(entries) & Change.undoes.is_null())
     undos = Change.select().where(Change.id.in_(entries) & Change.undoes.is_null(False))
@@ -237,26 +268,56 @@ def _erase_journal(client_id: int, needles: tuple[str, ...]) -> None:
     Change.delete().where(Change.id.in_(gone)).execute()  # their remaining images go with them (cascade)
 
 
-def forget_client(client_id: int, db_path: Path) -> Erasure:
+def forget_client(client_id: int, db_path: Location) -> Erasure:
     """Erase the client and everything about them from the database file (see the module's
     docstring); what was erased and the backups that still hold them."""
-    database.execute_sql("PRAGMA secure_delete = ON")  # this connection zeroes what it frees
+    server = postgres()
+    if not server:
+        database.execute_sql("PRAGMA secure_delete = ON")  # this connection zeroes what it frees
     with database.atomic():
         try:
             erasure = _survey(client_id)
             _erase_journal(client_id, erasure._needles)
             for table, key in (("item_state", "item_id"), ("setting", "key")):
                 database.execute_sql(f'DELETE FROM "{table}" WHERE "{key}" IN '
-                                     "(SELECT pk FROM temp.forget_key WHERE tbl = ?)", (table,))
+                                     f"(SELECT pk FROM {_keys()} WHERE tbl = ?)", (table,))
             Client.delete().where(Client.id == client_id).execute()  # and, by cascade, what hangs from it
             Change.create(at=utcnow(), author=audit.author(), what=FORGOT_CLIENT,
                           params=json.dumps({"id": client_id}), client_id=None)
         finally:
-            database.execute_sql("DROP TABLE IF EXISTS temp.forget_key")
+            database.execute_sql(f"DROP TABLE IF EXISTS {_keys()}")
     from crm.wizard import drop_steam
 
     drop_steam(client_id)  # the client's words kept for this user during a wizard's cool-down, if any
+    if server:
+        held = ["client", "change_log", "change_row", *(table for table, count in erasure.counts.items() if count)]
+        return replace(_with_backups(erasure, db_path), on_server=True, leftover=_scrub_tables(held))
     return replace(_with_backups(erasure, db_path), leftover=_scrub(Path(db_path)))
+
+
+def _scrub_tables(tables: list[str]) -> str | None:
+    """PostgreSQL: rewrite the tables that held the client's rows (VACUUM FULL), so their old row
+    versions are gone; None when done, else what may remain and until when. VACUUM cannot run in
+    a transaction: outside atomic(), peewee's connection commits each statement by itself."""
+    names = sorted({table for table in tables if table != "change_log"} | {"change_log"})
+    (not_ours,) = database.execute_sql(
+        "SELECT count(*) FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace "
+        "AND c.relkind = 'r' AND c.relname = ANY(?) AND NOT pg_has_role(current_user, c.relowner, 'USAGE')",
+        (names,)).fetchone()
+    if not_ours:
+        return _("only the tables' owner may rewrite them: old versions of the erased rows stay in the server's "
+                 "table files until the owner runs VACUUM FULL on {tables}").format(tables=", ".join(names))
+    try:
+        database.execute_sql(f"SET lock_timeout = '{crm_db.BUSY_TIMEOUT_S}s'")
+        try:
+            database.execute_sql("VACUUM FULL " + ", ".join(f'"{table}"' for table in names))
+        finally:
+            database.execute_sql("RESET lock_timeout")
+    except peewee.DatabaseError as exc:
+        return _("the tables could not be rewritten ({problem}): old versions of the erased rows stay in the "
+                 "server's table files until VACUUM FULL runs on {tables}").format(
+            problem=crm_db.storage_problem(exc) or str(exc).strip().splitlines()[0], tables=", ".join(names))
+    return None
 
 
 def _scrub(db_path: Path) -> str | None:

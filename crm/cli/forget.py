@@ -16,7 +16,8 @@ def register(actions: Subcommands) -> None:
     forget = actions.add_parser("forget", help=text, description=_(
         "Erase the client and everything about them: contacts, notes, timeline, incidents, promises, "
         "compensations, reminders, review marks and the change history's copies; the database file keeps "
-        "no trace. Backups that still hold them are listed. Without --yes, says what would be erased."))
+        "no trace (on a PostgreSQL server, the tables are rewritten with VACUUM FULL). Backups that still "
+        "hold them are listed. Without --yes, says what would be erased."))
     forget.add_argument("client", metavar="CLIENT", help=_(CLIENT_HELP))
     forget.add_argument("--yes", action="store_true", help=_("really erase (it cannot be undone)"))
     forget.set_defaults(handler=_forget)
@@ -37,6 +38,10 @@ def _forget(args: argparse.Namespace, ctx: Context) -> int:
     done = forget_client(client.id, ctx.db_path)
     if done.leftover:
         print(_("Forgot {who}: erased {what}.").format(who=who, what=done.erased()))
+    elif done.on_server:
+        print(_("Forgot {who}: erased {what}; the database's tables were rewritten and keep no trace of them "
+                "(the server's write-ahead log, replicas and its own backups keep older copies until they "
+                "are recycled).").format(who=who, what=done.erased()))
     else:
         print(_("Forgot {who}: erased {what}; the database file keeps no trace of them.").format(
             who=who, what=done.erased()))

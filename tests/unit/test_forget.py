@@ -1,7 +1,11 @@
 """`crm client forget CLIENT --yes`: the client's data is erased everywhere, the journal's copies
 included, and cannot be found in the database file's bytes (nor its -wal) afterwards, even with
 another session open; undo refuses the erasure; backups that still hold the client are listed;
-other clients keep everything."""
+other clients keep everything.
+
+On PostgreSQL (CRM_TEST_DATABASE_URL) "the file's bytes" are every row of every table of the
+schema as text, and, where the server's files can be read (a server on this machine), the bytes of
+the schema's tables, TOAST tables and indexes after a CHECKPOINT: old row versions included."""
 
 import json
 import sqlite3
@@ -13,8 +17,9 @@ import pytest
 
 from crm import clients, incidents, promises, reminders
 from crm import db as crm_db
-from crm.backup import DAILY_NAME, rotate_daily
+from crm.backup import DAILY_NAME, SERVER_DAILY_NAMES, backup_dir, rotate_daily
 from crm.journal import undo
+from crm.location import on_server
 from crm.models import Change, ChangeRow, Client, ItemState
 from crm.review import mark_done_many
 
@@ -37,7 +42,8 @@ def book(db, db_path, today, monkeypatch):
     change, and daily backups from before Anna came and from after. Written as SQLite builds
     without SECURE_DELETE write (freed space keeps old bytes): forget must not rely on the build."""
     monkeypatch.setitem(crm_db.PRAGMAS, "secure_delete", 0)  # every later connection, the CLI's too
-    db.execute_sql("PRAGMA secure_delete = 0")
+    if not on_server(db_path):
+        db.execute_sql("PRAGMA secure_delete = 0")
     rotate_daily(db_path, today - timedelta(days=2))  # no Anna in it
     anna = clients.add_client(clients.ClientFields(
         name="Anne Berg", company="Berg Design", email="anna@berg.example", phone="+49 30 1234567",
@@ -66,8 +72,42 @@ def book(db, db_path, today, monkeypatch):
     return {"anna": anna, "bob": bob, "quote": quote}
 
 
-def _file_bytes(db_path: Path) -> bytes:
+def _file_bytes(db_path) -> bytes:
+    if on_server(db_path):
+        return _server_bytes(db_path)
     return b"".join(p.read_bytes() for p in (db_path, Path(f"{db_path}-wal")) if p.exists())
+
+
+def _server_bytes(url: str) -> bytes:
+    """Every row of every table in the URL's schema, as text; and the schema's relation files
+    (tables, their TOAST, indexes) as the server keeps them, when this machine can read them."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        tables = [name for (name,) in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")]
+        rows = [text or "" for table in tables
+                for (text,) in conn.execute(f'SELECT string_agg(t::text, chr(10)) FROM "{table}" t')]
+        found = "\n".join(rows).encode()
+        try:
+            conn.execute("CHECKPOINT")  # what the server holds in memory, written to its files
+            (home,) = conn.execute("SHOW data_directory").fetchone()
+        except psycopg.Error:
+            return found  # not a superuser: the rows are all we can see
+        files = [path for (path,) in conn.execute(
+            "SELECT pg_relation_filepath(c.oid) FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace "
+            "UNION SELECT pg_relation_filepath(t.oid) FROM pg_class c JOIN pg_class t ON t.oid = c.reltoastrelid "
+            "WHERE c.relnamespace = current_schema()::regnamespace "
+            "UNION SELECT pg_relation_filepath(i.indexrelid) FROM pg_class c "
+            "JOIN pg_index i ON i.indrelid = c.reltoastrelid "
+            "WHERE c.relnamespace = current_schema()::regnamespace") if path]
+    for name in files:
+        for part in sorted(Path(home).glob(f"{name}*")):  # its segments, free space and visibility maps
+            try:
+                found += part.read_bytes()
+            except OSError:
+                pass
+    return found
 
 
 def test_without_yes_it_says_what_would_go_and_changes_nothing(book, cli, db_path, today):
@@ -84,21 +124,31 @@ def test_without_yes_it_says_what_would_go_and_changes_nothing(book, cli, db_pat
 def test_forget_erases_every_trace_from_the_file(book, cli, db_path, today):
     for text in ANNAS + BOBS:
         assert text.encode() in _file_bytes(db_path) or text in ("Anne Berg",), text  # the search can see
-    other_session = sqlite3.connect(db_path)  # an app left open elsewhere, idle
+    server = on_server(db_path)
+    other_session = _other_session(db_path)  # an app left open elsewhere, idle
     other_session.execute("SELECT count(*) FROM client").fetchone()
+    if server:
+        other_session.commit()
     try:
         result = cli("client", "forget", "anna", "--yes")
         assert (result.code, result.err) == (0, "")
-        backups = db_path.parent / "backups"
+        if server:
+            crm_db.open_database(db_path)  # where the server's backups are depends on the schema
+            held = backup_dir(db_path) / SERVER_DAILY_NAMES[0].format(day=today)
+            kept = "the database's tables were rewritten and keep no trace of them (the server's write-ahead " \
+                   "log, replicas and its own backups keep older copies until they are recycled)."
+        else:
+            held, kept = db_path.parent / "backups" / DAILY_NAME.format(day=today), \
+                "the database file keeps no trace of them."
         assert result.out.splitlines() == [
             "Forgot Anna Berg (#1): erased their card, 1 contact, 2 touches, 1 incident, 3 incident events, "
-            "1 promise, 1 compensation, 1 reminder, 2 status changes, 1 review mark and 14 history entries; "
-            "the database file keeps no trace of them.",
+            f"1 promise, 1 compensation, 1 reminder, 2 status changes, 1 review mark and 14 history entries; {kept}",
             "This backup still holds them (delete it to finish):",
-            f"  {backups / DAILY_NAME.format(day=today)}",  # not the one from before she came
+            f"  {held}",  # not the one from before she came
         ]
         data = _file_bytes(db_path)  # with the other session still open
-        assert Path(f"{db_path}-wal").stat().st_size == 0
+        if not server:
+            assert Path(f"{db_path}-wal").stat().st_size == 0
         found = [text for text in ANNAS if text.encode() in data or text.encode("utf-16-le") in data]
         assert found == []
         assert all(text.encode() in data for text in BOBS)
@@ -107,6 +157,15 @@ def test_forget_erases_every_trace_from_the_file(book, cli, db_path, today):
         other_session.close()
 
 
+def _other_session(db_path):
+    if on_server(db_path):
+        import psycopg
+
+        return psycopg.connect(db_path)
+    return sqlite3.connect(db_path)
+
+
+@pytest.mark.sqlite_only
 def test_a_session_still_reading_keeps_old_copies_in_the_wal_until_it_closes(book, cli, db_path, monkeypatch):
     monkeypatch.setattr(crm_db, "BUSY_TIMEOUT_S", 1)
     reader = sqlite3.connect(db_path, isolation_level=None)

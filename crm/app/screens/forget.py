@@ -1,16 +1,16 @@
 """Forgetting a client from the app (F on the Client screen, or the palette): the erasure runs
 only once the client's name is typed exactly, as in `crm client forget CLIENT --yes`."""
 
-from pathlib import Path
 
 from crm.app.screens.form_engine import Field, FormScreen, Values
 from crm.errors import UserError
 from crm.forget import Erasure, forget_client
 from crm.i18n import _, ngettext
+from crm.location import Location
 from crm.text import safe_line
 
 
-def forget_form(client_id: int, name: str, db_path: Path) -> "FormScreen[Erasure]":
+def forget_form(client_id: int, name: str, db_path: Location) -> "FormScreen[Erasure]":
     """The typed confirmation; dismissed with what was erased."""
 
     def typed(text: str) -> None:
@@ -34,4 +34,7 @@ def forgotten_note(erasure: Erasure) -> str:
                                len(erasure.backups)).format(paths=", ".join(safe_line(p) for p in erasure.backups))
     if erasure.leftover:
         note += " " + safe_line(erasure.leftover)
+    elif erasure.on_server:
+        note += " " + _("The database's tables were rewritten and keep no trace of them; the server's "
+                        "write-ahead log, replicas and own backups keep older copies until they are recycled.")
     return note

@@ -12,6 +12,7 @@ import pytest
 from crm import clients
 from crm.db import open_database
 from crm.exchange import export_vcards
+from crm.location import ServerURL
 from crm.models import Client, EmailAddress, PhoneNumber, database
 
 
@@ -148,7 +149,7 @@ def test_names_from_a_file_are_shown_literally(tmp_path, cli, db):
     assert "\x1b" not in dry.out and "[bold]Eve[/] \\x1b[2J → contact of Evil Corp" in dry.out
 
 
-def test_an_import_is_undone_in_one_step_contacts_channels_and_notes_added(tmp_path, cli, db, today):
+def test_an_import_is_undone_in_one_step_contacts_channels_and_notes_added(tmp_path, cli, db, db_path, today):
     clients.add_client(clients.ClientFields(name="Acme", notes="Key account"), today=today)
     db.close()
     path = _write(tmp_path, "c.vcf", "BEGIN:VCARD\nVERSION:3.0\nFN:Ann Lee\nORG:Acme\nNICKNAME:Annie\n"
@@ -159,18 +160,34 @@ def test_an_import_is_undone_in_one_step_contacts_channels_and_notes_added(tmp_p
     assert cli("undo").code == 0
     acme = _show(cli, "Acme")
     assert (acme["notes"], acme["contacts"], acme["version"]) == ("Key account", [], 1)
-    database.initialize(open_database(tmp_path / "crm.db"))
+    database.initialize(open_database(db_path))
     assert (Client.select().count(), EmailAddress.select().count(), PhoneNumber.select().count()) == (1, 0, 0)
 
 
-def test_forgetting_a_client_erases_their_further_e_mails_and_phones(tmp_path, cli, db):
+def _everything_stored(tmp_path, db_path) -> bytes:
+    """All the database holds: an SQLite file's bytes (its -wal too), or every row of every table
+    of the server's schema, the journal's included, as text."""
+    if isinstance(db_path, ServerURL):
+        database.initialize(open_database(db_path))
+        try:
+            tables = [name for (name,) in database.execute_sql(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()").fetchall()]
+            return "".join(str(row) for table in tables
+                           for row in database.execute_sql(f'SELECT t::text FROM "{table}" t').fetchall()).encode()
+        finally:
+            database.close()
+    wal = tmp_path / "crm.db-wal"
+    return (tmp_path / "crm.db").read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+def test_forgetting_a_client_erases_their_further_e_mails_and_phones(tmp_path, cli, db, db_path):
     db.close()
     path = _write(tmp_path, "c.vcf", "BEGIN:VCARD\nVERSION:3.0\nFN:Gone Person\nEMAIL:gone@one.example\n"
                   "EMAIL:secret-second@two.example\nTEL:+1 1\nTEL:+1 987 654\nEND:VCARD\n")
     assert cli("import", str(path)).code == 0
+    assert b"secret-second" in _everything_stored(tmp_path, db_path)
     assert cli("client", "forget", "Gone Person", "--yes").code == 0
-    data = (tmp_path / "crm.db").read_bytes() + (tmp_path / "crm.db-wal").read_bytes() if (
-        tmp_path / "crm.db-wal").exists() else (tmp_path / "crm.db").read_bytes()
+    data = _everything_stored(tmp_path, db_path)
     assert b"secret-second" not in data and b"+1 987 654" not in data
 
 

@@ -260,7 +260,7 @@ def test_everyone_in_the_file_comes_through(name, db, today):
     assert report.encoding == ENCODINGS.get(name, "utf-8")
 
 
-def test_the_whole_corpus_exported_as_vcards_imports_back_the_same(db, tmp_path, today):
+def test_the_whole_corpus_exported_as_vcards_imports_back_the_same(db, db_path, tmp_path, today):
     for name in sorted(PEOPLE):  # one book: IBM's people from five programs meet at one client
         _import(name, today)
     book = _people()
@@ -273,4 +273,4 @@ def test_the_whole_corpus_exported_as_vcards_imports_back_the_same(db, tmp_path,
         assert import_file(path, today=today).rejected == []
         assert _people() == book, "vCard 4.0" if version4 else "vCard 3.0"
         database.close()
-        database.initialize(open_database(tmp_path / "crm.db"))
+        database.initialize(open_database(db_path))

@@ -214,21 +214,25 @@ def test_a_row_with_the_wrong_number_of_values_is_rejected(tmp_path, cli, db):
 # ---- reading: pipes, devices, names --------------------------------------------------------
 
 
-def _crm(tmp_path, *args: str, data: bytes | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "CRM_DB": str(tmp_path / "crm.db")}
+def _crm(db_path, *args: str, data: bytes | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "CRM_DB": str(db_path)}
     return subprocess.run([*CRM, *args], input=data, capture_output=True, env=env, timeout=60)
 
 
-def test_a_device_stops_at_the_cap_and_a_pipe_is_read_once(tmp_path, db):
+def test_a_device_stops_at_the_cap_and_a_pipe_is_read_once(db_path, db):
     db.close()
-    zero = _crm(tmp_path, "import", "/dev/zero")
+    zero = _crm(db_path, "import", "/dev/zero")
     assert zero.returncode == 2
     assert zero.stderr.decode().strip() == (
         "crm: /dev/zero holds more than 50 MB; imports are limited to 50 MB (split the file)")
-    piped = _crm(tmp_path, "import", "/dev/stdin", data=b"name,email\nAnna,anna@x.example\nBob,\n")
+    piped = _crm(db_path, "import", "/dev/stdin", data=b"name,email\nAnna,anna@x.example\nBob,\n")
     assert piped.returncode == 0, piped.stderr
     assert b"imported 2 clients from /dev/stdin" in piped.stdout
-    assert b"Anna" in _crm(tmp_path, "client", "list").stdout
+    assert b"Anna" in _crm(db_path, "client", "list").stdout
+    dashed = _crm(db_path, "import", "-", data=b"BEGIN:VCARD\nVERSION:3.0\nFN:Cleo Ionescu\nEND:VCARD\n")
+    assert dashed.returncode == 0, dashed.stderr
+    assert dashed.stdout.decode().strip() == "imported 1 client from standard input"
+    assert b"Cleo Ionescu" in _crm(db_path, "client", "list").stdout
 
 
 def test_the_file_name_is_shown_escaped(tmp_path, cli, db):
@@ -246,14 +250,14 @@ def test_the_file_name_is_shown_escaped(tmp_path, cli, db):
 # ---- bulk writes: as add_client would, journaled, undone in one step --------------------------
 
 
-def test_imported_clients_are_written_as_typed_ones_and_undone_in_one_step(tmp_path, cli, db, today):
+def test_imported_clients_are_written_as_typed_ones_and_undone_in_one_step(tmp_path, cli, db, db_path, today):
     typed = clients.add_client(clients.ClientFields(name="Typed", country="DE"), today=today)
     db.close()
     source = tmp_path / "c.csv"
     source.write_text("name,country,status\nNew One,de,active\nGone,RO,departed\nMaybe,,prospect\n", encoding="utf-8")
     assert cli("import", str(source)).code == 0
 
-    database.initialize(open_database(tmp_path / "crm.db"))
+    database.initialize(open_database(db_path))
     columns = ("country", "status", "status_since", "tier", "temperament", "currency", "version", "created_by")
     new_one = clients.find_client("New One")
     assert [getattr(new_one, c) for c in columns] == [getattr(Client.get_by_id(typed), c) for c in columns]

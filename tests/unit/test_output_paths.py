@@ -1,6 +1,7 @@
 """No output touches the live database (issue 15, point 2): `export --out`, `ics --out` and
 `backup PATH` refuse the database file and its -wal, -shm and -journal, however the path gets
-there (a symlink to the file or to its directory, a hard link), and leave every file as it was."""
+there (a symlink to the file or to its directory, a hard link), and leave every file as it was.
+On a PostgreSQL server there are no such files of ours; a directory is still refused."""
 
 import os
 import sqlite3
@@ -47,6 +48,7 @@ def _targets(tmp_path) -> dict[str, str]:
     }
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("command", WRITERS)
 def test_every_output_refuses_the_live_database_files(live, tmp_path, cli, command):
     targets = _targets(tmp_path)
@@ -61,6 +63,7 @@ def test_every_output_refuses_the_live_database_files(live, tmp_path, cli, comma
     assert "Kept Client" in listed.out and "Second Client" in listed.out
 
 
+@pytest.mark.sqlite_only
 def test_the_refusal_says_which_file(live, tmp_path, cli):
     assert "is the database itself" in cli("export", "--out", str(tmp_path / "crm.db")).err
     wal = cli("ics", "--out", str(tmp_path / "crm.db-wal")).err
@@ -68,7 +71,8 @@ def test_the_refusal_says_which_file(live, tmp_path, cli):
 
 
 @pytest.mark.parametrize("command", WRITERS)
-def test_a_directory_is_refused_and_other_files_are_written(live, tmp_path, cli, command):
+def test_a_directory_is_refused_and_other_files_are_written(tmp_path, cli, command):
+    assert cli("client", "add", "Kept Client").code == 0
     (tmp_path / "out").mkdir()
     refused = cli(*WRITERS[command], str(tmp_path / "out"))
     if command == "backup":  # a directory means a dated file in it
@@ -78,3 +82,12 @@ def test_a_directory_is_refused_and_other_files_are_written(live, tmp_path, cli,
     written = cli(*WRITERS[command], str(tmp_path / "crm.db-wal.txt"))
     assert written.code == 0, written.err
     assert (tmp_path / "crm.db-wal.txt").stat().st_size > 0
+
+
+def test_export_to_dash_writes_standard_output(tmp_path, cli, monkeypatch):
+    assert cli("client", "add", "Kept Client").code == 0
+    monkeypatch.chdir(tmp_path)
+    for args in ((), ("--format", "csv"), ("--format", "vcf")):
+        to_dash, plain = cli("export", *args, "--out", "-"), cli("export", *args)
+        assert to_dash.code == 0 and to_dash.out == plain.out and "Kept Client" in to_dash.out
+    assert not (tmp_path / "-").exists()

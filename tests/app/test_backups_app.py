@@ -1,4 +1,7 @@
-"""Daily backups from the app: made once a day at start, off the UI thread, configurable, never fatal."""
+"""Daily backups from the app: made once a day at start, off the UI thread, configurable, never fatal.
+
+On a PostgreSQL server (CRM_TEST_DATABASE_URL) the daily copies are pg_dump's plain SQL, kept in
+the user's data folder (crm.backup.backup_dir)."""
 
 import stat
 from datetime import timedelta
@@ -6,8 +9,9 @@ from datetime import timedelta
 from textual.widgets import Input
 
 from crm.app.screens.form_engine import FormScreen
-from crm.backup import DAILY_NAME
+from crm.backup import DAILY_NAME, SERVER_DAILY_NAMES, backup_dir, daily_backups, private_dir
 from crm.clients import ClientFields, add_client
+from crm.location import on_server
 from crm.models import Setting
 
 from .rendered import painted
@@ -15,7 +19,18 @@ from .support import palette_offers, settle, start_app
 
 
 def daily_files(db_path):
-    return sorted(p.name for p in (db_path.parent / "backups").glob("rapport-*.db"))
+    return [p.name for p in daily_backups(backup_dir(db_path))]
+
+
+def daily_name(db_path, day) -> str:
+    return (SERVER_DAILY_NAMES[0] if on_server(db_path) else DAILY_NAME).format(day=day.isoformat())
+
+
+def beside_backups(db_path, name: str):
+    """Where the relative `backup.dir` setting `name` points (its parent made)."""
+    place = backup_dir(db_path, name)
+    private_dir(place.parent)
+    return place
 
 
 async def run_once(db_path, today) -> None:
@@ -28,7 +43,7 @@ async def run_once(db_path, today) -> None:
 async def test_starting_the_app_makes_todays_backup_once(db, db_path, today):
     add_client(ClientFields(name="Acme Ltd"), today=today)
     await run_once(db_path, today)
-    backup = db_path.parent / "backups" / DAILY_NAME.format(day=today.isoformat())
+    backup = backup_dir(db_path) / daily_name(db_path, today)
     assert daily_files(db_path) == [backup.name]
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
     first = backup.stat()
@@ -42,11 +57,11 @@ async def test_starting_the_app_makes_todays_backup_once(db, db_path, today):
 async def test_keep_zero_turns_daily_backups_off(db, db_path, today):
     Setting.create(key="backup.keep", value="0")
     await run_once(db_path, today)
-    assert not (db_path.parent / "backups").exists()
+    assert not backup_dir(db_path).exists()
 
 
 async def test_a_failing_backup_is_said_and_the_app_goes_on(db, db_path, today):
-    (db_path.parent / "not-a-dir").write_text("a file where the backups should go")
+    beside_backups(db_path, "not-a-dir").write_text("a file where the backups should go")
     Setting.create(key="backup.dir", value="not-a-dir")
     app = start_app(db_path, today)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
@@ -57,10 +72,10 @@ async def test_a_failing_backup_is_said_and_the_app_goes_on(db, db_path, today):
 
 async def test_palette_sets_how_many_to_keep(db, db_path, today):
     add_client(ClientFields(name="Acme Ltd"), today=today)
-    old = db_path.parent / "backups"
-    old.mkdir(mode=0o700)
+    old = backup_dir(db_path)
+    private_dir(old)
     for days in (3, 2, 1):
-        (old / DAILY_NAME.format(day=(today - timedelta(days=days)).isoformat())).write_bytes(b"")
+        (old / daily_name(db_path, today - timedelta(days=days))).write_bytes(b"")
     app = start_app(db_path, today)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(app, pilot)
@@ -78,7 +93,7 @@ async def test_palette_sets_how_many_to_keep(db, db_path, today):
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.screen is form and "must be a whole number" in painted(app)
-        (db_path.parent / "a-file").write_text("not a directory")
+        beside_backups(db_path, "a-file").write_text("not a directory")
         keep.value = "2"
         form.query_one("#field-directory", Input).value = "a-file"
         await pilot.press("enter")
@@ -91,5 +106,5 @@ async def test_palette_sets_how_many_to_keep(db, db_path, today):
         assert app.screen is not form
         assert Setting.get(Setting.key == "backup.keep").value == "2"
         days = (today - timedelta(days=1), today)
-        assert daily_files(db_path) == [DAILY_NAME.format(day=d.isoformat()) for d in days]
+        assert daily_files(db_path) == [daily_name(db_path, d) for d in days]
         assert "Keeping the newest 2" in painted(app)

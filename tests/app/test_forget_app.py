@@ -4,8 +4,9 @@ only once their name is typed exactly, then says what went and which backups sti
 from crm.app.screens.client import ClientScreen
 from crm.app.screens.clients import ClientsScreen
 from crm.app.screens.form_engine import FormScreen
-from crm.backup import DAILY_NAME
+from crm.backup import DAILY_NAME, SERVER_DAILY_NAMES, backup_dir
 from crm.clients import ClientFields, add_client, log_touch
+from crm.location import on_server
 from crm.models import Client, Touch
 
 from .support import fill, palette_offers, settle, start_app, until
@@ -37,9 +38,12 @@ async def test_forget_asks_for_the_name_then_erases(db, db_path, today):
         await until(app, pilot, lambda: isinstance(app.screen, ClientsScreen), "the Clients screen")
     assert not Client.select().where(Client.id == anna).exists()
     assert not Touch.select().exists()
-    backup = db_path.parent / "backups" / DAILY_NAME.format(day=today)
+    server = on_server(db_path)
+    backup = backup_dir(db_path) / (SERVER_DAILY_NAMES[0] if server else DAILY_NAME).format(day=today)
+    rewritten = (" The database's tables were rewritten and keep no trace of them; the server's write-ahead log, "
+                 "replicas and own backups keep older copies until they are recycled.") if server else ""
     assert notices == [(f"Forgot Anna [b]Berg: erased their card, 1 touch, 1 status change and 2 history entries. "
-                        f"This backup still holds them: {backup}", "information")]  # no "client not found"
+                        f"This backup still holds them: {backup}{rewritten}", "information")]  # no "client not found"
 
 
 async def test_the_dialog_cancelled_changes_nothing(db, db_path, today):

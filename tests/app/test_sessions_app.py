@@ -5,6 +5,7 @@
 
 import subprocess
 import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -46,6 +47,26 @@ async def test_a_touch_logged_elsewhere_shows_on_the_open_client(db, db_path, to
         assert (newest.kind, newest.text) == ("call", "Called from the office")
         assert "Called from the office" in painted(app)
         assert "1 touch" in painted(app)
+
+
+async def test_two_sessions_see_each_others_changes_within_3_s(db, db_path, today):
+    """Issue 14: two app sessions on one database, nobody asking for a poll: a write in one (its
+    connection) and one from another process each reach both within 3 s. On an SQLite file the
+    watch reads data_version every 2 s; on PostgreSQL it is told by NOTIFY."""
+    anna, bob = start_app(db_path, today), start_app(db_path, today)
+    async with anna.run_test(size=(100, 30)) as anna_keys, bob.run_test(size=(100, 30)) as bob_keys:
+        for app, keys in ((anna, anna_keys), (bob, bob_keys)):
+            await settle(app, keys)
+            await watching(app, keys)
+        for write in (lambda: add_client(ClientFields(name="Written by Anna"), today=today),
+                      lambda: crm(db_path, "client", "add", "Written elsewhere")):
+            seen = {app: app.data_generation for app in (anna, bob)}
+            write()
+            started = time.monotonic()
+            for app, keys in ((anna, anna_keys), (bob, bob_keys)):
+                await until(app, keys, lambda app=app, seen=seen: app.data_generation > seen[app],
+                            "the write to be noticed", timeout=3.0 - (time.monotonic() - started))
+            assert time.monotonic() - started < 3.0
 
 
 async def test_two_sessions_editing_one_client(db, db_path, today, monkeypatch):

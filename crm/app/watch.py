@@ -126,7 +126,7 @@ class ChangeWatch:
                     changed = False
                     while waited < self._interval and not self._wake.is_set() and not self._stop.is_set():
                         step = min(_SLICE_S, self._interval - waited)
-                        for notice in connection.notifies(timeout=step):
+                        for notice in connection.notifies(timeout=step, stop_after=1):
                             changed = changed or notice.payload == schema
                         waited += step
                         if changed:

@@ -1,4 +1,5 @@
-"""The data_version watch: one thread owns its connection, notices others' commits, ends with the app.
+"""The change watch: one thread owns its connection, notices others' commits, ends with the app.
+On an SQLite file it reads PRAGMA data_version; on PostgreSQL (CRM_TEST_DATABASE_URL) it LISTENs.
 
 Its predecessor shared the connection between a thread worker and `on_unmount`, which closed it
 while a poll could still run on it: "Fatal Python error: Segmentation fault" once in two runs.
@@ -7,8 +8,11 @@ while a poll could still run on it: "Fatal Python error: Segmentation fault" onc
 import threading
 import time
 
+import pytest
+
 from crm.app.watch import ChangeWatch
 from crm.clients import ClientFields, add_client
+from tests import postgres
 
 from .support import settle, start_app, until, watching
 
@@ -59,3 +63,26 @@ async def test_the_app_notices_writes_and_quitting_ends_its_watch(db, db_path, t
         for _ in range(50):
             app.poll_changes()  # quitting while polls are asked for
     assert not thread.is_alive()  # on_unmount waited for it; it closed its own connection
+
+
+@pytest.mark.skipif(not postgres.URL, reason="needs CRM_TEST_DATABASE_URL")
+def test_on_postgres_only_our_schemas_notices_count(db, db_path):
+    """Other schemas of the same database (other agencies, other test workers) notify on the same
+    channel: only a notice naming the URL's schema is a change."""
+    import psycopg
+
+    changes = []
+    watch = ChangeWatch(db_path, interval=60, on_change=lambda: changes.append(1))
+    watch.start()
+    try:
+        _wait(watch.ready.is_set, "the first read")
+        (schema,) = db.execute_sql("SELECT current_schema()").fetchone()
+        with psycopg.connect(postgres.URL, autocommit=True) as other:
+            other.execute("SELECT pg_notify('rapport', 'another_agency')")
+            other.execute("SELECT pg_notify('rapport', %s)", (schema,))
+        _wait(lambda: changes, "our schema's notice")
+        watch.poll_now()  # a round trip on the watch's connection: every notice sent is in
+        _wait(lambda: not watch._wake.is_set(), "the poke to be read")
+    finally:
+        watch.stop()
+    assert changes == [1]

@@ -12,6 +12,7 @@ from crm import validate
 from crm.app.screens.form_engine import Field, FormScreen, Values
 from crm.backup import backup_dir, backup_keep, daily_backups, parse_keep, rotate_daily, set_backup_settings
 from crm.i18n import _, ngettext
+from crm.location import Location, on_server
 from crm.models import Setting
 from crm.text import safe_line
 
@@ -24,7 +25,7 @@ class BackupSettings:
     count: int  # daily copies there now
 
 
-def read_backup_settings(db_path: Path) -> BackupSettings:
+def read_backup_settings(db_path: Location) -> BackupSettings:
     """The current settings and what they mean on disk (run in a worker)."""
     row = Setting.get_or_none(Setting.key == "backup.dir")
     directory = backup_dir(db_path)
@@ -40,7 +41,7 @@ def _keep_preview(text: str) -> str:
     return ngettext("the newest {count} day", "the newest {count} days", keep).format(count=f"{keep:,}")
 
 
-def backup_form(current: BackupSettings, db_path: Path, today: date) -> "FormScreen[str]":
+def backup_form(current: BackupSettings, db_path: Location, today: date) -> "FormScreen[str]":
     """The form; dismissed with a line saying what now happens."""
 
     def save(values: Values) -> str:
@@ -67,7 +68,8 @@ def backup_form(current: BackupSettings, db_path: Path, today: date) -> "FormScr
                   preview=_keep_preview),
             Field("directory", _("Directory"), current.directory_setting,
                   lambda v: validate.text(v, _("directory"), limit=validate.MAX_NAME),
-                  placeholder=_("backups (beside the database)")),
+                  placeholder=_("backups (in your data folder)") if on_server(db_path)
+                  else _("backups (beside the database)")),
         ],
         save,
         about=about.format(count=current.count, directory=current.directory),

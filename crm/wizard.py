@@ -279,8 +279,7 @@ def save_draft(state: WizardState) -> None:
     """Keep the state of a wizard that has no incident yet (before the client's words); the steam
     goes to `keep_steam`, never into the database."""
     keep_steam(state)
-    Setting.insert(key=DRAFT_SETTING.format(state.client_id), value=json.dumps(state.to_dict())
-                   ).on_conflict_replace().execute()
+    Setting.put(DRAFT_SETTING.format(state.client_id), json.dumps(state.to_dict()))
 
 
 def _draft(client_id: int) -> WizardState | None:

@@ -12,7 +12,8 @@ def _peewee_without_drivers() -> None:
     if "peewee" in sys.modules:
         return
     hidden = [name for name in ("psycopg", "psycopg2") if name not in sys.modules]
-    sys.modules.update(dict.fromkeys(hidden))  # None: `import psycopg` raises ImportError
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # None: `import psycopg` raises ImportError
     try:
         import peewee  # noqa: F401
     finally:

@@ -50,7 +50,7 @@ def rows_at_most(table: str) -> int:
 _PG_MONTH_DAY = "lpad(extract(month FROM {0})::text, 2, '0') || '-' || lpad(extract(day FROM {0})::text, 2, '0')"
 
 
-def _written(template: str, *nodes: Node) -> Node:
+def _written(template: str, *nodes: Node) -> ColumnBase:
     """SQL text with peewee nodes (columns) where the template has {0}, {1} …"""
     parts: list[Node] = []
     for literal, index in re.findall(r"([^{]*)(?:\{(\d)\})?", template):
@@ -61,7 +61,7 @@ def _written(template: str, *nodes: Node) -> Node:
     return NodeList(parts, glue="")
 
 
-def month_day(column: ColumnBase) -> Node:
+def month_day(column: ColumnBase) -> ColumnBase:
     """A date column's 'MM-DD' (a birthday's day of the year), as its index stores it."""
     if postgres():
         return _written(_PG_MONTH_DAY, column)
@@ -73,7 +73,7 @@ def month_day_index(column: str) -> str:
     return _PG_MONTH_DAY.format(column)
 
 
-def month_number(column: ColumnBase) -> Node:
+def month_number(column: ColumnBase) -> ColumnBase:
     """A date column's year × 12 + month, counted in SQL (whole months between dates)."""
     if postgres():
         return _written("(extract(year FROM {0}) * 12 + extract(month FROM {0}))::integer", column)
@@ -81,7 +81,7 @@ def month_number(column: ColumnBase) -> Node:
     return Expression(Expression(year, "*", 12), "+", fn.substr(column, 6, 2).cast("INTEGER"))
 
 
-def dated_key(prefix: str, key: ColumnBase, day: ColumnBase) -> Node:
+def dated_key(prefix: str, key: ColumnBase, day: ColumnBase) -> ColumnBase:
     """'{prefix}-{key}-{YYYYMMDD}' in SQL: the id of a due item (crm.rules writes it in Python)."""
     if postgres():
         return _written(f"('{prefix}-' || {{0}} || '-' || to_char({{1}}, 'YYYYMMDD'))", key, day)

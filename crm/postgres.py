@@ -102,14 +102,14 @@ class PostgresDatabase(PostgresqlDatabase):
     psycopg2_adapter = psycopg3_adapter = _Adapter
 
     def execute_sql(self, sql: str, params: Any = None) -> Any:
-        return super().execute_sql(psycopg_sql(sql), params or ())
+        return super().execute_sql(psycopg_sql(sql), params or ())  # type: ignore[no-untyped-call]
 
-    def begin(self, lock_type: str | None = None) -> None:  # type: ignore[override]
+    def begin(self, lock_type: str | None = None) -> None:
         """`DEFERRED` (a reader, as on SQLite): one snapshot for the whole transaction. Anything
         else is a writer: it waits (up to BUSY_TIMEOUT_S) until the writer before it is done, so
         concurrent writers queue as SQLite's do, and none reads what another is about to change."""
-        cursor = self.cursor()
-        with peewee.__exception_wrapper__:
+        cursor = self.cursor()  # type: ignore[no-untyped-call]
+X
             if lock_type == "DEFERRED":
                 cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
                 return

@@ -109,7 +109,7 @@ class PostgresDatabase(PostgresqlDatabase):
         else is a writer: it waits (up to BUSY_TIMEOUT_S) until the writer before it is done, so
         concurrent writers queue as SQLite's do, and none reads what another is about to change."""
         cursor = self.cursor()  # type: ignore[no-untyped-call]
-X
+        with peewee.__exception_wrapper__:  # type: ignore[attr-defined]  # driver errors as peewee's
             if lock_type == "DEFERRED":
                 cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
                 return

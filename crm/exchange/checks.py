@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import PurePath
 
-from crm import validate
+from crm import dialect, validate
 from crm.dates import NO_YEAR, in_range
 from crm.domain import (
     CHANNEL_KINDS,
@@ -46,6 +46,12 @@ from crm.money import parse_amount, parse_currency
 from crm.text import safe_line, shorten
 
 MAX_ID = 2**63 - 1  # SQLite's INTEGER
+MAX_ID_SERVER = 2**31 - 1  # PostgreSQL's INTEGER (and SERIAL), as crm.postgres makes the columns
+
+
+def most_id() -> int:
+    """The largest id or version the open database's INTEGER columns hold."""
+    return MAX_ID_SERVER if dialect.postgres() else MAX_ID
 
 
 # Each `what` is a field's name marked with N_ (the table is built at import, before the language
@@ -130,11 +136,12 @@ def text_value(model: type, column: str, value: str) -> str:
 
 
 def whole_number(value: object) -> int:
-    """An id or a version: a JSON integer SQLite can hold, 1 or more."""
+    """An id or a version: a JSON integer the database can hold (`most_id`), 1 or more."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise UserError(_("must be a whole number, not {value}").format(value=shown(value)))
-    if not 1 <= value <= MAX_ID:
-        raise UserError(_("must be from 1 to {most}, not {value}").format(most=MAX_ID, value=shown(value)))
+    most = most_id()
+    if not 1 <= value <= most:
+        raise UserError(_("must be from 1 to {most}, not {value}").format(most=most, value=shown(value)))
     return value
 
 

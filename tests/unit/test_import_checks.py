@@ -15,6 +15,7 @@ from crm import clients, incidents
 from crm.backup import set_backup_settings
 from crm.db import open_database
 from crm.exchange import export_json
+from crm.location import ServerURL
 from crm.models import Client, StatusChange, database
 from crm.promises import add_promise
 from crm.reminders import add_reminder
@@ -104,6 +105,21 @@ def test_a_bad_value_refuses_the_whole_import_naming_record_and_field(tmp_path, 
     assert "1 invalid record; nothing was imported" in result.err
     assert message in result.err, result.err
     assert _nothing_in(tmp_path / "fresh.db")
+
+
+def test_an_id_past_what_the_server_holds_is_refused_there(tmp_path, cli, db_path):
+    if not isinstance(db_path, ServerURL):
+        pytest.skip("about PostgreSQL's INTEGER columns (CRM_TEST_DATABASE_URL is not set)")
+    one = str(tmp_path / "one.db")
+    assert cli("--db", one, "client", "add", "Big Id").code == 0
+    data = json.loads(cli("--db", one, "export").out)
+    data["tables"]["client"][0]["id"] = 2**31  # fine in SQLite's INTEGER, not in PostgreSQL's
+    source = tmp_path / "big.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    result = cli("import", str(source))
+    assert result.code == 2
+    assert "client #2147483648: id: must be from 1 to 2147483647, not 2147483648" in result.err
+    assert cli("client", "list").out.strip() == "No clients."
 
 
 @pytest.mark.parametrize("key, value, message", [

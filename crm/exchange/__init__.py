@@ -3,10 +3,11 @@
 An import reads the file once (at most 50 MB, pipes too, in whatever encoding it is), checks every
 record with the validators typing uses (`checks`, `client_rows`; that much is `--dry-run`) and
 turns it into the rows to write; only then are they written, in one transaction that holds the
-write lock only for the inserts. Killed midway, SQLite rolls the unfinished transaction back: the
-database holds all rows or none. By default an invalid record refuses the whole file; for vCard
-and CSV, `skip_invalid` writes the others and lists it. An export reads the whole database in one
-read transaction.
+write lock only for the inserts. Killed midway, the database (SQLite or PostgreSQL) rolls the
+unfinished transaction back: it holds all rows or none. By default an invalid record refuses the
+whole file; for vCard and CSV, `skip_invalid` writes the others and lists it. An export reads the
+whole database in one read transaction. The path `-` is standard input, and `crm export` writes standard output, so one
+engine's export pipes into the other's import; the second's export is the first's, byte for byte.
 
 One module per format (`json_format`, `csv_format`, `vcard_format`); `people` is the record both
 address-book formats are read into, `client_rows` turns those into clients and contacts;

@@ -47,7 +47,8 @@ def json_value(value: object) -> object:
 @contextmanager
 def snapshot() -> Iterator[None]:
     """One read transaction: every query in the block sees the database as one moment, whatever
-    others write meanwhile (WAL: readers and writers do not block each other). Read table by
+    others write meanwhile (SQLite's WAL, PostgreSQL's REPEATABLE READ: readers and writers do not
+    block each other). Read table by
     table without it, an export taken while others wrote held touches of clients it did not hold."""
     with database.atomic("DEFERRED"):  # a reader: no write lock (the database's default is IMMEDIATE)
         yield

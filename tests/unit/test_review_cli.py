@@ -302,3 +302,20 @@ def test_the_plain_review_and_digest_write_dates_in_the_readers_language(week, c
     assert len(starts) == 1, review.out
     assert "\n  активный с " in cli("--lang", "ru", "client", "show", str(week["calm"])).out  # not "active"
     assert "lun., 23 nov. 2026" in cli("--lang", "ro", "digest").out
+
+
+def test_review_json_is_what_the_general_encoder_writes_byte_for_byte(week, cli, today):
+    """`crm review --json` writes its items by hand (crm.cli.review.review_json): the text must be
+    json.dumps's, indent 2 and UTF-8 as is, for quotes, control characters, a snooze and no items."""
+    from crm.review import snooze
+
+    evil = client('Ünïcode "quoted" \\ \x1b\t Co', today)
+    add_promise(evil, "Line one\nline two \u2028 «ok»", due=today, on=today)
+    snooze(f"promise-{week['now']}", today + timedelta(days=3), today)
+    for args in (("--days", "30"), ("--days", "0"), ("--today", "2020-01-01")):
+        result = cli(*args, "review", "--json") if args[0] == "--today" else cli("review", "--json", *args)
+        assert result.code == 0, result.err
+        data = json.loads(result.out)
+        assert result.out == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    assert json.loads(cli("--today", "2020-01-01", "review", "--json").out)["items"] == []
+    assert any(i["snoozed"] for i in review_json(cli, "--days", "30")["items"])

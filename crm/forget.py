@@ -11,8 +11,8 @@ with any value naming the client replaced by its id.
 Deleted rows must not be recoverable from the file either: the deletes run with
 `secure_delete` (freed space zeroed), then VACUUM rebuilds the file without free pages or stale
 cells, and a TRUNCATE checkpoint empties the -wal, where older copies of the pages live.
-On a PostgreSQL server a delete leaves the old row versions in the table until a vacuum: every
-table that held the client's rows is rewritten with VACUUM FULL (outside the transaction). The
+On a PostgreSQL server a delete leaves the old row versions in the table until a vacuum: the
+schema's tables are rewritten with VACUUM FULL (outside the transaction). The
 server's write-ahead log, its replicas and its own backups are the server's: the user is told so.
 Backups are separate files: the ones that still hold the client are listed, not touched.
 
@@ -290,16 +290,19 @@ def forget_client(client_id: int, db_path: Location) -> Erasure:
 
     drop_steam(client_id)  # the client's words kept for this user during a wizard's cool-down, if any
     if server:
-        held = ["client", "change_log", "change_row", *(table for table, count in erasure.counts.items() if count)]
-        return replace(_with_backups(erasure, db_path), on_server=True, leftover=_scrub_tables(held))
+        return replace(_with_backups(erasure, db_path), on_server=True, leftover=_scrub_tables())
     return replace(_with_backups(erasure, db_path), leftover=_scrub(Path(db_path)))
 
 
-def _scrub_tables(tables: list[str]) -> str | None:
-    """PostgreSQL: rewrite the tables that held the client's rows (VACUUM FULL), so their old row
-    versions are gone; None when done, else what may remain and until when. VACUUM cannot run in
-    a transaction: outside atomic(), peewee's connection commits each statement by itself."""
-    names = sorted({table for table in tables if table != "change_log"} | {"change_log"})
+def _scrub_tables() -> str | None:
+    """PostgreSQL: rewrite the schema's tables (VACUUM FULL), so that no old version of a row that
+    held the client stays in them (every table: a row deleted or edited before today, an e-mail
+    address the client no longer has, left one too); None when done, else what may remain and until
+    when. VACUUM cannot run in a transaction: outside atomic(), peewee's connection commits each
+    statement by itself."""
+    names = [name for (name,) in database.execute_sql(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_version' "
+        "ORDER BY tablename")]
     (not_ours,) = database.execute_sql(
         "SELECT count(*) FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace "
         "AND c.relkind = 'r' AND c.relname = ANY(?) AND NOT pg_has_role(current_user, c.relowner, 'USAGE')",
@@ -314,9 +317,14 @@ def _scrub_tables(tables: list[str]) -> str | None:
         finally:
             database.execute_sql("RESET lock_timeout")
     except peewee.DatabaseError as exc:
+        said = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        if "lock timeout" in said.lower():
+            return _("another session kept using the tables for {seconds} s: old versions of the erased rows stay "
+                     "in the server's table files until VACUUM FULL runs on {tables}").format(
+                seconds=crm_db.BUSY_TIMEOUT_S, tables=", ".join(names))
         return _("the tables could not be rewritten ({problem}): old versions of the erased rows stay in the "
                  "server's table files until VACUUM FULL runs on {tables}").format(
-            problem=crm_db.storage_problem(exc) or str(exc).strip().splitlines()[0], tables=", ".join(names))
+            problem=said, tables=", ".join(names))
     return None
 
 

@@ -8,6 +8,7 @@ schema as text, and, where the server's files can be read (a server on this mach
 the schema's tables, TOAST tables and indexes after a CHECKPOINT: old row versions included."""
 
 import json
+import re
 import sqlite3
 from datetime import timedelta
 from decimal import Decimal
@@ -102,7 +103,9 @@ def _server_bytes(url: str) -> bytes:
             "JOIN pg_index i ON i.indrelid = c.reltoastrelid "
             "WHERE c.relnamespace = current_schema()::regnamespace") if path]
     for name in files:
-        for part in sorted(Path(home).glob(f"{name}*")):  # its segments, free space and visibility maps
+        for part in sorted(Path(home).glob(f"{name}*")):
+            if not re.fullmatch(r"(\.\d+|_fsm|_vm|_init)?", part.name.removeprefix(Path(name).name)):
+                continue  # another relation's file whose number begins with this one's
             try:
                 found += part.read_bytes()
             except OSError:
@@ -182,6 +185,26 @@ def test_a_session_still_reading_keeps_old_copies_in_the_wal_until_it_closes(boo
         reader.close()  # the last session out checkpoints and removes the -wal
     assert not Path(f"{db_path}-wal").exists()
     assert [text for text in ANNAS if text.encode() in _file_bytes(db_path)] == []
+
+
+def test_on_a_server_a_session_still_reading_keeps_old_row_versions_and_is_said(book, cli, db_path, monkeypatch):
+    if not on_server(db_path):
+        pytest.skip("PostgreSQL's VACUUM FULL (the SQLite version is the -wal test above)")
+    monkeypatch.setattr(crm_db, "BUSY_TIMEOUT_S", 1)
+    reader = _other_session(db_path)
+    reader.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+    assert reader.execute("SELECT name FROM client WHERE id = 1").fetchone() == ("Anna Berg",)  # a snapshot
+    try:
+        result = cli("client", "forget", "anna", "--yes")
+        assert result.code == 0 and "Forgot Anna Berg (#1)" in result.out and "no trace" not in result.out
+        assert result.err.startswith(
+            "crm: another session kept using the tables for 1 s: old versions of the erased rows stay in the "
+            "server's table files until VACUUM FULL runs on "), result.err
+        assert reader.execute("SELECT name FROM client WHERE id = 1").fetchone() == ("Anna Berg",)
+    finally:
+        reader.rollback()
+        reader.close()
+    assert cli("client", "list").out.count("Anna") == 0
 
 
 def test_the_journal_keeps_no_copy_and_undo_cannot_bring_her_back(book, cli, db_path, db, monkeypatch):

@@ -51,3 +51,36 @@ def _drop(schema: str) -> None:
             conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
     except Exception:  # the server went away first: nothing left to tidy that it would keep
         pass
+
+
+def run_sql(location, sql: str, params=()) -> list[tuple]:
+    """Run `sql` (with `?` placeholders) on the test database as another program would: its own
+    connection, outside Rapport; the rows it returns."""
+    from pathlib import Path
+
+    if isinstance(location, Path):
+        import sqlite3
+
+        with sqlite3.connect(location) as conn:
+            return conn.execute(sql, params).fetchall()
+    import psycopg
+
+    from crm.postgres import psycopg_sql
+
+    with psycopg.connect(location, autocommit=True) as conn:
+        cursor = conn.execute(psycopg_sql(sql), params)
+        return cursor.fetchall() if cursor.description else []
+
+
+def untouched(location) -> bool:
+    """Nothing was written to the test database: an SQLite file was not even created; a schema
+    (whose tables outlive a test) holds no row."""
+    from pathlib import Path
+
+    if isinstance(location, Path):
+        return not location.exists()
+    with _connect() as conn:
+        schema = location.split("search_path%3D")[1].split("%20")[0]
+        tables = [name for (name,) in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename <> 'schema_version'", (schema,))]
+        return not any(conn.execute(f'SELECT 1 FROM {schema}."{table}" LIMIT 1').fetchone() for table in tables)

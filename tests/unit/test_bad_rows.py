@@ -2,7 +2,6 @@
 nothing, and kept as it was (an export carries it; saving its row writes it back unchanged)."""
 
 import json
-import sqlite3
 from datetime import timedelta
 from decimal import Decimal
 
@@ -12,6 +11,7 @@ from crm.clients import ClientFields, add_client
 from crm.incidents import compensate, open_incident
 from crm.models import Compensation
 from crm.money import Money
+from tests.postgres import run_sql
 
 BAD = ["1E+999999999", "NaN", "-Infinity", "abc", "", "1e12"]
 
@@ -25,8 +25,7 @@ def bonus(db, db_path, today) -> int:
 
 
 def store(db_path, compensation: int, raw: str) -> None:
-    with sqlite3.connect(db_path) as conn:  # as another tool would
-        conn.execute("UPDATE compensation SET amount = ? WHERE id = ?", (raw, compensation))
+    run_sql(db_path, "UPDATE compensation SET amount = ? WHERE id = ?", (raw, compensation))  # as another tool would
 
 
 @pytest.mark.parametrize("raw", BAD)
@@ -50,9 +49,8 @@ def test_a_bad_amount_is_exported_and_saved_back_as_it_was(bonus, db_path, cli):
     offer = Compensation.get_by_id(bonus)
     offer.status = "used"
     offer.save()  # an edit of another field of the row
-    with sqlite3.connect(db_path) as conn:
-        assert conn.execute("SELECT amount, status FROM compensation WHERE id = ?", (bonus,)).fetchone() == (
-            "1E+999999999", "used")
+    assert run_sql(db_path, "SELECT amount, status FROM compensation WHERE id = ?", (bonus,)) == [
+        ("1E+999999999", "used")]
 
 
 def test_an_unreadable_amount_counts_as_nothing_and_says_so(bonus, db_path):

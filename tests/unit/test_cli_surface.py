@@ -10,6 +10,7 @@ import pytest
 
 from crm import i18n
 from crm.cli import build_parser
+from tests.postgres import untouched
 
 
 def _parsers(parser: argparse.ArgumentParser, words: tuple[str, ...] = ()):
@@ -83,7 +84,7 @@ def test_the_app_without_a_terminal_exits_2_with_a_hint(db_path, args, hint):
     assert result.stderr.startswith("crm: ") and result.stderr.count("\n") == 1, result.stderr
     assert hint in result.stderr and "needs a terminal" in result.stderr
     assert result.stdout == ""
-    assert not db_path.exists()  # refused before the database was created or filled
+    assert untouched(db_path)  # refused before the database was created or filled
 
 
 def test_python_dash_m_crm_is_crm(db_path):

@@ -10,6 +10,7 @@ import pytest
 from crm import clients, incidents
 from crm.db import open_database
 from crm.errors import StaleEditError
+from crm.location import ServerURL
 from crm.migrations import LATEST
 from crm.models import Client, IncidentEvent, Touch
 
@@ -75,7 +76,8 @@ def test_four_processes_writing_at_once_all_succeed(db_path, today):
     shared = Client.get_by_id(1)
     assert shared.notes == str(WRITERS * WRITES)  # no increment lost
     assert shared.version == 1 + WRITERS * WRITES
-    assert db.execute_sql("PRAGMA integrity_check").fetchone() == ("ok",)
+    if not isinstance(db_path, ServerURL):  # a server checks its own pages
+        assert db.execute_sql("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
 CRM = "import sys; from crm.cli import main; sys.exit(main(sys.argv[1:]))"

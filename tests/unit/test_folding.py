@@ -82,6 +82,7 @@ def test_a_typo_suggests_the_name_folded(people):
         find_client("stefan ionesku")
 
 
+@pytest.mark.sqlite_only  # fold() is registered on SQLite's connections
 def test_sql_folds_on_every_connection(people, cli):
     assert database.execute_sql("SELECT name FROM client WHERE fold(name) = ?", ("stefan ionescu",)).fetchall() == [
         ("Ştefan Ionescu",)]

@@ -183,6 +183,7 @@ def test_a_read_only_database_is_refused_and_untouched(shared_dir, today, case):
     assert path.read_bytes() == before
 
 
+@pytest.mark.sqlite_only  # the full disk is made with SQLite's max_page_count
 def test_a_full_disk_is_one_clear_line_and_nothing_written(cli, db, db_path, today, monkeypatch):
     clients.add_client(clients.ClientFields(name="Acme"), today=today)
     (pages,) = db.execute_sql("PRAGMA page_count").fetchone()

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from crm.db import open_database
+from crm.dialect import postgres
 from crm.migrations import LATEST
 from crm.models import MODELS
 from crm.summary import client_detail, summaries
@@ -60,7 +61,13 @@ def test_old_database_opens_at_latest_with_every_row_kept(version, tmp_path):
 
 def test_models_match_the_migrated_schema(db):
     for model in MODELS:
-        columns = [r[1] for r in db.execute_sql(f'PRAGMA table_info("{model._meta.table_name}")').fetchall()]
+        table = model._meta.table_name
+        if postgres():
+            columns = [name for (name,) in db.execute_sql(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+                "AND table_name = ? ORDER BY ordinal_position", (table,))]
+        else:
+            columns = [r[1] for r in db.execute_sql(f'PRAGMA table_info("{table}")').fetchall()]
         assert columns == [f.column_name for f in model._meta.sorted_fields], model.__name__
 
 

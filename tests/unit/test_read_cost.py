@@ -14,6 +14,9 @@ from crm.profile import client_profile
 from crm.review import client_due, review
 from crm.summary import client_detail
 
+# Read from SQLite's own plans (EXPLAIN QUERY PLAN); PostgreSQL's planner scans small tables by choice.
+pytestmark = pytest.mark.sqlite_only
+
 TODAY = date(2026, 11, 23)
 # Scans that are not the book: the ids a query is given, a recursive query's own rows.
 NOT_THE_BOOK = ("SCAN json_each", "SCAN found")

@@ -23,9 +23,10 @@ from crm.location import shown as shown_url
 from crm.migrations import LATEST, MIGRATIONS
 from crm.models import MODELS, database, primary_key
 
-BUSY_TIMEOUT_S = 10
 CONNECT_TIMEOUT_S = 5
 NOTIFY_CHANNEL = "rapport"  # the payload names the schema that changed
+# What a writer takes first, till its transaction ends: SQLite's one writer at a time, per schema.
+WRITE_LOCK = "SELECT pg_advisory_xact_lock(hashtext('rapport:' || current_schema()))"
 
 
 # ---- placeholders ---------------------------------------------------------------------------
@@ -108,6 +109,8 @@ class PostgresDatabase(PostgresqlDatabase):
         """`DEFERRED` (a reader, as on SQLite): one snapshot for the whole transaction. Anything
         else is a writer: it waits (up to BUSY_TIMEOUT_S) until the writer before it is done, so
         concurrent writers queue as SQLite's do, and none reads what another is about to change."""
+        from crm.db import BUSY_TIMEOUT_S  # one wait for both engines (storage_problem says it)
+
         cursor = self.cursor()  # type: ignore[no-untyped-call]
         with peewee.__exception_wrapper__:  # type: ignore[attr-defined]  # driver errors as peewee's
             if lock_type == "DEFERRED":
@@ -115,7 +118,7 @@ class PostgresDatabase(PostgresqlDatabase):
                 return
             cursor.execute("BEGIN")
             cursor.execute(f"SET LOCAL lock_timeout = '{BUSY_TIMEOUT_S}s'")
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('rapport:' || current_schema()))")
+            cursor.execute(WRITE_LOCK)
 
 
 def _cannot_connect(url: str, exc: BaseException) -> DatabaseError:

@@ -4,6 +4,8 @@ every test starts as it would on a new SQLite file."""
 
 import atexit
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import quote
 
 URL = os.environ.get("CRM_TEST_DATABASE_URL", "")
@@ -84,3 +86,29 @@ def untouched(location) -> bool:
         tables = [name for (name,) in conn.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename <> 'schema_version'", (schema,))]
         return not any(conn.execute(f'SELECT 1 FROM {schema}."{table}" LIMIT 1').fetchone() for table in tables)
+
+
+@contextmanager
+def write_lock(location) -> Iterator[None]:
+    """Another session holding the database's write lock for the block: SQLite's EXCLUSIVE lock on
+    a file, Rapport's writers' lock on a server (crm.postgres.WRITE_LOCK)."""
+    from pathlib import Path
+
+    if isinstance(location, Path):
+        import sqlite3
+
+        blocker = sqlite3.connect(location, isolation_level=None)
+        blocker.execute("BEGIN EXCLUSIVE")
+    else:
+        import psycopg
+
+        from crm.postgres import WRITE_LOCK
+
+        blocker = psycopg.connect(location, autocommit=True)
+        blocker.execute("BEGIN")
+        blocker.execute(WRITE_LOCK)
+    try:
+        yield
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()

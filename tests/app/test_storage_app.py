@@ -4,6 +4,7 @@ what the user typed stays in the form to try again."""
 
 import sqlite3
 
+import pytest
 from textual.widgets import Static
 
 from crm import db as crm_db
@@ -12,6 +13,7 @@ from crm.clients import ClientFields, add_client
 from crm.db import open_database, storage_problem
 from crm.models import Touch
 from tests.hostile import LONG_TEXT
+from tests.postgres import write_lock
 
 from .support import fill, settle, shown, start_app, until
 
@@ -43,25 +45,21 @@ async def test_a_busy_database_is_said_as_the_cli_says_it(db_path, today, monkey
     open_database(db_path)
     acme = add_client(ClientFields(name="Acme"), today=today)
     app = start_app(db_path, today)
-    blocker = sqlite3.connect(db_path, isolation_level=None)
-    try:
-        async with app.run_test(size=(80, 24)) as pilot:
-            form = await _touch_form(app, pilot, acme, "Called about the invoice")
-            blocker.execute("BEGIN EXCLUSIVE")  # another session holding the write lock
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await _touch_form(app, pilot, acme, "Called about the invoice")
+        with write_lock(db_path):  # another session holding the write lock
             await pilot.press("enter")
             expected = _cli_words("database is locked")
             await until(app, pilot, lambda: _message(form) == expected, "the busy message")
             assert "stayed busy for 1 s" in expected and "Unexpected" not in _message(form)
             assert app.screen is form and form.values()["note"] == "Called about the invoice"  # kept
 
-            blocker.execute("COMMIT")  # the other session is done: the same form saves
-            await pilot.press("enter")
-            await until(app, pilot, lambda: app.screen is not form, "the form to save and close")
-            assert Touch.get(Touch.client == acme).note == "Called about the invoice"
-    finally:
-        blocker.close()
+        await pilot.press("enter")  # the other session is done: the same form saves
+        await until(app, pilot, lambda: app.screen is not form, "the form to save and close")
+        assert Touch.get(Touch.client == acme).note == "Called about the invoice"
 
 
+@pytest.mark.sqlite_only  # the full disk is made with SQLite's max_page_count
 async def test_a_full_disk_is_said_as_the_cli_says_it(db_path, today, monkeypatch):
     db = open_database(db_path)
     acme = add_client(ClientFields(name="Acme"), today=today)
@@ -86,15 +84,10 @@ async def test_outside_a_form_the_same_words_are_a_notification(db_path, today, 
     add_client(ClientFields(name="Acme"), today=today)
     app = start_app(db_path, today)
     notices: list[str] = []
-    blocker = sqlite3.connect(db_path, isolation_level=None)
-    try:
-        async with app.run_test(size=(80, 24)) as pilot:
-            await settle(app, pilot)
-            app.notify = lambda message, **_: notices.append(message)  # type: ignore[method-assign]
-            blocker.execute("BEGIN EXCLUSIVE")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.notify = lambda message, **_: notices.append(message)  # type: ignore[method-assign]
+        with write_lock(db_path):
             await pilot.press("u")  # undo "Added the client Acme"
             await until(app, pilot, lambda: notices, "the notification")
-            blocker.execute("ROLLBACK")
-    finally:
-        blocker.close()
     assert notices == [_cli_words("database is locked")]

@@ -112,3 +112,25 @@ def write_lock(location) -> Iterator[None]:
     finally:
         blocker.execute("ROLLBACK")
         blocker.close()
+
+
+def dump(location) -> list[str]:
+    """Every row of every table, to prove a refused command wrote nothing: SQLite's own dump of a
+    file; each table of a schema read whole, in key order."""
+    from pathlib import Path
+
+    if isinstance(location, Path):
+        import sqlite3
+
+        conn = sqlite3.connect(location)
+        try:
+            return list(conn.iterdump())
+        finally:
+            conn.close()
+    import psycopg
+
+    with psycopg.connect(location, autocommit=True) as conn:
+        tables = [name for (name,) in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename")]
+        return [f"{table}: {row!r}" for table in tables
+                for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY 1').fetchall()]

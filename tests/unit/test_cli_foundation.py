@@ -2,21 +2,14 @@
 scripting interface), and for bad input exit code 2, one clear line, nothing written."""
 
 import json
-import sqlite3
 
 import pytest
+
+from tests.postgres import dump
 
 EXPECTED_LIST_KEYS = {"id", "name", "status", "temperament", "tier", "country", "last_touch", "open_incidents",
                       "open_promises"}
 
-
-def _dump(path) -> list[str]:
-    """Every row of every table, to prove a refused command wrote nothing."""
-    conn = sqlite3.connect(path)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 @pytest.fixture
@@ -24,13 +17,13 @@ def refused(cli, db_path):
     """Run a command that must be refused: exit 2, one line on stderr saying `says`, nothing written."""
 
     def check(*args: str, says: str) -> str:
-        before = _dump(db_path)
+        before = dump(db_path)
         result = cli(*args)
         assert result.code == 2, (args, result)
         assert result.err.count("\n") == 1 and result.err.endswith("\n"), result.err
         assert says in result.err, result.err
         assert "Traceback" not in result.err and result.out == ""
-        assert _dump(db_path) == before
+        assert dump(db_path) == before
         return result.err
 
     return check

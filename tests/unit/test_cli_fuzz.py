@@ -7,7 +7,6 @@ fuzzed without touching this file. Deterministic (`derandomize`): the same examp
 
 import argparse
 import io
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from crm.db import open_database
 from crm.reminders import add_reminder
 from tests.conftest import TODAY, _close
 from tests.hostile import HOSTILE, LONG_TEXT
+from tests.postgres import dump
 
 EXAMPLES_PER_COMMAND = 8
 
@@ -104,13 +104,6 @@ DB = st.sampled_from([[]] * 6 + [[f"--db={v}"] for v in ("", " ", "\x00", ".", "
                                                           "x" * 300, "bad\udcff.db", "\x1b[2J")])
 
 
-def _dump(path: Path) -> list[str]:
-    conn = sqlite3.connect(path)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
-
 
 def _shown(argv: list[str], err: str) -> str:
     """The failing command line and its stderr, each cut (an argument may be 10 MB)."""
@@ -131,7 +124,7 @@ def seeded(tmp_path_factory) -> tuple[bytes, list[str]]:
         add_reminder(acme, "Call", due=TODAY, every="monthly", today=TODAY)
         clients.log_touch(acme, kind="call", on=TODAY, note="hi")
         _close()
-    return path.read_bytes(), _dump(path)
+    return path.read_bytes(), dump(path)
 
 
 @pytest.fixture
@@ -166,6 +159,6 @@ def test_hostile_arguments_exit_0_or_2_and_a_refusal_changes_nothing(book, capsy
         assert "Traceback" not in err, _shown(argv, err)
         if code == 2:
             assert err.startswith("crm") and err.count("\n") == 1, _shown(argv, err)
-            assert _dump(path) == before, _shown(argv, err)
+            assert dump(path) == before, _shown(argv, err)
 
     run()

@@ -21,6 +21,7 @@ from crm.migrations import LATEST
 from crm.text import safe_line
 from tests.conftest import Result
 from tests.hostile import HOSTILE, LONG_TEXT, REFUSED, raw_controls
+from tests.postgres import dump
 
 
 def _one_clear_line(result) -> None:
@@ -218,21 +219,14 @@ def test_export_or_backup_onto_a_full_disk_leaves_the_old_file(cli, tmp_path, co
 
 def _refused(cli, db_path, *args: str) -> str:
     """Run a command that must be refused: exit 2, one clean line, the database's rows unchanged."""
-    before = _dump(db_path)
+    before = dump(db_path)
     result = cli(*args)
     assert result.code == 2, (result.out, result.err)
     assert result.err.startswith("crm") and result.err.count("\n") == 1, result.err  # "crm: " or "crm CMD: "
     assert not raw_controls(result.err)
-    assert _dump(db_path) == before
+    assert dump(db_path) == before
     return result.err
 
-
-def _dump(path: Path) -> list[str]:
-    conn = sqlite3.connect(path)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 @pytest.fixture

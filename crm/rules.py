@@ -34,7 +34,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, TypeAlias
 
-from peewee import OP, SQL, Case, ColumnBase, Expression, ModelSelect, fn
+from peewee import OP, SQL, Case, ColumnBase, Expression, ModelSelect, Value, fn
 
 from crm import i18n, kinds
 from crm.dates import add_months
@@ -534,7 +534,10 @@ def quiet_clients(rules: Rules, scope: Scope) -> Iterator[Occurrence]:
     """
     # Each temperament's own threshold in SQL: only clients quiet by the window's end come back,
     # told by one index probe each for a touch after it; the last touch is read for those alone.
-    cutoff = Case(Client.temperament, [("quiet", scope.end - timedelta(days=rules.quiet_days_quiet))],
+    # ("quiet" unconverted: compared with a date column, peewee would try it as a date in three
+    # formats first, and import _strptime to do it.)
+    cutoff = Case(Client.temperament, [(Value("quiet", converter=False),
+                                        scope.end - timedelta(days=rules.quiet_days_quiet))],
                   scope.end - timedelta(days=rules.quiet_days))
     touched = Touch.select(SQL("1")).where((Touch.client == Client.id) & (Touch.on > cutoff))
     last_touch = Touch.select(fn.MAX(Touch.on)).where(Touch.client == Client.id)

@@ -115,11 +115,12 @@ def review_json(items: Sequence[DueItem], today: date, until: date) -> str:
     head = f'{{\n  "today": "{today.isoformat()}",\n  "until": "{until.isoformat()}",\n  "items": '
     if not items:
         return head + "[]\n}\n"
-    from json.encoder import encode_basestring as quote  # type: ignore[attr-defined]
+    from json.encoder import encode_basestring as quote
 
     body = ",\n".join([
         f'    {{\n      "id": {quote(i.id)},\n      "kind": {quote(i.kind)},\n      "due": "{i.due.isoformat()}",'
-        f'\n      "client": {quote(i.client)},\n      "client_id": {int(i.client_id)},\n      "title": {quote(i.title)},'
+        f'\n      "client": {quote(i.client)},\n      "client_id": {int(i.client_id)},'
+        f'\n      "title": {quote(i.title)},'
         f'\n      "overdue": {"true" if i.overdue else "false"},'
         f'\n      "occasion": {quote(i.occasion) if i.occasion else "null"},'
         f'\n      "snoozed": {"true" if i.snoozed else "false"}\n    }}'

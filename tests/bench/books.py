@@ -49,7 +49,7 @@ def build_key(seed: int) -> str:
 
 @dataclass
 class Book:
-    path: Path
+    path: Path | str  # a file, or a PostgreSQL URL (pg_book)
     clients: int
     long_id: int  # the client with LONG_ENTRIES timeline entries
     typical: str  # a typical client's name, for `client show`
@@ -89,9 +89,10 @@ from datetime import date, timedelta
 from crm import audit
 from crm.clients import ClientFields, add_client
 from crm.db import open_database
+from crm.location import parse
 from crm.models import Client, Touch, database
 
-handle = open_database(sys.argv[1])
+handle = open_database(parse(sys.argv[1]))  # a file, or a PostgreSQL URL
 today = date.fromisoformat("{TODAY}")
 typical = Client.get_by_id(1).name
 with database.atomic():
@@ -132,3 +133,51 @@ def taskwarrior_data(tasks: int) -> Path:
         (data / name).touch()
     rc.write_text(f"data.location={data}\nconfirmation=off\ngc=off\nhooks=off\nverbose=nothing\n")
     return rc
+
+
+# --- the same book on a PostgreSQL server (issue 14: its figures beside SQLite's) ---------------
+
+PG_SERVER = os.environ.get("RAPPORT_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+_PG_DONE = "rapport bench book, complete"  # the schema's comment once the book is whole
+
+
+def pg_url(schema: str) -> str:
+    """The URL of `schema` on PG_SERVER, as `--db` takes it (its tables found without a prefix)."""
+    return f"{PG_SERVER}{'&' if '?' in PG_SERVER else '?'}options=-csearch_path%3D{schema}"
+
+
+def pg_book(clients: int, seed: int = SEED) -> tuple[Book | None, str]:
+    """The demo book of `clients` clients in a schema of its own on PG_SERVER, built with the same
+    seed, today and long-history client as the SQLite book (once per code version); None and the
+    reason when no server answers."""
+    try:
+        import psycopg
+        from psycopg import sql
+
+        conn = psycopg.connect(PG_SERVER, autocommit=True, connect_timeout=3)
+    except Exception as exc:  # no driver or no server: the caller says so and skips
+        return None, f"no PostgreSQL server answers at {PG_SERVER}: {str(exc).strip().splitlines()[0]}"
+    schema = f"rapport_bench_{clients}_seed{seed}_{build_key(seed)}"
+    url = pg_url(schema)
+    with conn:
+        (comment,) = conn.execute("SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = %s "
+                                  "UNION ALL SELECT NULL LIMIT 1", (schema,)).fetchone()
+        if comment and comment.startswith(_PG_DONE):
+            meta = json.loads(comment.removeprefix(_PG_DONE))
+            return Book(url, clients, demo_seconds=None, **meta), ""
+        for (old,) in conn.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE %s",
+                                   (f"rapport_bench_{clients}_seed{seed}_%",)).fetchall():
+            conn.execute(f"DROP SCHEMA {old} CASCADE")  # an older code's book, or a build cut short
+        conn.execute(f"CREATE SCHEMA {schema}")
+        print(f"building the {clients:,}-client book on PostgreSQL (once for this code) …", file=sys.stderr)
+        started = time.perf_counter()
+        subprocess.run([*CRM, "--db", url, "--today", TODAY, "demo", "--clients", str(clients), "--seed", str(seed),
+                        "--no-tui"], check=True, stdout=subprocess.DEVNULL, cwd=CODE)
+        seconds = time.perf_counter() - started
+        meta = json.loads(subprocess.run([PYTHON, "-c", LONG_HISTORY, url], check=True, capture_output=True, text=True,
+                                         cwd=CODE).stdout)
+        for (table,) in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s", (schema,)).fetchall():
+            conn.execute(f'ANALYZE {schema}."{table}"')  # fresh statistics, as autovacuum would soon have
+        conn.execute(sql.SQL("COMMENT ON SCHEMA {} IS {}").format(sql.Identifier(schema),
+                                                                    sql.Literal(_PG_DONE + json.dumps(meta))))
+    return Book(url, clients, demo_seconds=seconds, **meta), ""

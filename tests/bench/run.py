@@ -18,7 +18,10 @@ PYTHONDONTWRITEBYTECODE: without it every run would time the compiler). Then, ea
 - the peak memory (max RSS) of every process.
 
 Every figure is printed at both sizes with the growth and, where the issue sets one, its target.
-Run: .venv/bin/python tests/bench/run.py [--runs N] [--demo-runs N] [--small N] [--large N]
+Where a PostgreSQL server answers (books.PG_SERVER), the small book is also built in a schema of its
+own there (same seed and today) and its review, client show and client list are measured in the same
+rounds, printed beside SQLite's with the ratio (issue 14: the review within 1.5× of SQLite's).
+Run: .venv/bin/python tests/bench/run.py [--runs N] [--demo-runs N] [--small N] [--large N] [--no-postgres]
 """
 
 import argparse
@@ -34,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from books import CODE, CRM, LONG_CLIENT, LONG_ENTRIES, PYTHON, SEED, TODAY, Book, book, taskwarrior_data
+from books import CODE, CRM, LONG_CLIENT, LONG_ENTRIES, PYTHON, SEED, TODAY, Book, book, pg_book, taskwarrior_data
 
 TASKS = {5_000: 10_000, 50_000: 100_000}  # taskwarrior's pending tasks against each book (the issue's pairs)
 WINDOW_END = "2026-12-01"  # the review's window: overdue and the next 7 days from TODAY
@@ -177,25 +180,34 @@ def run_process(argv: list[str], env: dict[str, str] | None = None,
 # --- the measurements -----------------------------------------------------------------------
 
 
-def commands(books: dict[int, Book], tasks: dict[int, Path]) -> dict[tuple[str, int], tuple[list[str], dict | None]]:
+PG_FIGURES = ("review", "show", "list")  # measured on PostgreSQL too, beside SQLite's (issue 14)
+
+
+def commands(books: dict[int, Book], tasks: dict[int, Path],
+             pg: Book | None = None) -> dict[tuple[str, int], tuple[list[str], dict | None]]:
     """Every scripted command, by (figure, size), in the order each round runs them: taskwarrior
-    right before the review it is compared with."""
+    right before the review it is compared with, and the PostgreSQL book's commands (figures
+    "pg_review" …) right after SQLite's of its size."""
     found: dict[tuple[str, int], tuple[list[str], dict | None]] = {
         ("floor", 0): ([PYTHON, "-c", "import sqlite3"], None)}
     for size, b in books.items():
-        crm = [*CRM, "--db", str(b.path), "--today", TODAY]
+        sides = [("", b)] + ([("pg_", pg)] if pg is not None and pg.clients == size else [])
         if size in tasks:
             env = os.environ | {"TASKRC": str(tasks[size])}
             found[("task", size)] = (["task", f"due.before:{WINDOW_END}", "status:pending", "export"], env)
-        found[("review", size)] = ([*crm, "review", "--json"], None)
-        found[("show", size)] = ([*crm, "client", "show", b.typical, "--json"], None)
-        found[("show_long", size)] = ([*crm, "client", "show", LONG_CLIENT, "--json"], None)
-        found[("list", size)] = ([*crm, "client", "list", "--json"], None)
+        for prefix, one in sides:
+            crm = [*CRM, "--db", str(one.path), "--today", TODAY]
+            found[(prefix + "review", size)] = ([*crm, "review", "--json"], None)
+            found[(prefix + "show", size)] = ([*crm, "client", "show", one.typical, "--json"], None)
+            if not prefix:
+                found[("show_long", size)] = ([*crm, "client", "show", LONG_CLIENT, "--json"], None)
+            found[(prefix + "list", size)] = ([*crm, "client", "list", "--json"], None)
     return found
 
 
-def scripted(books: dict[int, Book], tasks: dict[int, Path], runs: int) -> dict[tuple[str, int], Measure]:
-    todo = commands(books, tasks)
+def scripted(books: dict[int, Book], tasks: dict[int, Path], runs: int,
+             pg: Book | None = None) -> dict[tuple[str, int], Measure]:
+    todo = commands(books, tasks, pg)
     for argv, env in todo.values():
         run_process(argv, env)  # warm the page cache and the .pyc files
     got = {key: Measure() for key in todo}
@@ -293,6 +305,26 @@ def table(rows: list[Row], small: int, large: int) -> str:
     return "\n".join(out)
 
 
+def postgres_table(got: dict[tuple[str, int], Measure], size: int, pg: Book) -> str:
+    """The PostgreSQL book's figures beside SQLite's, same commands in the same rounds (issue 14)."""
+    labels = {"review": "crm review --json", "show": "crm client show CLIENT --json", "list": "crm client list --json"}
+    head = ("figure", f"SQLite, {size:,} clients", f"PostgreSQL, {size:,} clients", "ratio", "target (issue 14)", "")
+    lines = [head]
+    for figure in PG_FIGURES:
+        lite, server = got[(figure, size)], got[("pg_" + figure, size)]
+        target, ok = ("review within 1.5× of SQLite", ratio(server, lite) <= 1.5) if figure == "review" else ("", None)
+        lines.append((labels[figure], cell(lite), cell(server), f"{ratio(server, lite):.2f}×", target, verdict(ok)))
+    widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
+    out = [f"PostgreSQL ({pg.path.split('?')[0] if isinstance(pg.path, str) else pg.path}, "
+           f"schema {str(pg.path).rpartition('%3D')[2]}):"]
+    for n, line in enumerate(lines):
+        cells = [c.ljust(w) if i in (0, 4) else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths, strict=True))]
+        out.append(" | ".join(cells).rstrip())
+        if n == 0:
+            out.append("-+-".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
 def ratio(a: Measure, b: Measure) -> float:
     return a.median / b.median
 
@@ -303,6 +335,8 @@ def main() -> int:
     parser.add_argument("--demo-runs", type=int, default=1, help="crm demo runs per size (default 1)")
     parser.add_argument("--small", type=int, default=5_000, help="the small book's clients (default 5,000)")
     parser.add_argument("--large", type=int, default=50_000, help="the large book's clients (default 50,000)")
+    parser.add_argument("--no-postgres", action="store_true",
+                        help="skip the PostgreSQL figures (else measured where a server answers; books.PG_SERVER)")
     args = parser.parse_args()
     small, large = args.small, args.large
     os.environ.setdefault("CRM_AUTHOR", "bench")
@@ -319,7 +353,10 @@ def main() -> int:
     else:
         print("taskwarrior is not installed (apt-get install taskwarrior): its comparison is skipped",
               file=sys.stderr)
-    got = scripted(books, tasks, args.runs)
+    pg, pg_skip = pg_book(small) if not args.no_postgres else (None, "--no-postgres")
+    if pg is None:
+        print(f"PostgreSQL figures skipped: {pg_skip}", file=sys.stderr)
+    got = scripted(books, tasks, args.runs, pg)
     print("  the app …", file=sys.stderr)
     start = {n: Measure() for n in books}
     for _ in range(max(3, args.runs // 2 + 1)):  # one process per size in turn, as the commands
@@ -383,6 +420,8 @@ def main() -> int:
                          f"({large_kb / small_kb:.1f}×) {target} {verdict(ok)}".rstrip())
     print(text)
     print("\n".join(mem_lines))
+    print()
+    print(postgres_table(got, small, pg) if pg is not None else f"PostgreSQL: skipped ({pg_skip})")
     print(f"\nmedians of {args.runs} rounds (app start {len(start[small].seconds)}, "
           f"keystrokes {len(session[small][1].seconds)}, "
           f"demo {len(demos[large].seconds)} at {large:,}); wall time, CPU (user+system) in brackets; "

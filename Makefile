@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint bench messages clean
+.PHONY: run test test-postgres lint bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,13 @@ run: $(VENV)/.app
 
 test: $(VENV)/.test
 	$(BIN)/pytest
+
+# The suite again on a PostgreSQL server (tests/postgres.py), but for the tests about SQLite's
+# files (marked sqlite_only): `make test-postgres`, or some of it with POSTGRES_TESTS="tests/…".
+CRM_TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
+POSTGRES_TESTS ?=
+test-postgres: $(VENV)/.test
+	CRM_TEST_DATABASE_URL=$(CRM_TEST_DATABASE_URL) $(BIN)/pytest $(POSTGRES_TESTS)
 
 # ruff over everything, mypy --strict over crm/ outside crm/app (pyproject.toml: [tool.ruff], [tool.mypy]).
 lint: $(VENV)/.test

@@ -8,6 +8,7 @@ from pathlib import Path
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import TextArea
+from textual.worker import WorkerCancelled
 
 from crm.app.app import RapportApp, make_app
 from crm.widgets.timeline import Timeline
@@ -19,9 +20,15 @@ def start_app(db_path: Path, today: date) -> RapportApp:
 
 
 async def settle(app, pilot) -> None:
-    """Wait for every worker and the messages they posted (results may start new work)."""
+    """Wait for every worker and the messages they posted (results may start new work). A worker
+    cancelled meanwhile was replaced by a newer one of its group (exclusive): wait for that one."""
     for _ in range(3):
-        await app.workers.wait_for_complete()
+        for _attempt in range(10):
+            try:
+                await app.workers.wait_for_complete()
+                break
+            except WorkerCancelled:
+                await pilot.pause()
         await pilot.pause()
 
 

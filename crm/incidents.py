@@ -9,12 +9,11 @@ from crm.clients import change_status
 from crm.dates import add_months
 from crm.domain import (
     COMPENSATION_KINDS,
-    COMPENSATION_WORDS,
     DEFAULT_CURRENCY,
     EVENT_KINDS,
-    OUTCOME_WORDS,
     OUTCOMES,
     SEVERITIES,
+    word,
 )
 from crm.errors import UserError
 from crm.i18n import N_, _
@@ -72,7 +71,7 @@ def resolve_incident(incident_id: int, *, outcome: str = "retained", on: date, n
             Incident.id == incident_id
         ).execute()
         # Text the app writes is stored in the writer's language, like the notes people type.
-        resolved = _("Resolved: client {outcome}").format(outcome=_(OUTCOME_WORDS[outcome]))
+        resolved = _("Resolved: client {outcome}").format(outcome=word("outcome", outcome))
         IncidentEvent.create(incident=incident_id, on=on, kind="resolved", text=note or resolved, **audit.created())
         _drop_provisional_checkin(incident)
         client = Client.get_by_id(incident.client_id)
@@ -128,7 +127,7 @@ def compensate(
             note=note,
             **audit.created(),
         )
-        offered = _("Offered {kind} of {amount}").format(kind=_(COMPENSATION_WORDS[kind]),
+        offered = _("Offered {kind} of {amount}").format(kind=word("compensation", kind),
                                                          amount=Money(amount, currency))
         if valid_until:
             offered = _("{offer}, valid until {date}").format(offer=offered, date=valid_until)

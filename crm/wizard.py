@@ -56,7 +56,7 @@ from crm.diagnosis import (
     recommend,
     severity_for_group,
 )
-from crm.domain import OUTCOME_WORDS
+from crm.domain import word
 from crm.errors import StaleEditError, UserError
 from crm.files import make_dirs
 from crm.i18n import N_, _, ngettext
@@ -1023,13 +1023,13 @@ def _plan_outcome(incident: Incident, plan: Plan, before: dict[str, Any],
     on = max(plan.leaves_on or today, incident.opened_on)
     since = client.status_since.isoformat() if client.status == "active" else before.get("status_since")
     if incident.resolved_on is None:
-        note = _("Wizard plan: client {outcome}").format(outcome=_(OUTCOME_WORDS[plan.outcome]))
+        note = _("Wizard plan: client {outcome}").format(outcome=word("outcome", plan.outcome))
         resolve_incident(incident.id, outcome=plan.outcome, on=on, note=note)
         resolved, wrote = on.isoformat(), True
     elif incident.outcome != plan.outcome and resolved:
         Incident.update(outcome=plan.outcome, version=Incident.version + 1, **audit.updated()).where(
             Incident.id == incident.id).execute()
-        log_event(incident.id, _("The plan changed: client {outcome}").format(outcome=_(OUTCOME_WORDS[plan.outcome])),
+        log_event(incident.id, _("The plan changed: client {outcome}").format(outcome=word("outcome", plan.outcome)),
                   kind="note", on=today)
         wrote = True
     client = Client.get_by_id(incident.client_id)

@@ -25,7 +25,7 @@ from crm import kinds
 from crm.app.bindings import TranslatedBindings
 from crm.app.screens.forms import EditClientForm, add_client_form, read_client_snapshot
 from crm.app.work import db_work
-from crm.domain import STATUS_WORDS
+from crm.domain import word
 from crm.i18n import N_, NC_, _, ngettext, pgettext
 from crm.l10n import format_day
 from crm.roster import ClientRow, NextDue, client_rows, filter_rows, next_due
@@ -92,7 +92,7 @@ def row_cells(row: ClientRow, due: NextDue | object | None, today: date, width: 
     """A table row; user text made safe and cut to the column (DataTable cells as Text, never str)."""
     return (
         Text(shorten(safe_line(row.name), width), style="bold"),
-        Text(_(STATUS_WORDS.get(row.status, row.status))),
+        Text(word("client status", row.status)),
         Text(pgettext(*SHORT_TEMPERAMENTS[row.temperament]) if row.temperament in SHORT_TEMPERAMENTS
              else row.temperament),
         health_cell(row.health),
@@ -259,8 +259,8 @@ class ClientsScreen(TranslatedBindings, Screen[None]):
         else:
             text = ngettext("{matches} of {count} client", "{matches} of {count} clients", total).format(
                 matches=f"{matches:,}", count=f"{total:,}")
-            text += f" · {_(STATUS_WORDS[self.status])}" if self.status else ""
-        status = _("f status: {status}").format(status=_(STATUS_WORDS[self.status]) if self.status else _("all"))
+            text += f" · {word('client status', self.status)}" if self.status else ""
+        status = _("f status: {status}").format(status=word("client status", self.status) if self.status else _("all"))
         self.query_one("#clients-bar", Static).update(f"{text}  ·  {status}")
 
     # --- keys -------------------------------------------------------------------------------

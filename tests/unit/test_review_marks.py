@@ -47,3 +47,28 @@ def test_marks_apply_alike_when_fewer_or_more_than_the_items(db):
     for item in listed[2:10]:  # ten marks, three items left: each id is looked up
         mark_done(item, TODAY)
     assert [(i.id, i.snoozed) for i in review(TODAY)] == [(listed[10], False), (listed[11], False), (listed[1], True)]
+
+
+def test_the_short_way_for_unmarked_items_lists_what_shown_and_item_would(db, today):
+    """`_due` spells out `_shown` and `_item` inline for items without a mark (most of a big
+    review); both ways must list the same items, marked ones included."""
+    from crm import review as module
+    from crm.demo import fill_demo
+    from crm.models import ItemState
+    from crm.rules import load_rules, occurrences
+
+    fill_demo(40, today, seed=3)
+    first = review(today, days=60)
+    mark_done(first[0].id, today=today)
+    snooze(first[1].id, today + timedelta(days=3), today=today)
+    end = today + timedelta(days=60)
+    states = {s.item_id: s for s in ItemState.select()}
+    expected = []
+    for occurrence in occurrences(load_rules(), today, end):
+        state = states.get(occurrence.id)
+        shown = module._shown(occurrence, state, today)
+        if shown is not None and shown.due <= end:
+            expected.append(module._item(shown, today, state))
+    expected.sort(key=lambda i: (i.due, i.kind, i.client.casefold(), i.id))
+    assert len(expected) > 100
+    assert review(today, days=60) == expected

@@ -134,18 +134,17 @@ def _candidates(wanted: str) -> list[tuple[int, str]]:
     from crm.dialect import postgres
 
     if postgres():
-        like, other, params = "name ILIKE ? ESCAPE '\\'", "octet_length(name) <> char_length(name)", []
+        like, other = "name ILIKE ? ESCAPE '\\'", "octet_length(name) <> char_length(name)"
     else:  # LIKE ignores ASCII case only, all that an ASCII name's fold changes
         # (a length in characters against one in bytes: a GLOB for "any other character" cost twice
         # as much as this at 50,000 names)
-        like, other, params = "name LIKE ? ESCAPE '\\'", "length(name) <> length(CAST(name AS BLOB))", []
+        like, other = "name LIKE ? ESCAPE '\\'", "length(name) <> length(CAST(name AS BLOB))"
     if not wanted.isascii():  # an ASCII name cannot contain it
-        found: list[tuple[int, str]] = database.execute_sql(f"SELECT id, name FROM client WHERE {other}",
-                                                            params).fetchall()
+        found: list[tuple[int, str]] = database.execute_sql(f"SELECT id, name FROM client WHERE {other}").fetchall()
         return found
     pattern = "%" + wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     sql = f"SELECT id, name FROM client WHERE {like} OR {other}"
-    rows: list[tuple[int, str]] = database.execute_sql(sql, [pattern, *params]).fetchall()
+    rows: list[tuple[int, str]] = database.execute_sql(sql, [pattern]).fetchall()
     return rows
 
 

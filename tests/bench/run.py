@@ -295,14 +295,19 @@ def table(rows: list[Row], small: int, large: int) -> str:
         if row.small and row.large and row.small.seconds and row.large.seconds:
             growth = f"{row.large.median / row.small.median:.1f}×"
         lines.append((row.label, cell(row.small), cell(row.large), growth, row.target, verdict(row.ok)))
-    widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
+    return "\n".join(_aligned(lines))
+
+
+def _aligned(lines: list[tuple[str, ...]]) -> list[str]:
+    """The rows as a table: the first and fifth columns (label, target) left, the figures right."""
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
     out = []
     for n, line in enumerate(lines):
         cells = [c.ljust(w) if i in (0, 4) else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths, strict=True))]
         out.append(" | ".join(cells).rstrip())
         if n == 0:
             out.append("-+-".join("-" * w for w in widths))
-    return "\n".join(out)
+    return out
 
 
 def postgres_table(got: dict[tuple[str, int], Measure], size: int, pg: Book) -> str:
@@ -314,15 +319,9 @@ def postgres_table(got: dict[tuple[str, int], Measure], size: int, pg: Book) -> 
         lite, server = got[(figure, size)], got[("pg_" + figure, size)]
         target, ok = ("review within 1.5× of SQLite", ratio(server, lite) <= 1.5) if figure == "review" else ("", None)
         lines.append((labels[figure], cell(lite), cell(server), f"{ratio(server, lite):.2f}×", target, verdict(ok)))
-    widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
-    out = [f"PostgreSQL ({pg.path.split('?')[0] if isinstance(pg.path, str) else pg.path}, "
-           f"schema {str(pg.path).rpartition('%3D')[2]}):"]
-    for n, line in enumerate(lines):
-        cells = [c.ljust(w) if i in (0, 4) else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths, strict=True))]
-        out.append(" | ".join(cells).rstrip())
-        if n == 0:
-            out.append("-+-".join("-" * w for w in widths))
-    return "\n".join(out)
+    where = f"PostgreSQL ({pg.path.split('?')[0] if isinstance(pg.path, str) else pg.path}, " \
+            f"schema {str(pg.path).rpartition('%3D')[2]}):"
+    return "\n".join([where, *_aligned(lines)])
 
 
 def ratio(a: Measure, b: Measure) -> float:

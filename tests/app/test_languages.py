@@ -223,9 +223,9 @@ def test_english_left_on_screen_is_found():
 
 WORDS = {  # what a form shows for stored values, and a date field's first value
     "ru": {"tier": "обычный", "temperament": "уравновешенный", "status": "активный", "choice": "вспыльчивый",
-           "severity": "средняя", "touch": "звонок", "today": "сегодня", "event": "жалоба"},
+           "severity": "средняя", "touch": "звонок", "today": "сегодня", "event": "жалоба", "high": "высокая"},
     "ro": {"tier": "obișnuit", "temperament": "echilibrat", "status": "activ", "choice": "irascibil",
-           "severity": "medie", "touch": "apel", "today": "azi", "event": "reclamație"},
+           "severity": "medie", "touch": "apel", "today": "azi", "event": "reclamație", "high": "ridicată"},
 }
 
 
@@ -257,6 +257,10 @@ async def test_a_form_s_choices_and_first_date_read_in_the_reader_s_language(lan
         await until(app, pilot, lambda: app.screen.query("#field-severity"), "the incident form")
         assert words["severity"] in flowing(painted(app))
         assert app.screen.query_one("#field-on", Input).value == words["today"]
+        await pilot.press("escape")
+        app.open_incident(book.incident)  # its card says the stored "high" in the reader's words
+        await settle(app, pilot)
+        assert words["high"] in flowing(painted(app)) and "high" not in flowing(painted(app)).split()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -20,6 +20,7 @@ from crm.app.keys import quiet_sections
 from crm.app.screens import forms
 from crm.app.screens.form_engine import FormScreen
 from crm.app.work import db_work
+from crm.domain import word
 from crm.i18n import N_, _, ngettext
 from crm.l10n import format_day, format_money
 from crm.money import Money
@@ -45,14 +46,14 @@ def incident_card(incident: IncidentProfile, today: date) -> Content:
             safe_line(incident.client),
         )
     ]
-    facts = [_("{severity} severity").format(severity=incident.severity)]
+    facts = [_("{severity} severity").format(severity=word("severity", incident.severity))]
     if incident.group:
         facts.append(_("group {group}").format(group=book.label("group", incident.group)))
     if incident.resolved_on or incident.opened_on != today:
         facts.append(_("opened {date}").format(date=format_day(incident.opened_on, "date")))
     if incident.resolved_on:
         facts.append(_("resolved {date}: client {outcome}").format(date=format_day(incident.resolved_on, "date"),
-                                                                   outcome=incident.outcome))
+                                                                   outcome=word("outcome", incident.outcome or "")))
         state = Content.styled(_("resolved"), "$text-success")
     else:
         age = (today - incident.opened_on).days

@@ -252,3 +252,17 @@ async def test_changes_made_in_a_client_show_when_coming_back(clients, db_path, 
         await settle(app, pilot)
         assert isinstance(app.screen, ClientsScreen)
         assert cells(app, "Bright Studio")[4] == "today"
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "ro"])
+def test_every_status_and_temperament_fits_its_column_in_every_language(language):
+    from crm.app.screens.clients import COLUMNS, SHORT_STATUSES, SHORT_TEMPERAMENTS
+    from crm.domain import STATUSES, TEMPERAMENTS
+    from crm.i18n import pgettext, use
+    from crm.text import cells
+
+    use(language)
+    widths = {str(label): width for label, width in COLUMNS}
+    assert set(SHORT_STATUSES) == set(STATUSES) and set(SHORT_TEMPERAMENTS) == set(TEMPERAMENTS)
+    assert max(cells(pgettext(*mark)) for mark in SHORT_STATUSES.values()) <= widths["Status"]
+    assert max(cells(pgettext(*mark)) for mark in SHORT_TEMPERAMENTS.values()) <= widths["Temper."]

@@ -53,6 +53,13 @@ SHORT_TEMPERAMENTS = {
     "compensation-seeker": NC_("temperament, short", "comp-seek"),
     "whiny": NC_("temperament, short", "whiny"),
 }
+# A status in its 8-cell column (the card and the form have room for the full word).
+SHORT_STATUSES = {
+    "prospect": NC_("client status, short", "prospect"),
+    "active": NC_("client status, short", "active"),
+    "departed": NC_("client status, short", "departed"),
+    "parted": NC_("client status, short", "parted"),
+}
 # f cycles through these: all, then the busiest status first.
 STATUS_FILTERS: tuple[str | None, ...] = (None, "active", "prospect", "departed", "parted")
 
@@ -92,7 +99,7 @@ def row_cells(row: ClientRow, due: NextDue | object | None, today: date, width: 
     """A table row; user text made safe and cut to the column (DataTable cells as Text, never str)."""
     return (
         Text(shorten(safe_line(row.name), width), style="bold"),
-        Text(word("client status", row.status)),
+        Text(pgettext(*SHORT_STATUSES[row.status]) if row.status in SHORT_STATUSES else row.status),
         Text(pgettext(*SHORT_TEMPERAMENTS[row.temperament]) if row.temperament in SHORT_TEMPERAMENTS
              else row.temperament),
         health_cell(row.health),

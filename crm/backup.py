@@ -253,13 +253,13 @@ def pg_dump_program() -> tuple[str | None, str]:
 def _connection_env() -> tuple[str, dict[str, str]]:
     """The open server's connection as a conninfo string without its password, and an
     environment with PGPASSWORD (a password on a command line is seen by every user's `ps`)."""
-    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+    from psycopg2.extensions import make_dsn, parse_dsn
 
-    params = {key: str(value) for key, value in conninfo_to_dict(str(database.database)).items()}
+    params = {key: str(value) for key, value in parse_dsn(str(database.database)).items()}
     env = dict(os.environ)
     if password := params.pop("password", None):
         env["PGPASSWORD"] = password
-    return make_conninfo(**params), env
+    return make_dsn(**params), env
 
 
 def _schema() -> str:
@@ -311,9 +311,9 @@ def _setting(key: str) -> str | None:
 
 def server_backup_name(url: str) -> str:
     """A folder name for a server's database: host, port, database and schema, safe in a path."""
-    from psycopg.conninfo import conninfo_to_dict
+    from psycopg2.extensions import parse_dsn
 
-    params = conninfo_to_dict(str(url))
+    params = parse_dsn(str(url))
     parts = [str(params.get("host") or "local"), str(params.get("port") or "5432"),
              str(params.get("dbname") or params.get("user") or "postgres"), _schema()]
     name = "-".join(re.sub(r"[^A-Za-z0-9._]+", "_", part).strip("._") or "_" for part in parts)

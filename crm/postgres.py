@@ -2,7 +2,7 @@
 
 The rest of Rapport writes one SQL for both engines (`?` placeholders, `crm.dialect` for the few
 pieces that differ); this module is the PostgreSQL side of opening a database:
-- the driver (psycopg 3), loaded only when a URL asks for it;
+- the driver (psycopg2), loaded only when a URL asks for it;
 - placeholders turned into psycopg's;
 - transactions with SQLite's promise: writers queue (one transaction-scoped advisory lock per
   database schema, like SQLite's single writer), readers read one snapshot;
@@ -53,47 +53,44 @@ def psycopg_sql(sql: str) -> str:
 
 # ---- the driver -----------------------------------------------------------------------------
 
+_DATE_OID, _TIMESTAMP_OID = 1082, 1114  # PostgreSQL's type oids of `date` and `timestamp`
 
-class _Adapter(peewee.Psycopg3Adapter):
-    """peewee's psycopg 3 adapter with the driver imported when first needed: peewee binds the
-    driver when it is itself imported, and Rapport keeps psycopg out of an SQLite session's
-    start-up (crm/__init__.py)."""
+
+class _Adapter(peewee.Psycopg2Adapter):
+    """peewee's psycopg2 adapter with the driver imported when first needed: peewee binds the
+    driver when it is itself imported, and Rapport keeps psycopg2 out of an SQLite session's
+    start-up (crm/__init__.py). psycopg2 rather than psycopg 3: a fifth of the import time."""
 
     def __init__(self) -> None:
-        import psycopg
-        from psycopg.pq import TransactionStatus
-        from psycopg.types.json import Json, Jsonb
+        import psycopg2
+        import psycopg2.extensions as extensions
+        from psycopg2._json import Json  # what psycopg2.extras offers, without its other imports
 
-        self._psycopg = psycopg
-        self.txn_idle = TransactionStatus.IDLE
-        self.txn_inerror = TransactionStatus.INERROR
-        self.txn_unknown = TransactionStatus.UNKNOWN
-        self._intrans = TransactionStatus.INTRANS
+        self._psycopg2 = psycopg2
+        self._extensions = extensions
+        self.txn_idle = extensions.TRANSACTION_STATUS_IDLE
+        self.txn_inerror = extensions.TRANSACTION_STATUS_INERROR
+        self.txn_unknown = extensions.TRANSACTION_STATUS_UNKNOWN
         peewee._BasePsycopgAdapter.__init__(self)
-        self.json_type, self.jsonb_type = Json, Jsonb
-        self.cast_json_case = False
+        self.json_type = self.jsonb_type = Json
+        self.cast_json_case = True
+        # Days and moments come back as the text SQLite keeps ('2026-12-07', '2026-12-07 09:30:00'):
+        # peewee's fields read them into dates either way, and a query written as SQL text reads
+        # the same values from both engines.
+        self._as_text = extensions.new_type((_DATE_OID, _TIMESTAMP_OID), "RAPPORT_TEXT", lambda value, cursor: value)
 
     def check_driver(self) -> None:
         pass
 
     def get_binary_type(self) -> Any:
-        return self._psycopg.Binary
+        return self._psycopg2.Binary
 
     def connect(self, db: PostgresqlDatabase, **params: Any) -> Any:
-        from psycopg.types.string import TextLoader
-
-        params.setdefault("conninfo", db.database)
-        conn = self._psycopg.connect(**params)
-        # Days and moments come back as the text SQLite keeps ('2026-12-07', '2026-12-07 09:30:00'):
-        # peewee's fields read them into dates either way, and a query written as SQL text reads
-        # the same values from both engines.
-        for name in ("date", "timestamp"):
-            conn.adapters.register_loader(name, TextLoader)
+        extensions = self._extensions
+        conn = self._psycopg2.connect(dsn=db.database, **params)
+        for caster in (extensions.UNICODE, extensions.UNICODEARRAY, self._as_text):
+            extensions.register_type(caster, conn)
         return conn
-
-    def server_side_cursor(self, conn: Any) -> Any:
-        in_txn = self.txn_status(conn) == self._intrans
-        return conn.cursor(name=f"rapport_{id(conn)}", withhold=not in_txn)
 
 
 class PostgresDatabase(PostgresqlDatabase):

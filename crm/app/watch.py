@@ -103,22 +103,33 @@ class ChangeWatch:
     def _listen(self) -> None:
         """The PostgreSQL watch: LISTEN, then wait for notices naming our schema. A lost connection
         is opened again at the next tick; what was written meanwhile is told as one change."""
-        import psycopg
+        import select
+
+        import psycopg2
 
         from crm.postgres import CONNECT_TIMEOUT_S, NOTIFY_CHANNEL
 
         connection: Any = None
         schema = ""
         lost = False
+
+        def heard() -> bool:
+            """Whether a notice received so far names our schema (all of them are taken)."""
+            notices = list(connection.notifies)
+            del connection.notifies[:]
+            return any(notice.payload == schema for notice in notices)
+
         try:
             while not self._stop.is_set():
                 try:
                     if connection is None:
-                        connection = psycopg.connect(str(self._db_path), autocommit=True,
-                                                     connect_timeout=CONNECT_TIMEOUT_S,
-                                                     application_name="rapport-watch")
-                        (schema,) = connection.execute("SELECT current_schema()").fetchone()
-                        connection.execute(f'LISTEN "{NOTIFY_CHANNEL}"')
+                        connection = psycopg2.connect(str(self._db_path), connect_timeout=CONNECT_TIMEOUT_S,
+                                                      application_name="rapport-watch")
+                        connection.set_session(autocommit=True)
+                        cursor = connection.cursor()
+                        cursor.execute("SELECT current_schema()")
+                        (schema,) = cursor.fetchone()
+                        cursor.execute(f'LISTEN "{NOTIFY_CHANNEL}"')
                         if lost:
                             self._tell()  # writes while we were away went unheard
                         self.ready.set()
@@ -126,18 +137,19 @@ class ChangeWatch:
                     changed = False
                     while waited < self._interval and not self._wake.is_set() and not self._stop.is_set():
                         step = min(_SLICE_S, self._interval - waited)
-                        for notice in connection.notifies(timeout=step, stop_after=1):
-                            changed = changed or notice.payload == schema
+                        if select.select([connection], [], [], step)[0]:
+                            connection.poll()
+                        changed = heard()
                         waited += step
                         if changed:
-                            break  # tell now; notices of the same burst come in the next wait
+                            break  # tell now
                     if self._wake.is_set():
-                        connection.execute("SELECT 1")  # a round trip: notices sent before the poke are in
-                        for notice in connection.notifies(timeout=0):
-                            changed = changed or notice.payload == schema
+                        cursor.execute("SELECT 1")  # a round trip: notices sent before the poke are in
+                        connection.poll()
+                        changed = heard() or changed
                     if changed:
                         self._tell()
-                except psycopg.Error:
+                except (psycopg2.Error, OSError):
                     if connection is not None:
                         connection.close()
                         connection = None

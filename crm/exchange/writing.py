@@ -8,6 +8,7 @@ journal's triggers still see every row. Rows written with ids of their own move 
 sequences on afterwards (`crm.dialect.sync_ids`, by the caller).
 """
 
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -92,6 +93,18 @@ def insert(rows: Prepared, *, replace: bool = False, offsets: dict[str, int] | N
 def _copy(sql: str, values: list[list[object]]) -> None:
     """PostgreSQL's COPY: several times quicker than one INSERT a row (27,000 touches: 0.7 s
     instead of 3.5 s); its triggers (the journal's) fire for every row all the same."""
-    with database.cursor().copy(sql) as copy:
-        for row in values:
-            copy.write_row(row)
+    text = "".join("\t".join(_copy_field(value) for value in row) + "\n" for row in values)
+    database.cursor().copy_expert(sql, io.StringIO(text))
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_field(value: object) -> str:
+    """A value in COPY's text format: NULL as \\N, booleans as t and f, the characters that end a
+    field or a row (and the backslash) escaped."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    return str(value).translate(_COPY_ESCAPES)

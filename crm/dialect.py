@@ -1,7 +1,7 @@
 """What differs between SQLite and PostgreSQL in the queries Rapport writes, in one place.
 
 Every query is written once, with peewee or with `?` placeholders (crm.postgres turns those into
-psycopg's); where the two engines need different SQL, the query asks this module for the piece.
+psycopg2's); where the two engines need different SQL, the query asks this module for the piece.
 Opening, locking, migrating and the journal's triggers per engine are in `crm.db` and `crm.postgres`.
 """
 
@@ -128,11 +128,15 @@ def upsert(table: str, key: str, columns: Sequence[str]) -> str:
 
 
 def executemany(sql: str, rows: Iterable[Sequence[Any]]) -> None:
-    """Run one statement over many rows, in one round of the driver."""
+    """Run one statement over many rows, in few round trips (psycopg2's executemany would make
+    one a row; execute_batch sends a page of statements at a time)."""
     if postgres():
+        from psycopg2.extras import execute_batch
+
         from crm.postgres import psycopg_sql
 
-        sql = psycopg_sql(sql)
+        execute_batch(database.cursor(), psycopg_sql(sql), rows, page_size=1000)
+        return
     database.cursor().executemany(sql, rows)
 
 

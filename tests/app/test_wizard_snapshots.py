@@ -114,6 +114,7 @@ def test_wizard_step(name, db, db_path, today, snap_compare):
 
     async def open_the_step(pilot) -> None:
         app = pilot.app
+        app.animation_level = "none"  # nothing caught mid-glide: the picture must not depend on speed
         await settle(app, pilot)
         app.open_wizard(incident_id=incident_id)
         await settle(app, pilot)

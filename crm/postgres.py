@@ -113,9 +113,8 @@ class PostgresDatabase(PostgresqlDatabase):
             if lock_type == "DEFERRED":
                 cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
                 return
-            cursor.execute("BEGIN")
-            cursor.execute(f"SET LOCAL lock_timeout = '{BUSY_TIMEOUT_S}s'")
-            cursor.execute(WRITE_LOCK)
+            # One round trip, not three: every change a person makes starts here.
+            cursor.execute(f"BEGIN; SET LOCAL lock_timeout = '{BUSY_TIMEOUT_S}s'; {WRITE_LOCK}")
 
 
 def _cannot_connect(url: str, exc: BaseException) -> DatabaseError:

@@ -43,14 +43,19 @@ class _NullHandler:
     pass
 
 
+_found: "list[logging.Logger]" = []  # the real logger, once looked up (peewee asks before every query)
+
+
 def _peewee_logger() -> "logging.Logger":
     """The real `peewee` logger, given the NullHandler peewee gives it."""
-    import logging
+    if not _found:
+        import logging
 
-    logger = logging.getLogger("peewee")
-    if not any(isinstance(handler, logging.NullHandler) for handler in logger.handlers):
-        logger.addHandler(logging.NullHandler())
-    return logger
+        logger = logging.getLogger("peewee")
+        if not any(isinstance(handler, logging.NullHandler) for handler in logger.handlers):
+            logger.addHandler(logging.NullHandler())
+        _found.append(logger)
+    return _found[0]
 
 
 def _peewee_without_drivers() -> None:

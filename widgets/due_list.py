@@ -28,10 +28,10 @@ from textual.widgets.option_list import Option
 
 from crm import kinds
 from crm.i18n import N_, _, ngettext
-from crm.l10n import format_day
-from crm.text import safe_line
+from crm.l10n import format_day, widest_day
+from crm.text import cells, safe_line
 
-DATE_WIDTH, KIND_WIDTH, CLIENT_WIDTH = 10, 9, 22
+KIND_WIDTH, CLIENT_WIDTH = 9, 22
 GAP = "  "
 # Rows made into options at a time: more than a tall terminal shows, so a page down never reaches the end.
 PAGE = 100
@@ -163,18 +163,24 @@ def _cell(text: str, width: int, style: str = "") -> Content:
     return Content.styled(text, style).truncate(width, ellipsis=True, pad=True)
 
 
+def date_column() -> int:
+    """The date column's width in the reader's language: its widest day, or "Today"."""
+    return max(widest_day(), cells(_("Today")))
+
+
 def item_prompt(item: Due, today: date, width: int, *, indent: bool = False) -> Content:
     """One line: date, kind, client, title; overdue dates in the error colour."""
     day = _("Today") if item.due == today else format_day(item.due)
+    date_width = date_column()
     date_style = "$text-error" if when_group(item, today) == "Overdue" else "$text-muted"
     lead = "    " if indent else "  "
-    title_width = max(width - len(lead) - DATE_WIDTH - KIND_WIDTH - CLIENT_WIDTH - 3 * len(GAP), 8)
+    title_width = max(width - len(lead) - date_width - KIND_WIDTH - CLIENT_WIDTH - 3 * len(GAP), 8)
     title = Content(safe_line(item.title))
     if getattr(item, "snoozed", False):  # listed on the date it was snoozed to
         title = Content.assemble(Content.styled(_("snoozed") + " · ", "italic $text-muted"), title)
     return Content.assemble(
         lead,
-        _cell(day, DATE_WIDTH, date_style),
+        _cell(day, date_width, date_style),
         GAP,
         _cell(kinds.label(item.kind), KIND_WIDTH, "$text-accent"),
         GAP,

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crm import i18n
-from crm.l10n import STYLES, format_day, format_money, format_number
+from crm.l10n import STYLES, format_day, format_money, format_number, widest_day
 from crm.money import Money, stored_amount
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,3 +106,15 @@ def test_money_prints_in_the_reader_s_language(monkeypatch):
     assert str(money) == "1,800.00 RON"
     monkeypatch.setattr(i18n, "_language", "ro")
     assert f"{money}" == f"1.800,00{NBSP}RON"
+
+
+@pytest.mark.parametrize(("language", "long_day"), [("en", date(2026, 11, 19)), ("ru", date(2026, 11, 19)),
+                                                      ("ro", date(2026, 11, 19))])
+def test_the_review_s_date_column_holds_its_language_s_widest_day(language, long_day):
+    from crm.i18n import use
+    from crm.text import cells
+    from crm.widgets.due_list import date_column
+
+    use(language)
+    assert date_column() >= cells(format_day(long_day)) and date_column() >= cells(format_day(date(2026, 9, 30)))
+    assert date_column() == widest_day("weekday", language)

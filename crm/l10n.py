@@ -38,13 +38,17 @@ _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", 
                 "October", "November", "December")
 
 
-@cache
 def widest_day(style: Style = "weekday", language: str | None = None) -> int:
     """The most terminal cells a day takes in `style` and the language (a column's width): "Sat 15
-    Aug" is 10, "чт, 19 нояб." 12. Every weekday falls on every month's two-digit days in a year."""
+    Aug" is 10, "чт, 19 нояб." 12."""
+    return _widest_day(style, language or i18n.language())
+
+
+@cache
+def _widest_day(style: Style, language: str) -> int:
+    """Every weekday falls on every month's two-digit days in a year."""
     from crm.text import cells
 
-    language = language or i18n.language()
     first = date(2028, 1, 1)
     return max(cells(format_day(date.fromordinal(first.toordinal() + n), style, language)) for n in range(366))
 
